@@ -1,0 +1,192 @@
+"""Arabic text normalisers: small pure functions, each idempotent.
+
+Raw text is always stored as well; these forms exist only for matching and search.
+Code points are written as escapes so the intent survives editors that reorder RTL text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
+_TATWEEL = re.compile("\u0640")
+# Bidi controls, zero-width characters, soft hyphen and BOM: invisible in a browser but they break string equality.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_ALEF_FORMS = re.compile("[\u0622\u0623\u0625\u0671\u0672\u0673]")
+_CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+_SPACES = re.compile(r"[^\S\n]+")
+_WORD = re.compile(r"[\w\u0600-\u06ff]+")
+
+# Arabic-Indic (U+0660..) and Persian/Urdu (U+06F0..) digits to ASCII.
+_DIGITS = str.maketrans(
+    "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+    "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9",
+    "01234567890123456789",
+)
+# Arabic comma/semicolon/question mark and percent sign to their Latin twins so patterns stay simple.
+_PUNCTUATION = str.maketrans("\u060c\u061b\u061f\u066a\u066b\u066c", ",;?%.,")
+# Persian/Urdu letter forms common in scraped Arabic text.
+_PERSIAN_LETTERS = str.maketrans("\u06a9\u06cc\u06c1\u06d5", "\u0643\u064a\u0647\u0647")
+
+
+def strip_diacritics(text: str) -> str:
+    return _DIACRITICS.sub("", text)
+
+
+def strip_tatweel(text: str) -> str:
+    return _TATWEEL.sub("", text)
+
+
+def strip_invisible(text: str) -> str:
+    return _INVISIBLE.sub("", text)
+
+
+def strip_control(text: str) -> str:
+    """Drop C0 control characters (NUL included) except tab, newline and carriage return."""
+    return _CONTROL.sub("", text)
+
+
+def normalize_alef(text: str) -> str:
+    """Fold hamzated and madda alef forms to bare alef (\u0627)."""
+    return _ALEF_FORMS.sub("\u0627", text)
+
+
+def normalize_alef_maqsura(text: str) -> str:
+    """Fold alef maqsura (\u0649) to yeh (\u064a); scraped text mixes them freely at word ends."""
+    return text.replace("\u0649", "\u064a")
+
+
+def normalize_teh_marbuta(text: str) -> str:
+    """Fold teh marbuta (\u0629) to heh (\u0647), for matching only."""
+    return text.replace("\u0629", "\u0647")
+
+
+def normalize_hamza_carriers(text: str) -> str:
+    """Fold hamza on waw (\u0624) and on yeh (\u0626) to the bare carrier."""
+    return text.replace("\u0624", "\u0648").replace("\u0626", "\u064a")
+
+
+def _replace_chars(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    # str.translate is ~100x slower than a guarded str.replace on non-ASCII text, and ingest runs these on every article.
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _pairs(table: dict[int, int]) -> tuple[tuple[str, str], ...]:
+    return tuple((chr(k), chr(v)) for k, v in table.items())
+
+
+_DIGIT_PAIRS = _pairs(_DIGITS)
+_PUNCTUATION_PAIRS = _pairs(_PUNCTUATION)
+_PERSIAN_PAIRS = _pairs(_PERSIAN_LETTERS)
+
+
+def normalize_digits(text: str) -> str:
+    return _replace_chars(text, _DIGIT_PAIRS)
+
+
+def normalize_punctuation(text: str) -> str:
+    return _replace_chars(text, _PUNCTUATION_PAIRS)
+
+
+def normalize_persian_letters(text: str) -> str:
+    return _replace_chars(text, _PERSIAN_PAIRS)
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def collapse_spaces(text: str) -> str:
+    """Collapse runs of horizontal white space to one space, keeping line breaks."""
+    # str.split() splits on exactly the white space _SPACES matches (minus the newline already split on), in C.
+    return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def clean_raw(text: str) -> str:
+    """The light clean applied to stored raw text: still what the author wrote, minus invisible junk.
+
+    NFC composes lam-alef and hamza sequences consistently; tatweel and diacritics are kept because
+    they are what the analyst reads.
+    """
+    text = unicodedata.normalize("NFC", normalize_newlines(text))
+    return collapse_spaces(strip_invisible(strip_control(text)))
+
+
+def normalize_text(text: str) -> str:
+    """The matching form: every fold applied. Offsets do not survive this; match per sentence."""
+    text = clean_raw(text)
+    text = strip_tatweel(strip_diacritics(text))
+    text = normalize_persian_letters(normalize_alef(text))
+    text = normalize_hamza_carriers(normalize_alef_maqsura(normalize_teh_marbuta(text)))
+    text = normalize_punctuation(normalize_digits(text))
+    return collapse_spaces(text.lower())
+
+
+def tokenize(text: str) -> list[str]:
+    """Word tokens of an already normalised text."""
+    return _WORD.findall(text)
+
+
+def arabic_ratio(text: str) -> float:
+    """Share of letters that are Arabic; used to spot mis-decoded or non-Arabic input."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0
+    arabic = sum(1 for c in letters if "\u0600" <= c <= "\u06ff" or "\u0750" <= c <= "\u077f")
+    return arabic / len(letters)
+
+
+_FOLD = str.maketrans(
+    {
+        **{c: "\u0627" for c in "\u0622\u0623\u0625\u0671\u0672\u0673"},
+        "\u0649": "\u064a",
+        "\u0629": "\u0647",
+        "\u0624": "\u0648",
+        "\u0626": "\u064a",
+    }
+)
+_DROPPED = re.compile(_DIACRITICS.pattern[:-1] + "\u0640" + _INVISIBLE.pattern[1:])
+
+
+def _fold_char(c: str) -> str:
+    if _DROPPED.match(c) or _CONTROL.match(c):
+        return ""
+    c = c.translate(_FOLD).translate(_PERSIAN_LETTERS).translate(_DIGITS).translate(_PUNCTUATION)
+    return c.lower()
+
+
+def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
+    """normalize_text for one line of already-clean raw text, plus the raw index of every output char.
+
+    Slow (per character) by design: used to map a match found on normalised text back to the raw
+    span a reader highlights, never in bulk ingest.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(raw):
+        folded = _fold_char(c)
+        for f in folded:
+            if f.isspace() and f != "\n" and (not out or out[-1] in " \n"):
+                continue
+            if f == "\n" and out and out[-1] == " ":
+                out.pop()
+                where.pop()
+            out.append(" " if f.isspace() and f != "\n" else f)
+            where.append(i)
+    while out and out[-1] == " ":
+        out.pop()
+        where.pop()
+    return "".join(out), where
+
+
+def raw_span(raw: str, norm_start: int, norm_end: int) -> tuple[int, int]:
+    """Map a [start, end) span on normalize_text(raw) back to a span on raw."""
+    _, where = normalize_with_offsets(raw)
+    if not where or norm_start >= len(where) or norm_end <= norm_start:
+        return (0, 0)
+    return where[norm_start], where[min(norm_end, len(where)) - 1] + 1

@@ -1,0 +1,50 @@
+"""All SQL of Basira lives in this package: the schema, invariants and named query functions.
+
+Values are always bound as parameters; identifiers (table names from our own schema) go through
+`quote_identifier`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import duckdb
+
+SCHEMA_VERSION = "1"
+_NAME_LINE = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
+
+
+def quote_identifier(name: str) -> str:
+    """Quote an identifier for DuckDB: wrap in double quotes, double any inside."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@cache
+def _sql_file(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_sql_file("schema.sql"))
+    con.execute(
+        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [SCHEMA_VERSION],
+    )
+
+
+@cache
+def invariants() -> dict[str, str]:
+    """Named invariant queries from invariants.sql; each returns the rows that break it."""
+    parts = _NAME_LINE.split(_sql_file("invariants.sql"))
+    return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def broken_invariants(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    broken = {}
+    for name, sql in invariants().items():
+        rows = con.execute(sql).fetchall()
+        if rows:
+            broken[name] = rows[:20]
+    return broken

@@ -1,0 +1,32 @@
+-- Each query names a data invariant and returns the rows that break it; an empty result means it holds.
+-- name: undated_has_reason
+SELECT article_id FROM articles WHERE (published IS NULL) <> (undated_reason IS NOT NULL);
+-- name: story_is_an_article
+SELECT a.article_id FROM articles a LEFT JOIN articles s ON s.article_id = a.story_id WHERE s.article_id IS NULL;
+-- name: story_root_is_its_own_story
+SELECT a.article_id FROM articles a JOIN articles s ON s.article_id = a.story_id WHERE s.story_id <> s.article_id;
+-- name: every_article_has_sentences
+SELECT a.article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.article_id);
+-- name: sentence_seq_unique
+SELECT article_id, seq FROM sentences GROUP BY article_id, seq HAVING count(*) > 1;
+-- name: sentence_span_matches_text
+SELECT s.article_id, s.seq FROM sentences s JOIN articles a USING (article_id)
+WHERE substr(a.text_raw, s.start_char + 1, s.end_char - s.start_char) <> s.text_raw;
+-- name: evidence_points_to_a_sentence
+SELECT e.article_id, e.seq FROM topic_evidence e
+WHERE e.seq >= 0 AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = e.article_id AND s.seq = e.seq);
+-- name: evidence_not_in_boilerplate
+SELECT e.article_id, e.seq FROM topic_evidence e JOIN sentences s ON s.article_id = e.article_id AND s.seq = e.seq
+WHERE s.is_boilerplate;
+-- name: tagged_topic_has_evidence
+SELECT t.article_id, t.topic FROM article_topics t
+WHERE NOT EXISTS (SELECT 1 FROM topic_evidence e WHERE e.article_id = t.article_id AND e.topic = t.topic);
+-- name: mention_entity_known
+SELECT m.article_id, m.entity_key FROM entity_mentions m LEFT JOIN entities e USING (entity_key) WHERE e.entity_key IS NULL;
+-- name: mention_points_to_a_sentence
+SELECT m.article_id, m.seq FROM entity_mentions m
+WHERE m.seq >= 0 AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = m.article_id AND s.seq = m.seq);
+-- name: quantity_range_ordered
+SELECT article_id, low, high FROM quantities WHERE low > high OR low < 0;
+-- name: sighting_for_every_article
+SELECT a.article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sightings g WHERE g.content_hash = a.content_hash);

@@ -1,0 +1,132 @@
+-- Basira store. Staging: batches, sightings, rejected. Core: articles, sentences.
+-- Marts (derived by analysis, rebuilt by `python -m basira retag`): article_topics, topic_evidence,
+-- entities, entity_mentions, quotations, quantities. Invariants are declared in invariants.sql.
+
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id INTEGER PRIMARY KEY,
+    started_at TIMESTAMP NOT NULL,
+    finished_at TIMESTAMP,
+    inputs VARCHAR NOT NULL,
+    articles_added INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE IF NOT EXISTS articles (
+    article_id BIGINT PRIMARY KEY,
+    content_hash VARCHAR NOT NULL UNIQUE,
+    story_id BIGINT NOT NULL,
+    batch_id INTEGER NOT NULL,
+    source_path VARCHAR NOT NULL,
+    locator VARCHAR NOT NULL,
+    source_name VARCHAR,
+    url VARCHAR,
+    title_raw VARCHAR,
+    title_norm VARCHAR,
+    byline VARCHAR,
+    published DATE,
+    date_source VARCHAR,
+    undated_reason VARCHAR,
+    text_raw VARCHAR NOT NULL,
+    char_count INTEGER NOT NULL,
+    extra VARCHAR
+);
+
+-- Every time an input record was seen, including exact duplicates of a stored article.
+CREATE TABLE IF NOT EXISTS sightings (
+    content_hash VARCHAR NOT NULL,
+    source_path VARCHAR NOT NULL,
+    locator VARCHAR NOT NULL,
+    url VARCHAR,
+    batch_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS rejected (
+    batch_id INTEGER NOT NULL,
+    source_path VARCHAR NOT NULL,
+    locator VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR NOT NULL,
+    excerpt VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id BIGINT NOT NULL,
+    seq INTEGER NOT NULL,
+    paragraph INTEGER NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    text_raw VARCHAR NOT NULL,
+    text_norm VARCHAR NOT NULL,
+    is_boilerplate BOOLEAN NOT NULL,
+    boilerplate_reason VARCHAR
+);
+
+-- MinHash LSH buckets for near-duplicate (same story) detection.
+CREATE TABLE IF NOT EXISTS story_buckets (
+    band SMALLINT NOT NULL,
+    bucket UBIGINT NOT NULL,
+    article_id BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS topics (
+    topic VARCHAR PRIMARY KEY,
+    label VARCHAR NOT NULL,
+    label_ar VARCHAR NOT NULL,
+    description VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS article_topics (
+    article_id BIGINT NOT NULL,
+    topic VARCHAR NOT NULL,
+    score DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS topic_evidence (
+    article_id BIGINT NOT NULL,
+    topic VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    term VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS entities (
+    entity_key VARCHAR PRIMARY KEY,
+    entity_type VARCHAR NOT NULL,
+    canonical VARCHAR NOT NULL,
+    latin VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS entity_mentions (
+    article_id BIGINT NOT NULL,
+    entity_key VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    surface VARCHAR NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    method VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quotations (
+    article_id BIGINT NOT NULL,
+    speaker_key VARCHAR,
+    speaker_surface VARCHAR NOT NULL,
+    quote VARCHAR NOT NULL,
+    seq INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS quantities (
+    article_id BIGINT NOT NULL,
+    low BIGINT NOT NULL,
+    high BIGINT NOT NULL,
+    unit VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    surface VARCHAR NOT NULL,
+    seq INTEGER NOT NULL
+);

@@ -1,0 +1,132 @@
+"""Named write queries used by ingest and retag. Bulk rows arrive as Arrow tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pyarrow as pa
+
+from basira.queries import quote_identifier
+
+# Tables derived from articles by analysis; retag empties and refills them.
+ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
+    )
+
+
+def start_batch(con: duckdb.DuckDBPyConnection, inputs: str) -> int:
+    (batch_id,) = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchone()
+    con.execute(
+        "INSERT INTO batches (batch_id, started_at, inputs) VALUES (?, ?, ?)",
+        [batch_id, dt.datetime.now(dt.UTC).replace(tzinfo=None), inputs],
+    )
+    return batch_id
+
+
+def finish_batch(con: duckdb.DuckDBPyConnection, batch_id: int, added: int, duplicates: int, rejected: int) -> None:
+    con.execute(
+        "UPDATE batches SET finished_at = ?, articles_added = ?, duplicates = ?, rejected = ? WHERE batch_id = ?",
+        [dt.datetime.now(dt.UTC).replace(tzinfo=None), added, duplicates, rejected, batch_id],
+    )
+
+
+def next_article_id(con: duckdb.DuckDBPyConnection) -> int:
+    (next_id,) = con.execute("SELECT coalesce(max(article_id), 0) + 1 FROM articles").fetchone()
+    return next_id
+
+
+def existing_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[str]:
+    if not hashes:
+        return set()
+    rows = con.execute(
+        "SELECT content_hash FROM articles WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))", [hashes]
+    ).fetchall()
+    return {h for (h,) in rows}
+
+
+def known_sightings(con: duckdb.DuckDBPyConnection, source_paths: list[str]) -> set[tuple[str, str, str]]:
+    rows = con.execute(
+        "SELECT content_hash, source_path, locator FROM sightings"
+        " WHERE source_path IN (SELECT unnest(?::VARCHAR[]))",
+        [sorted(set(source_paths))],
+    ).fetchall()
+    return set(rows)
+
+
+def known_rejections(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str, str]]:
+    return set(con.execute("SELECT source_path, locator, reason, excerpt FROM rejected").fetchall())
+
+
+def bucket_matches(con: duckdb.DuckDBPyConnection, bands: pa.Table) -> list[tuple[int, int, int]]:
+    """(new row index, existing article_id, number of shared bands) for LSH bucket collisions."""
+    con.register("new_bands", bands)
+    try:
+        return con.execute(
+            "SELECT n.row_index, b.article_id, count(*) AS shared FROM new_bands n"
+            " JOIN story_buckets b ON b.band = n.band AND b.bucket = n.bucket"
+            " GROUP BY ALL"
+        ).fetchall()
+    finally:
+        con.unregister("new_bands")
+
+
+def story_of(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dict[int, int]:
+    rows = con.execute(
+        "SELECT article_id, story_id FROM articles WHERE article_id IN (SELECT unnest(?::BIGINT[]))", [article_ids]
+    ).fetchall()
+    return dict(rows)
+
+
+def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Append an Arrow table whose columns are named as the table's, in any order."""
+    if rows.num_rows == 0:
+        return
+    con.register("incoming_rows", rows)
+    try:
+        columns = ", ".join(quote_identifier(c) for c in rows.column_names)
+        con.execute(f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} FROM incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
+
+def replace_topics(con: duckdb.DuckDBPyConnection, topics: list[tuple[str, str, str, str]]) -> None:
+    con.execute("DELETE FROM topics")
+    if topics:
+        con.executemany("INSERT INTO topics VALUES (?, ?, ?, ?)", topics)
+
+
+def upsert_entities(con: duckdb.DuckDBPyConnection, entities: pa.Table) -> None:
+    if entities.num_rows == 0:
+        return
+    con.register("incoming_entities", entities)
+    try:
+        con.execute(
+            "INSERT INTO entities SELECT DISTINCT ON (entity_key) entity_key, entity_type, canonical, latin"
+            " FROM incoming_entities ON CONFLICT (entity_key) DO UPDATE SET"
+            " entity_type = excluded.entity_type, canonical = excluded.canonical, latin = excluded.latin"
+        )
+    finally:
+        con.unregister("incoming_entities")
+
+
+def clear_analysis(con: duckdb.DuckDBPyConnection) -> None:
+    for table in ANALYSIS_TABLES:
+        con.execute(f"DELETE FROM {quote_identifier(table)}")
+    con.execute("DELETE FROM entities")
+
+
+def article_sentences(con: duckdb.DuckDBPyConnection, after_id: int, limit: int) -> list[tuple]:
+    """Articles with their sentences, in id order, for re-analysis in chunks."""
+    return con.execute(
+        "SELECT a.article_id, a.title_raw,"
+        " list((s.seq, s.paragraph, s.start_char, s.end_char, s.text_raw, s.text_norm,"
+        "       s.is_boilerplate, s.boilerplate_reason) ORDER BY s.seq)"
+        " FROM articles a JOIN sentences s USING (article_id)"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, after_id + limit],
+    ).fetchall()
