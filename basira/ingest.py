@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from basira import analysis, fingerprint, reader, store
+from basira import analysis, fingerprint, reader, search, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection
 from basira.queries import write
 
@@ -114,7 +114,8 @@ def ingest_records(
 
 
 def _refresh_taxonomy(con) -> None:
-    write.replace_topics(con, analysis.topic_definitions())
+    topics = analysis.taxonomy().topics.values()
+    write.replace_topics(con, [(t.id, t.label, t.label_ar, t.description) for t in topics])
     write.set_meta(con, "taxonomy_version", analysis.taxonomy_version())
 
 
@@ -192,6 +193,7 @@ def _store_articles(con, fresh: list[tuple[str, ParsedArticle]], report: IngestR
         results.append((article_id, analysis.analyze_article(article.sentences, article.title_raw)))
     write.append_rows(con, "articles", _table(ARTICLE_COLUMNS, article_rows))
     write.append_rows(con, "sentences", _table(SENTENCE_COLUMNS, sentence_rows))
+    search.index_articles(con, ids)
     store_analysis(con, results)
     report.added += len(fresh)
 
@@ -208,9 +210,14 @@ SENTENCE_COLUMNS = (
 
 
 def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[int, int]:
-    """story_id per new article: the story of its most similar earlier article, else itself."""
-    buckets = [fingerprint.band_buckets(fingerprint.signature(fingerprint.story_tokens(a))) for a in articles]
-    band_rows = [(row, band, bucket) for row, keys in enumerate(buckets) for band, bucket in enumerate(keys)]
+    """story_id per new article: the story of its most similar earlier article, else its own id.
+
+    LSH buckets propose candidates (stored ones and earlier ones in this chunk); signature similarity decides.
+    """
+    sigs = [fingerprint.signature(fingerprint.story_tokens(a)) for a in articles]
+    band_rows = [
+        (row, band, bucket) for row, sig in enumerate(sigs) for band, bucket in enumerate(fingerprint.band_buckets(sig))
+    ]
     table = pa.table(
         {
             "row_index": pa.array([r for r, _, _ in band_rows], pa.int64()),
@@ -218,26 +225,22 @@ def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[
             "bucket": pa.array([k for _, _, k in band_rows], pa.uint64()),
         }
     )
-    shared: Counter[tuple[int, int]] = Counter()
-    for row, article_id, count in write.bucket_matches(con, table):
-        shared[(row, article_id)] += count
-    seen_in_chunk: dict[tuple[int, int], list[int]] = {}
+    candidates: dict[int, set[int]] = {}
+    for row, other, _shared in write.bucket_matches(con, table):
+        candidates.setdefault(row, set()).add(other)
+    by_bucket: dict[tuple[int, int], list[int]] = {}
     for row, band, bucket in band_rows:
-        for earlier in seen_in_chunk.setdefault((band, bucket), []):
-            shared[(row, ids[earlier])] += 1
-        seen_in_chunk[(band, bucket)].append(row)
-    best: dict[int, tuple[int, int]] = {}
-    for (row, other), count in shared.items():
-        if count >= MIN_SHARED_BANDS and (row not in best or (count, -other) > (best[row][0], -best[row][1])):
-            best[row] = (count, other)
-    stories: dict[int, int] = {}
-    existing = write.story_of(con, [other for _, other in best.values() if other < ids[0]])
+        earlier = by_bucket.setdefault((band, bucket), [])
+        candidates.setdefault(row, set()).update(ids[e] for e in earlier)
+        earlier.append(row)
+    stored_ids = sorted({c for cs in candidates.values() for c in cs if c < ids[0]})
+    known = {i: fingerprint.from_blob(b) for i, b in write.signatures(con, stored_ids).items()}
+    known.update(zip(ids, sigs, strict=True))
+    stories = write.story_of(con, stored_ids)
     for row, article_id in enumerate(ids):
-        if row in best:
-            other = best[row][1]
-            stories[article_id] = stories.get(other) or existing.get(other, other)
-        else:
-            stories[article_id] = article_id
+        scored = [(fingerprint.similarity(sigs[row], known[c]), -c) for c in candidates.get(row, ()) if c in known]
+        best = max(scored, default=(0.0, 0))
+        stories[article_id] = stories[-best[1]] if best[0] >= fingerprint.SAME_STORY else article_id
     write.append_rows(
         con,
         "story_buckets",
@@ -245,15 +248,16 @@ def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[
             {
                 "band": table["band"],
                 "bucket": table["bucket"],
-                "article_id": pa.array([ids[r] for r in table["row_index"].to_pylist()], pa.int64()),
+                "article_id": pa.array([ids[r] for r, _, _ in band_rows], pa.int64()),
             }
         ),
     )
-    return stories
-
-
-# Two LSH bands in common (of 16) means an estimated Jaccard of roughly 0.6 or more: the same story.
-MIN_SHARED_BANDS = 2
+    write.append_rows(
+        con,
+        "story_signatures",
+        pa.table({"article_id": pa.array(ids, pa.int64()), "signature": [fingerprint.to_blob(s) for s in sigs]}),
+    )
+    return {i: stories[i] for i in ids}
 
 
 def store_analysis(con, results: list[tuple[int, ArticleAnalysis]]) -> None:
@@ -292,11 +296,12 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     from basira.model import Sentence
 
     done = 0
+    analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:
         _refresh_taxonomy(con)
         write.clear_analysis(con)
         after = 0
-        (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
+        last = write.next_article_id(con) - 1
         while after < last:
             rows = write.article_sentences(con, after, CHUNK)
             results = [

@@ -16,7 +16,6 @@ _TATWEEL = re.compile("\u0640")
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _ALEF_FORMS = re.compile("[\u0622\u0623\u0625\u0671\u0672\u0673]")
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
-_SPACES = re.compile(r"[^\S\n]+")
 _WORD = re.compile(r"[\w\u0600-\u06ff]+")
 
 # Arabic-Indic (U+0660..) and Persian/Urdu (U+06F0..) digits to ASCII.
@@ -69,7 +68,7 @@ def normalize_hamza_carriers(text: str) -> str:
 
 
 def _replace_chars(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
-    # str.translate is ~100x slower than a guarded str.replace on non-ASCII text, and ingest runs these on every article.
+    # str.translate is ~100x slower than a guarded str.replace on non-ASCII text; ingest runs these on every article.
     for old, new in pairs:
         if old in text:
             text = text.replace(old, new)
@@ -103,8 +102,23 @@ def normalize_newlines(text: str) -> str:
 
 def collapse_spaces(text: str) -> str:
     """Collapse runs of horizontal white space to one space, keeping line breaks."""
-    # str.split() splits on exactly the white space _SPACES matches (minus the newline already split on), in C.
+    if _already_collapsed(text):
+        return text
+    # Per line, str.split() splits on the same white space as [^\S\n]+ and also strips, in C: ~4x faster than a regex.
     return "\n".join(" ".join(line.split()) for line in text.split("\n"))
+
+
+def _already_collapsed(text: str) -> bool:
+    # The space is the only printable white space character, so a printable text (newlines aside) holds no tabs,
+    # no-break or other exotic spaces; normalize_text re-collapses clean text, and this makes that nearly free.
+    return (
+        "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+        and text.replace("\n", " ").isprintable()
+    )
 
 
 def clean_raw(text: str) -> str:

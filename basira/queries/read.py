@@ -7,6 +7,7 @@ import pandas as pd
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
+from basira.queries.search import TEXT_CONDITION
 
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
@@ -38,12 +39,13 @@ def selection(filters: Filters) -> tuple[str, list]:
     for entity in filters.entities:
         conditions.append("a.article_id IN (SELECT article_id FROM entity_mentions WHERE entity_key = ?)")
         params.append(entity)
-    terms = tokenize(normalize_text(filters.text))
-    for term in terms:
-        conditions.append(
-            "a.article_id IN (SELECT article_id FROM sentences WHERE NOT is_boilerplate AND contains(text_norm, ?))"
-        )
-        params.append(term)
+    # Through the search index (light stems; function words dropped): a substring scan of every sentence takes
+    # seconds at a million articles. Imported here because basira.search imports this module.
+    from basira.search import filter_term_ids
+
+    for term_id in filter_term_ids(filters.text):
+        conditions.append(TEXT_CONDITION)
+        params.append(term_id)
     if not filters.include_duplicates:
         conditions.append("a.article_id = a.story_id")
     sql = (
@@ -157,3 +159,223 @@ def store_stats(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
         ).fetchall(),
         "taxonomy_version": (cur.execute("SELECT value FROM meta WHERE key = 'taxonomy_version'").fetchone() or [None])[0],
     }
+
+
+# Queries behind the dashboard pages (app.py, pages/): lookups for the filter widgets, the reader, drill-downs
+# and extracts. Every one that shows data from the filtered view starts from `selection(filters)`.
+
+
+def store_fingerprint(cur: duckdb.DuckDBPyConnection) -> str:
+    """Identifies the stored content (not the file): article count, last batch and a hash of the article
+    identities. Two extracts with the same fingerprint and filters came from the same data."""
+    articles, batch, digest = cur.execute(
+        "SELECT count(*), coalesce(max(batch_id), 0), md5(coalesce(string_agg(content_hash, '' ORDER BY article_id), ''))"
+        " FROM articles"
+    ).fetchone()
+    return f"{articles}a-b{batch}-{digest[:12]}"
+
+
+def taxonomy_version(cur: duckdb.DuckDBPyConnection) -> str | None:
+    row = cur.execute("SELECT value FROM meta WHERE key = 'taxonomy_version'").fetchone()
+    return row[0] if row else None
+
+
+def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute("SELECT topic, label, label_ar FROM topics ORDER BY topic").df()
+
+
+def source_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT coalesce(source_name, source_path) AS source, count(*) AS articles FROM articles"
+        " GROUP BY ALL ORDER BY articles DESC, source"
+    ).df()
+
+
+def entity_options(cur: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
+    """The most-mentioned entities of the whole store, for the entity filter's choices."""
+    return cur.execute(
+        "SELECT e.entity_key, e.entity_type, e.canonical, e.latin, count(DISTINCT m.article_id) AS articles"
+        " FROM entities e JOIN entity_mentions m USING (entity_key)"
+        " GROUP BY ALL ORDER BY articles DESC, e.entity_key LIMIT ?",
+        [limit],
+    ).df()
+
+
+def entity_lookup(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:
+    return cur.execute(
+        "SELECT entity_key, entity_type, canonical, latin FROM entities"
+        " WHERE entity_key IN (SELECT unnest(?::VARCHAR[])) ORDER BY entity_key",
+        [list(keys)],
+    ).df()
+
+
+def article_count(cur: duckdb.DuckDBPyConnection, filters: Filters) -> int:
+    cte, params = selection(filters)
+    return cur.execute(cte + " SELECT count(*) FROM selected", params).fetchone()[0]
+
+
+def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
+    """The filtered articles as an extract: one row per article with its topics and where it came from."""
+    cte, params = selection(filters)
+    return cur.execute(
+        cte + " SELECT a.article_id, a.published, a.title_raw AS title, coalesce(a.source_name, a.source_path) AS source,"
+        " a.url, a.byline, a.story_id, a.char_count, a.date_source, a.undated_reason,"
+        " (SELECT string_agg(topic, ', ' ORDER BY score DESC, topic) FROM article_topics t"
+        "  WHERE t.article_id = a.article_id) AS topics,"
+        " a.source_path, a.locator"
+        " FROM selected s JOIN articles a USING (article_id)"
+        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT ?",
+        [*params, limit],
+    ).df()
+
+
+def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str, object] | None:
+    """Everything the reader shows for one article, or None when there is no such article."""
+    article = cur.execute(
+        "SELECT article_id, published, title_raw, coalesce(source_name, source_path) AS source, source_path,"
+        " locator, url, byline, story_id, date_source, undated_reason, text_raw, char_count"
+        " FROM articles WHERE article_id = ?",
+        [article_id],
+    ).df()
+    if article.empty:
+        return None
+    one = lambda sql: cur.execute(sql, [article_id]).df()  # noqa: E731
+    row = article.iloc[0].to_dict()
+    return {
+        "article": row,
+        "sentences": one(
+            "SELECT seq, paragraph, start_char, end_char, text_raw, text_norm, is_boilerplate, boilerplate_reason"
+            " FROM sentences WHERE article_id = ? ORDER BY seq"
+        ),
+        "topics": one(
+            "SELECT t.topic, tp.label, tp.label_ar, t.score FROM article_topics t LEFT JOIN topics tp USING (topic)"
+            " WHERE t.article_id = ? ORDER BY t.score DESC, t.topic"
+        ),
+        "evidence": one(
+            "SELECT e.topic, tp.label, e.seq, e.term, e.start_char, e.end_char"
+            " FROM topic_evidence e LEFT JOIN topics tp USING (topic)"
+            " WHERE e.article_id = ? ORDER BY e.seq, e.start_char, e.topic"
+        ),
+        "mentions": one(
+            "SELECT m.entity_key, e.entity_type, e.canonical, e.latin, m.seq, m.surface, m.start_char, m.end_char,"
+            " m.method FROM entity_mentions m LEFT JOIN entities e USING (entity_key)"
+            " WHERE m.article_id = ? ORDER BY m.seq, m.start_char, m.entity_key"
+        ),
+        "quotations": one(
+            "SELECT speaker_key, speaker_surface, quote, seq FROM quotations WHERE article_id = ? ORDER BY seq, quote"
+        ),
+        "quantities": one(
+            "SELECT low, high, unit, kind, surface, seq FROM quantities WHERE article_id = ? ORDER BY seq, surface"
+        ),
+        "story": cur.execute(
+            "SELECT article_id, published, title_raw AS title, coalesce(source_name, source_path) AS source"
+            " FROM articles WHERE story_id = ? AND article_id <> ? ORDER BY published NULLS LAST, article_id",
+            [int(row["story_id"]), article_id],
+        ).df(),
+    }
+
+
+def evidence_sentences(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """Sentences that are evidence for a topic (or any topic) in the filtered view, strongest first:
+    most distinct matched terms, then the article's topic score, then newest."""
+    cte, params = selection(filters)
+    topic_clause = " AND e.topic = ?" if topic else ""
+    return cur.execute(
+        cte + ", hits AS ("
+        " SELECT e.article_id, e.topic, e.seq, count(DISTINCT e.term) AS terms_matched,"
+        " string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
+        " list(e.start_char ORDER BY e.start_char) AS starts, list(e.end_char ORDER BY e.start_char) AS ends"
+        " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL)"
+        " SELECT h.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, a.title_raw AS title,"
+        " h.topic, tp.label, h.seq, h.terms_matched, h.terms, round(t.score, 2) AS topic_score,"
+        " coalesce(st.text_raw, a.title_raw) AS sentence, coalesce(st.text_norm, a.title_norm, '') AS sentence_norm, h.starts, h.ends"
+        " FROM hits h JOIN articles a USING (article_id)"
+        " LEFT JOIN sentences st ON st.article_id = h.article_id AND st.seq = h.seq"
+        " LEFT JOIN article_topics t ON t.article_id = h.article_id AND t.topic = h.topic"
+        " LEFT JOIN topics tp ON tp.topic = h.topic"
+        " ORDER BY h.terms_matched DESC, t.score DESC NULLS LAST, a.published DESC NULLS LAST, h.article_id, h.seq"
+        " LIMIT ?",
+        [*params, *([topic] if topic else []), limit],
+    ).df()
+
+
+def entity_timeline(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, entity_key: str, grain: str = "month"
+) -> pd.DataFrame:
+    """Articles and mentions of one entity per period in the filtered view (undated articles: period NULL)."""
+    cte, params = selection(filters)
+    unit = GRAINS[grain]
+    return cur.execute(
+        cte + f" SELECT date_trunc('{unit}', s.published)::DATE AS period,"
+        " count(DISTINCT m.article_id) AS articles, count(*) AS mentions"
+        " FROM selected s JOIN entity_mentions m USING (article_id) WHERE m.entity_key = ?"
+        " GROUP BY ALL ORDER BY period NULLS LAST",
+        [*params, entity_key],
+    ).df()
+
+
+def pair_sentences(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 100
+) -> pd.DataFrame:
+    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into)."""
+    cte, params = selection(filters)
+    return cur.execute(
+        cte + ", both_named AS ("
+        " SELECT m.article_id, m.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
+        " list(m.end_char ORDER BY m.start_char) AS ends, count(DISTINCT m.entity_key) AS named"
+        " FROM selected s JOIN entity_mentions m USING (article_id)"
+        " WHERE m.entity_key IN (?, ?) GROUP BY ALL)"
+        " SELECT b.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, a.title_raw AS title,"
+        " b.seq, st.text_raw AS sentence, st.text_norm AS sentence_norm, b.starts, b.ends"
+        " FROM both_named b JOIN articles a USING (article_id)"
+        " JOIN sentences st ON st.article_id = b.article_id AND st.seq = b.seq"
+        " WHERE b.named = 2 ORDER BY a.published DESC NULLS LAST, b.article_id, b.seq LIMIT ?",
+        [*params, first, second, limit],
+    ).df()
+
+
+def mentions_extract(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, entity_key: str | None = None, limit: int = 100_000
+) -> pd.DataFrame:
+    """Entity mentions in the filtered view, one row per mention, with the sentence it is in."""
+    cte, params = selection(filters)
+    key_clause = " AND m.entity_key = ?" if entity_key else ""
+    return cur.execute(
+        cte + " SELECT m.article_id, a.published, coalesce(a.source_name, a.source_path) AS source,"
+        " m.entity_key, e.entity_type, e.canonical, e.latin, m.surface, m.method, m.seq, st.text_raw AS sentence"
+        " FROM selected s JOIN entity_mentions m USING (article_id) JOIN articles a USING (article_id)"
+        " LEFT JOIN entities e USING (entity_key)"
+        " LEFT JOIN sentences st ON st.article_id = m.article_id AND st.seq = m.seq"
+        " WHERE TRUE" + key_clause +
+        " ORDER BY a.published DESC NULLS LAST, m.article_id, m.seq, m.start_char LIMIT ?",
+        [*params, *([entity_key] if entity_key else []), limit],
+    ).df()
+
+
+def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str, limit: int = 50) -> pd.DataFrame:
+    """Stand-in for basira.search when its index is missing: articles of the filtered view whose
+    non-boilerplate sentences contain every normalised query word, ranked by how many sentences match.
+    Same columns as `basira.search.search`."""
+    terms = list(dict.fromkeys(tokenize(normalize_text(query))))
+    columns = ["article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm"]
+    if not terms:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    cte, params = selection(filters.with_(text=""))
+    any_term = " OR ".join(["contains(st.text_norm, ?)"] * len(terms))
+    every_term = " AND ".join(["bool_or(contains(h.text_norm, ?))"] * len(terms))
+    return cur.execute(
+        cte + ", hits AS ("
+        " SELECT st.article_id, st.seq, st.text_raw, st.text_norm FROM selected s JOIN sentences st USING (article_id)"
+        " WHERE NOT st.is_boilerplate AND (" + any_term + ")),"
+        " ranked AS ("
+        " SELECT h.article_id, count(*)::DOUBLE AS score, min(h.seq) AS seq FROM hits h"
+        " GROUP BY h.article_id HAVING " + every_term + ")"
+        " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, a.title_raw AS title,"
+        " coalesce(a.source_name, a.source_path) AS source, st.text_raw AS sentence, st.text_norm AS sentence_norm"
+        " FROM ranked r JOIN articles a USING (article_id)"
+        " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
+        " ORDER BY r.score DESC, r.article_id DESC LIMIT ?",
+        [*params, *terms, *terms, terms, limit],
+    ).df()

@@ -67,11 +67,16 @@ CREATE TABLE IF NOT EXISTS sentences (
     boilerplate_reason VARCHAR
 );
 
--- MinHash LSH buckets for near-duplicate (same story) detection.
+-- MinHash LSH buckets and signatures for near-duplicate (same story) detection.
 CREATE TABLE IF NOT EXISTS story_buckets (
     band SMALLINT NOT NULL,
     bucket UBIGINT NOT NULL,
     article_id BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS story_signatures (
+    article_id BIGINT PRIMARY KEY,
+    signature BLOB NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS topics (
@@ -130,3 +135,27 @@ CREATE TABLE IF NOT EXISTS quantities (
     surface VARCHAR NOT NULL,
     seq INTEGER NOT NULL
 );
+
+-- Search index (basira/search.py, SQL in queries/search.py). term_id is a 64-bit hash of a light stem.
+-- Postings are kept in runs search_run_<run_id>, each sorted by (term_id, article_id) and merged
+-- log-structured; the view search_postings (term_id, article_id, tf, dl, seq) is their union.
+CREATE TABLE IF NOT EXISTS search_docs (
+    article_id BIGINT NOT NULL,
+    length INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS search_terms (
+    term_id BIGINT PRIMARY KEY,
+    term VARCHAR NOT NULL,
+    df INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS search_runs (
+    run_id INTEGER PRIMARY KEY,
+    level INTEGER NOT NULL,
+    postings BIGINT NOT NULL
+);
+
+CREATE VIEW IF NOT EXISTS search_postings AS
+SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl,
+    NULL::INTEGER AS seq WHERE FALSE;

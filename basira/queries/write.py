@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
 
 import duckdb
 import pyarrow as pa
 
 from basira.queries import quote_identifier
+
+
+@contextlib.contextmanager
+def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Iterator[None]:
+    """Expose an Arrow table to SQL under `name` for one statement.
+
+    DuckDB 2.0 streams results: an unread result owns the connection and blocks register(), so the
+    previous statement is completed first and this one before unregistering.
+    """
+    con.complete()
+    con.register(name, rows)
+    try:
+        yield
+        con.complete()
+    finally:
+        con.unregister(name)
 
 # Tables derived from articles by analysis; retag empties and refills them.
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
@@ -64,15 +82,20 @@ def known_rejections(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str,
 
 def bucket_matches(con: duckdb.DuckDBPyConnection, bands: pa.Table) -> list[tuple[int, int, int]]:
     """(new row index, existing article_id, number of shared bands) for LSH bucket collisions."""
-    con.register("new_bands", bands)
-    try:
+    with _scanned(con, "new_bands", bands):
         return con.execute(
             "SELECT n.row_index, b.article_id, count(*) AS shared FROM new_bands n"
             " JOIN story_buckets b ON b.band = n.band AND b.bucket = n.bucket"
             " GROUP BY ALL"
         ).fetchall()
-    finally:
-        con.unregister("new_bands")
+
+
+def signatures(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dict[int, bytes]:
+    rows = con.execute(
+        "SELECT article_id, signature FROM story_signatures WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+        [article_ids],
+    ).fetchall()
+    return dict(rows)
 
 
 def story_of(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dict[int, int]:
@@ -86,12 +109,9 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> N
     """Append an Arrow table whose columns are named as the table's, in any order."""
     if rows.num_rows == 0:
         return
-    con.register("incoming_rows", rows)
-    try:
-        columns = ", ".join(quote_identifier(c) for c in rows.column_names)
+    columns = ", ".join(quote_identifier(c) for c in rows.column_names)
+    with _scanned(con, "incoming_rows", rows):
         con.execute(f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} FROM incoming_rows")
-    finally:
-        con.unregister("incoming_rows")
 
 
 def replace_topics(con: duckdb.DuckDBPyConnection, topics: list[tuple[str, str, str, str]]) -> None:
@@ -103,15 +123,12 @@ def replace_topics(con: duckdb.DuckDBPyConnection, topics: list[tuple[str, str, 
 def upsert_entities(con: duckdb.DuckDBPyConnection, entities: pa.Table) -> None:
     if entities.num_rows == 0:
         return
-    con.register("incoming_entities", entities)
-    try:
+    with _scanned(con, "incoming_entities", entities):
         con.execute(
             "INSERT INTO entities SELECT DISTINCT ON (entity_key) entity_key, entity_type, canonical, latin"
             " FROM incoming_entities ON CONFLICT (entity_key) DO UPDATE SET"
             " entity_type = excluded.entity_type, canonical = excluded.canonical, latin = excluded.latin"
         )
-    finally:
-        con.unregister("incoming_entities")
 
 
 def clear_analysis(con: duckdb.DuckDBPyConnection) -> None:

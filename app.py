@@ -1,0 +1,47 @@
+"""Overview: key figures and the timeline of articles (or independent stories) by topic."""
+
+import streamlit as st
+
+import ui
+from basira import charts
+
+ui.setup("Overview")
+filters = ui.sidebar()
+st.title("Basira · بصيرة")
+st.caption("Arabic news on Syria's security sector: what was reported, when, about which topics and whom.")
+ui.require_store()
+
+figures = ui.query("key_figures", filters)
+cols = st.columns(5)
+cols[0].metric("Articles", f"{figures['articles']:,}")
+cols[1].metric("Independent stories", f"{figures['stories']:,}", help="Near-duplicate articles count as one story.")
+cols[2].metric("Undated", f"{figures['undated']:,}", help="Articles whose date could not be established. "
+               "They are counted everywhere but cannot be placed on the time axis.")
+cols[3].metric("First date", str(figures["first"] or "—"))
+cols[4].metric("Last date", str(figures["last"] or "—"))
+if not figures["articles"]:
+    ui.empty("No articles match these filters. Widen the date range or clear some filters.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    grain = ui.choice("Per", {"day": "Day", "week": "Week", "month": "Month"}, "grain",
+                      charts.default_grain(figures["first"], figures["last"]))
+with right:
+    measure = ui.choice("Count", {"articles": "Articles", "stories": "Independent stories"}, "count", "articles")
+timeline = ui.query("timeline", filters, grain)
+topics = ui.query("topic_list")
+labels = dict(zip(topics["topic"], topics["label"], strict=True))
+colours = charts.topic_colours(list(topics["topic"]))
+event = ui.chart(charts.timeline_figure(timeline, measure, labels, colours, figures["undated"], grain), "timeline")
+ui.apply(charts.narrowed(filters, charts.selected_points(event), "timeline", grain))
+notes = ["Click a bar to narrow to that period and topic.",
+         "An article tagged with several topics counts once in each topic's stack; \"untagged\" are the rest."]
+if figures["undated"]:
+    notes.insert(0, f"**{figures['undated']:,} undated articles** are in every count and list but not on this axis.")
+st.caption(" ".join(notes))
+ui.export_buttons(timeline, "timeline", filters)
+
+st.subheader("Latest articles in view")
+ui.articles_table(ui.query("article_page", filters, 25, 0), filters, "latest")
+ui.export_buttons(ui.query("articles_extract", filters), "articles", filters)

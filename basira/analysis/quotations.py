@@ -1,0 +1,89 @@
+"""Direct quotations with their speaker: «...», "...", “...” after a speech verb or participle."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from basira.analysis.morphology import Line
+from basira.model import EntityMention, Quotation
+
+_QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
+MIN_QUOTE_WORDS = 3
+# A quote more than this many characters after its speech verb is not attributed to it.
+MAX_VERB_GAP = 120
+
+
+@dataclass(frozen=True)
+class SpeechWords:
+    verbs: frozenset[str]  # finite speech verbs with clitics ("قال", "وأكد")
+    participles: frozenset[str]  # "مؤكدا", "مشيرا": continue the current speaker
+
+
+def quote_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, inner text) of every quotation in a sentence, unclosed quotes running to the end."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
+        inner = m.group(g).strip()
+        if len(inner.split()) >= MIN_QUOTE_WORDS:
+            out.append((m.start(), m.end(), inner))
+    return out
+
+
+def _last_trigger(line: Line, before: int, words: frozenset[str]) -> int | None:
+    """Start of the last token of `words` that ends before `before`, within MAX_VERB_GAP characters."""
+    best = None
+    pos = 0
+    clean = line.clean
+    while pos < before:
+        while pos < before and clean[pos] == " ":
+            pos += 1
+        end = clean.find(" ", pos)
+        end = len(clean) if end == -1 else end
+        if end > before:
+            break
+        if clean[pos:end] in words and before - end <= MAX_VERB_GAP:
+            best = pos
+        pos = end
+    return best
+
+
+def _speaker_near(mentions: list[EntityMention], verb_at: int, quote_at: int) -> EntityMention | None:
+    """The subject of the speech verb: a PER/ORG mention between verb and quote (VSO) or just before the verb."""
+    after = [m for m in mentions if verb_at <= m.start < quote_at and m.entity_type in ("PER", "ORG")]
+    if after:
+        people = [m for m in after if m.entity_type == "PER"]
+        return (people or after)[0]
+    before = [m for m in mentions if m.end <= verb_at and verb_at - m.end <= 30 and m.entity_type in ("PER", "ORG")]
+    return before[-1] if before else None
+
+
+def extract_quotations(lines: list[Line], mentions: list[EntityMention], words: SpeechWords) -> tuple[Quotation, ...]:
+    by_seq: dict[int, list[EntityMention]] = {}
+    for m in mentions:
+        by_seq.setdefault(m.seq, []).append(m)
+    out: list[Quotation] = []
+    current: tuple[str | None, str, int, int] | None = None  # key, surface, paragraph, seq
+    for line in lines:
+        if current is not None and (line.paragraph != current[2] and line.seq - current[3] > 2):
+            current = None
+        if '"' not in line.norm and "\u00ab" not in line.norm and "\u201c" not in line.norm:
+            continue
+        norm_quotes = quote_spans(line.norm)
+        if not norm_quotes:
+            continue
+        raw_quotes = quote_spans(line.raw) if line.raw else []
+        for k, (qs, _, inner_norm) in enumerate(norm_quotes):
+            quote_text = raw_quotes[k][2] if k < len(raw_quotes) else inner_norm
+            verb_at = _last_trigger(line, qs, words.verbs)
+            speaker: EntityMention | None = None
+            if verb_at is not None:
+                speaker = _speaker_near(by_seq.get(line.seq, []), verb_at, qs)
+            if speaker is not None:
+                current = (speaker.entity_key, speaker.surface, line.paragraph, line.seq)
+                out.append(Quotation(speaker.entity_key, speaker.surface, quote_text, line.seq))
+            elif (verb_at is not None or _last_trigger(line, qs, words.participles) is not None) and current:
+                out.append(Quotation(current[0], current[1], quote_text, line.seq))
+                current = (current[0], current[1], line.paragraph, line.seq)
+    return tuple(out)

@@ -1,0 +1,179 @@
+"""Spot page clutter among an article's lines (paragraphs): captions, hashtags, menus, related-article links.
+
+Each rule works on the normalised line (see normalize.normalize_text) and returns a short reason code.
+Flagged lines stay in the article; analysis just skips them. Phrases live in data/boilerplate.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from basira.normalize import normalize_text
+
+_DATA = Path(__file__).parent / "data" / "boilerplate.json"
+
+SOCIAL_CAPTION = "social_caption"
+HASHTAGS = "hashtags"
+NAVIGATION = "navigation"
+RELATED_LINK = "related_link"
+
+_SHORT_LINE_WORDS = 15
+_MENU_LINE_WORDS = 12
+_LINK_MIN_WORDS = 5
+_LINK_MAX_WORDS = 12
+_BODY_MIN_WORDS = 12
+
+# Closing quotes and brackets that may follow a sentence's final mark.
+_CLOSERS = "\"'\u201d\u2019\u00bb)] "
+# Final marks after normalize_text (Arabic question mark, semicolon and comma are already Latin).
+_FINAL_MARKS = frozenset(".!?:;,\u2026")
+_LEADING_BULLETS = "-\u2013\u2014\u2022*>\u00bb|:\u00b7 "
+_SEPARATORS = re.compile("\\s*[|\u2022\u00b7]\\s*")
+
+_SOCIAL = re.compile(r"\bposted by\b.{1,160}?\bon\b|pic\.twitter\.com|\(@\w+\)")
+
+
+@dataclass(frozen=True)
+class LineContext:
+    """Where a line sits among the article's non-blank lines, with its neighbours' normalised text."""
+
+    index: int
+    count: int
+    prev_norm: str = ""
+    next_norm: str = ""
+
+
+def _norm_set(values: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({normalize_text(v) for v in values}, key=len, reverse=True))
+
+
+def _load() -> dict[str, tuple[str, ...]]:
+    data = json.loads(_DATA.read_text(encoding="utf-8"))
+    return {key: _norm_set(values) for key, values in data.items() if not key.startswith("_")}
+
+
+_PHRASES = _load()
+_COPYRIGHT_ANYWHERE = _PHRASES["copyright_anywhere"]
+_COPYRIGHT_SHORT = _PHRASES["copyright_short_line"]
+_PREFIXES = _PHRASES["line_prefixes"]
+_MENU = re.compile(
+    r"(?<!\S)(?:" + "|".join(re.escape(p) for p in _PHRASES["menu_words"]) + r")(?!\S)"
+)
+BYLINE_PREFIXES = _PHRASES["byline_prefixes"]
+FUNCTION_WORDS = frozenset(_PHRASES["function_words"])
+_WORD = re.compile(r"[^\W_]+")
+# Conjunction and article clitics (wa-, al-, bi-l-, li-l-, ...) so "wa-l-amn" and "al-amn" compare equal;
+# stems are compared exactly otherwise.
+_CLITICS = re.compile(
+    "^(?:\u0648?(?:\u0628\u0627\u0644|\u0643\u0627\u0644|\u0641\u0627\u0644|\u0644\u0644|\u0627\u0644)|\u0648(?=...))"
+)
+_LIST_MARKER = re.compile(r"[*\-•·]|\(?\d{1,2}[).\-]")
+
+
+def word_count(norm: str) -> int:
+    return norm.count(" ") + 1 if norm else 0
+
+
+def ends_with_mark(norm: str) -> bool:
+    """Whether a normalised line ends with final punctuation, looking past closing quotes and brackets."""
+    stripped = norm.rstrip(_CLOSERS)
+    return bool(stripped) and stripped[-1] in _FINAL_MARKS
+
+
+def is_social_caption(norm: str) -> bool:
+    # Substring tests first: a regex scan of every line costs more than all the other rules together.
+    if "posted by" not in norm and "twitter.com" not in norm and "(@" not in norm:
+        return False
+    return _SOCIAL.search(norm) is not None
+
+
+def is_hashtag_line(norm: str) -> bool:
+    if norm.count("#") < 2:
+        return False
+    words = norm.split()
+    tags = sum(1 for w in words if w.startswith("#") and len(w) > 1)
+    return tags >= 3 or tags * 10 >= len(words) * 3
+
+
+def _contains_any(norm: str, phrases: tuple[str, ...]) -> bool:
+    for phrase in phrases:
+        if phrase in norm:
+            return True
+    return False
+
+
+def _is_copyright(norm: str, words: int) -> bool:
+    if _contains_any(norm, _COPYRIGHT_ANYWHERE):
+        return True
+    return words <= _SHORT_LINE_WORDS and _contains_any(norm, _COPYRIGHT_SHORT)
+
+
+def _starts_with_clutter(norm: str) -> bool:
+    head = norm.lstrip(_LEADING_BULLETS)
+    if not head.startswith(_PREFIXES):
+        return False
+    for prefix in _PREFIXES:
+        if head.startswith(prefix):
+            rest = head[len(prefix) : len(prefix) + 1]
+            if not rest or not rest.isalnum():
+                return True
+    return False
+
+
+def _is_menu(norm: str, words: int) -> bool:
+    if words > _MENU_LINE_WORDS:
+        return False
+    segments = [s for s in _SEPARATORS.split(norm) if s]
+    if len(segments) >= 3 and words <= 3 * len(segments):
+        return True
+    left = _MENU.sub(" ", _SEPARATORS.sub(" ", norm)).split()
+    return not [w for w in left if any(c.isalnum() for c in w)]
+
+
+def is_navigation(norm: str) -> bool:
+    words = word_count(norm)
+    return _is_copyright(norm, words) or _starts_with_clutter(norm) or _is_menu(norm, words)
+
+
+def _content_words(norm: str) -> set[str]:
+    words = set()
+    for word in _WORD.findall(norm):
+        if word in FUNCTION_WORDS:
+            continue
+        stem = _CLITICS.sub("", word)
+        if len(stem) >= 3 and stem not in FUNCTION_WORDS:
+            words.add(stem)
+    return words
+
+
+def is_related_link(norm: str, context: LineContext) -> bool:
+    """A short unpunctuated headline between two body paragraphs that shares no content word with them: a scraped
+    link to another story. A crosshead (subheading) looks the same but echoes words of its section, so it stays."""
+    words = word_count(norm)
+    if not _LINK_MIN_WORDS <= words <= _LINK_MAX_WORDS or ends_with_mark(norm) or _LIST_MARKER.match(norm):
+        return False
+    if word_count(context.prev_norm) < _BODY_MIN_WORDS or word_count(context.next_norm) < _BODY_MIN_WORDS:
+        return False
+    neighbours = _content_words(context.prev_norm) | _content_words(context.next_norm)
+    return not _content_words(norm) & neighbours
+
+
+def classify_line(line_raw: str, line_norm: str, context: LineContext | None = None) -> str | None:
+    """The boilerplate reason for one line (paragraph), or None for body text.
+
+    `line_raw` is accepted so callers can swap in rules that need the raw form; these rules read `line_norm`.
+    """
+    if not line_norm:
+        return None
+    if is_social_caption(line_norm):
+        return SOCIAL_CAPTION
+    if is_hashtag_line(line_norm):
+        return HASHTAGS
+    if is_navigation(line_norm):
+        return NAVIGATION
+    if context is not None and is_related_link(line_norm, context):
+        return RELATED_LINK
+    return None

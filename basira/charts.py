@@ -1,0 +1,296 @@
+"""Plotly figures for the pages, and the reading of a chart selection back into values.
+
+Labels are raw Arabic Unicode: the browser shapes and orders them (no arabic-reshaper here). Every
+clickable mark carries what it stands for in `customdata` (a topic id, an entity key, a period), so a
+click narrows the filters by identity rather than by a label that could be ambiguous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from basira.filters import Filters
+
+# Plotly's D3 palette, fixed order: a topic keeps its colour across charts and sessions.
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173")
+UNTAGGED = "#c7c7c7"
+ENTITY_COLOURS = {"PER": "#1f77b4", "ORG": "#d62728", "LOC": "#2ca02c"}
+FONT = '"Source Sans", "Source Sans Pro", "Basira Naskh", "Noto Naskh Arabic", sans-serif'
+LAYOUT_SEED = 20251111
+
+
+def topic_colours(topics: Sequence[str]) -> dict[str, str]:
+    """A colour per topic id, by sorted id so it does not depend on which topics a view happens to show."""
+    colours = {t: PALETTE[i % len(PALETTE)] for i, t in enumerate(sorted(set(topics) - {""}))}
+    colours[""] = UNTAGGED
+    return colours
+
+
+def _base(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        clickmode="event+select",
+        dragmode=False,
+        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
+    )
+    return fig
+
+
+def topic_label(topic: str, labels: Mapping[str, str]) -> str:
+    return labels.get(topic, topic) if topic else "untagged"
+
+
+def timeline_figure(
+    frame: pd.DataFrame, measure: str, labels: Mapping[str, str], colours: Mapping[str, str], undated: int, grain: str
+) -> go.Figure:
+    """Stacked bars per period, one trace per topic; `frame` is `read.timeline` (period, topic, articles, stories)."""
+    fig = go.Figure()
+    for topic, rows in frame.groupby("topic", sort=True):
+        fig.add_bar(
+            x=pd.to_datetime(rows["period"]),
+            y=rows[measure],
+            name=topic_label(topic, labels),
+            marker_color=colours.get(topic, UNTAGGED),
+            customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
+            hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    noun = "independent stories" if measure == "stories" else "articles"
+    title = f"{noun.capitalize()} per {grain}, by topic"
+    if undated:
+        title += f" · {undated:,} undated not on the axis"
+    fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=noun, bargap=0.15)
+    return _base(fig, title)
+
+
+def topic_bar_figure(counts: pd.DataFrame, measure: str, colours: Mapping[str, str]) -> go.Figure:
+    """Horizontal bars, largest on top; `counts` is `read.topic_counts`. Labels show Arabic and English."""
+    rows = counts.sort_values([measure, "topic"], ascending=[True, False])
+    names = [f"{ar} · {en}" if ar else en for ar, en in zip(rows["label_ar"].fillna(""), rows["label"].fillna(rows["topic"]), strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=rows[measure],
+            y=names,
+            orientation="h",
+            marker_color=[colours.get(t, UNTAGGED) for t in rows["topic"]],
+            customdata=rows[["topic"]].to_numpy(),
+            text=rows[measure],
+            textposition="auto",
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis_title="independent stories" if measure == "stories" else "articles", yaxis_title=None)
+    return _base(fig, "Topics in the filtered view (click a bar to filter)", height=max(300, 60 + 34 * len(rows)))
+
+
+def topic_trend_figure(frame: pd.DataFrame, measure: str, labels: Mapping[str, str], colours: Mapping[str, str]) -> go.Figure:
+    """One line per topic over time (untagged left out): how the share of attention moves."""
+    fig = go.Figure()
+    for topic, rows in frame[frame["topic"] != ""].groupby("topic", sort=True):
+        fig.add_scatter(
+            x=pd.to_datetime(rows["period"]),
+            y=rows[measure],
+            mode="lines+markers",
+            name=topic_label(topic, labels),
+            line_color=colours.get(topic, UNTAGGED),
+            customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
+            hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
+        )
+    return _base(fig, "Topic trends")
+
+
+def entity_label(row: Mapping[str, object]) -> str:
+    canonical, latin = row.get("canonical") or "", row.get("latin") or ""
+    return f"{canonical} · {latin}" if canonical and latin and canonical != latin else str(canonical or latin or row["entity_key"])
+
+
+def entity_bar_figure(top: pd.DataFrame, measure: str = "articles") -> go.Figure:
+    """Top entities as horizontal bars coloured by type; `top` is `read.top_entities`."""
+    rows = top.sort_values([measure, "entity_key"], ascending=[True, False])
+    fig = go.Figure()
+    for etype, part in rows.groupby("entity_type", sort=True):
+        fig.add_bar(
+            x=part[measure],
+            y=[entity_label(r) for r in part.to_dict("records")],
+            orientation="h",
+            name=str(etype),
+            marker_color=ENTITY_COLOURS.get(str(etype), UNTAGGED),
+            customdata=part[["entity_key"]].to_numpy(),
+            hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+        )
+    order = [entity_label(r) for r in rows.to_dict("records")]
+    fig.update_layout(yaxis={"categoryorder": "array", "categoryarray": order}, xaxis_title=measure, barmode="stack")
+    return _base(fig, "Most named people, organisations and places (click to filter)", height=max(320, 60 + 26 * len(rows)))
+
+
+def entity_timeline_figure(frame: pd.DataFrame, name: str, grain: str) -> go.Figure:
+    dated = frame[frame["period"].notna()]
+    fig = go.Figure(
+        go.Bar(
+            x=pd.to_datetime(dated["period"]),
+            y=dated["articles"],
+            customdata=np.column_stack([[str(p)[:10] for p in dated["period"]]]) if len(dated) else None,
+            marker_color="#1f77b4",
+            hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra></extra>",
+        )
+    )
+    undated = int(frame.loc[frame["period"].isna(), "articles"].sum()) if len(frame) else 0
+    title = f"Articles naming {name}, per {grain}" + (f" · {undated} undated" if undated else "")
+    fig.update_layout(yaxis_title="articles")
+    return _base(fig, title, height=300)
+
+
+def circular_layout(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Nodes on a circle in the given order, first at the top."""
+    n = max(len(nodes), 1)
+    return {node: (math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i, node in enumerate(nodes)}
+
+
+def spring_layout(
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], iterations: int = 200, seed: int = LAYOUT_SEED
+) -> dict[str, tuple[float, float]]:
+    """Fruchterman-Reingold from the circular layout with a fixed seed: the same graph always gets the same
+    picture, so a shared link shows the same network."""
+    if len(nodes) <= 2:
+        return circular_layout(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    start = circular_layout(nodes)
+    rng = np.random.default_rng(seed)
+    pos = np.array([start[n] for n in nodes]) + rng.normal(0, 0.01, size=(len(nodes), 2))
+    weights = np.zeros((len(nodes), len(nodes)))
+    for a, b, w in edges:
+        if a in index and b in index and a != b:
+            weights[index[a], index[b]] = weights[index[b], index[a]] = math.log1p(w)
+    k = math.sqrt(4.0 / len(nodes))
+    temperature = 0.2
+    for _ in range(iterations):
+        delta = pos[:, None, :] - pos[None, :, :]
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
+        force = (k * k / distance**2 - weights * distance / k)[..., None] * delta
+        move = force.sum(axis=1)
+        length = np.maximum(np.linalg.norm(move, axis=-1, keepdims=True), 1e-9)
+        pos += move / length * np.minimum(length, temperature)
+        temperature *= 0.97
+    pos -= pos.mean(axis=0)
+    pos /= max(np.abs(pos).max(), 1e-9)
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
+
+
+def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping[str, str]) -> go.Figure:
+    """Co-occurrence network: `edges` is `read.cooccurrence` (source, target, sentences, articles).
+
+    Plotly lines are not clickable, so each edge has a marker at its midpoint carrying (source, target):
+    clicking it selects the pair.
+    """
+    nodes = sorted(set(edges["source"]) | set(edges["target"]))
+    pos = spring_layout(nodes, list(edges[["source", "target", "sentences"]].itertuples(index=False, name=None)))
+    fig = go.Figure()
+    top = max(edges["sentences"].max(), 1) if len(edges) else 1
+    for row in edges.itertuples(index=False):
+        (x0, y0), (x1, y1) = pos[row.source], pos[row.target]
+        fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
+                        line={"width": 1 + 5 * row.sentences / top, "color": "rgba(100,110,120,0.45)"})
+    fig.add_scatter(
+        x=[(pos[r.source][0] + pos[r.target][0]) / 2 for r in edges.itertuples(index=False)],
+        y=[(pos[r.source][1] + pos[r.target][1]) / 2 for r in edges.itertuples(index=False)],
+        mode="markers",
+        name="pairs",
+        showlegend=False,
+        marker={"size": 11, "color": "rgba(255,127,14,0.8)", "symbol": "diamond"},
+        customdata=edges[["source", "target"]].to_numpy() if len(edges) else None,
+        text=[f"{names.get(r.source, r.source)} ↔ {names.get(r.target, r.target)}: {r.sentences} sentences, "
+              f"{r.articles} articles" for r in edges.itertuples(index=False)],
+        hovertemplate="%{text}<extra>click for the sentences</extra>",
+    )
+    degree = pd.concat([edges["source"], edges["target"]]).value_counts() if len(edges) else pd.Series(dtype=int)
+    for etype in sorted({types.get(n, "") for n in nodes}):
+        members = [n for n in nodes if types.get(n, "") == etype]
+        fig.add_scatter(
+            x=[pos[n][0] for n in members],
+            y=[pos[n][1] for n in members],
+            mode="markers+text",
+            name=etype or "other",
+            text=[names.get(n, n) for n in members],
+            textposition="top center",
+            marker={"size": [12 + 3 * min(int(degree.get(n, 1)), 8) for n in members],
+                    "color": ENTITY_COLOURS.get(etype, UNTAGGED), "line": {"width": 1, "color": "white"}},
+            customdata=[[n] for n in members],
+            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.3]})
+    return _base(fig, "Named in the same sentence (click a ◆ to read the sentences)", height=560)
+
+
+def selected_points(event: object) -> list[list[object]]:
+    """The customdata of every point in a Streamlit Plotly selection event (empty when nothing is selected).
+
+    Accepts the PlotlyState Streamlit returns, or the plain dict a test builds.
+    """
+    if not event:
+        return []
+    selection = event.get("selection") if isinstance(event, Mapping) else getattr(event, "selection", None)
+    points = (selection.get("points") if isinstance(selection, Mapping) else getattr(selection, "points", None)) or []
+    out = []
+    for point in points:
+        data = point.get("customdata") if isinstance(point, Mapping) else None
+        if data is None:
+            continue
+        out.append(list(data) if isinstance(data, (list, tuple)) else [data])
+    return out
+
+
+def default_grain(first: dt.date | None, last: dt.date | None) -> str:
+    """A grain that gives a readable number of bars for the span of the view."""
+    if not first or not last:
+        return "month"
+    days = (last - first).days
+    return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
+def period_bounds(start: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the period (as `date_trunc` cuts it) that starts on `start`."""
+    if grain == "day":
+        return start, start
+    if grain == "week":
+        return start, start + dt.timedelta(days=6)
+    if grain == "month":
+        following = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return start, following - dt.timedelta(days=1)
+    if grain == "year":
+        return start, start.replace(month=12, day=31)
+    raise ValueError(f"unknown grain {grain!r}")
+
+
+def narrowed(filters: Filters, points: list[list[object]], kind: str, grain: str = "month") -> Filters:
+    """The filters after a click on a chart of `kind`:
+
+    - "topic": customdata [topic] -> that topic;
+    - "timeline": customdata [topic, period] -> that period (and topic, unless the untagged stack);
+    - "period": customdata [period] -> that period;
+    - "entity": customdata [entity_key] -> that entity added (entities combine with AND).
+    Several selected points widen to all of them (topics OR-ed, the span of the periods).
+    """
+    if not points:
+        return filters
+    if kind == "topic":
+        return filters.with_(topics=tuple(dict.fromkeys(str(p[0]) for p in points if p and p[0])))
+    if kind == "entity":
+        keys = tuple(dict.fromkeys(str(p[0]) for p in points if p and p[0]))
+        return filters.with_(entities=tuple(dict.fromkeys((*filters.entities, *keys))))
+    if kind in ("timeline", "period"):
+        periods = [dt.date.fromisoformat(str(p[-1])[:10]) for p in points if p]
+        first, _ = period_bounds(min(periods), grain)
+        _, last = period_bounds(max(periods), grain)
+        changed = filters.with_(date_from=first, date_to=last)
+        topics = tuple(dict.fromkeys(str(p[0]) for p in points if kind == "timeline" and p[0]))
+        return changed.with_(topics=topics) if topics and len(topics) == len({str(p[0]) for p in points}) else changed
+    raise ValueError(f"unknown chart kind {kind!r}")

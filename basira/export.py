@@ -1,0 +1,212 @@
+"""Extracts of the current view: CSV (UTF-8 with BOM), Excel (right-to-left sheet) and Parquet, each with a manifest.
+
+An extract leaves Basira and is opened in Excel by someone else, so two things matter more than elegance:
+Arabic must survive (the BOM tells Excel the file is UTF-8), and no cell may run as a formula
+(CSV injection: a scraped title such as `=HYPERLINK(...)` would otherwise execute when opened).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import math
+import re
+from collections.abc import Iterable
+from urllib.parse import urlencode
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from basira.filters import Filters
+
+BOM = "\ufeff"
+# A spreadsheet treats a cell starting with one of these as a formula (tab and CR can hide one after them).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "parquet": "application/vnd.apache.parquet", "json": "application/json"}
+PARQUET_MANIFEST_KEY = b"basira_manifest"
+# XML 1.0 forbids these control characters; openpyxl raises on them, so they are dropped from xlsx cells.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MAX_COLUMN_WIDTH = 80
+
+
+@dataclasses.dataclass(frozen=True)
+class Manifest:
+    """What an extract is: enough to reproduce it (filters, database, taxonomy) or to tell two apart."""
+
+    export: str  # what the rows are: "articles", "entity_mentions", "topic_counts", ...
+    rows: int
+    columns: tuple[str, ...]
+    filters: Filters
+    database_fingerprint: str
+    taxonomy_version: str | None
+    generated_at: dt.datetime
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "export": self.export,
+            "rows": self.rows,
+            "columns": list(self.columns),
+            "filters": filters_dict(self.filters),
+            "query": urlencode(self.filters.to_query_params(), doseq=True),
+            "database_fingerprint": self.database_fingerprint,
+            "taxonomy_version": self.taxonomy_version,
+            "generated_at": self.generated_at.isoformat(timespec="seconds"),
+        }
+
+    def to_json(self) -> bytes:
+        return (json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def filters_dict(filters: Filters) -> dict[str, object]:
+    """Every filter field, defaults included, so a reader of the manifest need not know the defaults."""
+    out: dict[str, object] = {}
+    for f in dataclasses.fields(filters):
+        value = getattr(filters, f.name)
+        if isinstance(value, dt.date):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def filters_summary(filters: Filters) -> str:
+    """The non-default filters in one line, as in the URL (for captions and image footnotes)."""
+    params = filters.to_query_params()
+    parts = [f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in params.items()]
+    return "; ".join(parts) or "none"
+
+
+def make_manifest(
+    export: str,
+    frame: pd.DataFrame,
+    filters: Filters,
+    database_fingerprint: str,
+    taxonomy_version: str | None,
+    now: dt.datetime | None = None,
+) -> Manifest:
+    return Manifest(
+        export=export,
+        rows=len(frame),
+        columns=tuple(str(c) for c in frame.columns),
+        filters=filters,
+        database_fingerprint=database_fingerprint,
+        taxonomy_version=taxonomy_version,
+        generated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
+    )
+
+
+def neutralise(value: object) -> object:
+    """Prefix a text cell that a spreadsheet would read as a formula with an apostrophe (OWASP advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return bool(pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def _plain(value: object) -> object:
+    """A cell as a plain Python value: dates as ISO text, missing as None, numpy scalars unwrapped."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        return value.item()  # numpy scalar
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def _rows(frame: pd.DataFrame) -> Iterable[list[object]]:
+    for row in frame.itertuples(index=False, name=None):
+        yield [_plain(v) for v in row]
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(neutralise(value))
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """The frame as CSV: UTF-8 with a BOM (so Excel shows Arabic), CRLF rows (RFC 4180), formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(str(c)) for c in frame.columns])
+    for row in _rows(frame):
+        writer.writerow([_csv_cell(v) for v in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx_cell(sheet, row: int, column: int, value: object) -> None:
+    if isinstance(value, str):
+        value = _XML_ILLEGAL.sub("", value)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        # Text is stored as a string cell whatever it starts with: Excel never evaluates it, and the
+        # analyst sees the exact text (an apostrophe prefix would show in xlsx, unlike in CSV).
+        cell.data_type = "s"
+
+
+def xlsx_bytes(frame: pd.DataFrame, manifest: Manifest) -> bytes:
+    """An Excel workbook: the data on a right-to-left sheet, the manifest on a second sheet."""
+    book = Workbook()
+    data = book.active
+    data.title = "data"
+    data.sheet_view.rightToLeft = True
+    widths = [len(str(c)) for c in frame.columns]
+    for column, name in enumerate(frame.columns, start=1):
+        _xlsx_cell(data, 1, column, str(name))
+        data.cell(row=1, column=column).font = Font(bold=True)
+    for row_number, row in enumerate(_rows(frame), start=2):
+        for column, value in enumerate(row, start=1):
+            _xlsx_cell(data, row_number, column, value)
+            widths[column - 1] = max(widths[column - 1], len(str(value or "")))
+    for column, width in enumerate(widths, start=1):
+        data.column_dimensions[data.cell(row=1, column=column).column_letter].width = min(width + 2, _MAX_COLUMN_WIDTH)
+    data.freeze_panes = "A2"
+    meta = book.create_sheet("manifest")
+    for row_number, (key, value) in enumerate(manifest.to_dict().items(), start=1):
+        _xlsx_cell(meta, row_number, 1, key)
+        shown = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+        _xlsx_cell(meta, row_number, 2, shown)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def parquet_bytes(frame: pd.DataFrame, manifest: Manifest) -> bytes:
+    """Parquet keeps types and exact text (no neutralising: it is data, not a spreadsheet); the manifest
+    travels in the file's key-value metadata."""
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = {**(table.schema.metadata or {}), PARQUET_MANIFEST_KEY: manifest.to_json()}
+    buffer = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(metadata), buffer)
+    return buffer.getvalue()
+
+
+def file_name(export: str, extension: str, generated_at: dt.datetime | None = None) -> str:
+    """An ASCII file name: the export name is ours, never user text, but keep it safe anyway."""
+    stem = re.sub(r"[^a-z0-9_]+", "_", export.lower()).strip("_") or "extract"
+    stamp = f"_{generated_at:%Y%m%d}" if generated_at else ""
+    return f"basira_{stem}{stamp}.{extension}"

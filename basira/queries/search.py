@@ -1,0 +1,276 @@
+"""SQL of the search index (see basira/search.py for the design).
+
+Tables: search_docs (indexed length per article), search_terms (stem, df; term_id is a hash of the stem),
+search_runs (the postings runs) and one table search_run_<id> per run, each sorted by (term_id, article_id).
+The view search_postings is the union of the runs. Index stats live in meta under search_*.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from basira.queries import quote_identifier
+
+POSTING_COLUMNS = "term_id, article_id, tf, dl, seq"
+_EMPTY_POSTINGS = (
+    "SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl,"
+    " NULL::INTEGER AS seq WHERE FALSE"
+)
+# For read.selection: an article passes the free-text filter when it has the term (bind the term_id).
+TEXT_CONDITION = "a.article_id IN (SELECT article_id FROM search_postings WHERE term_id = ?)"
+
+
+def run_table(run_id: int) -> str:
+    return quote_identifier(f"search_run_{run_id}")
+
+
+def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+
+def index_state(con: duckdb.DuckDBPyConnection) -> tuple[str | None, int, int]:
+    """(index version, articles indexed, articles stored)."""
+    indexed, stored = con.execute("SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM articles)").fetchone()
+    return _meta(con, "search_version"), indexed, stored
+
+
+def set_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    _set_meta(con, "search_version", version)
+
+
+def update_stats(con: duckdb.DuckDBPyConnection) -> None:
+    docs, avgdl = con.execute("SELECT count(*), coalesce(avg(length), 0) FROM search_docs").fetchone()
+    _set_meta(con, "search_docs", str(docs))
+    _set_meta(con, "search_avgdl", repr(float(avgdl)))
+
+
+def unindexed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    rows = con.execute(
+        "SELECT a.article_id FROM articles a"
+        " WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.article_id = a.article_id) ORDER BY a.article_id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def article_titles(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str | None]]:
+    # The BETWEEN lets the scan skip row groups (articles are stored in id order); the list is exact.
+    return con.execute(
+        "SELECT article_id, title_norm FROM articles"
+        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
+        [min(ids), max(ids), ids],
+    ).fetchall()
+
+
+def article_sentences(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, int, str]]:
+    """(article_id, seq, text_norm) of the non-boilerplate sentences, in order."""
+    return con.execute(
+        "SELECT article_id, seq, text_norm FROM sentences"
+        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[])) AND NOT is_boilerplate"
+        " ORDER BY article_id, seq",
+        [min(ids), max(ids), ids],
+    ).fetchall()
+
+
+def add_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table, terms: pa.Table) -> None:
+    """Record the indexed articles and add their terms' document frequencies."""
+    con.register("incoming_docs", docs)
+    con.register("incoming_terms", terms)
+    try:
+        con.execute("INSERT INTO search_docs SELECT article_id, length FROM incoming_docs")
+        con.execute(
+            "INSERT INTO search_terms SELECT term_id, term, df FROM incoming_terms"
+            " ON CONFLICT (term_id) DO UPDATE SET df = search_terms.df + excluded.df"
+        )
+    finally:
+        con.unregister("incoming_docs")
+        con.unregister("incoming_terms")
+
+
+def runs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int]]:
+    """(run_id, level, postings) of every run, oldest first."""
+    return con.execute("SELECT run_id, level, postings FROM search_runs ORDER BY run_id").fetchall()
+
+
+def create_run(con: duckdb.DuckDBPyConnection, run_id: int, level: int, postings: pa.Table) -> None:
+    con.register("incoming_postings", postings)
+    try:
+        con.execute(
+            f"CREATE TABLE {run_table(run_id)} AS SELECT {POSTING_COLUMNS} FROM incoming_postings"
+            " ORDER BY term_id, article_id"
+        )
+    finally:
+        con.unregister("incoming_postings")
+    con.execute("INSERT INTO search_runs VALUES (?, ?, ?)", [run_id, level, postings.num_rows])
+
+
+def merge_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int], new_id: int, level: int) -> None:
+    """Replace runs by one sorted run. ORDER BY in a CREATE TABLE AS keeps that order on disk, which is what
+    makes the per-row-group min/max of term_id selective."""
+    union = " UNION ALL ".join(f"SELECT {POSTING_COLUMNS} FROM {run_table(r)}" for r in run_ids)
+    con.execute(f"CREATE TABLE {run_table(new_id)} AS SELECT * FROM ({union}) ORDER BY term_id, article_id")
+    (rows,) = con.execute(f"SELECT count(*) FROM {run_table(new_id)}").fetchone()
+    con.execute("INSERT INTO search_runs VALUES (?, ?, ?)", [new_id, level, rows])
+    con.execute("DELETE FROM search_runs WHERE run_id IN (SELECT unnest(?::INTEGER[]))", [run_ids])
+    refresh_postings_view(con)
+    for run_id in run_ids:
+        con.execute(f"DROP TABLE {run_table(run_id)}")
+
+
+def refresh_postings_view(con: duckdb.DuckDBPyConnection) -> None:
+    ids = [r[0] for r in runs(con)]
+    body = " UNION ALL ".join(f"SELECT {POSTING_COLUMNS} FROM {run_table(r)}" for r in ids) or _EMPTY_POSTINGS
+    con.execute(f"CREATE OR REPLACE VIEW search_postings AS {body}")
+
+
+def clear_index(con: duckdb.DuckDBPyConnection) -> None:
+    ids = [r[0] for r in runs(con)]
+    con.execute("DELETE FROM search_runs")
+    refresh_postings_view(con)
+    for run_id in ids:
+        con.execute(f"DROP TABLE IF EXISTS {run_table(run_id)}")
+    con.execute("DELETE FROM search_docs")
+    con.execute("DELETE FROM search_terms")
+
+
+def corpus_stats(cur: duckdb.DuckDBPyConnection) -> tuple[int, float]:
+    """(articles indexed, mean indexed length) as of the last index update."""
+    docs, avgdl = _meta(cur, "search_docs"), _meta(cur, "search_avgdl")
+    return int(docs or 0), float(avgdl or 0.0)
+
+
+def document_frequencies(cur: duckdb.DuckDBPyConnection, term_ids: list[int]) -> dict[int, int]:
+    rows = cur.execute(
+        "SELECT term_id, df FROM search_terms WHERE term_id IN (SELECT unnest(?::BIGINT[]))", [term_ids]
+    ).fetchall()
+    return dict(rows)
+
+
+def _weight(alias: str) -> str:
+    # BM25 term weight with the constant parts bound: idf*(k1+1) * tf / (tf + k1*(1-b) + k1*b*dl/avgdl).
+    return f"(?::DOUBLE * {alias}.tf / ({alias}.tf + ?::DOUBLE + ?::DOUBLE * {alias}.dl))"
+
+
+def _weight_params(idf: float, avgdl: float, k1: float, b: float) -> list[float]:
+    return [idf * (k1 + 1), k1 * (1 - b), k1 * b / avgdl if avgdl else 0.0]
+
+
+def _with(cte: str) -> str:
+    return cte + ", " if cte else "WITH "
+
+
+def rank_all(
+    cur: duckdb.DuckDBPyConnection,
+    terms: list[tuple[int, str, float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """Articles with every term (term_id, stem, idf; rarest first): (article_id, score, stems, first seqs).
+
+    One join per extra term rather than a GROUP BY over all postings: the join builds on the rarer list."""
+    parts = [f"t{i} AS (SELECT article_id, tf, dl, seq FROM search_postings WHERE term_id = ?)" for i in range(len(terms))]
+    score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
+    joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
+    narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
+    seqs = ", ".join(f"t{i}.seq" for i in range(len(terms)))
+    query = (
+        _with(cte) + ", ".join(parts)
+        + f" SELECT t0.article_id, round({score}, 9) AS score, ?::VARCHAR[] AS matched_terms, [{seqs}] AS seqs"
+        + " FROM t0" + joins + narrowed
+        + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
+    )
+    params = [*cte_params, *(t[0] for t in terms)]
+    for _, _, idf in terms:
+        params.extend(_weight_params(idf, avgdl, k1, b))
+    params.extend([sorted(t[1] for t in terms), limit, offset])
+    return cur.execute(query, params).fetchall()
+
+
+def rank_any(
+    cur: duckdb.DuckDBPyConnection,
+    terms: list[tuple[int, str, float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """Articles with at least one term, by summed BM25: (article_id, score, matched stems, first seqs)."""
+    branches = " UNION ALL ".join(
+        f"SELECT p.article_id, {_weight('p')} AS w, ?::VARCHAR AS term, p.seq FROM search_postings p WHERE p.term_id = ?"
+        for _ in terms
+    )
+    narrowed = " JOIN selected s ON s.article_id = h.article_id" if cte else ""
+    query = (
+        _with(cte) + f"hits AS ({branches})"
+        " SELECT h.article_id, round(sum(h.w), 9) AS score, list(h.term ORDER BY h.term) AS matched_terms,"
+        " list(h.seq) AS seqs FROM hits h" + narrowed +
+        " GROUP BY h.article_id ORDER BY score DESC, h.article_id LIMIT ? OFFSET ?"
+    )
+    params = list(cte_params)
+    for term_id, stem, idf in terms:
+        params.extend([*_weight_params(idf, avgdl, k1, b), stem, term_id])
+    params.extend([limit, offset])
+    return cur.execute(query, params).fetchall()
+
+
+def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrases: list[str]) -> set[int]:
+    """Those of `ids` where every phrase occurs (normalised) in one non-boilerplate sentence or the title."""
+    every = " AND ".join(["bool_or(contains(text_norm, ?))"] * len(phrases))
+    rows = cur.execute(
+        "SELECT article_id FROM ("
+        " SELECT article_id, text_norm FROM sentences"
+        " WHERE article_id IN (SELECT unnest(?::BIGINT[])) AND NOT is_boilerplate"
+        " UNION ALL SELECT article_id, title_norm FROM articles"
+        " WHERE article_id IN (SELECT unnest(?::BIGINT[])) AND title_norm IS NOT NULL)"
+        " GROUP BY article_id HAVING " + every,
+        [ids, ids, *phrases],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def result_context(cur: duckdb.DuckDBPyConnection, hits: list[tuple[int, int]]) -> pd.DataFrame:
+    """For (article_id, seq) pairs: published, title, source and the sentence (the title when seq is -1)."""
+    return cur.execute(
+        "WITH hits AS (SELECT unnest(?::BIGINT[]) AS article_id, unnest(?::INTEGER[]) AS seq)"
+        " SELECT h.article_id, h.seq, a.published, a.title_raw AS title, coalesce(a.source_name, a.source_path) AS source,"
+        " CASE WHEN h.seq < 0 THEN a.title_raw ELSE s.text_raw END AS sentence,"
+        " CASE WHEN h.seq < 0 THEN a.title_norm ELSE s.text_norm END AS sentence_norm"
+        " FROM hits h JOIN articles a ON a.article_id = h.article_id"
+        " LEFT JOIN sentences s ON s.article_id = h.article_id AND s.seq = h.seq",
+        [[h[0] for h in hits], [h[1] for h in hits]],
+    ).df()
+
+
+def index_summary(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Sizes for the benchmark and `stats`: articles indexed, distinct terms, postings, runs."""
+    docs, terms, postings, run_count = cur.execute(
+        "SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM search_terms),"
+        " (SELECT coalesce(sum(postings), 0) FROM search_runs), (SELECT count(*) FROM search_runs)"
+    ).fetchone()
+    return {"docs": docs, "terms": terms, "postings": int(postings), "runs": run_count}
+
+
+def frequent_terms(cur: duckdb.DuckDBPyConnection, limit: int) -> list[tuple[str, int]]:
+    """The most widespread stems with their df (the benchmark's hardest queries)."""
+    return cur.execute("SELECT term, df FROM search_terms ORDER BY df DESC, term LIMIT ?", [limit]).fetchall()
+
+
+def terms_with_df(cur: duckdb.DuckDBPyConnection, min_df: int, max_df: int, limit: int) -> list[tuple[str, int]]:
+    """Up to `limit` stems whose df is in [min_df, max_df], in term_id (hash, so arbitrary but stable) order."""
+    return cur.execute(
+        "SELECT term, df FROM search_terms WHERE df BETWEEN ? AND ? ORDER BY term_id LIMIT ?", [min_df, max_df, limit]
+    ).fetchall()

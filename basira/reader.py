@@ -1,0 +1,448 @@
+"""Turn files (seed .txt, JSONL/JSON, CSV/TSV) into ParsedArticle records or Rejections with a reason.
+
+One bad record never stops a batch: it becomes a Rejection and reading goes on.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePath
+from urllib.parse import urlsplit
+
+from basira.boilerplate import BYLINE_PREFIXES, FUNCTION_WORDS, classify_line, ends_with_mark
+from basira.dates import date_from_url, find_date_in_text, parse_date
+from basira.decoding import DecodeError, decode_bytes, unescape_html
+from basira.model import ParsedArticle, Rejection
+from basira.normalize import clean_raw, normalize_text
+from basira.sentences import split_sentences
+
+Item = ParsedArticle | Rejection
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_TEXT_CHARS = 2_000_000
+EXCERPT_CHARS = 200
+# The date of an article is looked for in its title and this much of the body: a dateline or caption sits near the top.
+DATE_WINDOW_CHARS = 3000
+TITLE_MAX_WORDS = 20
+BYLINE_MAX_WORDS = 8
+
+NO_DATE = "no date header, field, URL date or date in text"
+
+FIELD_ALIASES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "content", "body", "article", "article_text"),
+    "title": ("title", "headline"),
+    "date": ("date", "published", "published_at", "date_extracted", "url_date", "pubdate"),
+    "url": ("url", "link"),
+    "source": ("source", "source_domain", "site", "outlet", "publisher"),
+    "author": ("author", "byline"),
+}
+
+_HEADER = re.compile(r"date(?:[ \t]*:[ \t]*|[ \t]+)(\d[\d/.\-]*)(?=\s|$)[ \t]*", re.IGNORECASE)
+_PARTIAL_DATE = re.compile(r"\s*(\d{4})(?:[-/](\d{1,2}))?\s*")
+_DASH = re.compile("\\s*[-\u2013\u2014]\\s*")
+_PARENTHESISED = re.compile(r"\([^()]{2,40}\)")
+_KEY_SEPARATORS = re.compile(r"[\s\-]+")
+_BYLINE_PREFIXES = tuple(normalize_text(p) for p in BYLINE_PREFIXES)
+
+
+def _excerpt(text: str) -> str:
+    return text[:EXCERPT_CHARS]
+
+
+def _clean(text: str) -> str:
+    return clean_raw(unescape_html(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(_clean(text).split())
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _has_strong_byline_form(line: str, norm: str) -> bool:
+    """Forms that are a byline wherever they stand: "kataba: name", "bi-qalam name", "(Reuters)"."""
+    if _PARENTHESISED.fullmatch(line):
+        return True
+    for prefix in _BYLINE_PREFIXES:
+        if norm.startswith(prefix):
+            rest = norm[len(prefix) : len(prefix) + 1]
+            if rest in (" ", ":"):
+                return True
+    return False
+
+
+def _looks_like_byline(line: str, strong_only: bool) -> bool:
+    """A byline: agency or place, a dash or colon, a name ("agencies \u2013 name", "Damascus - SANA",
+    "Beirut: name"); with `strong_only`, only the forms that cannot be a title."""
+    words = _words(line)
+    if not words or len(words) > BYLINE_MAX_WORDS or len(line) > 80 or any(c.isdigit() for c in line):
+        return False
+    norm = normalize_text(line)
+    if norm.rstrip(" \"'\u201d\u00bb)").endswith((".", "!", "?")):
+        return False
+    if _has_strong_byline_form(line, norm):
+        return True
+    # Names and places carry no function words; a subtitle ("General Security - a campaign in Homs") does.
+    if strong_only or any(w in FUNCTION_WORDS for w in norm.split()):
+        return False
+    body = line.rstrip(" :")
+    parts = [p for p in _DASH.split(body) if p]
+    if len(parts) >= 2 and all(len(p.split()) <= 4 for p in parts):
+        return True
+    head, colon, tail = body.partition(":")
+    return bool(colon) and len(head.split()) == 1 and 0 < len(tail.split()) <= 4
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(_words(line)) <= TITLE_MAX_WORDS and not ends_with_mark(normalize_text(line))
+
+
+def _nonblank_lines(text: str) -> list[tuple[int, str]]:
+    lines = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    return lines
+
+
+def split_seed(text: str) -> tuple[str | None, str | None, str | None, str]:
+    """Split a cleaned seed text into (date header value, title, byline, body).
+
+    The header is "date YYYY-MM-DD" at the very start, on its own line or followed by the body on the same line.
+    """
+    header = None
+    m = _HEADER.match(text)
+    if m is not None:
+        header = m.group(1)
+        text = text[m.end() :]
+    lines = _nonblank_lines(text)
+    title = byline = None
+    body_at = 0
+    if len(lines) >= 2 and _looks_like_byline(lines[0][1], strong_only=True):
+        byline = lines[0][1]
+        body_at = 1
+    elif len(lines) >= 2 and _looks_like_title(lines[0][1]):
+        title = lines[0][1]
+        body_at = 1
+        if len(lines) >= 3 and _looks_like_byline(lines[1][1], strong_only=False):
+            byline = lines[1][1]
+            body_at = 2
+    body = text[lines[body_at][0] :].strip() if lines else ""
+    return header, title, byline, body
+
+
+def _partial_date(value: str) -> tuple[int, int | None] | None:
+    m = _PARTIAL_DATE.fullmatch(value)
+    if m is None:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None
+
+
+def _agrees(day: dt.date, partial: tuple[int, int | None] | None) -> bool:
+    if partial is None:
+        return True
+    year, month = partial
+    return day.year == year and (month is None or day.month == month)
+
+
+def date_article(
+    given: str | None, given_kind: str, url: str | None, title: str | None, body: str
+) -> tuple[dt.date | None, str | None, str | None]:
+    """(published, date_source, undated_reason): the header or field value, else a date in the URL, else the
+    first date in the title and top of the body. A partial value ("2017-10") only admits a later date inside it."""
+    reason = NO_DATE
+    partial = None
+    if given:
+        value = parse_date(given)
+        if value is not None:
+            return value, given_kind, None
+        reason = f"unparseable date {given_kind}: '{given}'"
+        partial = _partial_date(given)
+    value = date_from_url(url)
+    if value is not None and _agrees(value, partial):
+        return value, "url", None
+    window = (title + "\n" if title else "") + body[:DATE_WINDOW_CHARS]
+    found = find_date_in_text(window)
+    if found is not None and _agrees(found[0], partial):
+        return found[0], "text", None
+    return None, None, reason
+
+
+def _sentences(body: str):
+    return split_sentences(body, classify_line)
+
+
+def read_seed(name: str, text: str, encoding: str) -> Iterator[Item]:
+    header, title, byline, body = split_seed(_clean(text))
+    if not body:
+        yield Rejection(name, "", "missing_text", "the file has no article text", _excerpt(text))
+        return
+    published, date_source, undated = date_article(header, "header", None, title, body)
+    yield ParsedArticle(
+        source_path=name,
+        locator="",
+        text_raw=body,
+        title_raw=title,
+        byline=byline,
+        published=published,
+        date_source=date_source,
+        undated_reason=undated,
+        sentences=_sentences(body),
+        extra=_encoding_extra(encoding),
+    )
+
+
+def _encoding_extra(encoding: str) -> dict[str, str]:
+    return {} if encoding in ("utf-8", "utf-8-sig") else {"encoding": encoding}
+
+
+def _key(name: object) -> str:
+    return _KEY_SEPARATORS.sub("_", str(name).strip().lower())
+
+
+def _stringify(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, dict, bool)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _text_value(value: object) -> str:
+    if isinstance(value, list):
+        return "\n".join(_stringify(v) for v in value if v is not None)
+    return _stringify(value)
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _one_line_field(chosen: dict[str, object], role: str) -> str | None:
+    if role not in chosen:
+        return None
+    return _one_line(_stringify(chosen[role])) or None
+
+
+def _record_excerpt(record: dict) -> str:
+    return _excerpt(json.dumps(record, ensure_ascii=False, default=str))
+
+
+def article_from_record(name: str, locator: str, record: dict, encoding: str = "utf-8") -> Item:
+    """A ParsedArticle from one JSON object or CSV row, matching field names case-insensitively by alias."""
+    by_key = {}
+    for key, value in record.items():
+        if key is not None:
+            by_key.setdefault(_key(key), key)
+    chosen: dict[str, object] = {}
+    used: set[object] = set()
+    for role, aliases in FIELD_ALIASES.items():
+        for alias in aliases:
+            key = by_key.get(alias)
+            if key is None:
+                continue
+            value = record[key]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            chosen[role] = value
+            used.add(key)
+            break
+
+    if "text" not in chosen:
+        detail = "no text|content|body|article field with text"
+        return Rejection(name, locator, "missing_text", detail, _record_excerpt(record))
+    text = _text_value(chosen["text"])
+    if len(text) > MAX_TEXT_CHARS:
+        return Rejection(name, locator, "too_large", f"article text has {len(text):,} characters", _excerpt(text))
+    body = _clean(text)
+    if not body:
+        return Rejection(name, locator, "missing_text", "the text field is blank", _record_excerpt(record))
+
+    title = _one_line_field(chosen, "title")
+    url = _stringify(chosen["url"]).strip() if "url" in chosen else None
+    source = _one_line_field(chosen, "source") or _host(url)
+    author = _one_line_field(chosen, "author")
+    given_date = _stringify(chosen["date"]).strip() if "date" in chosen else None
+    published, date_source, undated = date_article(given_date, "field", url, title, body)
+
+    extra = {str(k): _stringify(v) for k, v in record.items() if k not in used and k is not None and v is not None}
+    for key, value in _encoding_extra(encoding).items():
+        extra.setdefault(key, value)
+    return ParsedArticle(
+        source_path=name,
+        locator=locator,
+        text_raw=body,
+        title_raw=title,
+        byline=author,
+        url=url or None,
+        source_name=source or None,
+        published=published,
+        date_source=date_source,
+        undated_reason=undated,
+        sentences=_sentences(body),
+        extra=extra,
+    )
+
+
+def _from_object(name: str, locator: str, obj: object, encoding: str, excerpt: str) -> Item:
+    if not isinstance(obj, dict):
+        return Rejection(name, locator, "not_an_object", f"expected a JSON object, got {type(obj).__name__}", excerpt)
+    return article_from_record(name, locator, obj, encoding)
+
+
+def read_jsonl(name: str, text: str, encoding: str) -> Iterator[Item]:
+    lines = text.split("\n")
+    ends_cleanly = text.endswith("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            if number == len(lines) and not ends_cleanly:
+                yield Rejection(name, f"line {number}", "truncated", f"last line is cut off: {e.msg}", _excerpt(line))
+            else:
+                detail = f"{e.msg} at column {e.colno}"
+                yield Rejection(name, f"line {number}", "malformed_json", detail, _excerpt(line))
+            continue
+        yield _from_object(name, f"line {number}", obj, encoding, _excerpt(line))
+
+
+def read_json(name: str, text: str, encoding: str) -> Iterator[Item]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        stripped = text.strip()
+        if stripped.startswith("{") and "\n" in stripped:
+            yield from read_jsonl(name, text, encoding)
+            return
+        reason = "truncated" if e.pos >= len(stripped) else "malformed_json"
+        yield Rejection(name, "", reason, f"{e.msg} at line {e.lineno} column {e.colno}", _excerpt(text))
+        return
+    if isinstance(data, list):
+        for number, obj in enumerate(data, start=1):
+            yield _from_object(name, f"item {number}", obj, encoding, _excerpt(json.dumps(obj, ensure_ascii=False)))
+    else:
+        yield _from_object(name, "", data, encoding, _excerpt(text))
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The most frequent of , ; tab | in the header row (csv.Sniffer is easily fooled by commas in Arabic text)."""
+    counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_csv(name: str, text: str, encoding: str, delimiter: str | None = None) -> Iterator[Item]:
+    csv.field_size_limit(MAX_FILE_BYTES)
+    first_line = text.split("\n", 1)[0]
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(first_line))
+    try:
+        header = next(rows, None)
+        if header is None:
+            yield Rejection(name, "", "empty", "the file has no header row")
+            return
+        for number, row in enumerate(rows, start=1):
+            if not any(cell.strip() for cell in row):
+                continue
+            record: dict = dict(zip(header, row))
+            if len(row) > len(header):
+                record["_extra_columns"] = row[len(header) :]
+            yield article_from_record(name, f"row {number}", record, encoding)
+    except csv.Error as e:
+        yield Rejection(name, "", "malformed_csv", str(e))
+
+
+def read_tsv(name: str, text: str, encoding: str) -> Iterator[Item]:
+    return read_csv(name, text, encoding, delimiter="\t")
+
+
+_READERS: dict[str, Callable[[str, str, str], Iterator[Item]]] = {
+    "": read_seed,
+    ".txt": read_seed,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".json": read_json,
+    ".csv": read_csv,
+    ".tsv": read_tsv,
+}
+SUPPORTED_EXTENSIONS = tuple(sorted(e for e in _READERS if e))
+
+
+def _extension(name: str) -> str:
+    return PurePath(name).suffix.lower()
+
+
+def _unsupported(name: str) -> Rejection:
+    known = ", ".join(SUPPORTED_EXTENSIONS)
+    return Rejection(name, "", "unsupported_format", f"cannot read '{_extension(name)}' files; use one of {known}")
+
+
+def _too_large(name: str, size: int) -> Rejection:
+    return Rejection(name, "", "too_large", f"{size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit")
+
+
+def read_bytes(name: str, data: bytes) -> Iterator[Item]:
+    """Articles from one file's bytes (a browser upload); `name` picks the format by extension."""
+    reader = _READERS.get(_extension(name))
+    if reader is None:
+        yield _unsupported(name)
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield _too_large(name, len(data))
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        yield Rejection(name, "", e.reason, e.detail)
+        return
+    yield from reader(name, text, encoding)
+
+
+def _visible_files(folder: Path) -> list[Path]:
+    files = []
+    for path in folder.rglob("*"):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            files.append(path)
+    return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def _read_file(path: Path) -> Iterator[Item]:
+    name = str(path)
+    if _extension(name) not in _READERS:
+        yield _unsupported(name)
+        return
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield _too_large(name, size)
+            return
+        data = path.read_bytes()
+    except OSError as e:
+        yield Rejection(name, "", "unreadable", str(e))
+        return
+    yield from read_bytes(name, data)
+
+
+def read_path(path: Path) -> Iterator[Item]:
+    """Articles from a file, or from every visible file under a folder in sorted order."""
+    path = Path(path)
+    if path.is_dir():
+        for file in _visible_files(path):
+            yield from _read_file(file)
+    elif path.is_file():
+        yield from _read_file(path)
+    else:
+        yield Rejection(str(path), "", "not_found", "no such file or folder")

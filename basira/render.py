@@ -1,0 +1,320 @@
+"""HTML for reading Arabic articles right to left, with the evidence behind every tag highlighted.
+
+Everything that came from data (titles, text, bylines, entity names, terms) goes through `html.escape`
+here, and only strings built here reach `st.html`: a scraped article containing `<script>` shows as text.
+
+Analysis stores offsets on each sentence's *normalised* text; `normalize.normalize_with_offsets` maps them
+back to the raw text the analyst reads. A stored offset that does not line up with the text (an analyser
+bug, a sentence split that changed) is dropped rather than highlighting the wrong words.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from basira.model import Sentence
+from basira.normalize import clean_raw, normalize_text, normalize_with_offsets
+
+FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
+FONT_BOLD_URL = "app/static/fonts/NotoNaskhArabic-Bold.ttf"
+FONT_FAMILY = "Basira Naskh"
+KINDS = ("topic", "entity", "quote", "count", "match")
+KIND_NAMES = {"topic": "topic evidence", "entity": "entity", "quote": "quotation", "count": "count", "match": "search match"}
+
+# A run of Latin words (with the digits and URL punctuation inside them) is isolated in <bdi>, so its
+# neutral characters do not get reordered by the surrounding right-to-left text; a run ends on a letter
+# or digit so sentence punctuation after it stays in the Arabic flow.
+_LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9.,:/@&_'\-%#?=+~]*[A-Za-z0-9/])?"
+_LATIN_RUN = re.compile(rf"(?=[A-Za-z0-9]*[A-Za-z]){_LATIN_WORD}(?:[ \u00a0]+{_LATIN_WORD})*")
+
+STYLE = f"""<style>
+@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
+@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
+.basira-rtl {{ font-family: "{FONT_FAMILY}", "Noto Naskh Arabic", "Amiri", serif; direction: rtl; text-align: right; }}
+.basira-article {{ font-size: 1.15rem; line-height: 2.0; max-width: 52rem; margin-inline-start: auto; }}
+.basira-article h2 {{ font-family: inherit; font-weight: 700; font-size: 1.6rem; line-height: 1.6; margin: 0 0 .3rem; }}
+.basira-article .meta {{ color: #6c757d; font-size: .9rem; margin-bottom: .8rem; }}
+.basira-article .body {{ white-space: pre-wrap; unicode-bidi: plaintext; }}
+.basira-rtl mark {{ padding: 0 .1em; border-radius: .2em; color: inherit; background: transparent; }}
+.basira-rtl mark.m-topic {{ background: #fff0a8; }}
+.basira-rtl mark.m-quote {{ background: #d3f0dc; }}
+.basira-rtl mark.m-entity {{ border-bottom: 2px solid #1f5fa8; color: #133e74; }}
+.basira-rtl mark.m-count {{ outline: 1px dashed #c2410c; font-weight: 700; }}
+.basira-rtl mark.m-match {{ background: #ffc861; font-weight: 700; }}
+.basira-rtl .boilerplate {{ color: #9aa0a6; }}
+.basira-rtl .bp-label {{ font-family: sans-serif; font-size: .7rem; color: #6c757d; border: 1px solid #ced4da;
+  border-radius: .3em; padding: 0 .3em; margin-inline-end: .3em; direction: ltr; unicode-bidi: isolate; }}
+.basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
+.basira-legend mark {{ margin-inline-end: .6em; }}
+.basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+</style>"""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A highlighted span [start, end) on a raw text, with the tooltip saying why it is highlighted."""
+
+    start: int
+    end: int
+    kind: str  # one of KINDS
+    note: str
+    css: str = ""  # extra class, e.g. the entity type
+
+
+def date_text(value: object, missing: str = "undated") -> str:
+    """A stored date as YYYY-MM-DD (DuckDB DATE arrives in pandas as a midnight Timestamp), or `missing`."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return missing
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def escape(text: object) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+@lru_cache(maxsize=4096)
+def _normalised(raw: str) -> tuple[str, tuple[int, ...]]:
+    norm, where = normalize_with_offsets(raw)
+    return norm, tuple(where)
+
+
+def raw_range(raw: str, text_norm: str, start: int, end: int) -> tuple[int, int] | None:
+    """Map [start, end) on a stored normalised text back to `raw`, or None when the offsets do not fit."""
+    if not 0 <= start < end <= len(text_norm):
+        return None
+    wanted = text_norm[start:end]
+    norm, where = _normalised(raw)
+    if norm[start:end] != wanted:
+        # The stored normalised form differs from ours (e.g. newlines folded): find the nearest occurrence.
+        found = [m.start() for m in re.finditer(re.escape(wanted), norm)]
+        if not found:
+            return None
+        start = min(found, key=lambda i: abs(i - start))
+        end = start + len(wanted)
+    return where[start], where[end - 1] + 1
+
+
+def find_raw(raw: str, needle: str, near: int = 0) -> tuple[int, int] | None:
+    """Where `needle` (raw or normalised text) occurs in `raw`: exactly, else by normalised matching."""
+    needle = clean_raw(needle or "").strip()
+    if not needle:
+        return None
+    exact = [m.start() for m in re.finditer(re.escape(needle), raw)]
+    if exact:
+        at = min(exact, key=lambda i: abs(i - near))
+        return at, at + len(needle)
+    norm, where = _normalised(raw)
+    wanted = normalize_text(needle)
+    found = [m.start() for m in re.finditer(re.escape(wanted), norm)] if wanted else []
+    if not found:
+        return None
+    at = min(found, key=lambda i: abs(i - near))
+    return where[at], where[at + len(wanted) - 1] + 1
+
+
+def _records(frame: pd.DataFrame | Sequence[Mapping] | None) -> list[Mapping]:
+    if frame is None:
+        return []
+    if isinstance(frame, pd.DataFrame):
+        return frame.to_dict("records")
+    return list(frame)
+
+
+def sentences_from(frame: pd.DataFrame | Sequence[Mapping]) -> list[Sentence]:
+    return [
+        Sentence(
+            seq=int(r["seq"]), paragraph=int(r["paragraph"]), start=int(r["start_char"]), end=int(r["end_char"]),
+            text_raw=str(r["text_raw"]), text_norm=str(r["text_norm"]), is_boilerplate=bool(r["is_boilerplate"]),
+            boilerplate_reason=r.get("boilerplate_reason") or None,
+        )
+        for r in _records(frame)
+    ]
+
+
+def article_marks(detail: Mapping[str, object]) -> tuple[list[Mark], list[Mark]]:
+    """(title marks, body marks) from an `article_detail` result; body offsets are on the article's text_raw."""
+    article = detail["article"]
+    text = str(article["text_raw"])
+    title = clean_raw(str(article.get("title_raw") or ""))
+    title_norm = normalize_text(title)
+    by_seq = {s.seq: s for s in sentences_from(detail["sentences"])}
+    title_marks: list[Mark] = []
+    body: list[Mark] = []
+
+    def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "") -> None:
+        if seq == -1:
+            span = raw_range(title, title_norm, start, end)
+            if span:
+                title_marks.append(Mark(*span, kind, note, css))
+            return
+        sentence = by_seq.get(seq)
+        span = sentence and raw_range(sentence.text_raw, sentence.text_norm, start, end)
+        if span:
+            body.append(Mark(sentence.start + span[0], sentence.start + span[1], kind, note, css))
+
+    for e in _records(detail.get("evidence")):
+        label = e.get("label") or e["topic"]
+        place(int(e["seq"]), int(e["start_char"]), int(e["end_char"]), "topic", f"Topic: {label} (term {e['term']})")
+    for m in _records(detail.get("mentions")):
+        name = m.get("latin") or m.get("canonical") or m["entity_key"]
+        etype = str(m.get("entity_type") or "")
+        place(int(m["seq"]), int(m["start_char"]), int(m["end_char"]), "entity", f"Entity: {name} · {etype}",
+              f"m-{etype.lower()}" if etype else "")
+    for q in _records(detail.get("quotations")):
+        seq = int(q["seq"])
+        note = f"Quotation: {q.get('speaker_surface') or 'unattributed'}"
+        if seq == -1:
+            span = find_raw(title, str(q["quote"]))
+            if span:
+                title_marks.append(Mark(*span, "quote", note))
+            continue
+        sentence = by_seq.get(seq)
+        # A quotation may run over several sentences, so it is looked for in the whole text near its start.
+        span = find_raw(text, str(q["quote"]), sentence.start if sentence else 0)
+        if span:
+            body.append(Mark(*span, "quote", note))
+    for c in _records(detail.get("quantities")):
+        low, high = int(c["low"]), int(c["high"])
+        amount = f"{low:,}" if low == high else f"{low:,}–{high:,}"
+        note = f"Count: {amount} {c['unit']} ({c['kind']})"
+        seq = int(c["seq"])
+        if seq == -1:
+            span = find_raw(title, str(c["surface"]))
+            if span:
+                title_marks.append(Mark(*span, "count", note))
+            continue
+        sentence = by_seq.get(seq)
+        span = sentence and find_raw(sentence.text_raw, str(c["surface"]))
+        if span:
+            body.append(Mark(sentence.start + span[0], sentence.start + span[1], "count", note))
+    return title_marks, body
+
+
+def _latin_isolated(text: str) -> str:
+    """Escaped text with Latin runs wrapped in <bdi> (see _LATIN_RUN)."""
+    out, pos = [], 0
+    for match in _LATIN_RUN.finditer(text):
+        out.append(escape(text[pos : match.start()]))
+        out.append(f"<bdi>{escape(match.group())}</bdi>")
+        pos = match.end()
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def _open_mark(marks: Iterable[Mark]) -> str:
+    marks = sorted(set(marks), key=lambda m: (KINDS.index(m.kind), m.note))
+    classes = []
+    for m in marks:
+        classes.append(f"m-{m.kind}")
+        if m.css:
+            classes.append(m.css)
+    note = "\n".join(dict.fromkeys(m.note for m in marks))
+    return f'<mark class="{escape(" ".join(dict.fromkeys(classes)))}" title="{escape(note)}">'
+
+
+def highlight(text: str, marks: Sequence[Mark], base: int = 0, end: int | None = None) -> str:
+    """Escaped HTML of text[base:end] with the marks (offsets on `text`) as <mark> elements.
+
+    Overlapping marks are cut at every boundary, so each piece carries all the marks over it and no
+    element is ever mis-nested.
+    """
+    end = len(text) if end is None else end
+    inside = [m for m in marks if m.start < end and m.end > base and m.start < m.end]
+    cuts = sorted({base, end, *(max(m.start, base) for m in inside), *(min(m.end, end) for m in inside)})
+    out = []
+    for left, right in zip(cuts, cuts[1:]):
+        piece = _latin_isolated(text[left:right])
+        active = [m for m in inside if m.start <= left and m.end >= right]
+        out.append(f"{_open_mark(active)}{piece}</mark>" if active else piece)
+    return "".join(out)
+
+
+def legend() -> str:
+    items = "".join(f'<mark class="m-{k}">{escape(KIND_NAMES[k])}</mark>' for k in KINDS if k != "match")
+    return f'<div class="basira-legend basira-rtl" dir="rtl" lang="ar">{items}</div>'
+
+
+def article_html(detail: Mapping[str, object], show_boilerplate: bool = True, with_style: bool = True) -> str:
+    """The reader: title, meta line and body, right to left, with every kind of evidence highlighted.
+
+    Boilerplate sentences (share buttons, "read also" lines...) are kept dimmed with a label, or left out
+    with a count when `show_boilerplate` is False.
+    """
+    article = detail["article"]
+    text = str(article["text_raw"])
+    title = clean_raw(str(article.get("title_raw") or ""))
+    title_marks, marks = article_marks(detail)
+    sentences = sorted(sentences_from(detail["sentences"]), key=lambda s: s.start)
+    parts, pos, hidden = [], 0, 0
+    for s in sentences:
+        if s.start < pos:  # overlapping sentence spans: never print text twice
+            continue
+        gap = text[pos : s.start]
+        if s.is_boilerplate and not show_boilerplate:
+            # The gap before it is dropped too; the gap after it still separates its neighbours.
+            hidden += 1
+            pos = s.end
+            continue
+        parts.append(escape(gap))
+        body = highlight(text, marks, s.start, s.end)
+        if s.is_boilerplate:
+            reason = s.boilerplate_reason or "boilerplate"
+            label = f'<span class="bp-label" title="{escape(reason)}">boilerplate · {escape(reason)}</span>'
+            body = f'<span class="boilerplate" data-seq="{s.seq}">{label}{body}</span>'
+        parts.append(body)
+        pos = s.end
+    parts.append(escape(text[pos:]))
+    meta = [str(v) for v in (date_text(article.get("published")), article.get("source"), article.get("byline")) if v]
+    note = f'<div class="meta">{hidden} boilerplate sentence{"s" if hidden > 1 else ""} hidden</div>' if hidden else ""
+    title_html = f"<h2>{highlight(title, title_marks)}</h2>" if title else ""
+    return (
+        (STYLE if with_style else "")
+        + f'<article class="basira-article basira-rtl" dir="rtl" lang="ar" data-article-id="{escape(article.get("article_id"))}">'
+        + title_html
+        + f'<div class="meta">{" · ".join(_latin_isolated(m) for m in meta)}</div>'
+        + legend()
+        + f'<div class="body">{"".join(parts).strip()}</div>'
+        + note
+        + "</article>"
+    )
+
+
+def sentence_html(text_raw: str, marks: Sequence[Mark] = (), caption: str = "", with_style: bool = False) -> str:
+    """One highlighted sentence or snippet (evidence lists, search results, co-occurrences)."""
+    cap = f'<div class="meta" dir="auto">{_latin_isolated(caption)}</div>' if caption else ""
+    return (
+        (STYLE if with_style else "")
+        + f'<div class="basira-snippet basira-rtl" dir="rtl" lang="ar">{cap}{highlight(text_raw, marks)}</div>'
+    )
+
+
+def norm_marks(text_raw: str, text_norm: str, spans: Iterable[tuple[int, int]], kind: str, note: str) -> list[Mark]:
+    """Marks on a raw sentence from spans on its normalised text (evidence terms, entity mentions)."""
+    out = []
+    for start, end in spans:
+        span = raw_range(text_raw, text_norm, int(start), int(end))
+        if span:
+            out.append(Mark(*span, kind, note))
+    return out
+
+
+def term_marks(text_raw: str, terms: Iterable[str], kind: str = "match", note: str = "matched") -> list[Mark]:
+    """Marks on every occurrence of a normalised term inside the normalised text (so a search for
+    السجون also marks it inside والسجون and under أ/إ spellings), for search results."""
+    wanted = [normalize_text(t) for t in terms if t and normalize_text(t)]
+    if not wanted:
+        return []
+    norm, where = _normalised(text_raw)
+    out = []
+    for term in dict.fromkeys(wanted):
+        for match in re.finditer(re.escape(term), norm):
+            out.append(Mark(where[match.start()], where[match.end() - 1] + 1, kind, f"{note}: {term}"))
+    return out

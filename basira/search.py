@@ -1,0 +1,373 @@
+"""Arabic-aware full-text search: an inverted index of light stems stored in DuckDB, ranked by BM25.
+
+The `fts` extension cannot be installed here and its tokenizer drops Arabic letters, so the index is ours:
+
+- Text is `normalize_text`-ed and tokenised, each token is folded by `stem_light` (the same function for
+  indexing and for queries) and function words are dropped.
+- Postings (term_id, article_id, tf, dl, seq) live in immutable runs sorted by term_id, so DuckDB's
+  per-row-group min/max statistics skip everything but the few row groups that hold a query term. Each
+  ingest chunk adds a small run; runs are merged log-structured (FANOUT runs of one level become one run
+  of the next) so a term is never spread over more than a handful of runs. The view `search_postings` is
+  their union.
+- term_id is a 64-bit hash of the stem: ingest needs no dictionary round trip to assign ids, and an index
+  built chunk by chunk is identical to one rebuilt in one go.
+- `dl` (the article's indexed length) is stored on every posting so that BM25 needs no join.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from basira.filters import Filters
+from basira.normalize import normalize_text, tokenize
+from basira.queries import read as read_queries
+from basira.queries import search as sql
+
+# Bump when stem_light, STOPWORDS or the postings layout change: index_articles then rebuilds the index.
+SEARCH_VERSION = "1"
+K1 = 1.2
+B = 0.75
+# Runs of one level merged into one run of the next: at most FANOUT - 1 runs per level stay unmerged.
+FANOUT = 4
+REBUILD_CHUNK = 5000
+# Candidates verified per round for a quoted phrase, and the most rounds before giving up on more results.
+PHRASE_BATCH = 500
+PHRASE_ROUNDS = 8
+
+_WAW, _FA, _BA, _KAF, _LAM = "\u0648", "\u0641", "\u0628", "\u0643", "\u0644"
+_AL = "\u0627\u0644"
+# The article with the clitics that can precede it, longest first. A bare و/ف/ب/ل/ك is not stripped: too many
+# words start with those letters (وزير، فريق، بيان، لبنان، كتيبة) and stripping them conflates unrelated words.
+_PREFIXES = tuple(
+    sorted(
+        {
+            c + p + _AL
+            for c in ("", _WAW, _FA)
+            for p in ("", _BA, _KAF)
+        }
+        | {c + _LAM + _LAM for c in ("", _WAW, _FA)},
+        key=len,
+        reverse=True,
+    )
+)
+# Plural, dual and feminine endings after normalisation (teh marbuta is already heh).
+_SUFFIXES = ("\u0627\u062a", "\u0648\u0646", "\u064a\u0646", "\u0647")
+_MIN_AFTER_PREFIX = 2
+_MIN_AFTER_SUFFIX = 3
+# Words whose "prefix" is part of the word: stripping would turn them into frequent function words.
+_KEEP = frozenset(normalize_text(w) for w in ("الله", "لله", "والله", "بالله", "الآن", "الان"))
+
+STOPWORDS = frozenset(
+    normalize_text(w)
+    for w in (
+        "في من على إلى عن أن إن أو ما لا لم لن قد هذا هذه ذلك تلك التي الذي الذين اللذين هو هي هم هما نحن أنا "
+        "كان كانت يكون تكون مع بين بعد قبل حتى إذا إذ ثم كل أي أيضا لكن ولكن كما حيث عند منذ غير بل عليه عليها "
+        "فيه فيها منه منها له لها لهم به بها إنه أنه أنها إنها وفي ومن وعلى وإلى وعن وأن وإن وقد ولا ولم وهو وهي "
+        "وكان وكانت وهذا وهذه وذلك فإن فقد التى الى على"
+    ).split()
+)
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_QUOTED = re.compile("[\"\u201c\u201d\u00ab\u00bb]([^\"\u201c\u201d\u00ab\u00bb]+)[\"\u201c\u201d\u00ab\u00bb]")
+
+
+def stem_light(token: str) -> str:
+    """A conservative light stem of one normalised token: السجون, سجون, والسجون and للسجون give سجون;
+    المنشقين and منشقون give منشق. Only Arabic tokens are touched, and a stem keeps at least three letters
+    after an ending is removed, so short words (قوات، سنه) are left alone rather than mangled."""
+    if token in _KEEP or not _ARABIC_LETTER.match(token):
+        return token
+    for prefix in _PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= _MIN_AFTER_PREFIX:
+            token = token[len(prefix) :]
+            break
+    for suffix in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_AFTER_SUFFIX:
+            return token[: -len(suffix)]
+    return token
+
+
+_STOP_STEMS = frozenset(stem_light(w) for w in STOPWORDS) | STOPWORDS
+_stem_cache: dict[str, str | None] = {}
+_id_cache: dict[str, int] = {}
+_CACHE_LIMIT = 500_000
+
+
+def index_stem(token: str) -> str | None:
+    """The stem a token is indexed under, or None for a function word. Memoised: ingest calls it per token."""
+    stem = _stem_cache.get(token, "")
+    if stem == "":
+        if len(_stem_cache) > _CACHE_LIMIT:
+            _stem_cache.clear()
+        stem = stem_light(token)
+        stem = None if stem in _STOP_STEMS else stem
+        _stem_cache[token] = stem
+    return stem
+
+
+def term_id(stem: str) -> int:
+    """A stable signed 64-bit id for a stem (DuckDB BIGINT): the same in every process and every build."""
+    found = _id_cache.get(stem)
+    if found is None:
+        if len(_id_cache) > _CACHE_LIMIT:
+            _id_cache.clear()
+        found = int.from_bytes(hashlib.blake2b(stem.encode(), digest_size=8).digest(), "little", signed=True)
+        _id_cache[stem] = found
+    return found
+
+
+def text_stems(text: str) -> list[str]:
+    """Index stems of a raw text, in order, with function words dropped (duplicates kept)."""
+    return [s for s in map(index_stem, tokenize(normalize_text(text))) if s is not None]
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple[str, ...]  # distinct stems, in query order
+    phrases: tuple[str, ...] = ()  # normalised quoted phrases, matched as written inside one sentence
+
+
+def parse_query(text: str) -> Query:
+    """Stems of the query words (function words dropped) and any "quoted phrases"."""
+    phrases = tuple(dict.fromkeys(p for p in (normalize_text(m) for m in _QUOTED.findall(text)) if tokenize(p)))
+    return Query(tuple(dict.fromkeys(text_stems(text))), phrases)
+
+
+def filter_term_ids(text: str) -> list[int]:
+    """Term ids that the dashboard's free-text filter requires (every one must occur in an article)."""
+    return [term_id(s) for s in parse_query(text).terms]
+
+
+def article_postings(
+    title_norm: str | None, sentences: Iterable[tuple[int, str]]
+) -> tuple[int, dict[str, list[int]]]:
+    """(indexed length, {stem: [tf, first seq]}) of one article. `sentences` are (seq, text_norm) of its
+    non-boilerplate sentences; a stem seen only in the title gets seq -1."""
+    stats: dict[str, list[int]] = {}
+    length = 0
+    for seq, text in ((-1, title_norm or ""), *sentences):
+        for stem in map(index_stem, tokenize(text)):
+            if stem is None:
+                continue
+            length += 1
+            found = stats.get(stem)
+            if found is None:
+                stats[stem] = [1, seq]
+            else:
+                found[0] += 1
+                if found[1] < 0:
+                    found[1] = seq
+    return length, stats
+
+
+def _postings_tables(articles: Iterable[tuple[int, str | None, list[tuple[int, str]]]]) -> tuple[pa.Table, ...]:
+    """Arrow tables (postings, docs, terms-with-chunk-df) for a batch of (article_id, title_norm, sentences)."""
+    p_term, p_article, p_tf, p_dl, p_seq = [], [], [], [], []
+    d_article, d_length = [], []
+    df: Counter[str] = Counter()
+    for article_id, title_norm, sentences in articles:
+        length, stats = article_postings(title_norm, sentences)
+        d_article.append(article_id)
+        d_length.append(length)
+        df.update(stats.keys())
+        for stem, (tf, seq) in stats.items():
+            p_term.append(term_id(stem))
+            p_tf.append(tf)
+            p_seq.append(seq)
+        p_article.extend([article_id] * len(stats))
+        p_dl.extend([length] * len(stats))
+    postings = pa.table(
+        {
+            "term_id": pa.array(p_term, pa.int64()),
+            "article_id": pa.array(p_article, pa.int64()),
+            "tf": pa.array(p_tf, pa.int32()),
+            "dl": pa.array(p_dl, pa.int32()),
+            "seq": pa.array(p_seq, pa.int32()),
+        }
+    )
+    docs = pa.table({"article_id": pa.array(d_article, pa.int64()), "length": pa.array(d_length, pa.int32())})
+    terms = pa.table(
+        {
+            "term_id": pa.array([term_id(s) for s in df], pa.int64()),
+            "term": pa.array(list(df), pa.string()),
+            "df": pa.array(list(df.values()), pa.int32()),
+        }
+    )
+    return postings, docs, terms
+
+
+def _group_sentences(rows: Sequence[tuple[int, int, str]]) -> dict[int, list[tuple[int, str]]]:
+    grouped: dict[int, list[tuple[int, str]]] = {}
+    for article_id, seq, text in rows:
+        grouped.setdefault(article_id, []).append((seq, text))
+    return grouped
+
+
+def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
+    titles = dict(sql.article_titles(con, ids))
+    sentences = _group_sentences(sql.article_sentences(con, ids))
+    postings, docs, terms = _postings_tables((i, titles.get(i), sentences.get(i, [])) for i in ids)
+    sql.add_documents(con, docs, terms)
+    runs = sql.runs(con)
+    run_id = max((r[0] for r in runs), default=0) + 1
+    sql.create_run(con, run_id, 0, postings)
+    _merge_levels(con)
+
+
+def _merge_levels(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge FANOUT runs of a level into one run of the next level, cascading; then refresh the view."""
+    while True:
+        runs = sql.runs(con)
+        by_level: dict[int, list[int]] = {}
+        for run_id, level, _ in runs:
+            by_level.setdefault(level, []).append(run_id)
+        full = sorted(level for level, ids in by_level.items() if len(ids) >= FANOUT)
+        if not full:
+            break
+        level = full[0]
+        sql.merge_runs(con, by_level[level][:FANOUT], max(r[0] for r in runs) + 1, level + 1)
+    sql.refresh_postings_view(con)
+
+
+def compact(con: duckdb.DuckDBPyConnection) -> None:
+    """Merge every run into one (what a full rebuild ends with): the fastest layout for queries."""
+    runs = sql.runs(con)
+    if len(runs) > 1:
+        sql.merge_runs(con, [r[0] for r in runs], max(r[0] for r in runs) + 1, max(r[1] for r in runs) + 1)
+    sql.refresh_postings_view(con)
+
+
+def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
+    """Add stored articles to the index (called by ingest after their sentences are appended).
+
+    Articles stored before the index existed, or under another SEARCH_VERSION, are (re)indexed first, so an
+    old store catches up on its next ingest.
+    """
+    version, indexed, articles = sql.index_state(con)
+    if version != SEARCH_VERSION:
+        rebuild_index(con)
+        return
+    ids = list(ids)
+    if indexed + len(ids) != articles:
+        ids = sql.unindexed_ids(con)
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        _index_chunk(con, ids[start : start + REBUILD_CHUNK])
+    sql.update_stats(con)
+
+
+def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop the index and build it again from every stored article, ending with one run. Returns articles."""
+    sql.clear_index(con)
+    sql.set_version(con, SEARCH_VERSION)
+    ids = sql.unindexed_ids(con)
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        _index_chunk(con, ids[start : start + REBUILD_CHUNK])
+    compact(con)
+    sql.update_stats(con)
+    return len(ids)
+
+
+def bm25_idf(n_docs: int, df: int) -> float:
+    """Lucene's BM25 idf, never negative (a term in most articles still counts a little)."""
+    import math
+
+    return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def best_seq(seqs: Sequence[int]) -> int:
+    """The sentence where most query terms first occur (earliest on ties); -1 (the title) only when no term is
+    in the body."""
+    body = [s for s in seqs if s >= 0]
+    if not body:
+        return -1
+    counts = Counter(body)
+    return min(counts, key=lambda s: (-counts[s], s))
+
+
+def highlight_spans(text_norm: str, stems: Iterable[str]) -> list[tuple[int, int]]:
+    """[start, end) spans of the tokens of a normalised text whose stem is one of `stems` (for highlighting)."""
+    wanted = set(stems)
+    return [(m.start(), m.end()) for m in _TOKEN.finditer(text_norm) if stem_light(m.group()) in wanted]
+
+
+_TOKEN = re.compile(r"[\w\u0600-\u06ff]+")
+RESULT_COLUMNS = [
+    "article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm",
+]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in RESULT_COLUMNS})
+
+
+def search(
+    cur: duckdb.DuckDBPyConnection,
+    query: str,
+    filters: Filters | None = None,
+    limit: int = 50,
+    mode: Literal["all", "any"] = "all",
+    context: bool = True,
+) -> pd.DataFrame:
+    """Articles matching a query, best first by BM25 (k1=1.2, b=0.75) over light stems.
+
+    mode "all" (the default, like a web search) needs every term; "any" ranks articles with some of them.
+    Quoted phrases must also occur as written (normalised) inside one sentence or the title. `filters`
+    narrows to the dashboard's filtered view; its own `text` is ignored (the query is the text).
+    Columns: article_id, score, matched_terms (stems, for `highlight_spans`), seq (the best sentence, -1 for
+    the title) and, with `context`, published, title, source and that sentence raw and normalised.
+    """
+    parsed = parse_query(query)
+    if not parsed.terms:
+        return _empty()
+    ids = [term_id(t) for t in parsed.terms]
+    n_docs, avgdl = sql.corpus_stats(cur)
+    dfs = sql.document_frequencies(cur, ids)
+    known = [(i, t) for i, t in zip(ids, parsed.terms, strict=True) if dfs.get(i)]
+    if not known or (mode == "all" and len(known) < len(ids)):
+        return _empty()
+    # Rarest first: the join starts from the shortest postings list.
+    known.sort(key=lambda it: dfs[it[0]])
+    weighted = [(i, t, bm25_idf(n_docs, dfs[i])) for i, t in known]
+    cte, params = ("", [])
+    narrowed = filters.with_(text="") if filters is not None else None
+    if narrowed is not None and narrowed != Filters():
+        cte, params = read_queries.selection(narrowed)
+    rank = sql.rank_all if mode == "all" or len(weighted) == 1 else sql.rank_any
+    if parsed.phrases:
+        rows = _phrase_filtered(cur, rank, weighted, avgdl, cte, params, parsed.phrases, limit)
+    else:
+        rows = rank(cur, weighted, avgdl, K1, B, cte, params, limit, 0)
+    if not rows:
+        return _empty()
+    frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms", "seqs"])
+    frame["seq"] = [best_seq(s) for s in frame.pop("seqs")]
+    if context:
+        extra = sql.result_context(cur, list(zip(frame["article_id"].tolist(), frame["seq"].tolist(), strict=True)))
+        frame = frame.merge(extra, on=["article_id", "seq"], how="left")
+    else:
+        for column in RESULT_COLUMNS[4:]:
+            frame[column] = None
+    return frame[RESULT_COLUMNS]
+
+
+def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) -> list[tuple]:
+    """Ranked candidates verified in rounds until `limit` of them contain every phrase."""
+    kept: list[tuple] = []
+    for round_no in range(PHRASE_ROUNDS):
+        batch = rank(cur, weighted, avgdl, K1, B, cte, params, PHRASE_BATCH, round_no * PHRASE_BATCH)
+        if not batch:
+            break
+        found = sql.articles_with_phrases(cur, [r[0] for r in batch], list(phrases))
+        kept.extend(r for r in batch if r[0] in found)
+        if len(kept) >= limit or len(batch) < PHRASE_BATCH:
+            break
+    return kept[:limit]

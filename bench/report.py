@@ -1,0 +1,160 @@
+"""Markdown tables from benchmark results (bench/out/<size>.json).
+
+    python -m bench.report bench/out/10000.json bench/out/100000.json ...   # the combined table
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from bench.app_side import QUERIES
+
+
+def _stats(samples: list[float]) -> tuple[float, float, float]:
+    values = np.asarray(samples, dtype=float)
+    return float(np.median(values)), float(np.percentile(values, 95)), float(values.max())
+
+
+def _all_samples(per_scenario: dict[str, list[float]]) -> list[float]:
+    return [s for samples in per_scenario.values() for s in samples]
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:,.0f} MB" if n >= 1e7 else f"{n / 1e6:,.1f} MB"
+
+
+def ingest_rows(r: dict) -> list[tuple[str, str]]:
+    ingest, fl, corpus = r.get("ingest") or {}, r["floor"], r["corpus"]
+    records = corpus["records"]
+    rows = [
+        ("corpus", f"{records:,} records, {_mb(corpus['bytes'])} JSONL, {fl['chars'] / records:,.0f} normalised chars/article ({corpus['profile']})"),
+        ("stored", f"{r['store']['articles']:,} articles ({r['store']['stories']:,} stories), {r['store']['sentences']:,} sentences"),
+    ]
+    if ingest:
+        rate = records / ingest["wall_s"]
+        rows += [
+            ("ingest + analysis + index", f"{ingest['wall_s']:,.0f} s wall, {ingest['cpu_s']:,.0f} s CPU: **{rate:,.0f} articles/s**, "
+             f"{corpus['bytes'] / 1e6 / ingest['wall_s']:,.2f} MB/s, {records / ingest['cpu_s']:,.0f} articles per CPU-second"),
+            ("floor (read + parse JSON + normalise)", f"{fl['wall_s']:,.1f} s: {records / fl['wall_s']:,.0f} articles/s, "
+             f"{corpus['bytes'] / 1e6 / fl['wall_s']:,.1f} MB/s; ingest is **{ingest['wall_s'] / fl['wall_s']:,.1f}x** the floor"),
+            ("ingest peak RSS", f"{ingest['peak_rss_mb']:,.0f} MB"),
+        ]
+    rows.append(("database on disk", _mb(r["db_bytes"]) + (f" ({_mb(r['db_bytes_after_rebuild'])} after an index rebuild)" if "db_bytes_after_rebuild" in r else "")))
+    idx = r["index"]
+    rows.append(("search index", f"{idx['terms']:,} terms, {idx['postings']:,} postings in {idx['runs']} runs"))
+    return rows
+
+
+def dashboard_rows(r: dict) -> list[list[str]]:
+    app = r["app"]["latency_ms"]
+    pandas = (r.get("pandas") or {}).get("latency_ms", {})
+    rows = []
+    for name in QUERIES:
+        med, p95, top = _stats(_all_samples(app[name]))
+        row = [name, f"{med:,.1f}", f"{p95:,.1f}", f"{top:,.0f}"]
+        if pandas.get(name):
+            shared = [s for s in pandas[name]]  # pandas skips the text scenario: compare like with like
+            bmed, _, _ = _stats([x for s in shared for x in app[name][s]])
+            pmed, pp95, _ = _stats(_all_samples(pandas[name]))
+            row += [f"{pmed:,.1f}", f"{pp95:,.1f}", f"{pmed / bmed:,.1f}x"]
+        else:
+            row += ["", "", ""]
+        rows.append(row)
+    return rows
+
+
+def search_rows(r: dict, key: str = "app") -> list[list[str]]:
+    ours = r[key]["search"]
+    theirs = {(e["query"], e["mode"]): e for e in (r.get("fts5") or {}).get("search", [])}
+    kinds: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    agree: dict[str, list[bool]] = defaultdict(list)
+    for e in ours:
+        other = theirs.get((e["query"], e["mode"]))
+        for kind in (e["kind"], "all queries"):
+            k = kinds[kind]
+            k["core"] += e["core_ms"]
+            k["page"] += e["page_ms"]
+            if other:
+                # The ratio compares the same queries: phrases have no FTS5 counterpart.
+                k["core_compared"] += e["core_ms"]
+                k["fts5"] += other["ms"]
+                if "matches" in e and "matches" in other:
+                    agree[kind].append(e["matches"] == other["matches"])
+    rows = []
+    for kind in [k for k in kinds if k != "all queries"] + ["all queries"]:
+        k = kinds[kind]
+        cmed, cp95, _ = _stats(k["core"])
+        pmed, pp95, _ = _stats(k["page"])
+        row = [f"**{kind}**" if kind == "all queries" else kind, f"{cmed:,.1f}", f"{cp95:,.1f}", f"{pmed:,.1f}", f"{pp95:,.1f}"]
+        if k["fts5"]:
+            fmed, fp95, _ = _stats(k["fts5"])
+            row += [f"{fmed:,.1f}", f"{fp95:,.1f}", f"{_stats(k['core_compared'])[1] / fp95:,.2f}"]
+        else:
+            row += ["", "", ""]
+        checks = agree.get(kind, [])
+        row.append(f"{sum(checks)}/{len(checks)}" if checks else "")
+        rows.append(row)
+    return rows
+
+
+def _markdown(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def table(r: dict) -> str:
+    m = r["machine"]
+    parts = [
+        f"### {r['size']:,} articles",
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_mb'] / 1024:,.0f} GB RAM; Python {m['python']}, DuckDB {m['duckdb']}, "
+        f"SQLite {m['sqlite']}; load average {m['load_average'][0]:.1f} at start, {m.get('load_average_end', [0])[0]:.1f} at end.",
+        "",
+        _markdown(["", ""], [list(row) for row in ingest_rows(r)]),
+        "",
+        "Dashboard queries on the filtered views (ms; every scenario x repeat; a fresh read cursor per call):",
+        "",
+        _markdown(["query", "Basira median", "p95", "max", "pandas median", "pandas p95", "pandas / Basira"], dashboard_rows(r)),
+        "",
+        "Search (ms, top 50; core = ranked ids, page = plus title/source/best sentence):",
+        "",
+        _markdown(
+            ["queries", "Basira core median", "core p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "same matches"],
+            search_rows(r),
+        ),
+    ]
+    if "app_compacted" in r:
+        parts += ["", "Search after a full rebuild (one run):", "", _markdown(
+            ["queries", "core median", "core p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "same matches"],
+            search_rows(r, "app_compacted"),
+        )]
+    extra = []
+    if "rebuild" in r:
+        rb = r["rebuild"]
+        extra.append(("index full rebuild", f"{rb['build_s']:,.1f} s (+{rb['copy_s']:,.1f} s generation copy, {rb['checkpoint_s']:,.1f} s checkpoint)"))
+    if "fts5" in r:
+        b = r["fts5"]["build"]
+        extra.append(("FTS5 build", f"{b['total_s']:,.1f} s ({b['prepare_s']:,.1f} s reading + stemming, {b['insert_s']:,.1f} s insert, "
+                      f"{b['optimize_s']:,.1f} s optimize), {_mb(b['bytes'])}"))
+    extra.append(("app peak RSS", f"{r['app']['process']['peak_rss_mb']:,.0f} MB (all dashboard queries and searches, one process)"))
+    if "pandas" in r:
+        p = r["pandas"]
+        extra.append(("pandas peak RSS", f"{p['process']['peak_rss_mb']:,.0f} MB, {p['load_s']:,.1f} s to load the tables"))
+    parts += ["", _markdown(["", ""], [list(e) for e in extra])]
+    return "\n".join(parts)
+
+
+def main(argv: list[str]) -> int:
+    for path in argv:
+        print(table(json.loads(Path(path).read_text(encoding="utf-8"))))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

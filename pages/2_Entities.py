@@ -1,0 +1,71 @@
+"""Entities: the most named people, organisations and places, one entity's timeline, and who is named with whom."""
+
+import streamlit as st
+
+import ui
+from basira import charts, render
+
+ui.setup("Entities")
+filters = ui.sidebar()
+st.title("Entities · الأشخاص والجهات والأماكن")
+ui.require_store()
+
+kinds = {"all": "All", "PER": "People", "ORG": "Organisations", "LOC": "Places"}
+kind = ui.choice("Type", kinds, "type", "all")
+top = ui.query("top_entities", filters, None if kind == "all" else kind, 25)
+if top.empty:
+    ui.empty("No named entities in the articles that match these filters.")
+    st.stop()
+event = ui.chart(charts.entity_bar_figure(top), "entity_bars")
+ui.apply(charts.narrowed(filters, charts.selected_points(event), "entity"))
+st.caption("Click a bar to keep only articles naming that entity (entities combine: all must be named).")
+ui.export_buttons(top, "top_entities", filters)
+
+st.subheader("One entity over time")
+names = {r["entity_key"]: charts.entity_label(r) for r in top.to_dict("records")}
+keys = list(names)
+focus_default = next((k for k in filters.entities if k in names), keys[0])
+focus = st.selectbox("Entity", keys, index=keys.index(focus_default), format_func=names.get)
+grain = ui.choice("Per", {"week": "Week", "month": "Month"}, "grain", "month")
+timeline = ui.query("entity_timeline", filters, focus, grain)
+event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
+ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
+mentions = ui.query("mentions_extract", filters, focus, 20_000)
+st.dataframe(mentions[["article_id", "published", "source", "surface", "method", "sentence"]].head(200),
+             hide_index=True, width="stretch")
+ui.export_buttons(mentions, "entity_mentions", filters)
+
+st.subheader("Named in the same sentence")
+pairs = ui.query("cooccurrence", filters, 40)
+if pairs.empty:
+    st.caption("No two entities are named in the same sentence in this view.")
+    st.stop()
+found = ui.query("entity_lookup", None, sorted(set(pairs["source"]) | set(pairs["target"])))
+pair_names = {r["entity_key"]: charts.entity_label(r) for r in found.to_dict("records")}
+types = dict(zip(found["entity_key"], found["entity_type"], strict=True))
+event = ui.chart(charts.network_figure(pairs, pair_names, types), "network")
+points = charts.selected_points(event)
+edges = [p for p in points if len(p) == 2]
+if edges:
+    ui.apply(filters, pair="|".join(map(str, edges[0])))
+ui.apply(charts.narrowed(filters, [p for p in points if len(p) == 1], "entity"))
+ui.export_buttons(pairs.assign(source_name=pairs["source"].map(pair_names), target_name=pairs["target"].map(pair_names)),
+                  "cooccurrence", filters)
+
+pair = (ui.url_param("pair") or "").split("|")
+options = [f"{a}|{b}" for a, b in zip(pairs["source"], pairs["target"], strict=True)]
+chosen = st.selectbox(
+    "Pair", options, index=options.index("|".join(pair)) if "|".join(pair) in options else 0,
+    format_func=lambda o: " ↔ ".join(pair_names.get(k, k) for k in o.split("|")),
+    help="Click a ◆ on the network, or pick a pair here.",
+)
+if chosen != "|".join(pair):
+    st.query_params["pair"] = chosen
+first, second = chosen.split("|")
+sentences = ui.query("pair_sentences", filters, first, second, 200)
+st.caption(f"{len(sentences)} sentences name both {pair_names.get(first, first)} and {pair_names.get(second, second)}.")
+for row in sentences.head(20).itertuples(index=False):
+    marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "entity", "entity")
+    st.html(render.sentence_html(row.sentence, marks, f"{render.date_text(row.published)} · {row.source}"))
+    ui.article_link(row.article_id, filters, f"Read article {row.article_id}: {row.title or ''}"[:120])
+ui.export_buttons(sentences.drop(columns=["sentence_norm", "starts", "ends"]), "pair_sentences", filters)

@@ -1,0 +1,93 @@
+"""Articles: the filtered list, and the right-to-left reader with every tag's evidence highlighted."""
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from basira import render
+
+PAGE_SIZE = 50
+
+ui.setup("Articles")
+filters = ui.sidebar()
+st.title("Articles · المقالات")
+ui.require_store()
+
+try:
+    article_id = int(ui.url_param("article") or "")
+except ValueError:
+    article_id = None
+total = ui.query("article_count", filters)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+top = st.columns([3, 1])
+top[0].caption(f"{total:,} articles in view, newest first, undated last. Select a row to read it.")
+page = int(top[1].number_input("Page", min_value=1, max_value=pages, value=1, step=1)) if pages > 1 else 1
+frame = ui.query("article_page", filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+if frame.empty:
+    ui.empty("No articles match these filters.")
+else:
+    event = ui.articles_table(frame, filters, f"articles_{page}_{article_id}", selectable=True, selected=article_id)
+    rows = list(event.selection.rows) if event else []
+    if rows:
+        ui.apply(filters, article=str(int(frame.iloc[rows[0]]["article_id"])))
+ui.export_buttons(ui.query("articles_extract", filters), "articles", filters)
+
+st.divider()
+if article_id is None:
+    st.caption("No article open: select a row above, or follow a “read” link from another page.")
+    st.stop()
+detail = ui.query("article_detail", None, article_id)
+if detail is None:
+    st.warning(f"There is no article {article_id} in this database.")
+    st.stop()
+
+reader, side = st.columns([3, 1], gap="large")
+with reader:
+    show_boilerplate = st.toggle("Show boilerplate (dimmed)", value=True,
+                                 help="Share buttons, “read also” lines and the like: kept, but not analysed.")
+    st.html(render.article_html(detail, show_boilerplate=show_boilerplate, with_style=False))
+with side:
+    article = detail["article"]
+    st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
+    if article.get("url"):
+        st.caption(f"URL: `{article['url']}`")
+    st.caption(f"From `{article['source_path']}` {article['locator']}".strip())
+    if article.get("published") is None or pd.isna(article.get("published")):
+        st.caption(f"Undated: {article.get('undated_reason') or 'no date found'}")
+    else:
+        st.caption(f"Dated from the {article.get('date_source') or 'input'}")
+    st.markdown("**Topics**")
+    if detail["topics"].empty:
+        st.caption("none")
+    else:
+        st.dataframe(detail["topics"][["label", "label_ar", "score"]], hide_index=True, width="stretch")
+    st.markdown("**Entities**")
+    mentions = detail["mentions"]
+    if mentions.empty:
+        st.caption("none")
+    else:
+        entities = (mentions.groupby(["entity_key", "entity_type", "canonical", "latin"], dropna=False)
+                    .size().rename("mentions").reset_index().sort_values(["mentions", "entity_key"], ascending=[False, True]))
+        st.dataframe(entities[["canonical", "latin", "entity_type", "mentions"]], hide_index=True, width="stretch")
+    if not detail["quotations"].empty:
+        st.markdown("**Quotations**")
+        for q in detail["quotations"].itertuples(index=False):
+            st.html(render.sentence_html(q.quote, (), f"{q.speaker_surface}:"))
+    if not detail["quantities"].empty:
+        st.markdown("**Counts**")
+        st.dataframe(detail["quantities"][["low", "high", "unit", "kind", "surface"]], hide_index=True, width="stretch")
+    if not detail["story"].empty:
+        st.markdown("**Same story elsewhere**")
+        for other in detail["story"].itertuples(index=False):
+            ui.article_link(other.article_id, filters, f"{render.date_text(other.published)} · {other.source}")
+
+evidence = pd.concat(
+    [
+        detail["evidence"].assign(kind="topic", what=detail["evidence"]["topic"], text=detail["evidence"]["term"]),
+        mentions.assign(kind="entity", what=mentions["entity_key"], text=mentions["surface"]),
+    ],
+    ignore_index=True,
+)[["kind", "what", "seq", "text", "start_char", "end_char"]]
+ui.export_buttons(evidence.assign(article_id=article_id), "article_evidence", filters, label="This article's tags")

@@ -1,0 +1,42 @@
+"""Search: Arabic-aware full-text search, ranked, with the matched words highlighted and why each result matched."""
+
+import streamlit as st
+
+import ui
+from basira import render
+
+ui.setup("Search")
+filters = ui.sidebar()
+st.title("Search · بحث")
+ui.require_store()
+
+with st.form("search"):
+    text = st.text_input(
+        "Words to find", value=filters.text, max_chars=200, placeholder="مثال: سجن صيدنايا",
+        help="Same normalisation as ingest: hamza and alef forms, ى/ي and ة/ه match each other; "
+             "و/ف/ب/ال prefixes and plural endings are folded. Put a phrase in \"quotes\" to match it as written.",
+    )
+    st.form_submit_button("Search", icon=":material/search:")
+if text.strip() != filters.text:
+    ui.apply(filters.with_(text=text.strip()))
+if not filters.text:
+    st.caption("Type words above. The search runs within the sidebar filters and is kept in the link.")
+    st.stop()
+
+results, ranked = ui.search(filters.text, filters, 50)
+how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
+st.caption(f"{len(results)} articles, best first ({how}).")
+if results.empty:
+    ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
+    st.stop()
+for rank, row in enumerate(results.itertuples(index=False), start=1):
+    terms = [str(t) for t in row.matched_terms]
+    where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
+    caption = (f"#{rank} · score {row.score:.2f} · {render.date_text(row.published)} · {row.source} · "
+               f"matched {', '.join(terms)} (best in {where})")
+    sentence = row.sentence if isinstance(row.sentence, str) else (row.title or "")
+    norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""
+    marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms), "match", "matched") if norm else []
+    st.html(render.sentence_html(sentence, marks, caption))
+    ui.article_link(row.article_id, filters, f"Read article {row.article_id}: {row.title or ''}"[:120])
+ui.export_buttons(results.drop(columns=["sentence_norm"], errors="ignore"), "search_results", filters)

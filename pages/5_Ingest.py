@@ -1,0 +1,64 @@
+"""Ingest: upload article files in the browser; the same pipeline as `python -m basira ingest`."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from basira import ingest
+
+ui.setup("Ingest")
+filters = ui.sidebar()
+st.title("Ingest · إضافة مقالات")
+st.caption(
+    "Text files in the seed format, JSON Lines, JSON or CSV; UTF-8, UTF-16 or Windows-1256. Each upload is one "
+    "batch: it lands whole or not at all, and the other pages see it on their next interaction. Exact duplicates "
+    "are skipped; anything that cannot become an article is listed with the reason."
+)
+
+uploads = st.file_uploader("Files", accept_multiple_files=True, key="uploads")
+if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not uploads):
+    # Upload names are only labels for the report: nothing is written under them.
+    files = [(upload.name, upload.getvalue()) for upload in uploads]
+    bar = st.progress(0.0, text=f"Reading {len(files)} files…")
+
+    def progress(done: int, note: str) -> None:
+        # The number of records is known only once every file is parsed: the bar approaches 1 as they come.
+        bar.progress(min(done / (done + ingest.CHUNK), 0.95), text=f"{done:,} records: {note}")
+
+    try:
+        report = ingest.ingest_uploads(files, ui.db_path(), progress)
+    except TimeoutError as error:
+        st.error(f"{error}")
+        st.stop()
+    bar.progress(1.0, text="Done")
+    st.session_state["ingest_report"] = report
+
+report = st.session_state.get("ingest_report")
+if report is not None:
+    st.subheader(f"Batch {report.batch_id}")
+    cols = st.columns(4)
+    cols[0].metric("Records read", f"{report.seen:,}")
+    cols[1].metric("Articles added", f"{report.added:,}", help=f"{report.joined_story} joined an existing story")
+    cols[2].metric("Exact duplicates skipped", f"{report.duplicates:,}")
+    cols[3].metric("Rejected", f"{sum(report.rejected.values()):,}")
+    rejections = pd.DataFrame(
+        [(r.source_path, r.locator, r.reason, r.detail, r.excerpt) for r in report.rejections],
+        columns=["file", "where", "reason", "detail", "excerpt"],
+    )
+    if rejections.empty:
+        st.success("Nothing was rejected.")
+    else:
+        st.markdown("**Rejected, with the reason**")
+        st.dataframe(rejections, hide_index=True, width="stretch")
+        ui.export_buttons(rejections, "rejections", filters)
+
+if ui.generation() is not None:
+    stats = ui.query("store_stats")
+    st.subheader("The store now")
+    cols = st.columns(4)
+    cols[0].metric("Articles", f"{stats['articles']:,}")
+    cols[1].metric("Independent stories", f"{stats['stories']:,}")
+    cols[2].metric("Undated", f"{stats['undated']:,}")
+    cols[3].metric("Batches", f"{stats['batches']:,}")
+    if stats["rejected"]:
+        st.caption("Rejected so far: " + ", ".join(f"{reason} {n}" for reason, n in stats["rejected"]))

@@ -1,0 +1,39 @@
+import json
+from pathlib import Path
+
+import pytest
+
+DEVSET = Path(__file__).resolve().parent.parent / "eval" / "devset.jsonl"
+CORE = ("prisons", "coups", "defected_officers")
+
+
+def rows():
+    return [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_devset_stores_references_not_text():
+    for row in rows():
+        assert "text" not in row and "content" not in row
+        assert row["corpus"] in ("baly2018", "saudinewsnet_syria", "saudinewsnet_negatives")
+
+
+def test_devset_size_and_positives():
+    data = rows()
+    assert len(data) >= 40
+    for topic in CORE:
+        assert sum(topic in r["topics"] for r in data) >= 10, topic
+    assert sum(not r["topics"] for r in data) >= 8
+
+
+def test_core_topics_reach_f1_on_devset():
+    from eval.corpora import available
+
+    if not available():
+        pytest.skip("corpora not present beside the repo")
+    from eval.topics_devset import evaluate
+
+    tp, fp, fn, _ = evaluate(rows())
+    for topic in CORE:
+        p = tp[topic] / (tp[topic] + fp[topic])
+        r = tp[topic] / (tp[topic] + fn[topic])
+        assert 2 * p * r / (p + r) >= 0.90, topic

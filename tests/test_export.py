@@ -1,0 +1,157 @@
+"""Extracts: the exact bytes an analyst opens in Excel, the manifest, the RTL workbook and Parquet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from basira import export
+from basira.filters import Filters
+
+NOW = dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "article_id": [1, 2, 3],
+            "published": [pd.Timestamp("2025-03-01"), pd.NaT, pd.Timestamp("2025-04-15")],
+            "title": ['=HYPERLINK("http://evil.example","انقر")', 'سجن صيدنايا, "قال"', "-5 قتلى\nفي حمص"],
+            "delta": [-5, 0, 7],
+        }
+    )
+
+
+def _manifest(frame: pd.DataFrame) -> export.Manifest:
+    filters = Filters(date_from=dt.date(2025, 1, 1), topics=("prisons", "coups"), text="صيدنايا", include_duplicates=False)
+    return export.make_manifest("articles", frame, filters, "15a-b1-0123456789ab", "topics-2026.11.1+abc", NOW)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+SUM(A1)", "'+SUM(A1)"),
+        ("-2+3", "'-2+3"),
+        ("@cmd", "'@cmd"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("سجن =1", "سجن =1"),
+        (" =1", " =1"),
+        ("", ""),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_neutralise(cell, expected):
+    assert export.neutralise(cell) == expected
+
+
+def test_csv_is_utf8_with_bom_crlf_and_neutralised():
+    expected = (
+        "\ufeffarticle_id,published,title,delta\r\n"
+        "1,2025-03-01,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر\"\")\",-5\r\n"
+        "2,,\"سجن صيدنايا, \"\"قال\"\"\",0\r\n"
+        "3,2025-04-15,\"'-5 قتلى\nفي حمص\",7\r\n"
+    )
+    assert export.csv_bytes(_frame()) == expected.encode("utf-8")
+
+
+def test_csv_of_an_empty_view_is_just_the_header():
+    assert export.csv_bytes(pd.DataFrame(columns=["article_id", "title"])) == "\ufeffarticle_id,title\r\n".encode()
+
+
+def test_manifest_says_what_the_extract_is():
+    assert json.loads(_manifest(_frame()).to_json()) == {
+        "export": "articles",
+        "rows": 3,
+        "columns": ["article_id", "published", "title", "delta"],
+        "filters": {
+            "date_from": "2025-01-01",
+            "date_to": None,
+            "topics": ["prisons", "coups"],
+            "entities": [],
+            "sources": [],
+            "text": "صيدنايا",
+            "include_duplicates": False,
+            "include_undated": True,
+        },
+        "query": "from=2025-01-01&q=%D8%B5%D9%8A%D8%AF%D9%86%D8%A7%D9%8A%D8%A7&topic=prisons&topic=coups&dupes=0",
+        "database_fingerprint": "15a-b1-0123456789ab",
+        "taxonomy_version": "topics-2026.11.1+abc",
+        "generated_at": "2025-01-02T03:04:05+00:00",
+    }
+
+
+def test_manifest_query_reproduces_the_filters():
+    from urllib.parse import parse_qs
+
+    manifest = _manifest(_frame())
+    assert Filters.from_query_params(parse_qs(manifest.to_dict()["query"])) == manifest.filters
+
+
+def test_xlsx_is_right_to_left_and_keeps_text_as_text():
+    frame = _frame()
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(frame, _manifest(frame))))
+    assert book.sheetnames == ["data", "manifest"]
+    data = book["data"]
+    assert data.sheet_view.rightToLeft is True
+    assert [[c.value for c in row] for row in data.iter_rows()] == [
+        ["article_id", "published", "title", "delta"],
+        [1, "2025-03-01", '=HYPERLINK("http://evil.example","انقر")', -5],
+        [2, None, 'سجن صيدنايا, "قال"', 0],
+        [3, "2025-04-15", "-5 قتلى\nفي حمص", 7],
+    ]
+    # Stored as string cells: Excel shows the text and never evaluates it.
+    assert [data.cell(row=r, column=3).data_type for r in (2, 3, 4)] == ["s", "s", "s"]
+    manifest = {row[0].value: row[1].value for row in book["manifest"].iter_rows()}
+    assert manifest["export"] == "articles"
+    assert manifest["rows"] == 3
+    assert json.loads(manifest["filters"])["topics"] == ["prisons", "coups"]
+    assert manifest["database_fingerprint"] == "15a-b1-0123456789ab"
+
+
+def test_xlsx_drops_characters_xml_cannot_hold():
+    frame = pd.DataFrame({"text": ["a\x00b\x1fc"]})
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(frame, _manifest(frame))))
+    assert book["data"]["A2"].value == "abc"
+
+
+def test_parquet_keeps_exact_values_and_carries_the_manifest():
+    frame = _frame()
+    table = pq.read_table(io.BytesIO(export.parquet_bytes(frame, _manifest(frame))))
+    assert table.column("title").to_pylist() == list(frame["title"])
+    assert table.column("delta").to_pylist() == [-5, 0, 7]
+    manifest = json.loads(table.schema.metadata[export.PARQUET_MANIFEST_KEY])
+    assert manifest["export"] == "articles"
+    assert manifest["rows"] == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "extension", "when", "expected"),
+    [
+        ("articles", "csv", NOW, "basira_articles_20250102.csv"),
+        ("topic_counts", "xlsx", None, "basira_topic_counts.xlsx"),
+        ("../../etc/passwd", "csv", None, "basira_etc_passwd.csv"),
+        ("سجن", "csv", None, "basira_extract.csv"),
+    ],
+)
+def test_file_names_are_safe_ascii(name, extension, when, expected):
+    assert export.file_name(name, extension, when) == expected
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), "none"),
+        (Filters(topics=("prisons", "coups"), include_undated=False), "topic=prisons,coups; undated=0"),
+    ],
+)
+def test_filters_summary(filters, expected):
+    assert export.filters_summary(filters) == expected

@@ -1,0 +1,187 @@
+"""Integration: the ingest pipeline on small fixture inputs, checked through the store."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from basira import ingest, store
+from basira.queries import broken_invariants
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_000 = SEEDS / "000_e9bce7ec56e8657f.txt"
+SEED_001 = SEEDS / "001_448bee02959f381d.txt"
+
+
+def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with store.read_cursor(db) as cur:
+        return cur.execute(sql, params or []).fetchall()
+
+
+def _snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Everything an ingest may change, except the batch log."""
+    tables = ["articles", "sentences", "sightings", "rejected", "article_topics", "topic_evidence",
+              "entities", "entity_mentions", "quotations", "quantities", "story_buckets"]
+    return {t: sorted(_rows(db, f"SELECT * FROM {t}"), key=repr) for t in tables}
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "basira.duckdb"
+
+
+def test_the_two_original_seeds_land_with_their_metadata(db):
+    report = ingest.ingest_paths([SEED_000, SEED_001], db)
+    assert (report.added, report.duplicates, sum(report.rejected.values())) == (2, 0, 0)
+    rows = _rows(db, "SELECT source_path, title_raw, byline, published, date_source, undated_reason IS NULL"
+                     " FROM articles ORDER BY article_id")
+    assert rows == [
+        ("seeds/000_e9bce7ec56e8657f.txt", None, None, __import__("datetime").date(2025, 9, 11), "header", True),
+        (
+            "seeds/001_448bee02959f381d.txt",
+            "وزير الداخلية السوري يكشف إحباط مخطط انقلاب من ضباط سابقين",
+            "وكالات – أشرف التهامى",
+            None,
+            None,
+            False,
+        ),
+    ]
+    boilerplate = _rows(db, "SELECT article_id, boilerplate_reason, text_raw FROM sentences WHERE is_boilerplate ORDER BY 1, seq")
+    assert [(a, r) for a, r, _ in boilerplate if a == 2] == [(2, "related_link")]
+    assert [t for a, _, t in boilerplate if a == 2] == ["تفاصيل استئناف الرحلات الجوية بين الإمارات وسوريا"]
+    # Both embedded Facebook captions, each a caption sentence plus its "Posted by ... on <date>" line.
+    captions = _rows(db, "SELECT seq, boilerplate_reason FROM sentences WHERE is_boilerplate AND article_id = 1 ORDER BY seq")
+    assert captions == [(4, "social_caption"), (5, "social_caption"), (8, "social_caption"), (9, "social_caption")]
+    assert broken_invariants_of(db) == {}
+
+
+def broken_invariants_of(db: Path) -> dict:
+    with store.read_cursor(db) as cur:
+        return broken_invariants(cur)
+
+
+def test_undated_article_keeps_its_reason_and_no_invented_date(db):
+    ingest.ingest_paths([SEED_001], db)
+    (published, reason), = _rows(db, "SELECT published, undated_reason FROM articles")
+    assert published is None
+    assert reason  # a sentence an analyst can read, e.g. "no date header, field, URL date or date in text"
+
+
+def test_reingesting_the_same_input_changes_nothing(db):
+    ingest.ingest_paths([SEEDS], db)
+    before = _snapshot(db)
+    again = ingest.ingest_paths([SEEDS], db)
+    assert again.added == 0
+    assert again.duplicates == again.seen - sum(again.rejected.values())
+    assert _snapshot(db) == before
+
+
+def test_exact_duplicate_under_another_name_is_a_sighting_not_an_article(db, tmp_path):
+    copy = tmp_path / "inbox" / "copy.txt"
+    copy.parent.mkdir()
+    copy.write_bytes(SEED_000.read_bytes())
+    ingest.ingest_paths([SEED_000], db)
+    report = ingest.ingest_paths([copy], db)
+    assert (report.added, report.duplicates) == (0, 1)
+    assert _rows(db, "SELECT count(*) FROM articles") == [(1,)]
+    assert _rows(db, "SELECT count(*) FROM sightings") == [(2,)]
+
+
+def test_near_duplicate_joins_the_story_of_the_original(db, tmp_path):
+    original = SEED_000.read_text(encoding="utf-8")
+    # Another outlet's copy: no date header, a sentence dropped, a word changed, a different tail.
+    paragraphs = original.split("\n\n")
+    edited = "\n\n".join(paragraphs[:3] + paragraphs[4:]).replace("هشاً", "هشاً جداً") + "\n\nالمصدر: وكالات"
+    edited_path = tmp_path / "other_outlet.txt"
+    edited_path.write_text(edited.replace(" date 2025-09-11 ", ""), encoding="utf-8")
+    unrelated = SEED_001
+    report = ingest.ingest_paths([SEED_000, unrelated, edited_path], db)
+    assert report.added == 3
+    stories = dict(_rows(db, "SELECT source_path, story_id FROM articles"))
+    assert stories[str(edited_path)] == stories["seeds/000_e9bce7ec56e8657f.txt"] == 1
+    assert stories["seeds/001_448bee02959f381d.txt"] == 2
+    assert report.joined_story == 1
+
+
+def test_bad_inputs_are_rejected_with_reasons_and_the_batch_still_lands(db, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "empty.txt").write_bytes(b"")
+    (inbox / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (inbox / "good.txt").write_bytes(SEED_001.read_bytes())
+    (inbox / "rows.jsonl").write_text(
+        json.dumps({"title": "بلا نص", "url": "https://example.org/a"}, ensure_ascii=False) + "\n"
+        + "{not json\n"
+        + json.dumps({"text": "أفرجت السلطات عن عشرين موقوفاً من سجن عدرا.", "date": "2025-03-02"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    report = ingest.ingest_paths([inbox], db)
+    assert report.added == 2
+    assert dict(report.rejected) == {"empty": 1, "binary": 1, "missing_text": 1, "malformed_json": 1}
+    stored = _rows(db, "SELECT reason, source_path, locator FROM rejected ORDER BY reason")
+    assert [r for r, _, _ in stored] == ["binary", "empty", "malformed_json", "missing_text"]
+    assert all(path.startswith(str(inbox)) for _, path, _ in stored)
+    # The same bad files again: no new rejection rows.
+    ingest.ingest_paths([inbox], db)
+    assert _rows(db, "SELECT count(*) FROM rejected") == [(4,)]
+
+
+def test_an_ingest_that_crashes_midway_leaves_the_previous_state(db, monkeypatch):
+    ingest.ingest_paths([SEED_000], db)
+    before = _snapshot(db)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("simulated crash during analysis")
+
+    monkeypatch.setattr(ingest.analysis, "analyze_article", explode)
+    with pytest.raises(RuntimeError):
+        ingest.ingest_paths([SEED_001], db)
+    monkeypatch.undo()
+    assert _snapshot(db) == before
+    report = ingest.ingest_paths([SEED_001], db)
+    assert report.added == 1
+
+
+def test_retag_rebuilds_the_same_analysis(db):
+    ingest.ingest_paths([SEEDS], db)
+    before = _snapshot(db)
+    assert ingest.retag(db) == _rows(db, "SELECT count(*) FROM articles")[0][0]
+    assert _snapshot(db) == before
+
+
+def test_seeds_build_a_store_whose_invariants_hold(db):
+    ingest.ingest_paths([SEEDS], db)
+    assert broken_invariants_of(db) == {}
+    assert _rows(db, "SELECT count(*) >= 10 FROM articles") == [(True,)]
+
+
+def test_cli_ingest_and_stats(db):
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "basira", "--db", str(db), *args], capture_output=True, text=True, cwd=ROOT
+    )
+    first = run("ingest", str(SEED_000), str(SEED_001))
+    assert first.returncode == 0, first.stderr
+    assert "added 2 articles" in first.stdout
+    stats = run("stats")
+    assert stats.returncode == 0, stats.stderr
+    assert "articles           2" in stats.stdout
+    assert "undated            1" in stats.stdout
+    check = run("check")
+    assert (check.returncode, check.stdout.strip()) == (0, "all invariants hold")
+    missing = run("ingest", "no/such/file.txt")
+    assert missing.returncode == 2 and "No such file or folder" in missing.stderr
+
+
+def test_stats_on_a_missing_store_says_how_to_build_it(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "basira", "--db", str(tmp_path / "none.duckdb"), "stats"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert "python -m basira ingest seeds/" in result.stderr

@@ -1,0 +1,193 @@
+"""The RTL reader's HTML: everything from data escaped, marks on the right raw characters, boilerplate dimmed."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pandas as pd
+import pytest
+
+from basira import render
+from basira.normalize import normalize_text
+
+TEXT = 'أعلن وزيرُ الداخليـة اعتقال ضابط.\n\nشارك الخبر على فيسبوك\n\n<script>alert(1)</script> قال "لن نتهاون" وأضاف.'
+PIECES = ["أعلن وزيرُ الداخليـة اعتقال ضابط.", "شارك الخبر على فيسبوك", '<script>alert(1)</script> قال "لن نتهاون" وأضاف.']
+TITLE = "<b>عنوان</b> اعتقال"
+
+
+def _norm_span(text: str, word: str) -> tuple[int, int]:
+    at = normalize_text(text).index(word)
+    return at, at + len(word)
+
+
+def _detail() -> dict:
+    sentences = []
+    for seq, piece in enumerate(PIECES):
+        start = TEXT.index(piece)
+        sentences.append(
+            {"seq": seq, "paragraph": seq, "start_char": start, "end_char": start + len(piece), "text_raw": piece,
+             "text_norm": normalize_text(piece), "is_boilerplate": seq == 1,
+             "boilerplate_reason": "share" if seq == 1 else None}
+        )
+    term, title_term, entity = _norm_span(PIECES[0], "اعتقال"), _norm_span(TITLE, "اعتقال"), _norm_span(PIECES[0], "وزير الداخليه")
+    return {
+        "article": {"article_id": 7, "published": pd.Timestamp("2025-03-01"), "title_raw": TITLE,
+                    "source": "x<y>.example", "byline": None, "text_raw": TEXT},
+        "sentences": pd.DataFrame(sentences),
+        "evidence": pd.DataFrame(
+            [{"topic": "arrests", "label": "Arrests", "seq": seq, "term": "اعتقال", "start_char": s, "end_char": e}
+             for seq, (s, e) in ((0, term), (-1, title_term))]
+        ),
+        "mentions": pd.DataFrame(
+            [{"entity_key": "org:moi", "entity_type": "ORG", "canonical": "وزارة الداخلية", "latin": "Interior Ministry",
+              "seq": 0, "surface": "وزير الداخليه", "start_char": entity[0], "end_char": entity[1], "method": "gazetteer"}]
+        ),
+        "quotations": pd.DataFrame([{"speaker_key": None, "speaker_surface": "قال", "quote": "لن نتهاون", "seq": 2}]),
+        "quantities": pd.DataFrame(columns=["low", "high", "unit", "kind", "surface", "seq"]),
+    }
+
+
+HEAD = (
+    '<article class="basira-article basira-rtl" dir="rtl" lang="ar" data-article-id="7">'
+    '<h2>&lt;<bdi>b</bdi>&gt;عنوان&lt;/<bdi>b</bdi>&gt; <mark class="m-topic" title="Topic: Arrests (term اعتقال)">اعتقال</mark></h2>'
+    '<div class="meta">2025-03-01 · <bdi>x</bdi>&lt;<bdi>y</bdi>&gt;.<bdi>example</bdi></div>'
+    '<div class="basira-legend basira-rtl" dir="rtl" lang="ar"><mark class="m-topic">topic evidence</mark>'
+    '<mark class="m-entity">entity</mark><mark class="m-quote">quotation</mark><mark class="m-count">count</mark></div>'
+    '<div class="body">أعلن <mark class="m-entity m-org" title="Entity: Interior Ministry · ORG">وزيرُ الداخليـة</mark> '
+    '<mark class="m-topic" title="Topic: Arrests (term اعتقال)">اعتقال</mark> ضابط.\n\n'
+)
+LAST_SENTENCE = (
+    "&lt;<bdi>script</bdi>&gt;<bdi>alert</bdi>(1)&lt;/<bdi>script</bdi>&gt; قال &quot;"
+    '<mark class="m-quote" title="Quotation: قال">لن نتهاون</mark>&quot; وأضاف.</div>'
+)
+
+
+def test_article_html_escapes_data_and_marks_the_raw_spans():
+    assert render.article_html(_detail(), with_style=False) == (
+        HEAD
+        + '<span class="boilerplate" data-seq="1"><span class="bp-label" title="share">boilerplate · share</span>'
+        "شارك الخبر على فيسبوك</span>\n\n"
+        + LAST_SENTENCE
+        + "</article>"
+    )
+
+
+def test_hidden_boilerplate_is_counted_not_shown():
+    assert render.article_html(_detail(), show_boilerplate=False, with_style=False) == (
+        HEAD + LAST_SENTENCE + '<div class="meta">1 boilerplate sentence hidden</div></article>'
+    )
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(2)">',
+        '"><svg onload=alert(3)>',
+        "<iframe src=javascript:alert(4)>",
+        "</article><style>body{display:none}</style>",
+    ],
+)
+@pytest.mark.parametrize("where", ["title_raw", "text_raw", "source", "byline"])
+def test_no_markup_from_data_survives(hostile, where):
+    detail = _detail()
+    if where == "text_raw":
+        detail["article"]["text_raw"] = TEXT + hostile
+    else:
+        detail["article"][where] = hostile
+    html = render.article_html(detail)
+    body = html.split("</style>", 1)[1]
+    for tag in ("<script", "<img", "<svg", "<iframe", "<style", "</article><"):
+        assert tag not in body
+    # ...yet the analyst still reads it, verbatim, as text.
+    assert hostile in html_lib.unescape(re.sub(r"<[^>]*>", "", body))
+
+
+def test_sentence_html_escapes_caption_and_text():
+    assert render.sentence_html("<b>سجن</b>", [], caption="<i>x</i>") == (
+        '<div class="basira-snippet basira-rtl" dir="rtl" lang="ar"><div class="meta" dir="auto">&lt;<bdi>i</bdi>&gt;'
+        "<bdi>x</bdi>&lt;/<bdi>i</bdi>&gt;</div>&lt;<bdi>b</bdi>&gt;سجن&lt;/<bdi>b</bdi>&gt;</div>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "expected"),
+    [
+        ("قالَ وزيرُ الداخليـة إنّ", "الداخليه", "الداخليـة"),  # diacritics and tatweel inside the span
+        ("أعلنت الداخلية", "اعلنت", "أعلنت"),  # hamza folded
+        ("في   سجن صيدنايا", "سجن", "سجن"),  # collapsed spaces shift offsets
+        ("عدد ٥٠٠ معتقل", "500", "٥٠٠"),  # Arabic-Indic digits
+        ("مستشفى الرازي", "مستشفي", "مستشفى"),  # alef maqsura
+    ],
+)
+def test_raw_range_maps_normalised_offsets_back(raw, word, expected):
+    norm = normalize_text(raw)
+    start = norm.index(word)
+    span = render.raw_range(raw, norm, start, start + len(word))
+    assert span is not None and raw[span[0] : span[1]] == expected
+
+
+@pytest.mark.parametrize(("start", "end"), [(-1, 3), (3, 3), (5, 2), (0, 999)])
+def test_offsets_that_do_not_fit_are_dropped(start, end):
+    raw = "سجن صيدنايا"
+    assert render.raw_range(raw, normalize_text(raw), start, end) is None
+
+
+def test_offsets_from_a_differently_normalised_text_find_the_nearest_occurrence():
+    raw = "سجن أول\nثم سجن ثان"
+    stored = normalize_text(raw).replace("\n", " ")  # analysis folds newlines; same length, same offsets
+    second = stored.rindex("سجن")
+    assert render.raw_range(raw, stored, second, second + 3) == (raw.rindex("سجن"), raw.rindex("سجن") + 3)
+    assert render.raw_range(raw, "نص آخر تماما لا يشبهه", 0, 2) is None
+
+
+def test_overlapping_marks_are_cut_never_misnested():
+    raw = "قال وزير الداخلية"
+    marks = [render.Mark(4, 17, "topic", "T"), render.Mark(9, 17, "entity", "E", "m-org"), render.Mark(0, 3, "quote", "Q")]
+    assert render.highlight(raw, marks) == (
+        '<mark class="m-quote" title="Q">قال</mark> <mark class="m-topic" title="T">وزير </mark>'
+        '<mark class="m-topic m-entity m-org" title="T\nE">الداخلية</mark>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("قالت وكالة Reuters News إن", "قالت وكالة <bdi>Reuters News</bdi> إن"),
+        ("(CNN). في 2025", "(<bdi>CNN</bdi>). في 2025"),
+        ("موقع https://x.com/a-b.", "موقع <bdi>https://x.com/a-b</bdi>."),
+        ("طراز T-72 و 20 دبابة", "طراز <bdi>T-72</bdi> و 20 دبابة"),
+        ("بين 500 و600 ضابط", "بين 500 و600 ضابط"),
+    ],
+)
+def test_latin_runs_are_isolated_for_bidi(text, expected):
+    assert render.highlight(text, []) == expected
+
+
+def test_find_raw_matches_across_spelling_variants_nearest_first():
+    raw = "قال: لن نتهاون. ثم قال: لن نتهاون أبدا."
+    assert render.find_raw(raw, "لن نتهاون", near=20) == (24, 33)
+    assert render.find_raw("أكد أنّ الأمن مستتب", "ان الامن") == (4, 13)
+    assert render.find_raw(raw, "غير موجود") is None
+
+
+def test_term_marks_highlight_every_spelling_of_the_query_words():
+    raw = "أفرجت السلطات عن معتقلين من سجن صيدنايا والسجون الأخرى"
+    marks = render.term_marks(raw, ["السجون", "صيدنايا"])
+    assert sorted(raw[m.start : m.end] for m in marks) == ["السجون", "صيدنايا"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(pd.Timestamp("2025-03-01"), "2025-03-01"), (None, "undated"), (pd.NaT, "undated"), ("2025-01-02", "2025-01-02")],
+)
+def test_date_text(value, expected):
+    assert render.date_text(value) == expected
+
+
+def test_style_loads_the_bundled_font_from_static_serving():
+    assert 'url("app/static/fonts/NotoNaskhArabic-Regular.ttf")' in render.STYLE
+    from basira.store import ROOT
+
+    assert (ROOT / "static" / "fonts" / "NotoNaskhArabic-Regular.ttf").is_file()

@@ -1,0 +1,301 @@
+"""Search: the light stemmer, query parsing, BM25 ranking and the incremental index, on a tiny store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from basira import search, store
+from basira.filters import Filters
+from basira.normalize import normalize_text
+from basira.queries import read, write
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        # The clitic and article forms of one noun meet on one stem.
+        ("السجون", "سجون"),
+        ("سجون", "سجون"),
+        ("والسجون", "سجون"),
+        ("للسجون", "سجون"),
+        ("وللسجون", "سجون"),
+        ("بالسجون", "سجون"),
+        ("فالسجون", "سجون"),
+        ("وبالسجون", "سجون"),
+        ("كالسجون", "سجون"),
+        # Sound plurals, dual/oblique and feminine endings.
+        ("المنشقين", "منشق"),
+        ("منشقون", "منشق"),
+        ("منشق", "منشق"),
+        ("سجينات", "سجين"),
+        ("المعتقلين", "معتقل"),
+        ("السوريين", "سوري"),
+        ("سورية", "سوري"),
+        ("الأمنية", "امني"),
+        ("أمني", "امني"),
+        ("الحكومة", "حكوم"),
+        ("حكومات", "حكوم"),
+        ("وزارة", "وزار"),
+        ("وزارات", "وزار"),
+        # Hamza, alef maqsura and teh marbuta forms fold before stemming.
+        ("إدلب", "ادلب"),
+        ("أدلب", "ادلب"),
+        ("مستشفى", "مستشفي"),
+        ("مستشفي", "مستشفي"),
+        ("رئيس", "رييس"),
+        ("مؤسسة", "موسس"),
+        # Conservative: a bare و/ف/ب/ل/ك is part of too many words to strip.
+        ("وزير", "وزير"),
+        ("فريق", "فريق"),
+        ("بيان", "بيان"),
+        ("لبنان", "لبنان"),
+        ("كتيبة", "كتيب"),
+        # Too short to lose an ending, or a word whose "article" is its own.
+        ("قوات", "قوات"),
+        ("قوة", "قوه"),
+        ("سجن", "سجن"),
+        ("الدم", "دم"),
+        ("الله", "الله"),
+        ("الآن", "الان"),
+        # Not Arabic: untouched.
+        ("2015", "2015"),
+        ("isis", "isis"),
+    ],
+)
+def test_stem_light(word, stem):
+    assert search.stem_light(normalize_text(word)) == stem
+
+
+@pytest.mark.parametrize(
+    ("query", "terms", "phrases"),
+    [
+        ("السجون في سوريا", ("سجون", "سوريا"), ()),
+        ("والسجون السجون سجون", ("سجون",), ()),
+        ("سُجُونٌ", ("سجون",), ()),
+        ("المــعتقلين", ("معتقل",), ()),
+        ("إدلب أدلب ادلب", ("ادلب",), ()),
+        ("في من على", (), ()),
+        ('"ضباط منشقين" صيدنايا', ("ضباط", "منشق", "صيدنايا"), ("ضباط منشقين",)),
+        ("«فرع فلسطين»", ("فرع", "فلسط"), ("فرع فلسطين",)),
+        ("١٩٨٢ حماة", ("1982", "حما"), ()),
+        ("", (), ()),
+        ('"   "', (), ()),
+    ],
+)
+def test_parse_query(query, terms, phrases):
+    assert search.parse_query(query) == search.Query(terms, phrases)
+
+
+@pytest.mark.parametrize(
+    ("seqs", "best"),
+    [([3], 3), ([-1], -1), ([-1, 4], 4), ([5, 2, 5], 5), ([2, 5], 2), ([7, 7, 1, 1], 1), ([], -1)],
+)
+def test_best_seq(seqs, best):
+    assert search.best_seq(seqs) == best
+
+
+def test_highlight_spans_finds_every_inflected_form():
+    text = normalize_text("والسجون مكتظة، والسجين في السجن")
+    spans = search.highlight_spans(text, ["سجون", "سجين"])
+    assert [text[a:b] for a, b in spans] == ["والسجون", "والسجين"]
+
+
+def test_term_ids_are_stable_signed_64_bit():
+    assert search.term_id("سجون") == search.term_id("سجون")
+    assert search.term_id("سجون") != search.term_id("سجن")
+    assert -(2**63) <= search.term_id("سجون") < 2**63
+    assert search.term_id("سجون") == 6484236198909696776
+
+
+def test_article_postings_counts_terms_and_first_sentence():
+    length, stats = search.article_postings(
+        normalize_text("السجون"), [(0, normalize_text("في السجون والسجين")), (1, normalize_text("سجين"))]
+    )
+    assert length == 4
+    assert stats == {"سجون": [2, 0], "سجين": [2, 0]}
+
+
+# A tiny store: (title, sentences, published, source). Ranking below is BM25 over these, worked by hand.
+ARTICLES = [
+    ("تقرير", ["السجون مكتظة بالمعتقلين", "زار الوفد السجون والسجن المركزي"], dt.date(2024, 1, 5), "a.net"),
+    (None, ["السجون", "والسجون"], dt.date(2024, 2, 1), "b.net"),
+    ("ضباط منشقون", ["اجتمع الوزير مع ضباط منشقين عن الجيش", "وقال الضباط إن السجون"], dt.date(2023, 6, 1), "a.net"),
+    (None, ["الطقس معتدل اليوم في دمشق"], None, "c.net"),
+    ("منشقون", ["منشقين ضباط في حلب", "ومنشقون آخرون"], dt.date(2022, 3, 3), "b.net"),
+]
+
+
+def _store_articles(con, first_id: int, articles: list) -> list[int]:
+    ids = list(range(first_id, first_id + len(articles)))
+    rows, sentences = [], []
+    for article_id, (title, body, published, source) in zip(ids, articles, strict=True):
+        text = "\n".join(body)
+        rows.append(
+            (article_id, f"h{article_id}", article_id, 1, "fixture.jsonl", f"line {article_id}", source, title,
+             normalize_text(title) if title else None, published, None if published else "no date", text, len(text))
+        )
+        start = 0
+        for seq, sentence in enumerate(body):
+            sentences.append((article_id, seq, 0, start, start + len(sentence), sentence, normalize_text(sentence), False))
+            start += len(sentence) + 1
+    columns = ("article_id", "content_hash", "story_id", "batch_id", "source_path", "locator", "source_name",
+               "title_raw", "title_norm", "published", "undated_reason", "text_raw", "char_count")
+    write.append_rows(con, "articles", pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
+    s_columns = ("article_id", "seq", "paragraph", "start_char", "end_char", "text_raw", "text_norm", "is_boilerplate")
+    write.append_rows(con, "sentences", pa.table({c: [r[i] for r in sentences] for i, c in enumerate(s_columns)}))
+    return ids
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "basira.duckdb"
+    with store.writer(path) as con:
+        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
+        search.index_articles(con, _store_articles(con, 1, ARTICLES))
+    return path
+
+
+def _search(db: Path, query: str, **kwargs):
+    with store.read_cursor(db) as cur:
+        return search.search(cur, query, **kwargs)
+
+
+def _bm25(tf: int, dl: int, avgdl: float, df: int, n: int = 5) -> float:
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * dl / avgdl))
+
+
+def test_ranking_is_bm25_in_exact_order(db):
+    # Indexed lengths, title included and function words dropped: 9, 2, 10, 4 and 6 (in article 5 "ومنشقون"
+    # keeps its bare و and is not منشق).
+    avgdl = (9 + 2 + 10 + 4 + 6) / 5
+    found = _search(db, "السجون")
+    assert found["article_id"].tolist() == [2, 1, 3]
+    expected = [_bm25(2, 2, avgdl, 3), _bm25(2, 9, avgdl, 3), _bm25(1, 10, avgdl, 3)]
+    assert found["score"].tolist() == pytest.approx(expected, abs=1e-8)
+    assert found["matched_terms"].tolist() == [["سجون"], ["سجون"], ["سجون"]]
+    assert found["seq"].tolist() == [0, 0, 1]
+    assert found["sentence"].tolist() == ["السجون", "السجون مكتظة بالمعتقلين", "وقال الضباط إن السجون"]
+
+
+def test_all_terms_by_default_any_on_request(db):
+    avgdl = 31 / 5
+    both = _search(db, "ضباط منشقين")
+    assert both["article_id"].tolist() == [3, 5]
+    assert both["score"].tolist() == pytest.approx(
+        [_bm25(3, 10, avgdl, 2) + _bm25(2, 10, avgdl, 2), _bm25(1, 6, avgdl, 2) + _bm25(2, 6, avgdl, 2)], abs=1e-8
+    )
+    assert both["matched_terms"].tolist() == [["ضباط", "منشق"], ["ضباط", "منشق"]]
+    assert _search(db, "منشقين السجون")["article_id"].tolist() == [3]
+    anyway = _search(db, "منشقين السجون", mode="any")
+    assert anyway["article_id"].tolist() == [3, 5, 2, 1]
+    assert anyway["score"].tolist() == pytest.approx(
+        [_bm25(2, 10, avgdl, 2) + _bm25(1, 10, avgdl, 3), _bm25(2, 6, avgdl, 2), _bm25(2, 2, avgdl, 3), _bm25(2, 9, avgdl, 3)],
+        abs=1e-8,
+    )
+    assert anyway["matched_terms"].tolist() == [["سجون", "منشق"], ["منشق"], ["سجون"], ["سجون"]]
+
+
+def test_title_only_hit_points_at_the_title(db):
+    found = _search(db, "تقرير")
+    assert (found["article_id"].tolist(), found["seq"].tolist(), found["sentence"].tolist()) == ([1], [-1], ["تقرير"])
+
+
+def test_quoted_phrase_must_occur_as_written(db):
+    assert _search(db, '"ضباط منشقين"')["article_id"].tolist() == [3]
+    assert _search(db, '"منشقين ضباط"')["article_id"].tolist() == [5]
+    assert _search(db, '"ضباط السجون"').empty
+
+
+def test_filters_narrow_the_results(db):
+    assert _search(db, "السجون", filters=Filters(date_from=dt.date(2024, 1, 1), include_undated=False))[
+        "article_id"
+    ].tolist() == [2, 1]
+    assert _search(db, "السجون", filters=Filters(sources=("a.net",)))["article_id"].tolist() == [1, 3]
+    # The filter's own text is the query's job, not a second condition.
+    assert _search(db, "السجون", filters=Filters(text="دمشق"))["article_id"].tolist() == [2, 1, 3]
+
+
+def test_unknown_and_function_word_queries_find_nothing(db):
+    assert _search(db, "صيدنايا").empty
+    assert _search(db, "في من").empty
+    assert _search(db, "السجون صيدنايا").empty
+    assert list(_search(db, "")) == search.RESULT_COLUMNS
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["'; DROP TABLE articles; --", "السجون' OR '1'='1", "%", "_%_", "\\", '"', '""', "?", "$1", "سجن); DELETE FROM articles"],
+)
+def test_sql_metacharacters_are_inert(db, query):
+    found = _search(db, query)
+    assert set(found["article_id"]) <= {1, 2, 3}
+    with store.read_cursor(db) as cur:
+        assert cur.execute("SELECT count(*) FROM articles").fetchone() == (5,)
+
+
+def test_dashboard_text_filter_uses_the_index(db):
+    with store.read_cursor(db) as cur:
+        assert read.article_count(cur, Filters(text="والسجون")) == 3
+        assert read.article_count(cur, Filters(text="منشقين السجون")) == 1
+        assert read.article_count(cur, Filters(text="في")) == 5
+
+
+def _index_contents(db: Path) -> dict[str, list[tuple]]:
+    with store.read_cursor(db) as cur:
+        return {
+            "postings": cur.execute("SELECT * FROM search_postings ORDER BY ALL").fetchall(),
+            "terms": cur.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall(),
+            "docs": cur.execute("SELECT * FROM search_docs ORDER BY ALL").fetchall(),
+            "stats": cur.execute("SELECT * FROM meta WHERE key LIKE 'search_%' ORDER BY ALL").fetchall(),
+        }
+
+
+def test_incremental_index_equals_full_rebuild(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "FANOUT", 2)
+    incremental = tmp_path / "incremental.duckdb"
+    more = [(f"عنوان {i}", [f"السجون رقم {i}", "منشقين"], dt.date(2020, 1, 1 + i), "d.net") for i in range(7)]
+    with store.writer(incremental) as con:
+        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
+        next_id = 1
+        for part in (ARTICLES[:2], ARTICLES[2:3], ARTICLES[3:], more[:3], more[3:4], more[4:]):
+            ids = _store_articles(con, next_id, part)
+            search.index_articles(con, ids)
+            next_id += len(part)
+        runs = con.execute("SELECT count(*), max(level) FROM search_runs").fetchone()
+    assert runs[0] > 1 and runs[1] >= 1, "the chunks were merged into levels"
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    import shutil
+
+    shutil.copyfile(incremental.resolve(), rebuilt)
+    with store.writer(rebuilt) as con:
+        assert search.rebuild_index(con) == 12
+        assert con.execute("SELECT count(*) FROM search_runs").fetchone() == (1,)
+    assert _index_contents(incremental) == _index_contents(rebuilt)
+    for query in ("السجون", "منشقين السجون", "عنوان 3"):
+        assert _search(incremental, query).equals(_search(rebuilt, query))
+
+
+def test_a_store_without_an_index_catches_up_on_the_next_ingest(tmp_path):
+    path = tmp_path / "basira.duckdb"
+    with store.writer(path) as con:
+        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
+        _store_articles(con, 1, ARTICLES[:3])
+    with store.writer(path) as con:
+        search.index_articles(con, _store_articles(con, 4, ARTICLES[3:]))
+    assert _search(path, "السجون")["article_id"].tolist() == [2, 1, 3]
+
+
+def test_a_new_search_version_rebuilds(db, monkeypatch):
+    before = _index_contents(db)
+    monkeypatch.setattr(search, "SEARCH_VERSION", "test-next")
+    with store.writer(db) as con:
+        search.index_articles(con, [])
+        assert con.execute("SELECT value FROM meta WHERE key = 'search_version'").fetchone() == ("test-next",)
+    after = _index_contents(db)
+    assert after["postings"] == before["postings"] and after["terms"] == before["terms"]

@@ -1,0 +1,349 @@
+"""Streamlit glue shared by every page: filters <-> sidebar widgets <-> URL, navigation that carries the
+filters, cached queries keyed by the store generation, exports, and the database-missing message.
+
+The URL is the source of truth for filters: a copied link reproduces the view. Widgets are loaded from it
+whenever it changed behind their back (page load, chart click, link), and a widget edit is written back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from basira import export, render, store
+from basira.filters import Filters
+from basira.queries import read
+
+PAGES = (
+    ("app.py", "Overview", ":material/insights:"),
+    ("pages/1_Topics.py", "Topics", ":material/category:"),
+    ("pages/2_Entities.py", "Entities", ":material/hub:"),
+    ("pages/3_Articles.py", "Articles", ":material/article:"),
+    ("pages/4_Search.py", "Search", ":material/search:"),
+    ("pages/5_Ingest.py", "Ingest", ":material/upload_file:"),
+)
+READER_PAGE = "pages/3_Articles.py"
+FILTER_KEYS = ("from", "to", "q", "topic", "entity", "source", "dupes", "undated")
+_SYNCED = "_basira_filters_synced"
+_PAGE = "_basira_page"
+_PAGE_CHANGED = "_basira_page_changed"
+_WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
+EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
+EARLIEST = dt.date(1990, 1, 1)
+
+
+def setup(title: str) -> None:
+    st.set_page_config(page_title=f"{title} · Basira", page_icon="🔎", layout="wide")
+    st.html(render.STYLE)
+    # Widget state does not follow a page switch (each page's widgets are new): note the switch so the
+    # sidebar reloads its widgets from the URL, which the page links carried over.
+    st.session_state[_PAGE_CHANGED] = st.session_state.get(_PAGE) != title
+    st.session_state[_PAGE] = title
+
+
+def db_path() -> Path:
+    return store.default_db_path()
+
+
+def generation() -> str | None:
+    try:
+        return store.generation_id(db_path())
+    except store.StoreMissing:
+        return None
+
+
+def require_store() -> None:
+    """Stop the page with a way forward when there is no database yet (instead of a traceback)."""
+    if generation() is None:
+        st.info(
+            f"No database yet at `{db_path()}`. Build one from the sample articles with "
+            "`python -m basira ingest seeds/` (or `make run`), or upload files on the Ingest page."
+        )
+        st.page_link("pages/5_Ingest.py", label="Go to Ingest", icon=":material/upload_file:")
+        st.stop()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, generation_id: str, db: str, filters: Filters | None, args: tuple) -> object:
+    # generation_id is unused in the body on purpose: it is the cache key that changes when data lands.
+    function = getattr(read, name)
+    with store.read_cursor(Path(db)) as cur:
+        return function(cur, filters, *args) if filters is not None else function(cur, *args)
+
+
+def query(name: str, filters: Filters | None = None, *args: object) -> object:
+    """`read.<name>(cur, filters, *args)` (or `(cur, *args)` without filters), cached per store generation."""
+    db = db_path()
+    return _cached(name, store.generation_id(db), str(db), filters, tuple(args))
+
+
+def _search_engine():
+    """basira.search when it is importable, else None (then read.search_fallback serves the page)."""
+    try:
+        from basira import search as engine
+    except ImportError:
+        return None
+    return engine
+
+
+def _index_built(cur: duckdb.DuckDBPyConnection) -> bool:
+    from basira.queries import search as search_sql
+
+    try:
+        return search_sql.corpus_stats(cur)[0] > 0
+    except duckdb.Error:
+        return False  # a store built before the search index existed
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_search(generation_id: str, db: str, text: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, bool]:
+    engine = _search_engine()
+    if engine is not None:
+        with store.read_cursor(Path(db)) as cur:
+            built = _index_built(cur)
+        if built:
+            with store.read_cursor(Path(db)) as cur:
+                return engine.search(cur, text, filters, limit), True
+    with store.read_cursor(Path(db)) as cur:
+        return read.search_fallback(cur, filters, text, limit), False
+
+
+def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, bool]:
+    """(ranked articles for `text` within the other filters, whether the BM25 index answered)."""
+    db = db_path()
+    return _cached_search(store.generation_id(db), str(db), text, filters.with_(text=""), limit)
+
+
+def match_spans(text_norm: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Spans of a normalised sentence to highlight for a search result's matched terms."""
+    engine = _search_engine()
+    if engine is not None:
+        return engine.highlight_spans(text_norm, terms)
+    return [(m.start, m.end) for m in render.term_marks(text_norm, terms)]
+
+
+def url_filters() -> Filters:
+    params = st.query_params
+    return Filters.from_query_params({k: params.get_all(k) for k in params.keys()})
+
+
+def url_param(name: str) -> str | None:
+    return st.query_params.get(name)
+
+
+def write_url(filters: Filters, **extras: str | None) -> None:
+    """Put `filters` in the URL, keeping other parameters (e.g. the open article) unless `extras` changes them."""
+    kept = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in FILTER_KEYS}
+    for key, value in extras.items():
+        kept.pop(key, None)
+        if value is not None:
+            kept[key] = [value]
+    st.query_params.from_dict({**kept, **filters.to_query_params()})
+
+
+def apply(filters: Filters, **extras: str | None) -> None:
+    """Narrow the view (a chart click, a button): write the URL and rerun so every element sees it."""
+    if filters != url_filters() or any(url_param(k) != v for k, v in extras.items()):
+        write_url(filters, **extras)
+        st.rerun()
+
+
+def _push_to_widgets(filters: Filters) -> None:
+    state = st.session_state
+    state["f_from"] = filters.date_from
+    state["f_to"] = filters.date_to
+    state["f_topics"] = list(filters.topics)
+    state["f_entities"] = list(filters.entities)
+    state["f_sources"] = list(filters.sources)
+    state["f_text"] = filters.text
+    state["f_one_per_story"] = not filters.include_duplicates
+    state["f_undated"] = filters.include_undated
+
+
+def _label_topic(topics: pd.DataFrame) -> Callable[[str], str]:
+    names = {r.topic: f"{r.label_ar} · {r.label}" for r in topics.itertuples(index=False)}
+    return lambda key: names.get(key, key)
+
+
+def entity_names(keys: list[str] | tuple[str, ...]) -> dict[str, str]:
+    """Display names ("canonical · latin") for entity keys."""
+    if not keys:
+        return {}
+    found = query("entity_lookup", None, list(keys))
+    from basira.charts import entity_label
+
+    return {r["entity_key"]: entity_label(r) for r in found.to_dict("records")}
+
+
+def nav(filters: Filters) -> None:
+    """Page links that carry the filters (the built-in navigation would drop the query parameters)."""
+    params = filters.to_query_params()
+    for path, label, icon in PAGES:
+        st.page_link(path, label=label, icon=icon, query_params=params)
+
+
+def sidebar() -> Filters:
+    """Navigation and the filter widgets; returns the filters in force for this run."""
+    filters = url_filters()
+    state = st.session_state
+    if state.get(_SYNCED) != filters or state.get(_PAGE_CHANGED, True) or any(k not in state for k in _WIDGETS):
+        _push_to_widgets(filters)
+    with st.sidebar:
+        st.markdown("### Basira · بصيرة")
+        nav_box = st.container()
+        if generation() is None:
+            with nav_box:
+                nav(filters)
+            st.session_state[_SYNCED] = filters
+            return filters
+        st.markdown("#### Filters")
+        topics = query("topic_list")
+        sources = query("source_list")
+        options = query("entity_options", None, 500)
+        selected_entities = [k for k in st.session_state["f_entities"] if k]
+        entity_keys = list(dict.fromkeys([*options["entity_key"], *selected_entities]))
+        names = {r["entity_key"]: _entity_option(r) for r in options.to_dict("records")}
+        names.update({k: v for k, v in entity_names(selected_entities).items() if k not in names})
+        col_from, col_to = st.columns(2)
+        date_from = col_from.date_input("From", key="f_from", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
+        date_to = col_to.date_input("To", key="f_to", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
+        topic_keys = list(dict.fromkeys([*topics["topic"], *st.session_state["f_topics"]]))
+        chosen_topics = st.multiselect("Topics (any of)", topic_keys, key="f_topics", format_func=_label_topic(topics))
+        chosen_entities = st.multiselect(
+            "Entities (all of)", entity_keys, key="f_entities", format_func=lambda k: names.get(k, k),
+            help="Articles naming every selected person, organisation or place.",
+        )
+        source_keys = list(dict.fromkeys([*sources["source"].astype(str), *st.session_state["f_sources"]]))
+        chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
+        text = st.text_input("Text contains", key="f_text", max_chars=200,
+                             help="Arabic-aware: hamza, alef maqsura and taa marbuta forms match each other.")
+        one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
+        undated = st.checkbox("Include undated articles", key="f_undated")
+        chosen = Filters(
+            date_from=date_from if isinstance(date_from, dt.date) else None,
+            date_to=date_to if isinstance(date_to, dt.date) else None,
+            topics=tuple(chosen_topics),
+            entities=tuple(chosen_entities),
+            sources=tuple(chosen_sources),
+            text=(text or "").strip(),
+            include_duplicates=not one_per_story,
+            include_undated=undated,
+        )
+        # Normalise through the URL form (swapped dates, limits) so the widgets and the link agree.
+        chosen = Filters.from_query_params(chosen.to_query_params())
+        if chosen != filters:
+            write_url(chosen)
+            filters = chosen
+        if not filters.is_default() and st.button("Clear filters", icon=":material/filter_alt_off:"):
+            write_url(Filters())
+            st.session_state[_SYNCED] = None
+            st.rerun()
+        with nav_box:
+            nav(filters)
+        st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
+    st.session_state[_SYNCED] = filters
+    return filters
+
+
+def _entity_option(row: dict) -> str:
+    from basira.charts import entity_label
+
+    return f"{entity_label(row)} ({row['entity_type']}, {row['articles']})"
+
+
+def article_link(article_id: int, filters: Filters, label: str) -> None:
+    st.page_link(READER_PAGE, label=label, icon=":material/menu_book:",
+                 query_params={**filters.to_query_params(), "article": str(int(article_id))})
+
+
+def chart(figure, key: str, on_select: bool = True):
+    """A Plotly chart; with `on_select`, clicks come back as a selection event."""
+    if on_select:
+        return st.plotly_chart(figure, key=key, on_select="rerun", selection_mode=("points",), width="stretch")
+    st.plotly_chart(figure, key=key, width="stretch")
+    return None
+
+
+def manifest(name: str, frame: pd.DataFrame, filters: Filters) -> export.Manifest:
+    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"))
+
+
+def export_buttons(frame: pd.DataFrame, name: str, filters: Filters, label: str | None = None) -> None:
+    """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone.
+
+    The bytes are made when a button is clicked (deferred), so an unused export costs nothing.
+    """
+    st.session_state.setdefault(EXPORTS_STATE, {})[name] = frame
+    info = manifest(name, frame, filters)
+    stamp = info.generated_at
+    row = st.container(horizontal=True, gap="small")
+    row.download_button(
+        f"{label or name.replace('_', ' ').capitalize()} · CSV", lambda: export.csv_bytes(frame),
+        file_name=export.file_name(name, "csv", stamp), mime=export.FORMATS["csv"], key=f"dl_{name}_csv",
+        icon=":material/download:", on_click="ignore", disabled=frame.empty,
+    )
+    row.download_button(
+        "Excel", lambda: export.xlsx_bytes(frame, info), file_name=export.file_name(name, "xlsx", stamp),
+        mime=export.FORMATS["xlsx"], key=f"dl_{name}_xlsx", on_click="ignore", disabled=frame.empty,
+    )
+    row.download_button(
+        "Parquet", lambda: export.parquet_bytes(frame, info), file_name=export.file_name(name, "parquet", stamp),
+        mime=export.FORMATS["parquet"], key=f"dl_{name}_parquet", on_click="ignore", disabled=frame.empty,
+    )
+    row.download_button(
+        "Manifest", info.to_json, file_name=export.file_name(f"{name}_manifest", "json", stamp),
+        mime=export.FORMATS["json"], key=f"dl_{name}_manifest", on_click="ignore",
+    )
+
+
+def choice(label: str, options: dict[str, str], key: str, default: str) -> str:
+    """A small view option (grain, measure) kept in the URL so a shared link shows the same chart."""
+    current = url_param(key)
+    if current not in options:
+        current = default
+    picked = st.segmented_control(label, list(options), format_func=options.get, default=current, key=f"v_{key}")
+    picked = picked or current
+    if picked != (url_param(key) or default):
+        st.query_params[key] = picked
+    return picked
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def reader_url(article_id: int, filters: Filters) -> str:
+    """A relative link to the reader for one article, with the filters, for link columns in tables."""
+    from urllib.parse import urlencode
+
+    params = {**filters.to_query_params(), "article": str(int(article_id))}
+    return "Articles?" + urlencode(params, doseq=True)
+
+
+def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: bool = False, selected: int | None = None):
+    """The standard article list: newest first, a link to the reader on each row; optionally row-selectable
+    (`selected`: the article id shown as selected)."""
+    shown = frame.reset_index(drop=True)
+    if "article_id" in shown:
+        shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
+    config = {
+        "open": st.column_config.LinkColumn("", display_text="read", width="small"),
+        "article_id": st.column_config.NumberColumn("id", format="%d", width="small"),
+        "published": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+        "title_raw": st.column_config.TextColumn("title", width="large"),
+        "title": st.column_config.TextColumn("title", width="large"),
+        "story_id": st.column_config.NumberColumn("story", format="%d"),
+        "char_count": st.column_config.NumberColumn("chars", format="%d"),
+    }
+    if selectable:
+        rows = [int(i) for i in (shown.index[shown["article_id"] == selected] if selected is not None else [])]
+        return st.dataframe(shown, key=key, hide_index=True, column_config=config,
+                            on_select="rerun", selection_mode="single-row", width="stretch",
+                            selection_default={"selection": {"rows": rows}} if rows else None)
+    st.dataframe(shown, key=key, hide_index=True, column_config=config, width="stretch")
+    return None
