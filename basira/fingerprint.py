@@ -19,10 +19,11 @@ ROWS = PERMUTATIONS // BANDS
 # of the same agency story by another outlet scores 0.33 (true), unrelated security-news pairs at most 0.04.
 # With 64 permutations the estimate's spread is ~0.06 at 0.3, so 0.2 keeps a margin on both sides.
 SAME_STORY = 0.2
-_MERSENNE = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20251111)  # fixed: signatures must be comparable across runs and machines
-_A = _rng.integers(1, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
-_B = _rng.integers(0, (1 << 31) - 1, size=PERMUTATIONS, dtype=np.uint64)
+# Multiply-shift hashing: (a*x + b) mod 2^64, top 32 bits, with a odd. It relies on uint64 wrap-around; a
+# small multiplier modulo a large prime would barely wrap and rank shingles the same way in every permutation.
+_A = _rng.integers(0, np.iinfo(np.uint64).max, size=PERMUTATIONS, dtype=np.uint64, endpoint=True) | np.uint64(1)
+_B = _rng.integers(0, np.iinfo(np.uint64).max, size=PERMUTATIONS, dtype=np.uint64, endpoint=True)
 _EMPTY = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint64)
 
 
@@ -54,9 +55,8 @@ def signature(tokens: list[str]) -> np.ndarray:
     # Word bigrams: combine each token hash with the next one's.
     shingles = token_hashes[:-1] * np.uint64(1000003) ^ token_hashes[1:] if len(token_hashes) > 1 else token_hashes
     shingles = np.unique(shingles & np.uint64(0xFFFFFFFF))
-    hashed = (shingles[:, None] * _A[None, :] + _B[None, :]) % _MERSENNE
-    # 32 bits per position are plenty to compare (a false agreement is a 1-in-4-billion event) and halve storage.
-    return hashed.min(axis=0) & np.uint64(0xFFFFFFFF)
+    hashed = (shingles[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
+    return hashed.min(axis=0)
 
 
 def band_buckets(sig: np.ndarray) -> list[int]:
