@@ -70,7 +70,7 @@ _WORD = re.compile(r"[^\W_]+")
 _CLITICS = re.compile(
     "^(?:\u0648?(?:\u0628\u0627\u0644|\u0643\u0627\u0644|\u0641\u0627\u0644|\u0644\u0644|\u0627\u0644)|\u0648(?=...))"
 )
-_LIST_MARKER = re.compile(r"[*\-•·]|\(?\d{1,2}[).\-]")
+_LIST_MARKER = re.compile("[*\\-\u2022\u00b7]|\\(?\\d{1,2}[).\\-]")
 
 
 def word_count(norm: str) -> int:

@@ -76,7 +76,7 @@ _DIGIT_FIRST = re.compile(
 )
 # English month first: September 11, 2025. Any Latin word matches here and is checked against the month list.
 _MONTH_FIRST = re.compile(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\s*,?\s*" + _YEAR)
-_WEEKDAY_BEFORE = re.compile(rf"(?:{_WEEKDAY})\s*[,\u060c]?\s*$", re.IGNORECASE)
+_WEEKDAY_BEFORE = re.compile(rf"(?<![^\W\d_])(?:{_WEEKDAY})\s*[,\u060c]?\s*$", re.IGNORECASE)
 _URL_DATE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})(?:([/_-])(\d{1,2})\2(\d{1,2})|(?<=[/_=-]\d{4})(\d{2})(\d{2}))(?!\d)"
 )

@@ -32,6 +32,7 @@ _MAGIC = (
     (b"SQLite format 3\x00", "SQLite database"),
     (b"\x28\xb5\x2f\xfd", "zstd archive"),
 )
+_ASCII_BYTES = bytes(range(0x80))
 _CONTROL = re.compile("[\u0000-\u0008\u000e-\u001f]")
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _BREAK_TAGS = re.compile(r"<br\s*/?>|</p\s*>|<p(?:\s[^<>]*)?>", re.IGNORECASE)
@@ -92,8 +93,9 @@ def _legacy(data: bytes) -> tuple[str, str] | None:
     text = data.decode("cp1256")
     if _plausible_arabic(text):
         return text, "cp1256"
-    non_ascii = sum(1 for b in data[:_SAMPLE_BYTES] if b > 0x7F)
-    if non_ascii * 5 <= min(len(data), _SAMPLE_BYTES):
+    sample = data[:_SAMPLE_BYTES]
+    non_ascii = len(sample.translate(None, _ASCII_BYTES))
+    if non_ascii * 5 <= len(sample):
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
@@ -105,7 +107,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom) :].decode(codec), "utf-8-sig" if codec == "utf-8-sig" else codec
+                return data[len(bom) :].decode(codec), codec
             except UnicodeDecodeError as e:
                 detail = f"starts with a {codec} byte-order mark but is not {codec}: {e.reason}"
                 raise DecodeError("undecodable", detail) from e
@@ -118,9 +120,14 @@ def _decode(data: bytes) -> tuple[str, str]:
             raise DecodeError("binary", "contains NUL bytes that are not UTF-16 text")
         return utf16
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # Valid UTF-8 full of control characters is binary, or UTF-16 Arabic with no ASCII to leave a NUL.
+        if not _mostly_text(text):
+            raise DecodeError("binary", "mostly control characters, not text")
+        return text, "utf-8"
     lossy = _lossy_utf8(data)
     if lossy is not None:
         return lossy, "utf-8-lossy"

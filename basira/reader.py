@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from basira.boilerplate import BYLINE_PREFIXES, FUNCTION_WORDS, classify_line, ends_with_mark
 from basira.dates import date_from_url, find_date_in_text, parse_date
 from basira.decoding import DecodeError, decode_bytes, unescape_html
-from basira.model import ParsedArticle, Rejection
+from basira.model import ParsedArticle, Rejection, Sentence
 from basira.normalize import clean_raw, normalize_text
 from basira.sentences import split_sentences
 
@@ -26,6 +26,7 @@ Item = ParsedArticle | Rejection
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
 EXCERPT_CHARS = 200
+_CSV_FIELD_LIMIT = 64 * 1024 * 1024
 # The date of an article is looked for in its title and this much of the body: a dateline or caption sits near the top.
 DATE_WINDOW_CHARS = 3000
 TITLE_MAX_WORDS = 20
@@ -177,11 +178,14 @@ def date_article(
     return None, None, reason
 
 
-def _sentences(body: str):
+def _sentences(body: str) -> list[Sentence]:
     return split_sentences(body, classify_line)
 
 
 def read_seed(name: str, text: str, encoding: str) -> Iterator[Item]:
+    if len(text) > MAX_TEXT_CHARS:
+        yield Rejection(name, "", "too_large", f"article text has {len(text):,} characters", _excerpt(text))
+        return
     header, title, byline, body = split_seed(_clean(text))
     if not body:
         yield Rejection(name, "", "missing_text", "the file has no article text", _excerpt(text))
@@ -328,7 +332,7 @@ def read_json(name: str, text: str, encoding: str) -> Iterator[Item]:
         if stripped.startswith("{") and "\n" in stripped:
             yield from read_jsonl(name, text, encoding)
             return
-        reason = "truncated" if e.pos >= len(stripped) else "malformed_json"
+        reason = "truncated" if e.pos >= len(text.rstrip()) else "malformed_json"
         yield Rejection(name, "", reason, f"{e.msg} at line {e.lineno} column {e.colno}", _excerpt(text))
         return
     if isinstance(data, list):
@@ -346,7 +350,8 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def read_csv(name: str, text: str, encoding: str, delimiter: str | None = None) -> Iterator[Item]:
-    csv.field_size_limit(MAX_FILE_BYTES)
+    # One cell may hold a whole article; only ever raise the process-wide limit.
+    csv.field_size_limit(max(csv.field_size_limit(), _CSV_FIELD_LIMIT))
     first_line = text.split("\n", 1)[0]
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or sniff_delimiter(first_line))
     try:

@@ -19,14 +19,16 @@ _TERMINATOR = re.compile(_MARK + r"(?:\s?" + _MARK + ")*[" + _CLOSERS + r"]*(?=\
 
 
 def _is_abbreviation(text: str, sentence_start: int, mark_start: int) -> bool:
-    """A lone period after a single letter ("\u062f. \u0645\u062d\u0645\u062f", "U.S.") or after a one-token
-    list number at the start ("1.") does not end a sentence."""
+    """A lone period after a single letter ("\u062f. \u0645\u062d\u0645\u062f", "U.S.") or after a list
+    number opening the sentence ("1.") does not end a sentence; a year suffix ("2017 \u0645.") does."""
     before = text[sentence_start:mark_start].lstrip()
-    if len(before) <= 3 and before.isalnum():
+    if len(before) <= 2 and before.isdigit():
         return True
     if mark_start - sentence_start < 2 or not text[mark_start - 1].isalpha():
         return False
-    return not text[mark_start - 2].isalnum()
+    if text[mark_start - 2].isalnum():
+        return False
+    return not (mark_start - 3 >= sentence_start and text[mark_start - 3].isdigit())
 
 
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:

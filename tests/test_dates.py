@@ -109,6 +109,7 @@ def test_leap_day_and_future_limit():
         ("الجمعة 16 / 06 / 2017 - 03 : 00 م", D(2017, 6, 16), "الجمعة 16 / 06 / 2017"),
         ("first 2025-01-02 then 3 March 2024", D(2025, 1, 2), "2025-01-02"),
         ("first March 3, 2024 then 2025-01-02", D(2024, 3, 3), "March 3, 2024"),
+        ("Ramon, 11 Sep 2025", D(2025, 9, 11), "11 Sep 2025"),
     ],
 )
 def test_find_date_in_text(text, expected, surface):

@@ -59,9 +59,10 @@ def test_mostly_ascii_latin1_text():
         (b"text with a \x00 NUL but odd", "binary"),
         (b"\xef\xbb\xbf\xd8\x00", "undecodable"),
         ("éàèùâêîôûç".encode("latin-1") * 4, "undecodable"),
+        ("سوريا".encode("utf-16-le") * 4, "binary"),
     ],
     ids=["empty", "white-space", "bom-only", "bom-and-space", "png", "zip", "pdf", "jpeg", "random-binary",
-         "nul-in-ascii", "bad-after-bom", "accented-latin1"],
+         "nul-in-ascii", "bad-after-bom", "accented-latin1", "utf16-without-ascii"],
 )
 def test_rejects(data, reason):
     with pytest.raises(DecodeError) as error:
