@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
 from basira import export, render, store
+from basira.charts import entity_label
 from basira.filters import Filters
 from basira.queries import read
 
@@ -175,8 +177,6 @@ def entity_names(keys: list[str] | tuple[str, ...]) -> dict[str, str]:
     if not keys:
         return {}
     found = query("entity_lookup", None, list(keys))
-    from basira.charts import entity_label
-
     return {r["entity_key"]: entity_label(r) for r in found.to_dict("records")}
 
 
@@ -251,13 +251,18 @@ def sidebar() -> Filters:
 
 
 def _entity_option(row: dict) -> str:
-    from basira.charts import entity_label
-
     return f"{entity_label(row)} ({row['entity_type']}, {row['articles']})"
 
 
-def article_link(article_id: int, filters: Filters, label: str) -> None:
-    st.page_link(READER_PAGE, label=label, icon=":material/menu_book:",
+def article_link(article_id: int, filters: Filters, title: object = None, label: str | None = None) -> None:
+    """A link to the reader: "Read article N: title", or `label`. Both are data (titles, sources), so they
+    are shown as literal text; a long title is cut."""
+    if label is None:
+        label = f"Read article {int(article_id)}"
+        if isinstance(title, str) and title.strip():
+            label += f": {title.strip()}"
+    label = label if len(label) <= 120 else label[:119] + "…"
+    st.page_link(READER_PAGE, label=render.markdown_text(label), icon=":material/menu_book:",
                  query_params={**filters.to_query_params(), "article": str(int(article_id))})
 
 
@@ -319,10 +324,14 @@ def empty(message: str) -> None:
 
 def reader_url(article_id: int, filters: Filters) -> str:
     """A relative link to the reader for one article, with the filters, for link columns in tables."""
-    from urllib.parse import urlencode
-
     params = {**filters.to_query_params(), "article": str(int(article_id))}
     return "Articles?" + urlencode(params, doseq=True)
+
+
+def table(frame: pd.DataFrame) -> None:
+    """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp)."""
+    config = {"published": st.column_config.DateColumn("date", format="YYYY-MM-DD")}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: bool = False, selected: int | None = None):

@@ -125,6 +125,8 @@ def entity_bar_figure(top: pd.DataFrame, measure: str = "articles") -> go.Figure
             name=str(etype),
             marker_color=ENTITY_COLOURS.get(str(etype), UNTAGGED),
             customdata=part[["entity_key"]].to_numpy(),
+            text=part[measure],
+            textposition="auto",
             hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
         )
     order = [entity_label(r) for r in rows.to_dict("records")]
@@ -156,10 +158,11 @@ def circular_layout(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
 
 
 def spring_layout(
-    nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], iterations: int = 200, seed: int = LAYOUT_SEED
+    nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], iterations: int = 300, seed: int = LAYOUT_SEED
 ) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold from the circular layout with a fixed seed: the same graph always gets the same
-    picture, so a shared link shows the same network."""
+    """Fruchterman-Reingold with a pull towards the centre, from the circular layout with a fixed seed: the
+    same graph always gets the same picture (a shared link shows the same network), and components that
+    share no edge stay on screen instead of drifting apart."""
     if len(nodes) <= 2:
         return circular_layout(nodes)
     index = {node: i for i, node in enumerate(nodes)}
@@ -169,17 +172,19 @@ def spring_layout(
     weights = np.zeros((len(nodes), len(nodes)))
     for a, b, w in edges:
         if a in index and b in index and a != b:
-            weights[index[a], index[b]] = weights[index[b], index[a]] = math.log1p(w)
+            weights[index[a], index[b]] = weights[index[b], index[a]] = 1 + math.log1p(w)
     k = math.sqrt(4.0 / len(nodes))
-    temperature = 0.2
+    gravity = 0.15
+    temperature = 0.1
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
-        force = (k * k / distance**2 - weights * distance / k)[..., None] * delta
-        move = force.sum(axis=1)
+        distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-2)
+        # Repulsion k^2/d between every pair, attraction d^2/k along edges (both along the unit vector).
+        force = ((k * k / distance**2) - weights * distance / k)[..., None] * delta
+        move = force.sum(axis=1) - gravity * pos * len(nodes) ** 0.5
         length = np.maximum(np.linalg.norm(move, axis=-1, keepdims=True), 1e-9)
         pos += move / length * np.minimum(length, temperature)
-        temperature *= 0.97
+        temperature = max(temperature * 0.985, 0.002)
     pos -= pos.mean(axis=0)
     pos /= max(np.abs(pos).max(), 1e-9)
     return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
@@ -212,6 +217,8 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
         hovertemplate="%{text}<extra>click for the sentences</extra>",
     )
     degree = pd.concat([edges["source"], edges["target"]]).value_counts() if len(edges) else pd.Series(dtype=int)
+    # With many nodes, names on every marker overlap: label the hubs, hover shows the rest.
+    label_degree = 1 if len(nodes) <= 15 else 2
     for etype in sorted({types.get(n, "") for n in nodes}):
         members = [n for n in nodes if types.get(n, "") == etype]
         fig.add_scatter(
@@ -219,12 +226,13 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
             y=[pos[n][1] for n in members],
             mode="markers+text",
             name=etype or "other",
-            text=[names.get(n, n) for n in members],
+            text=[names.get(n, n) if degree.get(n, 0) >= label_degree else "" for n in members],
+            hovertext=[names.get(n, n) for n in members],
             textposition="top center",
             marker={"size": [12 + 3 * min(int(degree.get(n, 1)), 8) for n in members],
                     "color": ENTITY_COLOURS.get(etype, UNTAGGED), "line": {"width": 1, "color": "white"}},
             customdata=[[n] for n in members],
-            hovertemplate="%{text}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{hovertext}<extra>%{fullData.name} · click to filter</extra>",
         )
     fig.update_layout(xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.3]})
     return _base(fig, "Named in the same sentence (click a ◆ to read the sentences)", height=560)

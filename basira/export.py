@@ -84,6 +84,24 @@ def filters_summary(filters: Filters) -> str:
     return "; ".join(parts) or "none"
 
 
+def article_tags(detail: dict[str, object]) -> pd.DataFrame:
+    """One article's tags as rows (topic evidence, entity mentions, quotations, counts), each with the
+    sentence it came from (seq; -1 is the title), for the reader's extract."""
+    article_id = detail["article"]["article_id"]
+    rows: list[tuple[object, ...]] = []
+    for e in detail["evidence"].to_dict("records"):
+        rows.append(("topic", e["topic"], e["seq"], e["term"], e["start_char"], e["end_char"]))
+    for m in detail["mentions"].to_dict("records"):
+        rows.append(("entity", m["entity_key"], m["seq"], m["surface"], m["start_char"], m["end_char"]))
+    for q in detail["quotations"].to_dict("records"):
+        rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None))
+    for c in detail["quantities"].to_dict("records"):
+        rows.append(("count", f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}", c["seq"], c["surface"], None, None))
+    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "start_char", "end_char"])
+    frame.insert(0, "article_id", article_id)
+    return frame
+
+
 def make_manifest(
     export: str,
     frame: pd.DataFrame,

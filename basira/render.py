@@ -33,13 +33,17 @@ KIND_NAMES = {"topic": "topic evidence", "entity": "entity", "quote": "quotation
 _LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9.,:/@&_'\-%#?=+~]*[A-Za-z0-9/])?"
 _LATIN_RUN = re.compile(rf"(?=[A-Za-z0-9]*[A-Za-z]){_LATIN_WORD}(?:[ \u00a0]+{_LATIN_WORD})*")
 
+# Characters Markdown (and Streamlit's :emoji:/:color[]: directives) give a meaning to; escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
+
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
-.basira-rtl {{ font-family: "{FONT_FAMILY}", "Noto Naskh Arabic", "Amiri", serif; direction: rtl; text-align: right; }}
+.basira-rtl {{ font-family: "{FONT_FAMILY}", "Source Sans", "Source Sans Pro", sans-serif; direction: rtl; text-align: right; }}
 .basira-article {{ font-size: 1.15rem; line-height: 2.0; max-width: 52rem; margin-inline-start: auto; }}
 .basira-article h2 {{ font-family: inherit; font-weight: 700; font-size: 1.6rem; line-height: 1.6; margin: 0 0 .3rem; }}
-.basira-article .meta {{ color: #6c757d; font-size: .9rem; margin-bottom: .8rem; }}
+.basira-rtl .meta {{ color: #6c757d; font-size: .9rem; font-family: "Source Sans", "Source Sans Pro", "{FONT_FAMILY}", sans-serif; }}
+.basira-article .meta {{ margin-bottom: .8rem; }}
 .basira-article .body {{ white-space: pre-wrap; unicode-bidi: plaintext; }}
 .basira-rtl mark {{ padding: 0 .1em; border-radius: .2em; color: inherit; background: transparent; }}
 .basira-rtl mark.m-topic {{ background: #fff0a8; }}
@@ -74,6 +78,12 @@ def date_text(value: object, missing: str = "undated") -> str:
     if hasattr(value, "date") and callable(value.date):
         value = value.date()
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def markdown_text(text: object) -> str:
+    """Data shown where Streamlit renders Markdown (page link labels, captions) displays as literal text:
+    a title like `![x](http://tracker/p.png)` must not load an image."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
 def escape(text: object) -> str:
@@ -289,7 +299,8 @@ def article_html(detail: Mapping[str, object], show_boilerplate: bool = True, wi
 
 def sentence_html(text_raw: str, marks: Sequence[Mark] = (), caption: str = "", with_style: bool = False) -> str:
     """One highlighted sentence or snippet (evidence lists, search results, co-occurrences)."""
-    cap = f'<div class="meta" dir="auto">{_latin_isolated(caption)}</div>' if caption else ""
+    # Captions are English-structured metadata ("date · source · terms: ..."): left to right, beside the text.
+    cap = f'<div class="meta" dir="ltr">{_latin_isolated(caption)}</div>' if caption else ""
     return (
         (STYLE if with_style else "")
         + f'<div class="basira-snippet basira-rtl" dir="rtl" lang="ar">{cap}{highlight(text_raw, marks)}</div>'

@@ -31,8 +31,7 @@ timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
 mentions = ui.query("mentions_extract", filters, focus, 20_000)
-st.dataframe(mentions[["article_id", "published", "source", "surface", "method", "sentence"]].head(200),
-             hide_index=True, width="stretch")
+ui.table(mentions[["article_id", "published", "source", "surface", "method", "sentence"]].head(200))
 ui.export_buttons(mentions, "entity_mentions", filters)
 
 st.subheader("Named in the same sentence")
@@ -52,20 +51,22 @@ ui.apply(charts.narrowed(filters, [p for p in points if len(p) == 1], "entity"))
 ui.export_buttons(pairs.assign(source_name=pairs["source"].map(pair_names), target_name=pairs["target"].map(pair_names)),
                   "cooccurrence", filters)
 
-pair = (ui.url_param("pair") or "").split("|")
 options = [f"{a}|{b}" for a, b in zip(pairs["source"], pairs["target"], strict=True)]
+linked = ui.url_param("pair")
+shown = linked if linked in options else options[0]
 chosen = st.selectbox(
-    "Pair", options, index=options.index("|".join(pair)) if "|".join(pair) in options else 0,
+    "Pair", options, index=options.index(shown),
     format_func=lambda o: " ↔ ".join(pair_names.get(k, k) for k in o.split("|")),
     help="Click a ◆ on the network, or pick a pair here.",
 )
-if chosen != "|".join(pair):
+if chosen != shown:
     st.query_params["pair"] = chosen
 first, second = chosen.split("|")
 sentences = ui.query("pair_sentences", filters, first, second, 200)
-st.caption(f"{len(sentences)} sentences name both {pair_names.get(first, first)} and {pair_names.get(second, second)}.")
+both = " and ".join(render.markdown_text(pair_names.get(k, k)) for k in (first, second))
+st.caption(f"{len(sentences)} sentences name both {both}.")
 for row in sentences.head(20).itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "entity", "entity")
     st.html(render.sentence_html(row.sentence, marks, f"{render.date_text(row.published)} · {row.source}"))
-    ui.article_link(row.article_id, filters, f"Read article {row.article_id}: {row.title or ''}"[:120])
+    ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(sentences.drop(columns=["sentence_norm", "starts", "ends"]), "pair_sentences", filters)

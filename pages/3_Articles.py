@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from basira import render
+from basira import export, render
 
 PAGE_SIZE = 50
 
@@ -52,10 +52,10 @@ with side:
     article = detail["article"]
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
     if article.get("url"):
-        st.caption(f"URL: `{article['url']}`")
-    st.caption(f"From `{article['source_path']}` {article['locator']}".strip())
+        st.text(f"URL: {article['url']}")
+    st.text(f"From {article['source_path']} {article['locator']}".strip())
     if article.get("published") is None or pd.isna(article.get("published")):
-        st.caption(f"Undated: {article.get('undated_reason') or 'no date found'}")
+        st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
     else:
         st.caption(f"Dated from the {article.get('date_source') or 'input'}")
     st.markdown("**Topics**")
@@ -64,30 +64,21 @@ with side:
     else:
         st.dataframe(detail["topics"][["label", "label_ar", "score"]], hide_index=True, width="stretch")
     st.markdown("**Entities**")
-    mentions = detail["mentions"]
-    if mentions.empty:
+    if detail["entities"].empty:
         st.caption("none")
     else:
-        entities = (mentions.groupby(["entity_key", "entity_type", "canonical", "latin"], dropna=False)
-                    .size().rename("mentions").reset_index().sort_values(["mentions", "entity_key"], ascending=[False, True]))
-        st.dataframe(entities[["canonical", "latin", "entity_type", "mentions"]], hide_index=True, width="stretch")
+        st.dataframe(detail["entities"][["canonical", "latin", "entity_type", "mentions"]], hide_index=True,
+                     width="stretch")
     if not detail["quotations"].empty:
         st.markdown("**Quotations**")
         for q in detail["quotations"].itertuples(index=False):
-            st.html(render.sentence_html(q.quote, (), f"{q.speaker_surface}:"))
+            st.html(render.sentence_html(q.quote, (), f"— {q.speaker_surface}"))
     if not detail["quantities"].empty:
         st.markdown("**Counts**")
         st.dataframe(detail["quantities"][["low", "high", "unit", "kind", "surface"]], hide_index=True, width="stretch")
     if not detail["story"].empty:
         st.markdown("**Same story elsewhere**")
         for other in detail["story"].itertuples(index=False):
-            ui.article_link(other.article_id, filters, f"{render.date_text(other.published)} · {other.source}")
+            ui.article_link(other.article_id, filters, label=f"{render.date_text(other.published)} · {other.source}")
 
-evidence = pd.concat(
-    [
-        detail["evidence"].assign(kind="topic", what=detail["evidence"]["topic"], text=detail["evidence"]["term"]),
-        mentions.assign(kind="entity", what=mentions["entity_key"], text=mentions["surface"]),
-    ],
-    ignore_index=True,
-)[["kind", "what", "seq", "text", "start_char", "end_char"]]
-ui.export_buttons(evidence.assign(article_id=article_id), "article_evidence", filters, label="This article's tags")
+ui.export_buttons(export.article_tags(detail), "article_tags", filters, label="This article's tags")

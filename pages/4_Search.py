@@ -34,9 +34,9 @@ for rank, row in enumerate(results.itertuples(index=False), start=1):
     where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
     caption = (f"#{rank} · score {row.score:.2f} · {render.date_text(row.published)} · {row.source} · "
                f"matched {', '.join(terms)} (best in {where})")
-    sentence = row.sentence if isinstance(row.sentence, str) else (row.title or "")
+    sentence = next((t for t in (row.sentence, row.title) if isinstance(t, str)), "")
     norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""
     marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms), "match", "matched") if norm else []
     st.html(render.sentence_html(sentence, marks, caption))
-    ui.article_link(row.article_id, filters, f"Read article {row.article_id}: {row.title or ''}"[:120])
+    ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(results.drop(columns=["sentence_norm"], errors="ignore"), "search_results", filters)

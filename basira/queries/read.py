@@ -37,7 +37,8 @@ def selection(filters: Filters) -> tuple[str, list]:
         )
         params.append(list(filters.topics))
     for entity in filters.entities:
-        conditions.append("a.article_id IN (SELECT article_id FROM entity_mentions WHERE entity_key = ?)")
+        # The per-article summary, not entity_mentions: a fraction of the rows to scan (queries/summary.py).
+        conditions.append("a.article_id IN (SELECT article_id FROM summary_article_entities WHERE entity_key = ?)")
         params.append(entity)
     # Through the search index (light stems; function words dropped): a substring scan of every sentence takes
     # seconds at a million articles. Imported here because basira.search imports this module.
@@ -92,12 +93,15 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
 def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
     cte, params = selection(filters)
-    type_clause = " AND e.entity_type = ?" if entity_type else ""
+    # One summary row per (article, entity): articles is count(*), no DISTINCT over tens of millions of mentions;
+    # names are joined for the top rows only.
+    type_clause = " WHERE m.entity_key IN (SELECT entity_key FROM entities WHERE entity_type = ?)" if entity_type else ""
     return cur.execute(
-        cte + " SELECT e.entity_key, e.entity_type, e.canonical, e.latin,"
-        " count(DISTINCT m.article_id) AS articles, count(*) AS mentions"
-        " FROM selected s JOIN entity_mentions m USING (article_id) JOIN entities e USING (entity_key)"
-        " WHERE TRUE" + type_clause + " GROUP BY ALL ORDER BY articles DESC, mentions DESC, e.entity_key LIMIT ?",
+        cte + ", top AS (SELECT m.entity_key, count(*) AS articles, sum(m.mentions)::BIGINT AS mentions"
+        " FROM selected s JOIN summary_article_entities m USING (article_id)" + type_clause +
+        " GROUP BY m.entity_key ORDER BY articles DESC, mentions DESC, m.entity_key LIMIT ?)"
+        " SELECT t.entity_key, e.entity_type, e.canonical, e.latin, t.articles, t.mentions"
+        " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.mentions DESC, t.entity_key",
         [*params, *([entity_type] if entity_type else []), limit],
     ).df()
 
@@ -107,12 +111,17 @@ def article_page(
 ) -> pd.DataFrame:
     """One page of the filtered articles, newest first, undated last."""
     cte, params = selection(filters)
+    # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
+    # decorrelated into a string_agg over every article's topics (seconds at a million articles).
     return cur.execute(
-        cte + " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
-        " a.byline, a.story_id, a.char_count,"
-        " (SELECT string_agg(topic, ', ' ORDER BY score DESC) FROM article_topics t WHERE t.article_id = a.article_id) AS topics"
-        " FROM selected s JOIN articles a USING (article_id)"
-        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT ? OFFSET ?",
+        cte + ", page AS (SELECT s.article_id FROM selected s"
+        " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?),"
+        " page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
+        " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
+        " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
+        " a.byline, a.story_id, a.char_count, pt.topics"
+        " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
+        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC",
         [*params, limit, offset],
     ).df()
 
@@ -120,14 +129,11 @@ def article_page(
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
     """Entity pairs named in the same sentence, with how many sentences and articles."""
     cte, params = selection(filters)
+    # Pairs are precomputed per article (queries/summary.py): no self-join of entity_mentions at query time.
     return cur.execute(
-        cte + ", pairs AS ("
-        " SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
-        " FROM selected s JOIN entity_mentions m1 USING (article_id)"
-        " JOIN entity_mentions m2 ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key"
-        " GROUP BY ALL)"
-        " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
-        " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT ?",
+        cte + " SELECT p.source, p.target, sum(p.sentences)::BIGINT AS sentences, count(*) AS articles"
+        " FROM selected s JOIN summary_article_pairs p USING (article_id)"
+        " GROUP BY ALL ORDER BY sentences DESC, p.source, p.target LIMIT ?",
         [*params, limit],
     ).df()
 
@@ -261,6 +267,11 @@ def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str,
             " m.method FROM entity_mentions m LEFT JOIN entities e USING (entity_key)"
             " WHERE m.article_id = ? ORDER BY m.seq, m.start_char, m.entity_key"
         ),
+        "entities": one(
+            "SELECT m.entity_key, e.entity_type, e.canonical, e.latin, count(*) AS mentions"
+            " FROM entity_mentions m LEFT JOIN entities e USING (entity_key)"
+            " WHERE m.article_id = ? GROUP BY ALL ORDER BY mentions DESC, m.entity_key"
+        ),
         "quotations": one(
             "SELECT speaker_key, speaker_surface, quote, seq FROM quotations WHERE article_id = ? ORDER BY seq, quote"
         ),
@@ -279,7 +290,8 @@ def evidence_sentences(
     cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
 ) -> pd.DataFrame:
     """Sentences that are evidence for a topic (or any topic) in the filtered view, strongest first:
-    most distinct matched terms, then the article's topic score, then newest."""
+    most distinct matched terms, then the article's topic score, then newest. `rank_in_article` lets a
+    list show a few sentences per article rather than one article's every sentence."""
     cte, params = selection(filters)
     topic_clause = " AND e.topic = ?" if topic else ""
     return cur.execute(
@@ -290,6 +302,7 @@ def evidence_sentences(
         " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL)"
         " SELECT h.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, a.title_raw AS title,"
         " h.topic, tp.label, h.seq, h.terms_matched, h.terms, round(t.score, 2) AS topic_score,"
+        " row_number() OVER (PARTITION BY h.article_id, h.topic ORDER BY h.terms_matched DESC, h.seq) AS rank_in_article,"
         " coalesce(st.text_raw, a.title_raw) AS sentence, coalesce(st.text_norm, a.title_norm, '') AS sentence_norm, h.starts, h.ends"
         " FROM hits h JOIN articles a USING (article_id)"
         " LEFT JOIN sentences st ON st.article_id = h.article_id AND st.seq = h.seq"
@@ -378,4 +391,21 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
         " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
         " ORDER BY r.score DESC, r.article_id DESC LIMIT ?",
         [*params, *terms, *terms, terms, limit],
+    ).df()
+
+
+def batch_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every ingest batch, newest first: what was read, what landed, what was refused."""
+    return cur.execute(
+        "SELECT batch_id, started_at, finished_at, inputs, articles_added, duplicates, rejected"
+        " FROM batches ORDER BY batch_id DESC"
+    ).df()
+
+
+def rejected_inputs(cur: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    """Inputs that could not become articles, newest batch first, with the reason."""
+    return cur.execute(
+        "SELECT batch_id, source_path, locator, reason, detail, excerpt FROM rejected"
+        " ORDER BY batch_id DESC, source_path, locator LIMIT ?",
+        [limit],
     ).df()

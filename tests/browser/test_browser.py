@@ -1,0 +1,174 @@
+"""The dashboard in a real browser (Debian chromium driven by Playwright) against the fixture store:
+what AppTest cannot see — layout direction, fonts, chart clicks, downloads, markup never executed."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
+
+import pytest
+
+from basira import export, store
+from basira.filters import Filters
+from basira.queries import read
+from tests.browser.server import chromium_path, launch, streamlit_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+TIMEOUT_MS = 60_000
+
+
+def _require_browser() -> str:
+    """The chromium path; skip when it is missing, except in CI (BASIRA_REQUIRE_BROWSER=1) where that fails."""
+    required = os.environ.get("BASIRA_REQUIRE_BROWSER") == "1"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        if required:
+            pytest.fail("BASIRA_REQUIRE_BROWSER=1 but playwright is not installed")
+        pytest.skip("playwright is not installed")
+    path = chromium_path()
+    if path is None:
+        if required:
+            pytest.fail("BASIRA_REQUIRE_BROWSER=1 but chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(dashboard_db) -> str:
+    _require_browser()
+    with streamlit_server(dashboard_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = launch(playwright, _require_browser())
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1600}, accept_downloads=True, locale="en-GB")
+    tab = context.new_page()
+    tab.set_default_timeout(TIMEOUT_MS)
+    tab.dialogs = []  # every alert/confirm/prompt that fires: there must be none
+    tab.on("dialog", lambda dialog: (tab.dialogs.append(dialog.message), dialog.dismiss()))
+    yield tab
+    context.close()
+
+
+def _open(page, server: str, path: str) -> None:
+    page.goto(f"{server}/{path}")
+    wait_for_app(page, TIMEOUT_MS)
+
+
+def _article_id(db: Path, title_start: str) -> int:
+    with store.read_cursor(db) as cur:
+        frame = read.articles_extract(cur, Filters())
+    return int(frame.loc[frame["title"].fillna("").str.startswith(title_start), "article_id"].iloc[0])
+
+
+def _rows(page) -> int:
+    """Rows of the first st.dataframe, from the accessible grid behind its canvas (header excluded)."""
+    return int(page.locator('[data-testid="stDataFrame"] table[role="grid"]').first.get_attribute("aria-rowcount")) - 1
+
+
+def test_reader_shows_arabic_right_to_left_in_the_bundled_font(page, server, dashboard_db):
+    article = _article_id(dashboard_db, "الإفراج عن 120 معتقلاً")
+    _open(page, server, f"Articles?article={article}")
+    reader = page.locator("article.basira-article")
+    assert reader.get_attribute("dir") == "rtl"
+    assert reader.get_attribute("lang") == "ar"
+    assert reader.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert reader.evaluate("e => getComputedStyle(e).textAlign") in ("right", "start")
+    assert "سجن عدرا" in reader.inner_text()
+    # The font comes from the app's static folder (no network), and the browser actually uses it for Arabic.
+    loaded = page.evaluate(
+        """async () => { await document.fonts.ready;
+            await document.fonts.load('16px "Basira Naskh"', 'سجن');
+            return document.fonts.check('16px "Basira Naskh"', 'سجن'); }"""
+    )
+    assert loaded is True
+    title = reader.locator("h2")
+    assert title.evaluate("e => getComputedStyle(e).fontFamily").startswith('"Basira Naskh"')
+    # Right-to-left layout: the first Arabic word of the title sits at the right edge of the reader.
+    box, first = reader.bounding_box(), title.evaluate(
+        """e => { const t = document.createTreeWalker(e, NodeFilter.SHOW_TEXT).nextNode();
+            const r = document.createRange(); r.setStart(t, 0); r.setEnd(t, Math.min(3, t.length));
+            const b = r.getBoundingClientRect(); return [b.left, b.right]; }"""
+    )
+    assert first[1] > box["x"] + box["width"] * 0.8
+
+
+def test_clicking_a_timeline_bar_narrows_the_table(page, server):
+    _open(page, server, "?grain=month")
+    before = _rows(page)
+    bars = page.locator('[data-testid="stPlotlyChart"]').first.locator(".bars .point path")
+    assert bars.count() > 1
+    bars.first.click(force=True)
+    page.wait_for_url("**from=*", timeout=TIMEOUT_MS)
+    # The click reruns the script twice (narrow, then redraw): wait for the table to be redrawn.
+    page.wait_for_function(
+        """before => { const grid = document.querySelector('[data-testid="stDataFrame"] table[role="grid"]');
+            return grid && Number(grid.getAttribute('aria-rowcount')) - 1 < before; }""",
+        arg=before, timeout=TIMEOUT_MS,
+    )
+    wait_for_app(page, TIMEOUT_MS)
+    query = parse_qs(urlparse(page.url).query)
+    assert set(query) >= {"from", "to", "grain"}
+    after = _rows(page)
+    assert 0 < after < before
+    # The sidebar shows the narrowed filter too.
+    sidebar_from = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
+    assert sidebar_from.input_value() == query["from"][0]
+
+
+def test_csv_download_is_the_view_with_bom_and_neutralised_formulas(page, server, dashboard_db):
+    _open(page, server, f"Articles?source={quote('-formula.example')}")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Articles · CSV").click()
+    data = Path(download.value.path()).read_bytes()
+    assert download.value.suggested_filename.startswith("basira_articles_")
+    with store.read_cursor(dashboard_db) as cur:
+        expected = export.csv_bytes(read.articles_extract(cur, Filters(sources=("-formula.example",))))
+    assert data == expected
+    text = data.decode("utf-8")
+    assert text.startswith("\ufeffarticle_id,published,title,source,")
+    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in text
+
+
+def test_hostile_article_shows_markup_as_text_and_runs_nothing(page, server, dashboard_db):
+    article = _article_id(dashboard_db, "<script>")
+    _open(page, server, f"Articles?article={article}")
+    reader = page.locator("article.basira-article")
+    text = reader.inner_text()
+    assert "<script>alert(1)</script>" in text
+    assert "<img src=x onerror=alert(2)>" in text
+    assert reader.locator("script, img, iframe, svg").count() == 0
+    page.wait_for_timeout(1000)  # give anything that would run a chance to
+    assert page.dialogs == []
+    assert page.evaluate("() => [...document.scripts].some(s => s.textContent.includes('alert('))") is False
+
+
+def test_topic_image_and_excel_downloads(page, server):
+    import io
+
+    import openpyxl
+    from PIL import Image
+
+    _open(page, server, "Topics")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Topic counts · PNG image").click()
+    image = Image.open(download.value.path())
+    assert (download.value.suggested_filename, image.format) == ("basira_topic_counts.png", "PNG")
+    with page.expect_download(timeout=TIMEOUT_MS) as download:
+        page.get_by_role("button", name="Excel").first.click()
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book["data"].sheet_view.rightToLeft is True
+    assert [c.value for c in book["data"][1]][:3] == ["topic", "label", "label_ar"]

@@ -1,0 +1,180 @@
+"""Plotly figures carry what a click means, and a click becomes the right filter change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from basira import charts
+from basira.filters import Filters
+
+D = dt.date
+
+TIMELINE = pd.DataFrame(
+    {
+        "period": [D(2025, 1, 1), D(2025, 1, 1), D(2025, 2, 1), D(2025, 2, 1)],
+        "topic": ["", "prisons", "coups", "prisons"],
+        "articles": [2, 3, 1, 4],
+        "stories": [2, 2, 1, 3],
+    }
+)
+LABELS = {"prisons": "Prisons", "coups": "Coups"}
+COUNTS = pd.DataFrame(
+    {"topic": ["prisons", "coups"], "label": ["Prisons", "Coups"], "label_ar": ["السجون", "الانقلابات"],
+     "articles": [7, 1], "stories": [5, 1], "mean_score": [2.0, 1.0]}
+)
+EDGES = pd.DataFrame(
+    {"source": ["loc:adra", "loc:adra", "org:moi"], "target": ["org:moi", "per:khattab", "per:khattab"],
+     "sentences": [3, 1, 5], "articles": [2, 1, 4]}
+)
+NAMES = {"loc:adra": "عدرا · Adra", "org:moi": "وزارة الداخلية · Interior Ministry", "per:khattab": "أنس خطاب · Anas Khattab"}
+TYPES = {"loc:adra": "LOC", "org:moi": "ORG", "per:khattab": "PER"}
+
+
+def test_topic_colours_do_not_depend_on_the_view():
+    everything = charts.topic_colours(["prisons", "coups", "arrests"])
+    assert everything == {"arrests": charts.PALETTE[0], "coups": charts.PALETTE[1], "prisons": charts.PALETTE[2], "": charts.UNTAGGED}
+    assert charts.topic_colours(["prisons", "arrests", "coups", "prisons"]) == everything
+
+
+def test_timeline_has_one_stacked_trace_per_topic_with_click_data():
+    fig = charts.timeline_figure(TIMELINE, "articles", LABELS, charts.topic_colours(list(LABELS)), 2, "month")
+    assert [t.name for t in fig.data] == ["untagged", "Coups", "Prisons"]
+    assert fig.layout.barmode == "stack"
+    prisons = fig.data[2]
+    assert list(prisons.y) == [3, 4]
+    assert [list(c) for c in prisons.customdata] == [["prisons", "2025-01-01"], ["prisons", "2025-02-01"]]
+    assert fig.layout.title.text == "Articles per month, by topic · 2 undated not on the axis"
+
+
+def test_timeline_of_stories_counts_stories():
+    fig = charts.timeline_figure(TIMELINE, "stories", LABELS, {}, 0, "week")
+    assert list(fig.data[2].y) == [2, 3]
+    assert fig.layout.title.text == "Independent stories per week, by topic"
+
+
+def test_topic_bars_show_arabic_and_english_labels_largest_on_top():
+    fig = charts.topic_bar_figure(COUNTS, "articles", charts.topic_colours(["prisons", "coups"]))
+    bar = fig.data[0]
+    assert list(bar.y) == ["الانقلابات · Coups", "السجون · Prisons"]  # plotly draws the last category on top
+    assert list(bar.x) == [1, 7]
+    assert [list(c) for c in bar.customdata] == [["coups"], ["prisons"]]
+
+
+def test_entity_bars_are_grouped_by_type_and_carry_keys():
+    top = pd.DataFrame({"entity_key": ["per:khattab", "loc:adra"], "entity_type": ["PER", "LOC"],
+                        "canonical": ["أنس خطاب", "عدرا"], "latin": ["Anas Khattab", "Adra"], "articles": [4, 2], "mentions": [9, 2]})
+    fig = charts.entity_bar_figure(top)
+    assert [(t.name, list(t.y), [list(c) for c in t.customdata]) for t in fig.data] == [
+        ("LOC", ["عدرا · Adra"], [["loc:adra"]]),
+        ("PER", ["أنس خطاب · Anas Khattab"], [["per:khattab"]]),
+    ]
+
+
+def test_entity_timeline_counts_undated_in_the_title():
+    frame = pd.DataFrame({"period": [D(2025, 1, 1), None], "articles": [3, 2], "mentions": [5, 2]})
+    fig = charts.entity_timeline_figure(frame, "أنس خطاب", "month")
+    assert list(fig.data[0].y) == [3]
+    assert fig.layout.title.text == "Articles naming أنس خطاب, per month · 2 undated"
+
+
+def test_network_edges_are_clickable_through_their_midpoints():
+    fig = charts.network_figure(EDGES, NAMES, TYPES)
+    pairs = next(t for t in fig.data if t.name == "pairs")
+    assert [list(c) for c in pairs.customdata] == [["loc:adra", "org:moi"], ["loc:adra", "per:khattab"], ["org:moi", "per:khattab"]]
+    nodes = {t.name: list(t.text) for t in fig.data if t.mode == "markers+text"}
+    assert nodes == {"LOC": ["عدرا · Adra"], "ORG": ["وزارة الداخلية · Interior Ministry"], "PER": ["أنس خطاب · Anas Khattab"]}
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert len(lines) == 3
+    first = lines[0]
+    assert (pairs.x[0], pairs.y[0]) == pytest.approx(((first.x[0] + first.x[1]) / 2, (first.y[0] + first.y[1]) / 2))
+
+
+def test_network_of_no_pairs_is_an_empty_figure():
+    fig = charts.network_figure(EDGES.iloc[0:0], {}, {})
+    assert [t.name for t in fig.data] == ["pairs"]
+
+
+def test_spring_layout_is_deterministic_and_bounded():
+    nodes = [f"n{i}" for i in range(12)]
+    edges = [(f"n{i}", f"n{(i + 1) % 12}", 1.0 + i) for i in range(12)]
+    first = charts.spring_layout(nodes, edges)
+    assert first == charts.spring_layout(nodes, edges)
+    assert set(first) == set(nodes)
+    assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in first.values())
+    # No two nodes on top of each other.
+    points = list(first.values())
+    assert min(math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]) > 0.05
+
+
+def test_circular_layout_starts_at_the_top():
+    layout = charts.circular_layout(["a", "b", "c", "d"])
+    assert layout["a"] == pytest.approx((0.0, 1.0))
+    assert layout["c"] == pytest.approx((0.0, -1.0))
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (None, []),
+        ({"selection": {"points": [], "box": [], "lasso": []}}, []),
+        ({"selection": {"points": [{"customdata": ["prisons"]}, {"x": 1}]}}, [["prisons"]]),
+        ({"selection": {"points": [{"customdata": "coups"}]}}, [["coups"]]),
+        ({"selection": {"points": [{"customdata": ["a", "b"]}]}}, [["a", "b"]]),
+    ],
+)
+def test_selected_points(event, expected):
+    assert charts.selected_points(event) == expected
+
+
+BASE = Filters(topics=("arrests",), entities=("per:khattab",))
+
+
+@pytest.mark.parametrize(
+    ("points", "kind", "grain", "expected"),
+    [
+        ([], "topic", "month", BASE),
+        ([["prisons"]], "topic", "month", BASE.with_(topics=("prisons",))),
+        ([["prisons"], ["coups"]], "topic", "month", BASE.with_(topics=("prisons", "coups"))),
+        ([["loc:adra"]], "entity", "month", BASE.with_(entities=("per:khattab", "loc:adra"))),
+        ([["per:khattab"]], "entity", "month", BASE),
+        ([["prisons", "2025-02-01"]], "timeline", "month",
+         BASE.with_(topics=("prisons",), date_from=D(2025, 2, 1), date_to=D(2025, 2, 28))),
+        ([["", "2025-02-01"]], "timeline", "month", BASE.with_(date_from=D(2025, 2, 1), date_to=D(2025, 2, 28))),
+        ([["prisons", "2025-02-03"], ["coups", "2025-01-06"]], "timeline", "week",
+         BASE.with_(topics=("prisons", "coups"), date_from=D(2025, 1, 6), date_to=D(2025, 2, 9))),
+        ([["2024-12-01"]], "period", "month", BASE.with_(date_from=D(2024, 12, 1), date_to=D(2024, 12, 31))),
+        ([["2025-03-04"]], "period", "day", BASE.with_(date_from=D(2025, 3, 4), date_to=D(2025, 3, 4))),
+    ],
+)
+def test_a_click_narrows_the_filters(points, kind, grain, expected):
+    assert charts.narrowed(BASE, points, kind, grain) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "grain", "expected"),
+    [
+        (D(2024, 2, 1), "month", (D(2024, 2, 1), D(2024, 2, 29))),
+        (D(2025, 12, 1), "month", (D(2025, 12, 1), D(2025, 12, 31))),
+        (D(2025, 3, 3), "week", (D(2025, 3, 3), D(2025, 3, 9))),
+        (D(2025, 1, 1), "year", (D(2025, 1, 1), D(2025, 12, 31))),
+    ],
+)
+def test_period_bounds(start, grain, expected):
+    assert charts.period_bounds(start, grain) == expected
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (None, None, "month"),
+        (D(2015, 7, 21), D(2015, 8, 11), "day"),
+        (D(2025, 1, 1), D(2025, 11, 4), "week"),
+        (D(2015, 1, 1), D(2025, 11, 4), "month"),
+    ],
+)
+def test_default_grain(first, last, expected):
+    assert charts.default_grain(first, last) == expected

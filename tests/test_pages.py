@@ -1,0 +1,312 @@
+"""Every page under AppTest on a small fixture store, and the interactions that make the dashboard one view:
+filters in the URL, chart clicks narrowing them, the reader, search, exports and browser uploads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from basira import export, store
+from basira.filters import Filters
+from basira.queries import read
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["app.py", "pages/1_Topics.py", "pages/2_Entities.py", "pages/3_Articles.py", "pages/4_Search.py", "pages/5_Ingest.py"]
+TIMEOUT = 60
+
+
+def _app(page: str, **params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page != "app.py":
+        at.switch_page(page)
+    return at.run()
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert [e.value for e in at.exception] == []
+    assert [e.value for e in at.error] == []
+    return at
+
+
+def _query(db: Path, name: str, *args):
+    with store.read_cursor(db) as cur:
+        return getattr(read, name)(cur, *args)
+
+
+def _article_id(db: Path, title_start: str) -> int:
+    frame = _query(db, "articles_extract", Filters())
+    return int(frame.loc[frame["title"].fillna("").str.startswith(title_start), "article_id"].iloc[0])
+
+
+def _html(at: AppTest) -> str:
+    return "\n".join(str(h.proto.body) for h in at.get("html"))
+
+
+def _params(at: AppTest) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_fixture_store(page, dashboard_env):
+    at = _ok(_app(page))
+    assert at.title, page
+    labels = [link.proto.label for link in at.sidebar.page_link]
+    assert labels == ["Overview", "Topics", "Entities", "Articles", "Search", "Ingest"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_survives_an_empty_store(page, empty_dashboard_db, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(empty_dashboard_db))
+    _ok(_app(page, q="سجن", article="1"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_missing_store_says_how_to_build_it(page, tmp_path, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(tmp_path / "absent.duckdb"))
+    at = _ok(_app(page))
+    if page == "pages/5_Ingest.py":
+        assert at.file_uploader  # the way to build one from the browser
+    else:
+        assert "python -m basira ingest seeds/" in at.info[0].value
+
+
+def test_overview_counts_match_the_store_and_show_undated(dashboard_env):
+    at = _ok(_app("app.py"))
+    figures = _query(dashboard_env, "key_figures", Filters())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Articles"] == f"{figures['articles']:,}"
+    assert metrics["Independent stories"] == f"{figures['stories']:,}"
+    assert metrics["Undated"] == f"{figures['undated']:,}"
+    assert figures["undated"] >= 1  # the fixture has an undated article: it is counted, not dropped
+    assert any(f"{figures['undated']:,} undated articles" in c.value for c in at.caption)
+
+
+def test_url_filters_reach_the_widgets_and_the_figures(dashboard_env):
+    at = _ok(_app("app.py", topic="prisons", dupes="0", **{"from": "2025-01-01"}))
+    assert at.multiselect(key="f_topics").value == ["prisons"]
+    assert at.checkbox(key="f_one_per_story").value is True
+    assert str(at.date_input(key="f_from").value) == "2025-01-01"
+    expected = Filters.from_query_params({"topic": "prisons", "dupes": "0", "from": "2025-01-01"})
+    figures = _query(dashboard_env, "key_figures", expected)
+    assert {m.label: m.value for m in at.metric}["Articles"] == f"{figures['articles']:,}"
+
+
+def test_changing_a_widget_writes_the_url(dashboard_env):
+    at = _ok(_app("app.py"))
+    at.multiselect(key="f_topics").set_value(["coups", "prisons"])
+    at.checkbox(key="f_undated").uncheck()
+    at.text_input(key="f_text").input("صيدنايا")
+    _ok(at.run())
+    assert _params(at) == {"topic": ["coups", "prisons"], "q": ["صيدنايا"], "undated": ["0"]}
+    # ...and the link reproduces the view: a new session on that URL shows the same figures.
+    again = _ok(_app("app.py", **at.query_params))
+    assert [m.value for m in again.metric] == [m.value for m in at.metric]
+
+
+def test_page_links_carry_the_filters(dashboard_env):
+    at = _ok(_app("pages/1_Topics.py", topic="prisons", source="hostile.example"))
+    assert {link.proto.query_string for link in at.sidebar.page_link} == {"topic=prisons&source=hostile.example"}
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_filters_survive_a_page_switch(page, dashboard_env):
+    at = _ok(_app("app.py", topic="prisons"))
+    at.switch_page(page)
+    _ok(at.run())
+    assert _params(at) == {"topic": ["prisons"]}
+    assert at.multiselect(key="f_topics").value == ["prisons"]
+
+
+def test_clicking_a_topic_bar_filters(dashboard_env):
+    at = _ok(_app("pages/1_Topics.py"))
+    at.session_state["topic_bars"] = {"selection": {"points": [{"customdata": ["coups"]}], "point_indices": [0],
+                                                    "box": [], "lasso": []}}
+    _ok(at.run())
+    assert _params(at) == {"topic": ["coups"]}
+    assert at.multiselect(key="f_topics").value == ["coups"]
+    frame = at.session_state[export_key()]["evidence_sentences"]
+    assert set(frame["topic"]) == {"coups"}
+
+
+def export_key() -> str:
+    import ui
+
+    return ui.EXPORTS_STATE
+
+
+def test_clicking_a_timeline_bar_narrows_the_table(dashboard_env):
+    at = _ok(_app("app.py", grain="month"))
+    everything = at.session_state[export_key()]["articles"]
+    at.session_state["timeline"] = {"selection": {"points": [{"customdata": ["prisons", "2025-01-01"]}],
+                                                  "point_indices": [0], "box": [], "lasso": []}}
+    _ok(at.run())
+    assert _params(at) == {"grain": ["month"], "from": ["2025-01-01"], "to": ["2025-01-31"], "topic": ["prisons"]}
+    narrowed = at.session_state[export_key()]["articles"]
+    assert 0 < len(narrowed) < len(everything)
+    dated = narrowed["published"].dropna()
+    assert all("2025-01-01" <= str(d)[:10] <= "2025-01-31" for d in dated)
+
+
+def test_the_reader_shows_hostile_markup_as_text(dashboard_env):
+    article = _article_id(dashboard_env, "<script>")
+    at = _ok(_app("pages/3_Articles.py", article=str(article)))
+    html = _html(at)
+    reader = html[html.index('<article class="basira-article'):]
+    assert 'dir="rtl" lang="ar"' in reader
+    assert "&lt;<bdi>script</bdi>&gt;<bdi>alert</bdi>(1)&lt;/<bdi>script</bdi>&gt;" in reader
+    assert "&lt;<bdi>img src=x onerror=alert</bdi>(2)&gt;" in reader
+    for tag in ("<script", "<img", "onerror=alert(2)>"):
+        assert tag not in reader
+    assert 'class="m-topic"' in reader  # evidence is highlighted
+
+
+def test_selecting_a_row_opens_the_reader(dashboard_env):
+    at = _ok(_app("pages/3_Articles.py"))
+    first = at.session_state[export_key()]["articles"].iloc[0]
+    at.session_state["articles_1_None"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    _ok(at.run())
+    assert _params(at) == {"article": [str(first["article_id"])]}
+    assert f'data-article-id="{first["article_id"]}"' in _html(at)
+
+
+@pytest.mark.parametrize(("value", "message"), [("999999", "There is no article 999999"), ("abc", "No article open")])
+def test_a_bad_article_link_is_explained(value, message, dashboard_env):
+    at = _ok(_app("pages/3_Articles.py", article=value))
+    shown = [w.value for w in at.warning] + [c.value for c in at.caption]
+    assert any(message in s for s in shown)
+
+
+def test_search_ranks_and_highlights(dashboard_env):
+    at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    html = _html(at)
+    assert 'class="m-match"' in html
+    results = at.session_state[export_key()]["search_results"]
+    assert len(results) >= 2
+    assert list(results["score"]) == sorted(results["score"], reverse=True)
+
+
+def test_search_form_writes_the_query_to_the_url(dashboard_env):
+    at = _ok(_app("pages/4_Search.py"))
+    at.text_input[1].input("سجون")  # the sidebar has the first text input
+    at.button[0].click()
+    _ok(at.run())
+    assert _params(at)["q"] == ["سجون"]
+
+
+def test_search_without_matches_says_so(dashboard_env):
+    at = _ok(_app("pages/4_Search.py", q="كلمةغيرموجودةاطلاقا"))
+    assert "Nothing matches" in at.info[0].value
+
+
+def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
+    pairs = _query(dashboard_env, "cooccurrence", Filters(), 40)
+    source, target = pairs.iloc[-1]["source"], pairs.iloc[-1]["target"]
+    at = _ok(_app("pages/2_Entities.py"))
+    at.session_state["network"] = {"selection": {"points": [{"customdata": [source, target]}], "point_indices": [0],
+                                                 "box": [], "lasso": []}}
+    _ok(at.run())
+    assert _params(at) == {"pair": [f"{source}|{target}"]}
+    sentences = at.session_state[export_key()]["pair_sentences"]
+    expected = _query(dashboard_env, "pair_sentences", Filters(), source, target, 200)
+    assert list(sentences["sentence"]) == list(expected["sentence"]) and len(expected) >= 1
+
+
+def test_clicking_an_entity_bar_filters_by_it(dashboard_env):
+    top = _query(dashboard_env, "top_entities", Filters(), None, 25)
+    key = top.iloc[0]["entity_key"]
+    at = _ok(_app("pages/2_Entities.py"))
+    at.session_state["entity_bars"] = {"selection": {"points": [{"customdata": [key]}], "point_indices": [0],
+                                                     "box": [], "lasso": []}}
+    _ok(at.run())
+    assert _params(at) == {"entity": [key]}
+
+
+def test_the_articles_extract_is_neutralised_csv(dashboard_env):
+    at = _ok(_app("pages/3_Articles.py", source="-formula.example"))
+    frame = at.session_state[export_key()]["articles"]
+    data = export.csv_bytes(frame).decode("utf-8")
+    assert data.startswith("\ufeffarticle_id,published,title,source,url,")
+    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in data
+    assert [b.proto.label for b in at.download_button] == ["Articles · CSV", "Excel", "Parquet", "Manifest"]
+
+
+@pytest.mark.parametrize(
+    ("page", "exports"),
+    [
+        ("app.py", {"timeline", "articles"}),
+        ("pages/1_Topics.py", {"topic_counts", "evidence_sentences"}),
+        ("pages/2_Entities.py", {"top_entities", "entity_mentions", "cooccurrence", "pair_sentences"}),
+        ("pages/3_Articles.py", {"articles"}),
+        ("pages/4_Search.py", {"search_results"}),
+    ],
+)
+def test_every_page_offers_its_current_view_for_download(page, exports, dashboard_env):
+    at = _ok(_app(page, q="سجن"))
+    assert set(at.session_state[export_key()]) >= exports
+    assert sum(b.proto.label == "Manifest" for b in at.download_button) >= len(exports)
+
+
+def test_ingest_page_lands_uploads_and_reports_rejections(tmp_path, monkeypatch):
+    db = tmp_path / "basira.duckdb"
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    monkeypatch.chdir(tmp_path)
+    article = {"title": "إفراج عن معتقلين من سجن حماة", "text": "أفرجت السلطات عن عشرين معتقلا من سجن حماة المركزي.",
+               "date": "2025-06-01", "source": "upload.example"}
+    at = _ok(_app("pages/5_Ingest.py"))
+    at.file_uploader(key="uploads").set_value(
+        [
+            ("batch.jsonl", (json.dumps(article, ensure_ascii=False) + "\n").encode(), "application/json"),
+            ("../../outside.txt", b"\x00\x01\x02\xff" * 64, "text/plain"),
+        ]
+    )
+    _ok(at.run())
+    at.button[0].click()
+    _ok(at.run())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Articles added"] == "1"
+    assert metrics["Rejected"] == "1"
+    rejected = at.session_state[export_key()]["rejections"]
+    assert list(rejected["file"]) == ["../../outside.txt"]
+    assert not (tmp_path.parent.parent / "outside.txt").exists()
+    # The other pages see the new generation at once.
+    overview = _ok(_app("app.py"))
+    assert {m.label: m.value for m in overview.metric}["Articles"] == "1"
+
+
+def test_titles_in_links_show_as_literal_text(dashboard_env):
+    at = _ok(_app("pages/4_Search.py", q="درعا"))
+    labels = [link.proto.label for link in at.main.page_link]
+    assert any(r"\!\[شعار\]\(http\://tracker\.example/p\.png\) \*\*عاجل\*\* \:red\[اشتباكات\]" in label for label in labels)
+    assert not any("](http" in label for label in labels)
+
+
+@pytest.mark.parametrize("page", PAGES[:5])
+def test_a_view_with_nothing_in_it_says_so(page, dashboard_env):
+    at = _ok(_app(page, q="كلمةغيرموجودةاطلاقا"))
+    assert at.info, page
+
+
+@pytest.mark.parametrize("query", ["اعلنت وزاره الداخليه", "أعلنت وزارة الداخلية", "أعلنت والداخلية"])
+def test_search_folds_spelling_variants(query, dashboard_env):
+    hostile = _article_id(dashboard_env, "<script>")
+    at = _ok(_app("pages/4_Search.py", q=query))
+    assert hostile in list(at.session_state[export_key()]["search_results"]["article_id"])
+
+
+def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatch):
+    import ui
+
+    monkeypatch.setattr(ui, "_index_built", lambda cur: False)
+    ui._cached_search.clear()
+    at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    ui._cached_search.clear()
+    assert any("sentence scan" in c.value for c in at.caption)
+    results = at.session_state[export_key()]["search_results"]
+    expected = _query(dashboard_env, "search_fallback", Filters(), "صيدنايا", 50)
+    assert list(results["article_id"]) == list(expected["article_id"]) and len(expected) >= 2
+    assert 'class="m-match"' in _html(at)
