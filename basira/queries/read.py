@@ -9,6 +9,9 @@ from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
 from basira.queries.search import TEXT_CONDITION
 
+# Lists need something to click on: an untitled article shows its opening words instead of nothing.
+_DISPLAY_TITLE = "coalesce(a.title_raw, left(a.text_raw, 80) || '…')"
+_DISPLAY_TITLE_UNALIASED = _DISPLAY_TITLE.replace("a.", "")
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
@@ -118,7 +121,7 @@ def article_page(
         " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?),"
         " page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
-        " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
+        " SELECT a.article_id, a.published, " + _DISPLAY_TITLE + " AS title_raw, coalesce(a.source_name, a.source_path) AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
         " ORDER BY a.published DESC NULLS LAST, a.article_id DESC",
@@ -279,7 +282,7 @@ def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str,
             "SELECT low, high, unit, kind, surface, seq FROM quantities WHERE article_id = ? ORDER BY seq, surface"
         ),
         "story": cur.execute(
-            "SELECT article_id, published, title_raw AS title, coalesce(source_name, source_path) AS source"
+            "SELECT article_id, published, " + _DISPLAY_TITLE_UNALIASED + " AS title, coalesce(source_name, source_path) AS source"
             " FROM articles WHERE story_id = ? AND article_id <> ? ORDER BY published NULLS LAST, article_id",
             [int(row["story_id"]), article_id],
         ).df(),
@@ -300,7 +303,7 @@ def evidence_sentences(
         " string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
         " list(e.start_char ORDER BY e.start_char) AS starts, list(e.end_char ORDER BY e.start_char) AS ends"
         " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL)"
-        " SELECT h.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, a.title_raw AS title,"
+        " SELECT h.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, " + _DISPLAY_TITLE + " AS title,"
         " h.topic, tp.label, h.seq, h.terms_matched, h.terms, round(t.score, 2) AS topic_score,"
         " row_number() OVER (PARTITION BY h.article_id, h.topic ORDER BY h.terms_matched DESC, h.seq) AS rank_in_article,"
         " coalesce(st.text_raw, a.title_raw) AS sentence, coalesce(st.text_norm, a.title_norm, '') AS sentence_norm, h.starts, h.ends"
@@ -340,7 +343,7 @@ def pair_sentences(
         " list(m.end_char ORDER BY m.start_char) AS ends, count(DISTINCT m.entity_key) AS named"
         " FROM selected s JOIN entity_mentions m USING (article_id)"
         " WHERE m.entity_key IN (?, ?) GROUP BY ALL)"
-        " SELECT b.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, a.title_raw AS title,"
+        " SELECT b.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, " + _DISPLAY_TITLE + " AS title,"
         " b.seq, st.text_raw AS sentence, st.text_norm AS sentence_norm, b.starts, b.ends"
         " FROM both_named b JOIN articles a USING (article_id)"
         " JOIN sentences st ON st.article_id = b.article_id AND st.seq = b.seq"
@@ -385,7 +388,7 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
         " ranked AS ("
         " SELECT h.article_id, count(*)::DOUBLE AS score, min(h.seq) AS seq FROM hits h"
         " GROUP BY h.article_id HAVING " + every_term + ")"
-        " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, a.title_raw AS title,"
+        " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, " + _DISPLAY_TITLE + " AS title,"
         " coalesce(a.source_name, a.source_path) AS source, st.text_raw AS sentence, st.text_norm AS sentence_norm"
         " FROM ranked r JOIN articles a USING (article_id)"
         " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
