@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from basira import analysis, fingerprint, reader, search, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection
+from basira.normalize import clean_raw
 from basira.queries import write
 
 CHUNK = 1000
@@ -51,13 +52,18 @@ class IngestReport:
         return "\n".join(lines)
 
 
+def source_label(name: str) -> str:
+    """How a file or upload is named in the store and on screen: without bidi or control characters."""
+    return " ".join(clean_raw(name).split())
+
+
 def display_path(path: Path | str) -> str:
     """Paths inside the project are stored relative to it, so a database moves with its seeds."""
     resolved = Path(path).resolve()
     try:
-        return str(resolved.relative_to(Path.cwd().resolve()))
+        return source_label(str(resolved.relative_to(Path.cwd().resolve())))
     except ValueError:
-        return str(resolved)
+        return source_label(str(resolved))
 
 
 def ingest_paths(paths: Iterable[Path], db_path: Path | None = None, progress: Progress | None = None) -> IngestReport:
@@ -74,7 +80,9 @@ def ingest_paths(paths: Iterable[Path], db_path: Path | None = None, progress: P
 def ingest_uploads(
     files: Iterable[tuple[str, bytes]], db_path: Path | None = None, progress: Progress | None = None
 ) -> IngestReport:
-    files = list(files)
+    # An upload's name comes from the browser: it is only ever a label (never a path), shown without the
+    # bidi and control characters that could disguise it.
+    files = [(source_label(name), data) for name, data in files]
 
     def records() -> Iterator[ParsedArticle | Rejection]:
         for name, data in files:
@@ -193,8 +201,8 @@ def _store_articles(con, fresh: list[tuple[str, ParsedArticle]], report: IngestR
         results.append((article_id, analysis.analyze_article(article.sentences, article.title_raw)))
     write.append_rows(con, "articles", _table(ARTICLE_COLUMNS, article_rows))
     write.append_rows(con, "sentences", _table(SENTENCE_COLUMNS, sentence_rows))
-    search.index_articles(con, ids)
     store_analysis(con, results)
+    search.index_articles(con, ids)
     report.added += len(fresh)
 
 
@@ -207,6 +215,10 @@ SENTENCE_COLUMNS = (
     "article_id", "seq", "paragraph", "start_char", "end_char", "text_raw", "text_norm", "is_boilerplate",
     "boilerplate_reason",
 )
+
+
+# Candidates checked per new article, per source (stored articles, and earlier ones in the same chunk).
+MAX_CANDIDATES = 16
 
 
 def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[int, int]:
@@ -226,13 +238,15 @@ def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[
         }
     )
     candidates: dict[int, set[int]] = {}
-    for row, other, _shared in write.bucket_matches(con, table):
+    for row, other, _shared in write.bucket_matches(con, table, MAX_CANDIDATES):
         candidates.setdefault(row, set()).add(other)
     by_bucket: dict[tuple[int, int], list[int]] = {}
     for row, band, bucket in band_rows:
         earlier = by_bucket.setdefault((band, bucket), [])
         candidates.setdefault(row, set()).update(ids[e] for e in earlier)
-        earlier.append(row)
+        # The first members of a bucket stand for it; copies beyond that would only make the work quadratic.
+        if len(earlier) < MAX_CANDIDATES:
+            earlier.append(row)
     stored_ids = sorted({c for cs in candidates.values() for c in cs if c < ids[0]})
     known = {i: fingerprint.from_blob(b) for i, b in write.signatures(con, stored_ids).items()}
     known.update(zip(ids, sigs, strict=True))
@@ -313,6 +327,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
             after += CHUNK
             if progress:
                 progress(done, "re-analysed")
+        search.rebuild_summaries(con)
     return done
 
 

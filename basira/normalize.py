@@ -127,8 +127,10 @@ def clean_raw(text: str) -> str:
     NFC composes lam-alef and hamza sequences consistently; tatweel and diacritics are kept because
     they are what the analyst reads.
     """
-    text = unicodedata.normalize("NFC", normalize_newlines(text))
-    return collapse_spaces(strip_invisible(strip_control(text)))
+    # Compose after stripping: a removed control or zero-width character between a letter and its mark
+    # would otherwise leave a sequence that NFC composes on the next pass (clean_raw must be idempotent).
+    text = strip_invisible(strip_control(normalize_newlines(text)))
+    return collapse_spaces(unicodedata.normalize("NFC", text))
 
 
 def normalize_text(text: str) -> str:

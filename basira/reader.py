@@ -18,7 +18,7 @@ from basira.boilerplate import BYLINE_PREFIXES, FUNCTION_WORDS, classify_line, e
 from basira.dates import date_from_url, find_date_in_text, parse_date
 from basira.decoding import DecodeError, decode_bytes, unescape_html
 from basira.model import ParsedArticle, Rejection, Sentence
-from basira.normalize import clean_raw, normalize_text
+from basira.normalize import clean_raw, normalize_text, strip_control, strip_invisible
 from basira.sentences import split_sentences
 
 Item = ParsedArticle | Rejection
@@ -52,7 +52,8 @@ _BYLINE_PREFIXES = tuple(normalize_text(p) for p in BYLINE_PREFIXES)
 
 
 def _excerpt(text: str) -> str:
-    return text[:EXCERPT_CHARS]
+    # Shown to the analyst: no bidi controls or C0 controls that would reorder or hide what is displayed.
+    return strip_invisible(strip_control(text[:EXCERPT_CHARS]))
 
 
 def _clean(text: str) -> str:
@@ -61,6 +62,11 @@ def _clean(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(_clean(text).split())
+
+
+def _plain(text: str) -> str:
+    """A field kept as given (no HTML decoding), minus invisible and control characters: URLs, date values."""
+    return " ".join(clean_raw(text).split())
 
 
 def _words(text: str) -> list[str]:
@@ -230,7 +236,10 @@ def _text_value(value: object) -> str:
 def _host(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    except ValueError:  # "http://[" and the like: a malformed URL names no outlet, and must not stop the batch
+        return None
     return host.removeprefix("www.") or None
 
 
@@ -275,10 +284,10 @@ def article_from_record(name: str, locator: str, record: dict, encoding: str = "
         return Rejection(name, locator, "missing_text", "the text field is blank", _record_excerpt(record))
 
     title = _one_line_field(chosen, "title")
-    url = _stringify(chosen["url"]).strip() if "url" in chosen else None
+    url = _plain(_stringify(chosen["url"])) if "url" in chosen else None
     source = _one_line_field(chosen, "source") or _host(url)
     author = _one_line_field(chosen, "author")
-    given_date = _stringify(chosen["date"]).strip() if "date" in chosen else None
+    given_date = _plain(_stringify(chosen["date"])) if "date" in chosen else None
     published, date_source, undated = date_article(given_date, "field", url, title, body)
 
     extra = {str(k): _stringify(v) for k, v in record.items() if k not in used and k is not None and v is not None}

@@ -4,7 +4,7 @@ The `fts` extension cannot be installed here and its tokenizer drops Arabic lett
 
 - Text is `normalize_text`-ed and tokenised, each token is folded by `stem_light` (the same function for
   indexing and for queries) and function words are dropped.
-- Postings (term_id, article_id, tf, dl, seq) live in immutable runs sorted by term_id, so DuckDB's
+- Postings (term_id, article_id, tf, dl) live in immutable runs sorted by term_id, so DuckDB's
   per-row-group min/max statistics skip everything but the few row groups that hold a query term. Each
   ingest chunk adds a small run; runs are merged log-structured (FANOUT runs of one level become one run
   of the next) so a term is never spread over more than a handful of runs. The view `search_postings` is
@@ -12,11 +12,14 @@ The `fts` extension cannot be installed here and its tokenizer drops Arabic lett
 - term_id is a 64-bit hash of the stem: ingest needs no dictionary round trip to assign ids, and an index
   built chunk by chunk is identical to one rebuilt in one go.
 - `dl` (the article's indexed length) is stored on every posting so that BM25 needs no join.
+- The best sentence to show is found at query time for the result page only (the sentence containing the
+  most query stems): tracking each term's first sentence at ingest cost more than all the rest of indexing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -31,9 +34,10 @@ from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
 from basira.queries import read as read_queries
 from basira.queries import search as sql
+from basira.queries import summary
 
 # Bump when stem_light, STOPWORDS or the postings layout change: index_articles then rebuilds the index.
-SEARCH_VERSION = "1"
+SEARCH_VERSION = "3"
 K1 = 1.2
 B = 0.75
 # Runs of one level merged into one run of the next: at most FANOUT - 1 runs per level stay unmerged.
@@ -147,79 +151,44 @@ def filter_term_ids(text: str) -> list[int]:
     return [term_id(s) for s in parse_query(text).terms]
 
 
-def article_postings(
-    title_norm: str | None, sentences: Iterable[tuple[int, str]]
-) -> tuple[int, dict[str, list[int]]]:
-    """(indexed length, {stem: [tf, first seq]}) of one article. `sentences` are (seq, text_norm) of its
-    non-boilerplate sentences; a stem seen only in the title gets seq -1."""
-    stats: dict[str, list[int]] = {}
-    length = 0
-    for seq, text in ((-1, title_norm or ""), *sentences):
-        for stem in map(index_stem, tokenize(text)):
-            if stem is None:
-                continue
-            length += 1
-            found = stats.get(stem)
-            if found is None:
-                stats[stem] = [1, seq]
-            else:
-                found[0] += 1
-                if found[1] < 0:
-                    found[1] = seq
-    return length, stats
-
-
-def _postings_tables(articles: Iterable[tuple[int, str | None, list[tuple[int, str]]]]) -> tuple[pa.Table, ...]:
-    """Arrow tables (postings, docs, terms-with-chunk-df) for a batch of (article_id, title_norm, sentences)."""
-    p_term, p_article, p_tf, p_dl, p_seq = [], [], [], [], []
-    d_article, d_length = [], []
-    df: Counter[str] = Counter()
-    for article_id, title_norm, sentences in articles:
-        length, stats = article_postings(title_norm, sentences)
-        d_article.append(article_id)
-        d_length.append(length)
-        df.update(stats.keys())
-        for stem, (tf, seq) in stats.items():
-            p_term.append(term_id(stem))
-            p_tf.append(tf)
-            p_seq.append(seq)
-        p_article.extend([article_id] * len(stats))
-        p_dl.extend([length] * len(stats))
-    postings = pa.table(
+def _token_rows(articles: Sequence[tuple[int, str]]) -> tuple[pa.Table, set[str]]:
+    """Per article, each distinct token and its count (one C-level findall and Counter per article: the loop
+    that dominates indexing stays out of Python bytecode), and the chunk's distinct tokens."""
+    tokens: list[str] = []
+    counts: list[int] = []
+    owners: list[int] = []
+    for article_id, text in articles:
+        counted = Counter(tokenize(text))
+        tokens.extend(counted)
+        counts.extend(counted.values())
+        owners.extend([article_id] * len(counted))
+    table = pa.table(
         {
-            "term_id": pa.array(p_term, pa.int64()),
-            "article_id": pa.array(p_article, pa.int64()),
-            "tf": pa.array(p_tf, pa.int32()),
-            "dl": pa.array(p_dl, pa.int32()),
-            "seq": pa.array(p_seq, pa.int32()),
+            "token": pa.array(tokens, pa.string()),
+            "article_id": pa.array(owners, pa.int64()),
+            "tf": pa.array(counts, pa.int32()),
         }
     )
-    docs = pa.table({"article_id": pa.array(d_article, pa.int64()), "length": pa.array(d_length, pa.int32())})
-    terms = pa.table(
+    return table, set(tokens)
+
+
+def _stem_map(tokens: Iterable[str]) -> pa.Table:
+    """token -> (term_id, stem) for the tokens that are indexed (function words have no row)."""
+    rows = [(t, s) for t, s in ((t, index_stem(t)) for t in tokens) if s is not None]
+    return pa.table(
         {
-            "term_id": pa.array([term_id(s) for s in df], pa.int64()),
-            "term": pa.array(list(df), pa.string()),
-            "df": pa.array(list(df.values()), pa.int32()),
+            "token": pa.array([t for t, _ in rows], pa.string()),
+            "term_id": pa.array([term_id(s) for _, s in rows], pa.int64()),
+            "stem": pa.array([s for _, s in rows], pa.string()),
         }
     )
-    return postings, docs, terms
-
-
-def _group_sentences(rows: Sequence[tuple[int, int, str]]) -> dict[int, list[tuple[int, str]]]:
-    grouped: dict[int, list[tuple[int, str]]] = {}
-    for article_id, seq, text in rows:
-        grouped.setdefault(article_id, []).append((seq, text))
-    return grouped
 
 
 def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
-    titles = dict(sql.article_titles(con, ids))
-    sentences = _group_sentences(sql.article_sentences(con, ids))
-    postings, docs, terms = _postings_tables((i, titles.get(i), sentences.get(i, [])) for i in ids)
-    sql.add_documents(con, docs, terms)
+    tokens, distinct = _token_rows(sql.article_texts(con, ids))
     runs = sql.runs(con)
     run_id = max((r[0] for r in runs), default=0) + 1
-    sql.create_run(con, run_id, 0, postings)
+    sql.add_chunk(con, ids, tokens, _stem_map(distinct), run_id)
     _merge_levels(con)
 
 
@@ -247,11 +216,13 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
-    """Add stored articles to the index (called by ingest after their sentences are appended).
+    """Add stored articles to the search index and the dashboard's entity summaries (called by ingest after
+    their sentences and analysis are stored).
 
     Articles stored before the index existed, or under another SEARCH_VERSION, are (re)indexed first, so an
     old store catches up on its next ingest.
     """
+    summary.refresh(con)
     version, indexed, articles = sql.index_state(con)
     if version != SEARCH_VERSION:
         rebuild_index(con)
@@ -262,6 +233,12 @@ def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
     for start in range(0, len(ids), REBUILD_CHUNK):
         _index_chunk(con, ids[start : start + REBUILD_CHUNK])
     sql.update_stats(con)
+
+
+def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    """Derive the dashboard's entity summaries again (retag calls this after replacing the analysis; the text
+    index does not depend on analysis and stays)."""
+    summary.rebuild(con)
 
 
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
@@ -278,19 +255,7 @@ def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:
 
 def bm25_idf(n_docs: int, df: int) -> float:
     """Lucene's BM25 idf, never negative (a term in most articles still counts a little)."""
-    import math
-
     return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-
-
-def best_seq(seqs: Sequence[int]) -> int:
-    """The sentence where most query terms first occur (earliest on ties); -1 (the title) only when no term is
-    in the body."""
-    body = [s for s in seqs if s >= 0]
-    if not body:
-        return -1
-    counts = Counter(body)
-    return min(counts, key=lambda s: (-counts[s], s))
 
 
 def highlight_spans(text_norm: str, stems: Iterable[str]) -> list[tuple[int, int]]:
@@ -322,16 +287,17 @@ def search(
     mode "all" (the default, like a web search) needs every term; "any" ranks articles with some of them.
     Quoted phrases must also occur as written (normalised) inside one sentence or the title. `filters`
     narrows to the dashboard's filtered view; its own `text` is ignored (the query is the text).
-    Columns: article_id, score, matched_terms (stems, for `highlight_spans`), seq (the best sentence, -1 for
-    the title) and, with `context`, published, title, source and that sentence raw and normalised.
+    Columns: article_id, score, matched_terms (stems, for `highlight_spans`) and, with `context` (else None):
+    seq, the sentence with the most query terms (-1: only the title has them), published, title, source and
+    that sentence raw and normalised.
     """
     parsed = parse_query(query)
     if not parsed.terms:
         return _empty()
     ids = [term_id(t) for t in parsed.terms]
-    n_docs, avgdl = sql.corpus_stats(cur)
-    dfs = sql.document_frequencies(cur, ids)
-    known = [(i, t) for i, t in zip(ids, parsed.terms, strict=True) if dfs.get(i)]
+    n_docs, avgdl, found = sql.term_stats(cur, ids)
+    dfs = {i: df for i, df in zip(ids, found, strict=True) if df}
+    known = [(i, t) for i, t in zip(ids, parsed.terms, strict=True) if i in dfs]
     if not known or (mode == "all" and len(known) < len(ids)):
         return _empty()
     # Rarest first: the join starts from the shortest postings list.
@@ -348,15 +314,39 @@ def search(
         rows = rank(cur, weighted, avgdl, K1, B, cte, params, limit, 0)
     if not rows:
         return _empty()
-    frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms", "seqs"])
-    frame["seq"] = [best_seq(s) for s in frame.pop("seqs")]
+    frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms"])
     if context:
-        extra = sql.result_context(cur, list(zip(frame["article_id"].tolist(), frame["seq"].tolist(), strict=True)))
-        frame = frame.merge(extra, on=["article_id", "seq"], how="left")
+        extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
+        frame = frame.merge(extra, on="article_id", how="left")
     else:
-        for column in RESULT_COLUMNS[4:]:
+        for column in RESULT_COLUMNS[3:]:
             frame[column] = None
     return frame[RESULT_COLUMNS]
+
+
+def best_sentence(sentences: Iterable[tuple[int, str, str]], stems: set[str]) -> tuple[int, str, str] | None:
+    """The (seq, raw, normalised) sentence with the most distinct query stems (earliest on ties), or None when
+    no sentence has one."""
+    best: tuple[int, int, str, str] | None = None
+    for seq, raw, norm in sorted(sentences):
+        found = len(stems.intersection(map(index_stem, tokenize(norm))))
+        if found and (best is None or found > best[0]):
+            best = (found, seq, raw, norm)
+    return best[1:] if best else None
+
+
+def _context(cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str]) -> list[tuple]:
+    """Per article: seq and text of its best sentence (the title, seq -1, when only the title matches),
+    published, title and source."""
+    by_article: dict[int, list[tuple[int, str, str]]] = {}
+    for article_id, seq, raw, norm in sql.result_sentences(cur, ids):
+        by_article.setdefault(article_id, []).append((seq, raw, norm))
+    rows = []
+    for article_id, published, title, source, title_norm in sql.result_metadata(cur, ids):
+        found = best_sentence(by_article.get(article_id, []), stems)
+        seq, sentence, sentence_norm = found if found else (-1, title, title_norm)
+        rows.append((article_id, seq, published, title, source, sentence, sentence_norm))
+    return rows
 
 
 def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) -> list[tuple]:

@@ -108,7 +108,12 @@ def _remove_stale(db_path: Path, live: Path) -> None:
             path.unlink()
         with contextlib.suppress(FileNotFoundError):
             Path(f"{path}.wal").unlink()
-    # Partial files from a writer that crashed before its swap.
+    _remove_partials(db_path)
+
+
+def _remove_partials(db_path: Path) -> None:
+    """Partial files (and their WAL) from a writer that died before its swap. Only under the writer lock:
+    DuckDB would replay a dead writer's WAL into a new copy that reuses the name, landing half a batch."""
     for partial in db_path.parent.glob(f".{db_path.name.removesuffix('.duckdb')}.gen-*.partial*"):
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
@@ -140,6 +145,7 @@ def writer(db_path: Path | None = None, lock_timeout: float = 600.0) -> Iterator
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(db_path, lock_timeout):
         _adopt_plain_file(db_path)
+        _remove_partials(db_path)
         final = _next_generation(db_path)
         partial = final.with_name(f".{final.name.removesuffix('.duckdb')}.partial.duckdb")
         if db_path.exists():

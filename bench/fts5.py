@@ -24,15 +24,8 @@ CHUNK = 5000
 def stemmed_documents(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> Iterator[tuple[int, str]]:
     """(article_id, space-joined stems) for the stored articles, read the way the index reads them."""
     for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        titles = dict(search_sql.article_titles(cur, part))
-        bodies: dict[int, list[str]] = {}
-        for article_id, _seq, text in search_sql.article_sentences(cur, part):
-            bodies.setdefault(article_id, []).append(text)
-        for article_id in part:
-            texts = [titles.get(article_id) or "", *bodies.get(article_id, [])]
-            stems = [s for t in texts for s in map(search.index_stem, tokenize(t)) if s is not None]
-            yield article_id, " ".join(stems)
+        for article_id, text in search_sql.article_texts(cur, ids[start : start + CHUNK]):
+            yield article_id, " ".join(s for s in map(search.index_stem, tokenize(text)) if s is not None)
 
 
 def build(path: Path, documents: Iterator[tuple[int, str]]) -> dict[str, float]:

@@ -3,8 +3,7 @@
 Sentences, titles, boilerplate lines and outlets come from the shared corpora (Baly et al. 2018 articles,
 SaudiNewsNet) when `../shared/corpora/` is present, else from `seeds/`. Person names in sentences are swapped
 for other real names (the gazetteer's, and ANERcorp's name lists), so entities and their co-occurrences
-vary across the corpus. Each article follows one source article's sentences with some sentences from
-elsewhere mixed in; lengths follow the real articles' distribution; dates are spread over 2011-2025 with
+vary across the corpus. Each paragraph is a short run of one source article's sentences; lengths follow the real articles' distribution; dates are spread over 2011-2025 with
 more in the years of heavy coverage; a few records are undated, exact copies (syndication) or rewrites of
 an earlier article (same story). The output is JSONL shards small enough for the reader's file limit.
 
@@ -33,19 +32,19 @@ SEEDS = ROOT / "seeds"
 GAZETTEER = ROOT / "basira" / "data" / "gazetteer" / "persons.tsv"
 PER_FILE = 5000  # ~20-40 MB of JSONL per shard: under the reader's 50 MB file limit
 MIN_WORDS, MAX_WORDS = 4, 80
-# Share of articles of each kind, and of sentences taken from another article / given another name.
+# Share of articles of each kind, and of sentences with a known name that get another name.
 UNDATED = 0.03
 EXACT_COPY = 0.015
 REWRITE = 0.04
 BOILERPLATE = 0.3
-FOREIGN_SENTENCE = 0.25
 NAME_SWAP = 0.6
 # Relative volume of Syria coverage per year: the uprising and war years, then the 2024-25 transition.
 YEAR_WEIGHTS = {
     2011: 6, 2012: 10, 2013: 10, 2014: 9, 2015: 9, 2016: 9, 2017: 7, 2018: 6,
     2019: 5, 2020: 4, 2021: 4, 2022: 4, 2023: 5, 2024: 8, 2025: 10,
 }
-# Article length caps (characters) per profile: "short" is the SaudiNewsNet-like mix for the largest runs.
+# Article length cap (characters) per profile. "mixed" follows every source article's length (Baly's scraped
+# pages are long, median ~4k); "short" follows SaudiNewsNet's only (median ~1.7k), for the largest runs.
 PROFILES = {"mixed": 15_000, "short": 4_000}
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u061f])\s+")
@@ -58,7 +57,8 @@ class Pool:
     documents: list[list[str]]  # sentences of each source article, in order
     titles: list[str]
     boilerplate: list[str]  # short non-sentence lines (menus, tickers, "read also")
-    lengths: list[int]  # character lengths of the source articles
+    lengths: list[int]  # character lengths of the source articles, sorted
+    short_lengths: list[int]  # those of the SaudiNewsNet articles (all lengths when there are none), sorted
     sources: list[str]
     names: list[str]
     name_spans: list[list[tuple[int, int] | None]]  # per document and sentence: where a known name is
@@ -96,8 +96,8 @@ def _jsonl(path: Path) -> Iterator[dict]:
                 yield json.loads(line)
 
 
-def _source_records(shared: Path | None, seeds: Path) -> Iterator[tuple[str, str | None, str]]:
-    """(text, title, outlet) of every usable source article, in a fixed order."""
+def _source_records(shared: Path | None, seeds: Path) -> Iterator[tuple[str, str | None, str, bool]]:
+    """(text, title, outlet, is SaudiNewsNet) of every usable source article, in a fixed order."""
     baly = shared / "baly2018_arabic_factcheck_stance_syria" / "articles.jsonl" if shared else None
     snn = shared / "saudinewsnet_syria_subset" if shared else None
     found = False
@@ -107,19 +107,19 @@ def _source_records(shared: Path | None, seeds: Path) -> Iterator[tuple[str, str
         for row in _jsonl(baly):
             if row["text"] not in seen:
                 seen.add(row["text"])
-                yield row["text"], None, row.get("source_domain") or "unknown"
+                yield row["text"], None, row.get("source_domain") or "unknown", False
     if snn and snn.exists():
         for name in ("syria_articles.jsonl", "non_syria_random_sample_2000.jsonl"):
             if (snn / name).exists():
                 found = True
                 for row in _jsonl(snn / name):
-                    yield row["content"], row.get("title"), row.get("source") or "unknown"
+                    yield row["content"], row.get("title"), row.get("source") or "unknown", True
     if not found:
         for path in sorted(seeds.glob("*.txt")):
             lines = path.read_text(encoding="utf-8").split("\n")
             # The seed format starts with a "date YYYY-MM-DD" header line; the rest is the article.
             body = "\n".join(line for line in lines if not line.startswith("date "))
-            yield body, None, "seeds"
+            yield body, None, "seeds", False
 
 
 def _gazetteer_names(path: Path) -> list[str]:
@@ -146,14 +146,16 @@ def _aner_names(shared: Path | None, rng: random.Random) -> list[str]:
 
 def load_pool(shared: Path | None = SHARED, seeds: Path = SEEDS, gazetteer: Path = GAZETTEER) -> Pool:
     shared = shared if shared and shared.exists() else None
-    documents, titles, boilerplate, lengths, sources = [], [], [], [], []
-    for text, title, source in _source_records(shared, seeds):
+    documents, titles, boilerplate, lengths, short, sources = [], [], [], [], [], []
+    for text, title, source, newswire in _source_records(shared, seeds):
         sentences, other = split_text(text)
         if not sentences:
             continue
         documents.append(sentences)
         boilerplate.extend(other)
         lengths.append(len(text))
+        if newswire:
+            short.append(len(text))
         sources.append(source)
         if title and arabic_share(title) >= 0.8:
             titles.append(" ".join(title.split()))
@@ -166,7 +168,7 @@ def load_pool(shared: Path | None = SHARED, seeds: Path = SEEDS, gazetteer: Path
     names = known + _aner_names(shared, random.Random(7))
     if not boilerplate:
         boilerplate = ["اقرأ أيضا", "شارك هذا المقال", "الأكثر قراءة"]
-    return Pool(documents, titles, boilerplate, sorted(lengths), sources, names, spans)
+    return Pool(documents, titles, boilerplate, sorted(lengths), sorted(short or lengths), sources, names, spans)
 
 
 def _first_span(by_first_word: dict[str, list[list[str]]], sentence: str) -> tuple[int, int] | None:
@@ -218,6 +220,7 @@ class Generator:
         self.pool = pool
         self.rng = random.Random(seed)
         self.cap = PROFILES[profile]
+        self.lengths = pool.short_lengths if profile == "short" else pool.lengths
         self.outlet = _outlets(pool.sources)
         self.date = _dates()
         self.recent: list[dict] = []  # earlier records, for copies and rewrites
@@ -231,25 +234,26 @@ class Generator:
         return sentence
 
     def _target_length(self) -> int:
-        length = self.pool.lengths[int(self.rng.random() * len(self.pool.lengths))]
+        length = self.lengths[int(self.rng.random() * len(self.lengths))]
         return max(300, min(self.cap, length))
 
     def _body(self) -> tuple[list[list[str]], str]:
+        """Paragraphs of 1-3 consecutive sentences, each run from a random source article.
+
+        Sentences are reused: a million articles of ~15 sentences draw on ~150k real ones, so each is used ~100
+        times. Longer runs from one source (whole paragraphs, or paragraphs that follow on) made articles
+        sharing a source share 20-30% of their word shingles, and MinHash then chained thousands of unrelated
+        articles into false stories. Short runs keep chance overlap near 5%, below any same-story threshold."""
         rng, documents = self.rng, self.pool.documents
-        base = rng.randrange(len(documents))
-        position = rng.randrange(len(documents[base]))
         target = self._target_length()
         paragraphs: list[list[str]] = []
         size = 0
         while size < target:
+            doc = rng.randrange(len(documents))
+            position = rng.randrange(len(documents[doc]))
             paragraph = []
-            for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
-                if rng.random() < FOREIGN_SENTENCE:
-                    doc = rng.randrange(len(documents))
-                    sentence = self._sentence(doc, rng.randrange(len(documents[doc])))
-                else:
-                    sentence = self._sentence(base, position % len(documents[base]))
-                    position += 1
+            for offset in range(rng.choice((1, 2, 2, 3))):
+                sentence = self._sentence(doc, (position + offset) % len(documents[doc]))
                 paragraph.append(sentence)
                 size += len(sentence) + 1
             paragraphs.append(paragraph)

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import subprocess
@@ -33,6 +34,7 @@ from basira.queries import search as search_sql
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PYTHON = sys.executable
+PANDAS_MEMORY_LIMIT = 12 * 2**30
 
 
 def machine() -> dict[str, object]:
@@ -57,11 +59,23 @@ def machine() -> dict[str, object]:
     }
 
 
-def run_child(args: list[str], log: Path | None = None) -> dict[str, float]:
-    """Run a child to completion; its own wall time, CPU time and peak RSS (os.wait4 reports that child only)."""
+def _limit_memory(limit_bytes: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
+    return apply
+
+
+def run_child(args: list[str], log: Path | None = None, memory_limit: int | None = None) -> dict[str, float]:
+    """Run a child to completion; its own wall time, CPU time and peak RSS (os.wait4 reports that child only).
+    `memory_limit` caps its address space, so a baseline that cannot fit fails alone instead of waking the
+    kernel's OOM killer on a shared machine."""
     started = time.perf_counter()
     with open(log or os.devnull, "w") as sink:
-        child = subprocess.Popen(args, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+        child = subprocess.Popen(
+            args, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+            preexec_fn=_limit_memory(memory_limit) if memory_limit else None,
+        )
         _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
@@ -83,7 +97,7 @@ def stats(samples: list[float]) -> dict[str, float]:
 
 def corpus(size: int, profile: str, seed: int) -> tuple[Path, dict]:
     folder = OUT / f"corpus-{size}-{profile}-s{seed}"
-    manifest = folder / "manifest.json"
+    manifest = OUT / f"{folder.name}.json"  # beside the folder: inside it, ingest would read it as a record
     if manifest.exists():
         return folder, json.loads(manifest.read_text())
     started = time.perf_counter()
@@ -101,18 +115,29 @@ def corpus(size: int, profile: str, seed: int) -> tuple[Path, dict]:
     return folder, info
 
 
-def floor(folder: Path) -> dict[str, float]:
-    """The least any ingest must do: read every file, parse the JSON and normalise title and text."""
+FLOOR_RECORDS = 50_000
+
+
+def floor(folder: Path, limit: int = FLOOR_RECORDS) -> dict[str, float]:
+    """The least any ingest must do: read the files, parse the JSON and normalise title and text. Measured on
+    the first `limit` records (a rate does not depend on corpus size; at 1M the full pass would take an hour)."""
     started = time.perf_counter()
     cpu = time.process_time()
-    records = chars = 0
+    records = chars = size = 0
     for path in sorted(folder.glob("part-*.jsonl")):
-        for line in path.read_bytes().decode("utf-8").split("\n"):
-            if line:
+        data = path.read_bytes()
+        for line in data.decode("utf-8").split("\n"):
+            if line and records < limit:
                 record = json.loads(line)
                 chars += len(normalize_text(record.get("title") or "")) + len(normalize_text(record["text"]))
+                size += len(line.encode("utf-8")) + 1
                 records += 1
-    return {"records": records, "wall_s": time.perf_counter() - started, "cpu_s": time.process_time() - cpu, "chars": chars}
+        if records >= limit:
+            break
+    return {
+        "records": records, "bytes": size, "wall_s": time.perf_counter() - started,
+        "cpu_s": time.process_time() - cpu, "chars": chars,
+    }
 
 
 def database_bytes(db: Path) -> int:
@@ -229,20 +254,23 @@ def main(argv: list[str] | None = None) -> int:
     work = OUT / f"{args.size}-{args.profile}"
     work.mkdir(parents=True, exist_ok=True)
     db = work / "basira.duckdb"
-    result: dict = {"size": args.size, "started": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
+    result: dict = {"size": args.size, "profile": args.profile, "started": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
     say = lambda message: print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)  # noqa: E731
 
     say(f"corpus of {args.size} ({args.profile})")
     folder, result["corpus"] = corpus(args.size, args.profile, args.seed)
     say("floor: read + parse + normalise")
     result["floor"] = floor(folder)
+    measured = work / "ingest.json"  # kept apart so that --reuse runs report the ingest that built the store
     if not (args.reuse and db.exists()):
         for old in work.glob("*basira*"):
             old.unlink()
         say("ingest (child process)")
         result["ingest"] = run_child([PYTHON, "-m", "basira", "--db", str(db), "ingest", str(folder)], work / "ingest.log")
-    elif (OUT / f"{args.size}.json").exists():
-        result["ingest"] = json.loads((OUT / f"{args.size}.json").read_text()).get("ingest")
+        result["ingest"]["load_average"] = os.getloadavg()
+        measured.write_text(json.dumps(result["ingest"]))
+    elif measured.exists():
+        result["ingest"] = json.loads(measured.read_text())
     with store.read_cursor(db) as cur:
         result["store"] = {k: v for k, v in read.store_stats(cur).items() if isinstance(v, int)}
         result["index"] = search_sql.index_summary(cur)
@@ -260,8 +288,15 @@ def main(argv: list[str] | None = None) -> int:
         result["fts5"] = fts5_side(db, work / "fts5.sqlite", queries["searches"], args.repeats)
     if not args.skip_pandas:
         say("pandas baseline (child process)")
-        pandas = run_child([PYTHON, "-m", "bench.pandas_side", str(db), str(plan_path), str(work / "pandas.json")], work / "pandas.log")
-        result["pandas"] = json.loads((work / "pandas.json").read_text()) | {"process": pandas}
+        try:
+            pandas = run_child(
+                [PYTHON, "-m", "bench.pandas_side", str(db), str(plan_path), str(work / "pandas.json")],
+                work / "pandas.log",
+                memory_limit=PANDAS_MEMORY_LIMIT,
+            )
+            result["pandas"] = json.loads((work / "pandas.json").read_text()) | {"process": pandas}
+        except RuntimeError as error:
+            result["pandas_failed"] = f"{error} (address space capped at {PANDAS_MEMORY_LIMIT / 2**30:.0f} GiB)"
     if not args.skip_rebuild:
         say("full index rebuild, then search again on the compacted index")
         result["rebuild"] = rebuild(db)
@@ -272,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
         result["app_compacted"] = json.loads((work / "app2.json").read_text()) | {"process": again}
     result["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     result["machine"]["load_average_end"] = os.getloadavg()
-    (OUT / f"{args.size}.json").write_text(json.dumps(result, ensure_ascii=False, default=str), encoding="utf-8")
+    text = json.dumps(result, ensure_ascii=False, default=str)
+    (OUT / f"{args.size}.json").write_text(text, encoding="utf-8")
+    (OUT / f"{args.size}-{args.profile}.json").write_text(text, encoding="utf-8")
     from bench.report import table
 
     print(table(result))

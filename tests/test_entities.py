@@ -96,3 +96,102 @@ def test_rule_found_person_gets_transliteration_and_surname_alias(recognizer):
 @pytest.mark.parametrize("arabic, latin", [("محمود", "Mhmud"), ("الدالاتي", "al-Dalati")])
 def test_transliterate(arabic, latin):
     assert transliterate(normalize_text(arabic)) == latin
+
+
+# --- rules added for ANERcorp-style names (no model; each row is one behaviour) ---------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a conjunction starts the next name; both keep their own span
+        ("وقال فيصل ملكاوي وغيث الطراونة إن الفريق جاهز", {("PER", "فيصل ملكاوي"), ("PER", "وغيث الطراونة")}),
+        # "علي" written without alef maqsura is still a name before a name-like word ...
+        ("قال علي حسن إن الاجتماع انتهى", {("PER", "علي حسن")}),
+        # ... but not before an ordinary word (ANERcorp writes the preposition على as علي)
+        ("وافق المجلس علي الاتفاق الجديد", set()),
+        # a title, a nationality adjective, a foreign given name and an ordinary word as surname
+        ("وصرح اللاعب البرازيلي دودو سيلفا بأن الفريق جاهز", {("PER", "دودو سيلفا")}),
+        # an ordinary word after a two-word name ends it
+        ("قال طه حسين باحث في التاريخ", {("PER", "طه حسين")}),
+        # a kunya may end with a nisba
+        ("وقال أبو حمزة المصري في خطبته", {("PER", "أبو حمزة المصري")}),
+        # the lone subject of a speech verb, when it is not an ordinary word
+        ("وأضاف كوزلوفسكي أن الوضع هادئ", {("PER", "كوزلوفسكي")}),
+        # "باسم" after a spokesman is "in the name of", not the given name Basem
+        ("وقال المتحدث باسم الجيش إن", set()),
+        # a place named after a person is not a person mention
+        ("وصل الوفد إلى مطار محمد الخامس", set()),
+        # titles stay outside gazetteer person spans
+        ("استقبل الملك عبدالله الثاني الوفد", {("PER", "عبدالله الثاني")}),
+        ("قال الرئيس الصومالي عبد الله يوسف إن", {("PER", "عبد الله يوسف")}),
+    ],
+)
+def test_person_rules(recognizer, text, expected):
+    got = {(m.entity_type, m.surface) for m in recognizer.recognize(sents(text)) if m.entity_type == "PER"}
+    assert got == {(t, normalize_text(s)) for t, s in expected}
+
+
+@pytest.mark.parametrize(
+    "text, etype, surface",
+    [
+        # descriptor heads and trailing nationality adjectives stay outside organisation names
+        ("نقلت قناة الجزيرة عن مصادر", "ORG", "الجزيرة"),
+        ("أعلنت حركة حماس رفضها", "ORG", "حماس"),
+        ("قال حزب الله اللبناني في بيان", "ORG", "حزب الله"),
+        # a rule extends a gazetteer name with an adjective, never with a following verb
+        ("أصدرت وزارة الداخلية العراقية بيانا", "ORG", "وزارة الداخلية العراقية"),
+        ("إن حزب الله ينال من مقام المطارنة", "ORG", "حزب الله"),
+        ("أعلن تنظيم القاعدة مسؤوليته", "ORG", "تنظيم القاعدة"),
+        # a place name after a head is one word unless the next is itself a place word
+        ("قتل ثلاثة في مدينة رفح جنوب قطاع غزة", "LOC", "رفح"),
+    ],
+)
+def test_organisation_and_place_spans(recognizer, text, etype, surface):
+    got = {(m.entity_type, m.surface) for m in recognizer.recognize(sents(text))}
+    assert (etype, normalize_text(surface)) in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قصفت الطائرات القاعدة العسكرية",  # the base, not al-Qaeda
+        "الهجري القمري الجديد فلكيا",  # ف+ل+"كيا": a three-letter name takes no preposition
+    ],
+)
+def test_no_organisation(recognizer, text):
+    assert not [m for m in recognizer.recognize(sents(text)) if m.entity_type == "ORG"]
+
+
+def test_long_gazetteer_names_match_whole():
+    # names of more than five words used to be cut to their first part
+    text = "قالت المفوضية السامية للأمم المتحدة لشؤون اللاجئين إن"
+    got = {(m.entity_key, m.surface) for m in analyze_article(sents(text)).mentions}
+    assert ("org:unhcr", normalize_text("المفوضية السامية للأمم المتحدة لشؤون اللاجئين")) in got
+
+
+def test_gazetteer_phrase_does_not_cross_punctuation(recognizer):
+    got = {m.entity_key for m in recognizer.recognize(sents("اجتمع مجلس، الأمن الداخلي"))}
+    assert "org:unsc" not in got
+
+
+def test_mention_offsets_point_into_text_norm_of_each_sentence(recognizer):
+    sentences = sents("زار الوفد دمشق", "ثم عاد إلى حلب بعد أن زار حمص")
+    for m in recognizer.recognize(sentences):
+        assert sentences[m.seq].text_norm[m.start : m.end] == m.surface
+
+
+def test_title_offsets_use_seq_minus_one():
+    analysis = analyze_article(sents("وصل الوفد"), title="زيارة إلى دمشق")
+    loc = [m for m in analysis.mentions if m.entity_key == "loc:damascus"]
+    assert loc and loc[0].seq == -1 and normalize_text("زيارة إلى دمشق")[loc[0].start : loc[0].end] == loc[0].surface
+
+
+def test_fast_records_equal_normal_construction():
+    from basira.analysis.records import evidence, mention
+    from basira.model import EntityMention, TopicEvidence
+
+    m = mention("loc:damascus", "LOC", "دمشق", "Damascus", "دمشق", 3, 4, 8, "gazetteer")
+    assert m == EntityMention("loc:damascus", "LOC", "دمشق", "Damascus", "دمشق", 3, 4, 8, "gazetteer")
+    assert hash(m) == hash(EntityMention("loc:damascus", "LOC", "دمشق", "Damascus", "دمشق", 3, 4, 8, "gazetteer"))
+    e = evidence("prisons", -1, "سجن", 0, 3)
+    assert e == TopicEvidence("prisons", -1, "سجن", 0, 3) and repr(e) == repr(TopicEvidence("prisons", -1, "سجن", 0, 3))

@@ -35,3 +35,45 @@ def test_several_people_has_no_number():
 def test_seed_000_range():
     got = quantities("وقدر حينها عددهم بين 500 و600 ضابط.")
     assert got[0].surface == "بين 500 و600 ضابط"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the event word is looked for among the five words before the count, across commas
+        ("أفرجت السلطات عن معتقلين، وقدر عددهم بين 500 و600 ضابط", [(500, 600, "ضابط", "other")]),
+        ("قتل 16 شخصا، بينهم 8 مدنيين", [(16, 16, "شخص", "killed"), (8, 8, "مدنيين", "killed")]),
+        ("اعترف النظام بمقتل زهاء ال- 400 جندي", [(400, 400, "جندي", "killed")]),
+        # a digit glued to the conjunction opens a second count
+        ("سقوط 3 قتلى و10 جرحى", [(3, 3, "قتلى", "killed"), (10, 10, "جرحى", "injured")]),
+        ("اعتقال عشرات المدنيين وثلاثة أطفال", [(20, 99, "مدنيين", "arrested"), (3, 3, "أطفال", "arrested")]),
+        ("ألقت القبض على 12 مطلوبا", [(12, 12, "مطلوب", "arrested")]),
+        # "ما بين ... من" and multipliers
+        ("قتل ما بين ثلاثة آلاف وخمسة آلاف من المدنيين", [(3000, 5000, "مدنيين", "killed")]),
+        ("نحو 1500 عنصر", [(1500, 1500, "عنصر", "other")]),
+        ("سنة 2011 كانت صعبة", []),
+    ],
+)
+def test_counts_in_sentences(text, expected):
+    got = [(q.low, q.high, q.unit, q.kind) for q in quantities(text)]
+    assert got == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
+
+
+def test_counts_in_several_sentences_keep_their_sequence_numbers():
+    sentences = [Sentence(i, 0, 0, len(t), t, normalize_text(t))
+                 for i, t in enumerate(["وقال المتحدث إن الوضع هادئ", "أفرج عن 120 معتقلا", "ومقتل 7 عناصر"])]
+    got = [(q.seq, q.low, q.kind) for q in analyze_article(sentences).quantities]
+    assert got == [(1, 120, "released"), (2, 7, "killed")]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("قتل 830 جنديا وسقط 200 جريح", "injured"),  # the unit names its own event, the earlier count owns قتل ...
+        ("أفرج عن 120 معتقلاً", "released"),  # ... unless the clause frees them
+        ("مقتل 5 معتقلين تحت التعذيب", "killed"),  # ... or kills them
+        ("اعتقال 12 جريحا من المستشفى", "injured"),
+    ],
+)
+def test_unit_kind_against_clause_kind(text, kind):
+    assert quantities(text)[-1].kind == kind

@@ -30,3 +30,25 @@ def test_guillemets_and_speaker_before_verb():
 def test_short_scare_quotes_are_not_quotations():
     text = 'وأوضحت في بيان عبر صفحتها على موقع "فيسبوك" أن الاجتماع انتهى'
     assert analyze_article([Sentence(0, 0, 0, len(text), text, normalize_text(text))]).quotations == ()
+
+
+def _quotes(*texts: str, paragraphs: list[int] | None = None):
+    paragraphs = paragraphs or [0] * len(texts)
+    sentences = [Sentence(i, paragraphs[i], 0, len(t), t, normalize_text(t)) for i, t in enumerate(texts)]
+    return [(q.speaker_key, q.quote, q.seq) for q in analyze_article(sentences).quotations]
+
+
+def test_speaker_after_role_chain():
+    got = _quotes("وقال وزير الخارجية الروسي سيرغي لافروف «إن الحل السياسي هو الطريق الوحيد»")
+    assert got == [("per:sergey_lavrov", "إن الحل السياسي هو الطريق الوحيد", 0)]
+
+
+def test_participle_continues_the_speaker_in_the_next_sentence():
+    got = _quotes("قال العميد أحمد الدالاتي إن «القوات دخلت المدينة بالكامل»", "مضيفا «لا توجد مقاومة تذكر هناك»")
+    assert [g[0] for g in got] == ["per:ahmed_al_dalati", "per:ahmed_al_dalati"] and got[1][2] == 1
+
+
+def test_speaker_is_forgotten_paragraphs_later():
+    got = _quotes("قال العميد أحمد الدالاتي إن «القوات دخلت المدينة بالكامل»", "نص آخر", "فقرة ثالثة",
+                  "مضيفا «لا توجد مقاومة تذكر هناك»", paragraphs=[0, 1, 2, 3])
+    assert len(got) == 1

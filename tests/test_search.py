@@ -91,14 +91,6 @@ def test_parse_query(query, terms, phrases):
     assert search.parse_query(query) == search.Query(terms, phrases)
 
 
-@pytest.mark.parametrize(
-    ("seqs", "best"),
-    [([3], 3), ([-1], -1), ([-1, 4], 4), ([5, 2, 5], 5), ([2, 5], 2), ([7, 7, 1, 1], 1), ([], -1)],
-)
-def test_best_seq(seqs, best):
-    assert search.best_seq(seqs) == best
-
-
 def test_highlight_spans_finds_every_inflected_form():
     text = normalize_text("والسجون مكتظة، والسجين في السجن")
     spans = search.highlight_spans(text, ["سجون", "سجين"])
@@ -110,14 +102,6 @@ def test_term_ids_are_stable_signed_64_bit():
     assert search.term_id("سجون") != search.term_id("سجن")
     assert -(2**63) <= search.term_id("سجون") < 2**63
     assert search.term_id("سجون") == 6484236198909696776
-
-
-def test_article_postings_counts_terms_and_first_sentence():
-    length, stats = search.article_postings(
-        normalize_text("السجون"), [(0, normalize_text("في السجون والسجين")), (1, normalize_text("سجين"))]
-    )
-    assert length == 4
-    assert stats == {"سجون": [2, 0], "سجين": [2, 0]}
 
 
 # A tiny store: (title, sentences, published, source). Ranking below is BM25 over these, worked by hand.
@@ -191,6 +175,8 @@ def test_all_terms_by_default_any_on_request(db):
         [_bm25(3, 10, avgdl, 2) + _bm25(2, 10, avgdl, 2), _bm25(1, 6, avgdl, 2) + _bm25(2, 6, avgdl, 2)], abs=1e-8
     )
     assert both["matched_terms"].tolist() == [["ضباط", "منشق"], ["ضباط", "منشق"]]
+    # The sentence shown is the one with most of the terms, not merely the first with one of them.
+    assert both["sentence"].tolist() == ["اجتمع الوزير مع ضباط منشقين عن الجيش", "منشقين ضباط في حلب"]
     assert _search(db, "منشقين السجون")["article_id"].tolist() == [3]
     anyway = _search(db, "منشقين السجون", mode="any")
     assert anyway["article_id"].tolist() == [3, 5, 2, 1]
@@ -299,3 +285,102 @@ def test_a_new_search_version_rebuilds(db, monkeypatch):
         assert con.execute("SELECT value FROM meta WHERE key = 'search_version'").fetchone() == ("test-next",)
     after = _index_contents(db)
     assert after["postings"] == before["postings"] and after["terms"] == before["terms"]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "stems", "best"),
+    [
+        (["السجون مكتظة", "زار الوفد السجن", "المنشقون في السجون"], {"سجون", "منشق"}, 2),
+        (["السجون مكتظة", "المنشقون في السجون", "السجون والمنشقين"], {"سجون", "منشق"}, 1),
+        (["السجون مكتظة", "زار الوفد السجن"], {"سجون", "منشق"}, 0),
+        (["زار الوفد السجن"], {"سجون"}, None),
+        ([], {"سجون"}, None),
+    ],
+)
+def test_best_sentence_has_most_terms_earliest_first(sentences, stems, best):
+    rows = [(seq, raw, normalize_text(raw)) for seq, raw in reversed(list(enumerate(sentences)))]
+    found = search.best_sentence(rows, stems)
+    assert (found[0] if found else None) == best
+
+
+# The dashboard queries moved onto summaries (queries/summary.py) and a top-N-first article page: on the seed
+# store they must return exactly what the direct formulations over entity_mentions return.
+DIRECT_TOP_ENTITIES = (
+    " SELECT e.entity_key, e.entity_type, e.canonical, e.latin, count(DISTINCT m.article_id) AS articles,"
+    " count(*) AS mentions FROM selected s JOIN entity_mentions m USING (article_id) JOIN entities e USING (entity_key)"
+    " GROUP BY ALL ORDER BY articles DESC, mentions DESC, e.entity_key LIMIT 20"
+)
+DIRECT_COOCCURRENCE = (
+    ", pairs AS (SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
+    " FROM selected s JOIN entity_mentions m1 USING (article_id) JOIN entity_mentions m2"
+    " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key GROUP BY ALL)"
+    " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
+    " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT 40"
+)
+DIRECT_PAGE = (
+    " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source, a.byline,"
+    " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC) FROM article_topics t"
+    " WHERE t.article_id = a.article_id) AS topics FROM selected s JOIN articles a USING (article_id)"
+    " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT 50"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory) -> Path:
+    from basira import ingest
+
+    path = tmp_path_factory.mktemp("seeds") / "basira.duckdb"
+    ingest.ingest_paths([store.ROOT / "seeds"], path)
+    return path
+
+
+def _direct(cur, filters: Filters, tail: str) -> list[tuple]:
+    cte, params = read.selection(filters)
+    return cur.execute(cte + tail, params).fetchall()
+
+
+def _filter_cases(cur) -> list[Filters]:
+    top = cur.execute("SELECT entity_key FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2").fetchall()
+    topic = cur.execute("SELECT topic FROM article_topics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()
+    return [
+        Filters(),
+        Filters(include_duplicates=False),
+        Filters(date_from=dt.date(2025, 1, 1), include_undated=False),
+        Filters(entities=(top[0][0],)),
+        Filters(entities=tuple(t for (t,) in top)),
+        Filters(topics=(topic[0][0],)),
+    ]
+
+
+def test_dashboard_summaries_match_the_direct_queries(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        assert cur.execute("SELECT count(*) FROM summary_article_pairs").fetchone()[0] > 0
+        for filters in _filter_cases(cur):
+            assert [tuple(r) for r in read.top_entities(cur, filters).itertuples(index=False)] == _direct(
+                cur, filters, DIRECT_TOP_ENTITIES
+            ), filters
+            assert [tuple(r) for r in read.cooccurrence(cur, filters).itertuples(index=False)] == _direct(
+                cur, filters, DIRECT_COOCCURRENCE
+            ), filters
+            page = read.article_page(cur, filters).astype(object).where(lambda f: f.notna(), None)
+            direct = _direct(cur, filters, DIRECT_PAGE)
+            assert [r[0] for r in page.itertuples(index=False)] == [r[0] for r in direct], filters
+            assert page["topics"].tolist() == [r[-1] for r in direct], filters
+
+
+def test_retag_rebuilds_the_summaries(seed_store, tmp_path):
+    import shutil
+
+    from basira import ingest
+
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    with store.read_cursor(copy) as cur:
+        before = cur.execute("SELECT * FROM summary_article_pairs ORDER BY ALL").fetchall()
+    ingest.retag(copy)
+    with store.read_cursor(copy) as cur:
+        assert cur.execute("SELECT * FROM summary_article_pairs ORDER BY ALL").fetchall() == before
+        assert cur.execute(
+            "SELECT count(*) FROM (SELECT article_id, entity_key, count(*) FROM entity_mentions GROUP BY ALL"
+            " EXCEPT SELECT * FROM summary_article_entities)"
+        ).fetchone() == (0,)

@@ -102,7 +102,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.11.1+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.11.2+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -119,3 +119,126 @@ def test_seed_001_topics():
     tags = {t.topic for t in analysis.topics}
     assert {"coups", "prisons"} <= tags
     assert "defected_officers" not in tags
+
+
+# --- the shared tokenisation and the anchored phrase matcher ------------------------------------------------------
+
+def _doc(*texts: str, title: str | None = None):
+    from basira.analysis.doc import prepare_doc
+
+    return prepare_doc([Sentence(i, 0, 0, len(t), t, normalize_text(t)) for i, t in enumerate(texts)], title)
+
+
+def test_doc_tokens_offsets_and_lines():
+    doc = _doc("قال الوزير: الأمن مستتب.", "وعاد إلى دمشق", title="عنوان الخبر")
+    assert doc.seqs == [-1, 0, 1]
+    words = [(i, t) for i, t in enumerate(doc.toks) if t not in ("", "\n")]
+    for i, tok in words:
+        line = doc.line_of(i)
+        start = doc.ts[i] - doc.line_char[line]
+        assert doc.norms[line][start : start + len(tok)] == tok
+    # punctuation leaves an empty token, so "الوزير" and "الامن" are not adjacent
+    i = doc.toks.index(normalize_text("الوزير"))
+    assert doc.toks[i + 1] == "" and not doc.joined(i + 1)
+    assert doc.next_word(i) == doc.toks.index(normalize_text("الأمن"))
+    # sentences never join
+    last_of_first = doc.toks.index(normalize_text("مستتب"))
+    assert doc.next_word(last_of_first) == -1
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("اجتمع مجلس الأمن الدولي أمس", True),
+        ("اجتمع مجلس الأمن أمس", False),  # "الدولي" missing: the anchor's neighbour does not fit
+        ("اجتمع مجلس الأمن، الدولي أمس", False),  # a comma breaks the phrase
+        ("وقال إن مجلس الامن الدولي", True),
+    ],
+)
+def test_anchored_phrase_match(text, found):
+    from basira.analysis.morphology import Lexicon
+
+    lex = Lexicon()
+    lex.add_term("مجلس الأمن الدولي", "unsc", inflect=False)
+    doc = _doc(text)
+    hits = lex.find(doc)
+    assert bool(hits) is found
+    for entry, first, last in hits:
+        assert " ".join(doc.toks[first : last + 1]) == entry.term
+
+
+def test_phrase_is_indexed_by_its_rarest_word():
+    from basira.analysis.morphology import Lexicon
+
+    lex = Lexicon(rank={"قوات": 0, "النظام": 1})
+    lex.add_name("قوات النظام النمساوي", "x")
+    assert normalize_text("النمساوي") in lex.keys() and "قوات" not in lex.keys()
+
+
+def test_scanner_finds_every_registered_key_once():
+    from basira.analysis.doc import Scanner
+
+    scanner = Scanner()
+    scanner.add("a", {normalize_text("دمشق"), normalize_text("حلب")})
+    scanner.add("b", {normalize_text("حلب")})
+    doc = _doc("من دمشق إلى حلب", "ثم حلب")
+    scanner.scan(doc)
+    assert [doc.toks[i] for i in doc.hits["a"]] == [normalize_text(w) for w in ("دمشق", "حلب", "حلب")]
+    assert [doc.toks[i] for i in doc.hits["b"]] == [normalize_text("حلب")] * 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أعلن عدد من النواب انشقاقهم عن الحزب الحاكم",
+        "انشق عن حزب البعث عدد من أعضائه",
+        "وقع انشقاق داخل الكنيسة الأرثوذكسية",
+        "سببت الاتفاقية انشقاقا داخل الحركة الكردية",
+        "شكل مجموعته المنشقة عام 1966",
+    ],
+)
+def test_party_and_church_splits_are_not_defections(text):
+    assert "defected_officers" not in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "أحدث الكتاب انقلاب في المفاهيم السائدة",
+        "شهدت الأسواق انقلاب في الأسواق المالية",
+        "انقلاب حراري فوق المدينة",
+        "انقلب السحر على الساحر",
+    ],
+)
+def test_figurative_inqilab_is_not_a_coup(text):
+    assert "coups" not in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["انشق العقيد عن الجيش وانضم إلى الثوار", "أعلن ضابطان انشقاقهما عن قوات النظام"],
+)
+def test_military_defections_still_count(text):
+    assert "defected_officers" in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "texts, title",
+    [
+        ([], None),
+        ([], "انقلاب في دمشق"),
+        (["..."], None),
+        ([""], None),
+        (["  دمشق  "], None),  # stray outer spaces: offsets still point into text_norm
+        (["قال\nمحمد علي"], None),  # a line break inside text_norm does not split the sentence
+    ],
+)
+def test_odd_inputs_keep_offsets_valid(texts, title):
+    sentences = [Sentence(i, 0, 0, len(t), t, t if t.strip() != t else normalize_text(t)) for i, t in enumerate(texts)]
+    analysis = analyze_article(sentences, title)
+    norms = {s.seq: s.text_norm for s in sentences} | ({-1: normalize_text(title)} if title else {})
+    for m in analysis.mentions:
+        assert norms[m.seq][m.start : m.end] == m.surface
+    for tag in analysis.topics:
+        for e in tag.evidence:
+            assert 0 <= e.start < e.end <= len(norms[e.seq])

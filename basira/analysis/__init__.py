@@ -2,6 +2,9 @@
 
 Offsets in every result are into the sentence's `text_norm` (the title, seq -1, into normalize_text(title));
 map them to raw text with basira.normalize.raw_span.
+
+An article is tokenised once (doc.prepare_doc) and scanned once for the keys of every analyser
+(doc.Scanner); each analyser then works only at its own hit positions.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import json
 import threading
 from dataclasses import dataclass
 
+from basira.analysis.doc import Doc, Scanner, prepare_doc
 from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer
-from basira.analysis.morphology import Line, prefixed, prepare_lines
+from basira.analysis.morphology import prefixed
 from basira.analysis.quantities import QuantityLexicon, build_lexicon, extract_quantities
 from basira.analysis.quotations import SpeechWords, extract_quotations
 from basira.analysis.topics import Taxonomy, load_taxonomy, tag_topics
@@ -27,6 +31,7 @@ class _Analyzers:
     recognizer: Recognizer
     quantities: QuantityLexicon
     speech: SpeechWords
+    scanner: Scanner  # one pass over an article finds the keys of every analyser
 
 
 _lock = threading.Lock()
@@ -51,8 +56,16 @@ def _load() -> _Analyzers:
         with _lock:
             if _state is None:
                 cfg = json.loads((DATA / "titles.json").read_text(encoding="utf-8"))
-                _state = _Analyzers(load_taxonomy(), _custom_recognizer or GazetteerRecognizer(),
-                                    build_lexicon(cfg), _speech_words(cfg))
+                taxonomy, quantities, speech = load_taxonomy(), build_lexicon(cfg), _speech_words(cfg)
+                recognizer = _custom_recognizer or GazetteerRecognizer()
+                scanner = Scanner()
+                taxonomy.register(scanner)
+                quantities.register(scanner)
+                speech.register(scanner)
+                register = getattr(recognizer, "register", None)
+                if register is not None:
+                    register(scanner)
+                _state = _Analyzers(taxonomy, recognizer, quantities, speech, scanner)
             state = _state
     return state
 
@@ -79,20 +92,21 @@ def taxonomy_version() -> str:
     return _load().taxonomy.version
 
 
-def _recognize(recognizer: Recognizer, lines: list[Line], sentences: list[Sentence]) -> list[EntityMention]:
-    fast = getattr(recognizer, "recognize_lines", None)
-    if fast is not None:
-        return fast(lines)
+def _recognize(recognizer: Recognizer, doc: Doc, sentences: list[Sentence]) -> list[EntityMention]:
+    fast = getattr(recognizer, "recognize_doc", None)
+    if fast is not None and getattr(recognizer, "register", None) is not None:
+        return fast(doc)
     return recognizer.recognize([s for s in sentences if not s.is_boilerplate])
 
 
 def analyze_article(sentences: list[Sentence], title: str | None = None) -> ArticleAnalysis:
     state = _load()
-    lines = prepare_lines(sentences, title)
-    mentions = _recognize(state.recognizer, lines, sentences)
+    doc = prepare_doc(sentences, title)
+    state.scanner.scan(doc)
+    mentions = _recognize(state.recognizer, doc, sentences)
     return ArticleAnalysis(
-        topics=tag_topics(state.taxonomy, lines),
+        topics=tag_topics(state.taxonomy, doc),
         mentions=tuple(mentions),
-        quotations=extract_quotations(lines, mentions, state.speech),
-        quantities=extract_quantities(lines, state.quantities),
+        quotations=extract_quotations(doc, mentions, state.speech),
+        quantities=extract_quantities(doc, state.quantities),
     )

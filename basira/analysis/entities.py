@@ -1,26 +1,41 @@
-"""Named entities (PER / ORG / LOC) from gazetteers plus title, speech-verb and head-noun rules.
+"""Named entities (PER / ORG / LOC) from gazetteers plus title, speech-verb, given-name and head-noun rules.
 
 Resolution rules inside one article:
-* A gazetteer alias (canonical name, spelling variant) always resolves to its entity.
+* A gazetteer alias (canonical name, spelling variant) always resolves to its entity. Leading titles of a
+  person alias ("الملك عبدالله الثاني") and descriptor heads / trailing nationality adjectives of an
+  organisation alias ("قناة الجزيرة", "حزب الله اللبناني") stay outside the mention span.
 * A *short* alias (a surname such as "خطاب", which is also an ordinary word) resolves only when the
   same article also has a full mention of that entity, or directly follows a title ("الوزير خطاب").
 * A *role* alias ("وزير الداخلية السوري") resolves to the person only when the article also names
   that person; otherwise it is not reported, because the office holder depends on the date.
-* A rule-found person (after a rank, title or speech verb, or from a known given name) gets a key
-  minted from its transliteration; its last name token alone later in the article resolves to it.
+* A rule-found person (after a rank, title, nationality adjective or speech verb, from a known given name,
+  or from "عبد"/"أبو") gets a key minted from its transliteration; its last name token alone later in the
+  article resolves to it.
+* Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
+  A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names).
+
+Whether an unknown token can be (part of) a name is decided by the frequent-word list
+(common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
+behind clitics or before a pronoun suffix, is not a name; anything else may be.
+
+Work is done on a Doc (doc.py) scanned once for all lexicons: Python runs only at the token positions
+of lexicon keys, and per-token decisions are cached across articles.
 """
 
 from __future__ import annotations
 
-import bisect
 import json
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
 
-from basira.analysis.morphology import Hit, Lexicon, Line, name_forms, prefixed, prepare_lines
+from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
+from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
+from basira.analysis.records import mention
 from basira.analysis.transliterate import slug, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
@@ -28,13 +43,13 @@ from basira.normalize import normalize_text
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILES = {"PER": "persons.tsv", "ORG": "organizations.tsv", "LOC": "locations.tsv"}
 _ALEF_MAQSURA = "\u0649"
-# Unknown words shaped like verbs (future/imperfect prefixes, plural past ending) do not continue a name.
+_ALA, _ALI = "\u0639\u0644\u0649", "\u0639\u0644\u064a"  # the preposition and the given name, as written
+# Words shaped like verbs (future/imperfect prefixes, plural past ending): not a name's first word after a
+# title, nor part of an organisation name.
 _VERB_SHAPE = re.compile("^(?:\u0633[\u064a\u062a\u0646]|[\u064a\u062a]\u062a)|\u0648\u0627$")
 _PLURAL_END = re.compile("(?:\u0627\u062a|\u064a\u0646|\u0648\u0646)$")
 _PRONOUN_END = re.compile("(?:\u0647|\u0647\u0627|\u0647\u0645)$")
 AL = "\u0627\u0644"
-# A token opening with a preposition + article is a common noun phrase, never a name's first word.
-_CLITIC_LEAD = re.compile("^(?:[\u0648\u0641]?[\u0628\u0643]\u0627\u0644|[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644\u0644)")
 
 
 class Recognizer(Protocol):
@@ -55,23 +70,14 @@ class Entity:
 class AliasRef:
     entity: Entity
     kind: str  # "name" | "short" | "role"
+    lead: int = 0  # leading title words ("الملك عبدالله الثاني") left out of the mention span
+    trail: int = 0  # a trailing nationality adjective ("حزب الله اللبناني") left out of it
 
 
 @dataclass(frozen=True)
 class Trigger:
     kind: str  # "title" | "role_head" | "org_head" | "place_head" | "speech"
     word: str
-
-
-@dataclass
-class Candidate:
-    start: int
-    end: int
-    type: str
-    method: str
-    priority: int
-    entity: Entity | None = None
-    alias_kind: str = "name"
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,12 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
 
 
 def load_resources(data: Path = DATA) -> Resources:
+    cfg = json.loads((data / "titles.json").read_text(encoding="utf-8"))
+    common_all = frozenset(
+        w for w in (data / "gazetteer" / "common_words.tsv").read_text(encoding="utf-8").split("\n")
+        if w and not w.startswith("#"))
+    leading_titles = frozenset(_norm_all(cfg["ranks"] + cfg["honorifics"] + cfg["roles"]))
+    nationality = _adjective_forms(_norm_all(cfg["nationality_adjectives"]))
     names = Lexicon()
     name_words: set[str] = set()
     person_words: set[str] = set()
@@ -144,8 +156,18 @@ def load_resources(data: Path = DATA) -> Resources:
             full = [entity.canonical, *aliases]
             for alias in full:
                 kind = "short" if normalize_text(alias) in short_norm else "name"
-                names.add_name(alias, AliasRef(entity, kind))
                 words = normalize_text(alias).split()
+                lead = 0
+                if len(words) > 1 and etype == "PER" and words[0] in leading_titles:
+                    lead = 1  # "الملك عبدالله الثاني": the title is not part of the name
+                elif len(words) > 1 and etype == "ORG" and (words[0] in _DESCRIPTORS or (
+                        words[0] in _PROPER_DESCRIPTORS and not words[1].startswith(AL))):
+                    lead = 1  # "قناة الجزيرة", "حركة حماس": the head describes the name
+                trail = 0
+                if etype == "ORG" and len(words) - lead > 1 and words[-1] in nationality and not (
+                        len(words) - lead == 2 and words[lead] in common_all):
+                    trail = 1  # "حزب الله اللبناني", "الكونغرس الأمريكي": the adjective is not the name
+                names.add_name(alias, AliasRef(entity, kind, lead, trail), short_guard=etype != "LOC")
                 name_words.update(words)
                 if etype == "LOC":
                     loc_words.update(words)
@@ -153,7 +175,7 @@ def load_resources(data: Path = DATA) -> Resources:
                     person_words.update(words)
             for alias in short:
                 if normalize_text(alias) not in {normalize_text(a) for a in full}:
-                    names.add_name(alias, AliasRef(entity, "short"))
+                    names.add_name(alias, AliasRef(entity, "short"), short_guard=etype != "LOC")
                 name_words.update(normalize_text(alias).split())
                 if etype == "PER":
                     person_words.update(normalize_text(alias).split())
@@ -168,20 +190,21 @@ def load_resources(data: Path = DATA) -> Resources:
         name, _, amb = line.partition("\t")
         name = normalize_text(name)
         for form in name_forms(name):
+            if form != name and form in common_all and name in common_all:
+                continue  # "و"+"ل"+"ايه" is "ولايه" (state), "وتامر" is "and conspired": not names with clitics
             first_names[form] = amb.strip() == "1"
             first_base[form] = name
         name_words.add(name)
         person_words.add(name)
 
-    stop_words = set(_norm_all(json.loads((data / "titles.json").read_text(encoding="utf-8"))["stop_words"]))
+    stop_words = set(_norm_all(cfg["stop_words"]))
     name_words = {w for w in name_words - stop_words if len(w) > 2}
     person_words = {w for w in person_words - stop_words if len(w) > 2}
-    common = frozenset(
-        w for w in (data / "gazetteer" / "common_words.tsv").read_text(encoding="utf-8").split("\n")
-        if w and not w.startswith("#")
-    ) - frozenset(name_words) - frozenset(first_base.values())
+    # Generic words of place and organisation names ("الامن", "الدوله") stay common: only person names are not.
+    common = common_all - frozenset(person_words) - frozenset(first_base.values())
+    generic = stop_words | set(_norm_all(cfg["place_heads"] + cfg["org_heads"]))
+    loc_words = {w for w in loc_words if w not in generic and len(w) > 2}
 
-    cfg = json.loads((data / "titles.json").read_text(encoding="utf-8"))
     triggers = Lexicon()
     for kind, key in (("title", "ranks"), ("title", "honorifics"), ("title", "roles"), ("role_head", "role_heads"),
                       ("org_head", "org_heads"), ("place_head", "place_heads"), ("speech", "speech_verbs")):
@@ -220,110 +243,35 @@ def load_resources(data: Path = DATA) -> Resources:
     )
 
 
-Token = tuple[str, int, int]
-
-
-def _punct_between(norm: str, a: int, b: int) -> bool:
-    return bool(norm[a:b].strip())
-
-
-def _is_blocker(res: Resources, tok: str) -> bool:
-    return tok in res.stop or tok in res.verbs or tok in res.title_words or tok in res.heads or tok in res.nationality
-
-
-def _name_like(res: Resources, tok: str) -> bool:
-    """Could this token continue a person's name?"""
-    if tok in res.first_name_base:
-        return True
-    if _is_blocker(res, tok) or tok.isdigit() or len(tok) < 2 or tok.isascii():
-        return False
-    if tok in res.person_words:
-        return True
-    return tok not in res.common and not _CLITIC_LEAD.match(tok) and not _VERB_SHAPE.search(tok)
-
-
-def read_name(res: Resources, norm: str, toks: list[Token], i: int, *, max_len: int = 4, first_known: bool = False,
-              blocked: frozenset[int] = frozenset()) -> int:
-    """Index one past the last token of a person name starting at toks[i] (i itself if none)."""
-    j = i
-    while j < len(toks) and j - i < max_len:
-        tok = toks[j][0]
-        if j > i and _punct_between(norm, toks[j - 1][2], toks[j][1]):
-            break
-        if toks[j][1] in blocked:
-            break
-        if tok in res.particles:
-            if j + 1 < len(toks) and not _punct_between(norm, toks[j][2], toks[j + 1][1]):
-                j += 2
-                continue
-            break
-        if j == i and first_known:
-            j += 1
-            continue
-        if not _name_like(res, tok):
-            after_given = j == i + 1 and first_known
-            if not (after_given and tok in res.common and not _is_blocker(res, tok) and len(tok) > 2
-                    and not _PRONOUN_END.search(tok) and not _VERB_SHAPE.search(tok) and not _PLURAL_END.search(tok)):
-                break
-        j += 1
-    return j
-
-
-def _skip_chain(res: Resources, norm: str, toks: list[Token], i: int, limit: int = 5) -> int:
-    """Skip the genitive chain of a role ("وزير الخارجية الروسي", "المتحدث باسم الوزارة")."""
-    j = i
-    while j < len(toks) and j - i < limit:
-        tok = toks[j][0]
-        if j > i and _punct_between(norm, toks[j - 1][2], toks[j][1]):
-            break
-        if tok in res.connectors or tok in res.nationality or tok in res.loc_words:
-            j += 1
-        elif tok.startswith(AL) and tok not in res.person_words and tok not in res.stop:
-            j += 1
-        elif tok.startswith("\u0648" + AL) and j > i and tok not in res.stop:
-            j += 1
-        elif tok in res.modifiers:
-            j += 1
-        else:
-            break
-    return j
-
-
-def _org_chain(res: Resources, norm: str, toks: list[Token], i: int, head: str) -> int:
-    j = i
-    name_head = head in res.org_name_heads
-    while j < len(toks) and j - i < 4:
-        tok = toks[j][0]
-        if j > i and _punct_between(norm, toks[j - 1][2], toks[j][1]):
-            break
-        if tok in res.stop or tok in res.verbs:
-            break
-        if tok.startswith(AL) or tok in res.nationality or tok in res.loc_words:
-            j += 1
-        elif name_head and tok.startswith("\u0648" + AL) and j > i:
-            j += 1
-        elif name_head and j - i < 2 and tok not in res.common and not _is_blocker(res, tok) and not tok.isdigit():
-            j += 1
-        else:
-            break
-    return j
-
-
-def _place_name(res: Resources, norm: str, toks: list[Token], i: int) -> int:
-    j = i
-    while j < len(toks) and j - i < 2:
-        tok = toks[j][0]
-        if j > i and _punct_between(norm, toks[j - 1][2], toks[j][1]):
-            break
-        if tok in res.loc_words or (tok not in res.common and not _is_blocker(res, tok) and not tok.isdigit() and len(tok) > 2):
-            j += 1
-        else:
-            break
-    return j
-
-
-def _token_index(toks: list[Token], pos: int) -> int:
-    return bisect.bisect_left(toks, pos, key=lambda t: t[1])
+_EMPTY: frozenset[int] = frozenset()
+# Organisation heads left out of the name ("قناة الجزيرة" -> "الجزيرة"); the second set only before a bare
+# proper name ("حركة حماس", "وكالة رويترز"), not before a genitive ("حركة المقاومة الإسلامية").
+_DESCRIPTORS = frozenset(normalize_text(w) for w in "قناة فضائية صحيفة جريدة مجلة شركة".split())
+_PROPER_DESCRIPTORS = frozenset(normalize_text(w) for w in "حركة وكالة منظمة".split())
+# One-word organisation aliases that are also ordinary nouns: not before an adjective ("القاعدة العسكرية").
+_GUARDED_ORG = frozenset(name_forms(normalize_text("القاعدة")))
+_IMPERFECT = frozenset("\u064a\u062a\u0646")
+_FUTURE_OR_IMPERFECT = frozenset("\u0633\u064a\u062a\u0646")
+# A conjunction or the preposition lam before the article ("والحرب", "للتايكوندو") never opens a name.
+_ARTICLE_LEAD = re.compile("^(?:[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644\u0644)")
+# Prefix strings stripped, longest first, before looking a token up in the common words.
+_PREFIXES = tuple(sorted({c + p for c in ("", "\u0648", "\u0641")
+                          for p in ("", "\u0628", "\u0644", "\u0643", "\u0633")} - {""}, key=len, reverse=True))
+# Pronoun suffixes and the accusative alef on an ordinary word ("حلمه", "مرماه", "قضائيا").
+_SUFFIX = re.compile("(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0643\u0645|\u0646\u0627|\u0647|\u0627)$")
+_ORDINALS = frozenset(normalize_text(w) for w in (
+    "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر".split()))
+_OPENERS = frozenset(f for w in ("عبد", "أبو", "أبي") for f in name_forms(normalize_text(w)))
+_ABD = frozenset(name_forms(normalize_text("عبد")))
+_CACHE_LIMIT = 200_000
+NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
+# Candidate tuples sort in resolution order: higher priority, then longer, then earlier, then found first.
+# (-priority, start - end, start, order, first_tok, last_tok, type, method, entity, alias_kind)
+Cand = tuple
+_GAZ, _RULE_TITLE, _RULE = 3, 2, 1
+_STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
+_START = itemgetter(2)
+_MENTION_ORDER = attrgetter("seq", "start")
 
 
 class GazetteerRecognizer:
@@ -331,176 +279,515 @@ class GazetteerRecognizer:
 
     def __init__(self, resources: Resources | None = None) -> None:
         self.res = resources or load_resources()
+        self._name_like: dict[str, bool] = {}
+        self._follower: dict[str, bool] = {}
+        self._surnames: dict[tuple[str, bool], str | None] = {}
+        self._rule_entities: dict[tuple[str, str], Entity | None] = {}
+        self.scanner = Scanner()
+        self.register(self.scanner)
+
+    def register(self, scanner: Scanner) -> None:
+        """Add the token keys this recogniser needs to a Scanner (analysis scans all analysers at once)."""
+        res = self.res
+        scanner.add(NAMES, res.names.keys())
+        scanner.add(TRIGGERS, res.triggers.keys())
+        scanner.add(FIRST, res.first_names.keys())
+        scanner.add(SPEECH, res.speech)
+        scanner.add(OPENERS, _OPENERS)
 
     def recognize(self, sentences: list[Sentence]) -> list[EntityMention]:
-        return self.recognize_lines(prepare_lines(sentences))
+        doc = prepare_doc(sentences)
+        self.scanner.scan(doc)
+        return self.recognize_doc(doc)
 
-    def recognize_lines(self, lines: list[Line]) -> list[EntityMention]:
-        per_line = [(line, self._line_candidates(line)) for line in lines]
-        return self._resolve(per_line)
-
-    def _line_candidates(self, line: Line) -> list[Candidate]:
-        res = self.res
-        cands: list[Candidate] = []
-        for hit in res.names.find(line):
-            ref: AliasRef = hit.entry.payload  # type: ignore[assignment]
-            cands.append(Candidate(hit.start, hit.end, ref.entity.type, "gazetteer", 3, ref.entity, ref.kind))
-        trigger_hits = res.triggers.find(line)
-        first_hits = line.token_set & res.first_names.keys()
-        speech_before = bool(line.token_set & res.speech)
-        if not trigger_hits and not first_hits and not speech_before:
-            return cands
-        toks = line.tokens_with_spans()
-        blocked = self._maqsura_tokens(line, toks)
-        for hit in trigger_hits:
-            cands.extend(self._trigger_candidates(line, toks, hit, blocked))
-        if first_hits:
-            cands.extend(self._first_name_candidates(line, toks, first_hits, blocked))
-        if speech_before:
-            cands.extend(self._speech_candidates(line, toks))
-        return cands
-
-    def _trigger_candidates(self, line: Line, toks: list[Token], hit: Hit, blocked: frozenset[int]) -> list[Candidate]:
-        res, norm = self.res, line.norm
-        trig: Trigger = hit.entry.payload  # type: ignore[assignment]
-        i = _token_index(toks, hit.end)
-        if i >= len(toks) or _punct_between(norm, hit.end, toks[i][1]):
+    def recognize_doc(self, doc: Doc) -> list[EntityMention]:
+        """Mentions in a Doc already scanned with a Scanner this recogniser registered with."""
+        if not doc.n:
             return []
-        if trig.kind in ("title", "role_head", "nationality"):
-            if trig.kind == "role_head":
-                j = _skip_chain(res, norm, toks, i)
+        res, hits, ts = self.res, doc.hits, doc.ts
+        cands: list[Cand] = []
+        add = cands.append
+        # Gazetteer hits tie-break on lexicon order (as the old first-word matcher did); rules come after.
+        toks = doc.toks
+        for e, first, last in res.names.match(doc, hits[NAMES]):
+            ref: AliasRef = e.payload  # type: ignore[assignment]
+            if first == last and toks[first] in _GUARDED_ORG and last + 1 < doc.n and toks[last + 1].startswith(AL):
+                continue
+            first += ref.lead
+            last -= ref.trail
+            start = ts[first]
+            add((-_GAZ, start - ts[last + 1] + 1, start, e.order, first, last, ref.entity.type, "gazetteer",
+                 ref.entity, ref.kind))
+        order = 1 << 30
+        triggers = res.triggers.match(doc, hits[TRIGGERS])
+        if len(triggers) > 1:
+            triggers.sort(key=_hit_order)
+        follower, n = self._follower, doc.n
+        for h in triggers:
+            # Fast reject, before the call: most titles and adjectives are followed by ordinary words.
+            nxt = h[2] + 1
+            if nxt >= n or toks[nxt] in NONWORD:
+                continue
+            kind = h[0].payload.kind
+            if (kind == "nationality" or kind == "title") and follower.get(toks[nxt]) is False:
+                continue
+            got = self._trigger_candidate(doc, h)
+            if got is not None:
+                prio, first, last, etype, method = got
+                start = ts[first]
+                add((-prio, start - ts[last + 1] + 1, start, order, first, last, etype, method, None, "name"))
+                order += 1
+        blocked = self._blocked_all(doc)
+        for i in hits[FIRST]:
+            if i in blocked or (i and toks[i - 1] in res.heads):
+                continue  # "مطار محمد الخامس", "مستشفى سانت توماس": a place or body named after someone
+            last = self._first_name_candidate(doc, i, blocked)
+            if last >= 0:
+                start = ts[i]
+                add((-_RULE, start - ts[last + 1] + 1, start, order, i, last, "PER", "rule:given_name", None, "name"))
+                order += 1
+        for i in hits[OPENERS]:
+            last = self._opener_candidate(doc, i)
+            if last >= 0:
+                start = ts[i]
+                add((-_RULE, start - ts[last + 1] + 1, start, order, i, last, "PER", "rule:given_name", None, "name"))
+                order += 1
+        for i in hits[SPEECH]:
+            first = self._speech_candidate(doc, i)
+            if first >= 0:
+                start = ts[first]
+                add((-_RULE, start - ts[i] + 1, start, order, first, i - 1, "PER", "rule:speech", None, "name"))
+                order += 1
+        return self._resolve(doc, cands) if cands else []
+
+    # -- token tests -----------------------------------------------------------------------------
+    def _is_blocker(self, tok: str) -> bool:
+        res = self.res
+        return (tok in res.stop or tok in res.verbs or tok in res.title_words or tok in res.heads
+                or tok in res.nationality)
+
+    def name_like(self, tok: str) -> bool:
+        """Could this token be part of a person's (or place's) name? Cached per token string."""
+        got = self._name_like.get(tok)
+        if got is None:
+            if len(self._name_like) > _CACHE_LIMIT:
+                self._name_like.clear()
+            got = self._name_like[tok] = self._compute_name_like(tok)
+        return got
+
+    def _compute_name_like(self, tok: str) -> bool:
+        res = self.res
+        if tok in res.first_name_base and (tok not in res.stop or tok in res.ali_forms):
+            return True
+        if not tok or self._is_blocker(tok) or tok.isdigit() or len(tok) < 2 or tok.isascii():
+            return False
+        if tok in res.person_words:
+            return True
+        common = res.common
+        if tok in common or _ARTICLE_LEAD.match(tok):
+            return False
+        # Verb shapes: an ordinary stem after an imperfect prefix ("يخلص") or before the feminine past
+        # ending ("داهمت"); the future prefix is handled with the clitics below.
+        if len(tok) > 3 and ((tok[0] in _IMPERFECT and tok[1:] in common)
+                             or (tok[-1] == "\u062a" and tok[:-1] in common)):
+            return False
+        # An ordinary word behind clitics or the future prefix ("بالمحافظة", "سيتابع", "للامم"), or before a
+        # pronoun suffix or the accusative alef ("حلمه", "قضائيا"), is not a name. Unknown stems stay
+        # name-like, so foreign names that merely look prefixed ("كالديرون", "سنو") survive.
+        m = _SUFFIX.search(tok)
+        stem = tok[: m.start()] if m and m.start() > 1 else None
+        if stem is not None and stem in common:
+            return False
+        for p in _PREFIXES:
+            if tok.startswith(p) and len(tok) - len(p) > 1:
+                rest = tok[len(p):]
+                if rest in common or rest in res.stop or (p[-1] == "\u0644" and AL + rest[1:] in common):
+                    return False
+                if stem is not None and len(stem) - len(p) > 1 and stem[len(p):] in common:
+                    return False  # "بتغلبه"
+        return True
+
+    def _title_follower(self, tok: str) -> bool:
+        """Cheap first test after a title: can this token open the name or precede it (nationality,
+        rank modifier)? Cached per token string; most title-like words are followed by ordinary words."""
+        got = self._follower.get(tok)
+        if got is None:
+            res = self.res
+            if len(self._follower) > _CACHE_LIMIT:
+                self._follower.clear()
+            got = self._follower[tok] = (
+                tok in res.nationality or tok in res.modifiers or tok in res.first_name_base or tok in res.particles
+                or (not (tok.startswith(AL) and tok not in res.person_words) and self.name_like(tok)))
+        return got
+
+    def _given_name_tail(self, tok: str) -> bool:
+        """A common word accepted right after a known given name ("محمد جمال"), never "أحمد الله" or a verb."""
+        res = self.res
+        return (tok in res.common and not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2
+                and not _PRONOUN_END.search(tok) and not _PLURAL_END.search(tok) and not self._verbish(tok))
+
+    def _verbish(self, tok: str) -> bool:
+        """An ordinary stem with a future/imperfect prefix or a past-tense ending ("سيتابع", "يخلص", "قالوا",
+        "داهمت"); foreign names that merely start like one ("سيلفا") are not."""
+        common = self.res.common
+        return ((tok[0] in _FUTURE_OR_IMPERFECT and (tok[1:] in common or tok[2:] in common))
+                or (tok.endswith("\u0648\u0627") and tok[:-2] in common)
+                or (tok[-1] == "\u062a" and tok[:-1] in common))
+
+    # -- readers ---------------------------------------------------------------------------------
+    def read_name(self, doc: Doc, i: int, *, max_len: int = 4, first_known: bool = False,
+                  blocked: frozenset[int] = _EMPTY, ambiguous: bool = False) -> tuple[int, int]:
+        """The person name starting at word i: (name words read, index of its last token or -1).
+
+        Words must be adjacent (punctuation ends a name); "بن"/"أبو"/"آل" take the next word along and
+        do not count; a regnal ordinal ("الثاني") ends the name; a word opening with the conjunction و
+        starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
+        res, toks, n = self.res, doc.toks, doc.n
+        particles, bases = res.particles, res.first_name_base
+        j, cnt, last = i, 0, -1
+        while cnt < max_len and j < n and j - i < 8:
+            tok = toks[j]
+            if tok in NONWORD or j in blocked:
+                break
+            if tok in particles:
+                nxt = toks[j + 1] if j + 1 < n else ""
+                if nxt in NONWORD or nxt in res.stop or nxt in res.verbs:
+                    break
+                last = j + 1
+                j += 2
+                cnt += cnt == 0
+                continue
+            if cnt:
+                if tok in _ORDINALS:
+                    return cnt + 1, j
+                if tok[0] == "\u0648" and bases.get(tok) != tok and tok not in res.person_words:
+                    break
+            if not (cnt == 0 and first_known) and not self.name_like(tok):
+                if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
+                    break
+            cnt += 1
+            last = j
+            j += 1
+        return cnt, last
+
+    def _skip_chain(self, doc: Doc, i: int, limit: int = 5) -> int:
+        """Skip the genitive chain of a role ("وزير الخارجية الروسي", "المتحدث باسم الوزارة"): the token
+        where it stops."""
+        res, toks, n = self.res, doc.toks, doc.n
+        j = i
+        while j < n and j - i < limit:
+            tok = toks[j]
+            if (tok in res.connectors or tok in res.nationality or tok in res.loc_words
+                    or (tok.startswith(AL) and tok not in res.person_words and tok not in res.stop)
+                    or (j > i and tok.startswith("\u0648" + AL) and tok not in res.stop)
+                    or tok in res.modifiers):
+                j += 1
+            else:
+                break
+        return j
+
+    def _org_chain(self, doc: Doc, i: int, head: str) -> int:
+        """Index of the last token of an organisation name after its head noun (i - 1 if none)."""
+        res, toks, n = self.res, doc.toks, doc.n
+        name_head = head in res.org_name_heads
+        j = i
+        while j < n and j - i < 4:
+            tok = toks[j]
+            if tok in NONWORD or tok in res.stop or tok in res.verbs or _VERB_SHAPE.search(tok):
+                break
+            if (tok.startswith(AL) or tok in res.nationality or tok in res.loc_words
+                    or (name_head and j > i and tok.startswith("\u0648" + AL))
+                    or (name_head and j - i < 2 and self.name_like(tok) and tok not in res.first_name_base)):
+                j += 1
+            else:
+                break
+        last = j - 1
+        if name_head or head in res.org_descriptor_heads:
+            # "نادي أرسنال الإنجليزي", "حزب الله اللبناني": the nationality describes, it is not the name.
+            while last > i and toks[last] in res.nationality:
+                last -= 1
+        return last
+
+    def _place_name(self, doc: Doc, i: int) -> int:
+        """Index of the last token of a place name after a place head (i - 1 if none)."""
+        res, toks, n = self.res, doc.toks, doc.n
+        tok = toks[i]
+        if tok not in res.loc_words and (not self.name_like(tok) or len(tok) < 3 or tok in res.first_name_base
+                                         or tok[0] == "\u0648"):
+            return i - 1
+        j = i + 1
+        if j < n:
+            nxt = toks[j]
+            if nxt in res.loc_words or (nxt.startswith(AL) and len(nxt) > 4 and self.name_like(nxt)
+                                        and nxt not in res.first_name_base):
+                return j
+        return i
+
+    # -- candidates: (priority, first token, last token, type, method) ---------------------------
+    def _blocked_all(self, doc: Doc) -> frozenset[int]:
+        """Given-name tokens ("علي") that were written with alef maqsura in the raw text, i.e. the
+        preposition "على" folded by normalisation; computed once per article."""
+        got = doc.cache.get("blocked")
+        if got is None:
+            ali, toks = self.res.ali_forms, doc.toks
+            by_line: dict[int, list[int]] = {}
+            for k in doc.hits.get(FIRST, ()):
+                if toks[k] in ali:
+                    by_line.setdefault(doc.line_of(k), []).append(k)
+            out: set[int] = set()
+            for line, ks in by_line.items():
+                out.update(self._maqsura_tokens(doc, line, ks))
+            got = doc.cache["blocked"] = frozenset(out)
+        return got  # type: ignore[return-value]
+
+    def _maqsura_tokens(self, doc: Doc, line: int, ks: list[int]) -> Iterable[int]:
+        """Which of the "علي" tokens ks of a sentence stand for "على" in its raw text."""
+        raw = doc.raws[line]
+        if not raw or _ALEF_MAQSURA not in raw:
+            return ()
+        if _ALA in raw and _ALI not in raw:
+            return ks  # the usual case: the preposition is everywhere, the name nowhere
+        norm = doc.norms[line]
+        raw_words, norm_words = raw.split(), norm.split()
+        if len(raw_words) != len(norm_words):
+            return ()
+        toks, ts, base = doc.toks, doc.ts, doc.line_char[line]
+        wanted = {ts[k] - base: k for k in ks}
+        out, pos = [], 0
+        for w, rw in zip(norm_words, raw_words):
+            pos = norm.find(w, pos)
+            k = wanted.get(pos)
+            if k is not None and _ALEF_MAQSURA in rw:
+                out.append(k)
+            pos += len(w)
+        return out
+
+    def _trigger_candidate(self, doc: Doc, hit: Hit) -> tuple[int, int, int, str, str] | None:
+        res, toks = self.res, doc.toks
+        entry, hit_first, hit_last = hit
+        i = hit_last + 1
+        if i >= doc.n or toks[i] in NONWORD:
+            return None
+        trig: Trigger = entry.payload  # type: ignore[assignment]
+        kind = trig.kind
+        if kind == "title" or kind == "role_head" or kind == "nationality":
+            n = doc.n
+            if kind != "role_head" and not self._title_follower(toks[i]):
+                return None
+            if kind == "role_head":
+                j = self._skip_chain(doc, i)
             else:
                 j = i
-                while j < len(toks) and j - i < 2 and toks[j][0] in res.nationality:
+                while j < n and j - i < 2 and toks[j] in res.nationality:
                     j += 1
-            while j < len(toks) and toks[j][0] in res.modifiers:
+            while j < n and toks[j] in res.modifiers:
                 j += 1
-            if j >= len(toks) or (j > i and _punct_between(norm, toks[j - 1][2], toks[j][1])):
-                return []
-            if toks[j][0].startswith(AL) and toks[j][0] not in res.person_words:
-                return []
-            k = read_name(res, norm, toks, j, max_len=3, blocked=blocked,
-                          first_known=toks[j][0] in res.first_name_base and toks[j][1] not in blocked)
-            if k > j:
-                return [Candidate(toks[j][1], toks[k - 1][2], "PER", "rule:title", 2)]
-            return []
-        if trig.kind == "org_head":
+            if j >= n:
+                return None
+            tok = toks[j]
+            if tok in NONWORD or tok in res.connectors or (tok.startswith(AL) and tok not in res.person_words):
+                return None  # "المتحدث باسم الجيش": باسم connects the role, it is not the name Basem
+            first_known = tok in res.first_name_base
+            if not first_known and tok not in res.particles and not self.name_like(tok):
+                return None
+            blocked = self._blocked_all(doc)
+            ambiguous = first_known and res.first_names.get(tok, False)
+            if not first_known and _VERB_SHAPE.search(tok):
+                return None
+            cnt, last = self.read_name(doc, j, max_len=4, blocked=blocked, first_known=first_known and j not in blocked,
+                                       ambiguous=ambiguous)
+            if not cnt:
+                return None
+            if cnt == 1 and ((ambiguous and kind != "title")
+                             or (kind == "nationality" and tok not in res.person_words)):
+                return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
+            return (_RULE_TITLE, j, last, "PER", "rule:title")
+        if kind == "org_head":
             head = trig.word.split()[0]
-            k = _org_chain(res, norm, toks, i, head)
-            if k == i:
-                return []
-            start = toks[i][1] if head in res.org_descriptor_heads else hit.start
-            method = "rule:org_gov" if head in res.government_heads else "rule:org"
-            return [Candidate(start, toks[k - 1][2], "ORG", method, 1)]
-        if trig.kind == "place_head":
-            k = _place_name(res, norm, toks, i)
-            if k == i:
-                return []
-            start = hit.start if trig.word in res.place_heads_kept else toks[i][1]
-            return [Candidate(start, toks[k - 1][2], "LOC", "rule:place", 1)]
-        if trig.kind == "speech":
-            tok = toks[i][0]
-            if tok in res.first_names or not _name_like(res, tok) or tok.startswith(AL):
-                return []
-            k = read_name(res, norm, toks, i, max_len=3, blocked=blocked)
-            if k - i < 2 and tok not in res.person_words:
-                return []
-            return [Candidate(toks[i][1], toks[k - 1][2], "PER", "rule:speech", 1)]
-        return []
+            last = self._org_chain(doc, i, head)
+            if last < i:
+                return None
+            descriptor = head in res.org_descriptor_heads or (
+                head in _PROPER_DESCRIPTORS and not toks[i].startswith(AL))
+            first = i if descriptor else hit_first
+            return (_RULE, first, last, "ORG", "rule:org_gov" if head in res.government_heads else "rule:org")
+        if kind == "place_head":
+            last = self._place_name(doc, i)
+            if last < i:
+                return None
+            return (_RULE, hit_first if trig.word in res.place_heads_kept else i, last, "LOC", "rule:place")
+        if kind == "speech":
+            # "وقال بلير", "وأضاف فارس": the subject right after a speech verb. A lone unknown word is
+            # taken only when it is not an ordinary word (the common-word list is large).
+            tok = toks[i]
+            if tok in res.first_names or tok in res.particles or not self.name_like(tok):
+                return None
+            if tok.startswith(AL) and tok not in res.person_words:
+                return None
+            cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
+            return (_RULE, i, last, "PER", "rule:speech") if cnt else None
+        return None
 
-    def _maqsura_tokens(self, line: Line, toks: list[Token]) -> frozenset[int]:
-        """Start offsets of tokens written with alef maqsura in the raw text: "على" folds to the name "علي"."""
-        if not line.raw or _ALEF_MAQSURA not in line.raw or not (line.token_set & self.res.ali_forms):
-            return frozenset()
-        raw_words, norm_words = line.raw.split(), line.norm.split()
-        if len(raw_words) != len(norm_words):
-            return frozenset()
-        starts, pos = [], 0
-        for w in norm_words:
-            pos = line.norm.find(w, pos)
-            starts.append(pos)
-            pos += len(w)
-        flagged = {starts[k] for k, w in enumerate(raw_words) if _ALEF_MAQSURA in w}
-        return frozenset(s for _, s, _ in toks if s in flagged)
+    def _first_name_candidate(self, doc: Doc, i: int, blocked: frozenset[int]) -> int:
+        """Last token of a name opened by a known given name, or -1. A given name that is also an
+        ordinary word ("علي", "أمل") needs a name-like word after it."""
+        ambiguous = self.res.first_names[doc.toks[i]]
+        cnt, last = self.read_name(doc, i, first_known=True, blocked=blocked, ambiguous=ambiguous)
+        if cnt < 2 and ambiguous:
+            return -1
+        return last
 
-    def _first_name_candidates(self, line: Line, toks: list[Token], found: set[str], blocked: frozenset[int]) -> list[Candidate]:
-        res, norm = self.res, line.norm
-        out = []
-        for idx, (tok, s, _) in enumerate(toks):
-            if tok not in found or s in blocked:
-                continue
-            k = read_name(res, norm, toks, idx, first_known=True, blocked=blocked)
-            if res.first_names[tok] and k - idx < 2:
-                continue
-            out.append(Candidate(s, toks[k - 1][2], "PER", "rule:given_name", 1))
-        return out
+    def _opener_candidate(self, doc: Doc, i: int) -> int:
+        """Last token of a name opened by "عبد" or "أبو" ("عبد الله قاسم", "أبو بكر", "أبو حمزة المصري"), or -1.
+        A kunya may end with a nisba ("المصري"), which after other names is an adjective."""
+        res, toks, n = self.res, doc.toks, doc.n
+        j = i + 1
+        if j >= n:
+            return -1
+        nxt = toks[j]
+        if nxt in NONWORD or nxt.isdigit() or (nxt not in res.particles and (
+                nxt in res.stop or self._is_blocker(nxt) or not (nxt.startswith(AL) or self.name_like(nxt)))):
+            return -1
+        cnt, last = self.read_name(doc, i, max_len=4, blocked=self._blocked_all(doc))
+        if last < j:
+            return -1
+        if toks[i] not in _ABD and last + 1 < n and toks[last + 1] in res.nationality and toks[last + 1].startswith(AL):
+            last += 1
+        return last
 
-    def _speech_candidates(self, line: Line, toks: list[Token]) -> list[Candidate]:
-        """A short name opening a clause right before a speech verb: "خطاب أكد ..."."""
-        res, norm = self.res, line.norm
-        out = []
-        for idx, (tok, s, _) in enumerate(toks):
-            if tok not in res.speech or idx == 0 or tok[0] in "\u0648\u0641":
-                continue
-            j = idx
-            while j > 0 and idx - j < 3 and _name_like(res, toks[j - 1][0]) and not toks[j - 1][0].startswith(AL) \
-                    and not _punct_between(norm, toks[j - 1][2], toks[j][1] if j < idx else s):
-                j -= 1
-            if j == idx:
-                continue
-            at_clause_start = j == 0 or _punct_between(norm, toks[j - 1][2], toks[j][1])
-            if at_clause_start:
-                out.append(Candidate(toks[j][1], toks[idx - 1][2], "PER", "rule:speech", 1))
-        return out
+    def _speech_candidate(self, doc: Doc, idx: int) -> int:
+        """First token of a short name opening a clause right before a speech verb ("خطاب أكد ..."), or -1."""
+        toks = doc.toks
+        if toks[idx][0] in "\u0648\u0641":
+            return -1
+        j = idx
+        while idx - j < 3 and j > 0:
+            t = toks[j - 1]
+            if t in NONWORD or t.startswith(AL) or not self.name_like(t):
+                break
+            j -= 1
+        if j == idx or (j > 0 and toks[j - 1] not in NONWORD):
+            return -1
+        return j
 
-    def _resolve(self, per_line: list[tuple[Line, list[Candidate]]]) -> list[EntityMention]:
+    # -- resolution ------------------------------------------------------------------------------
+    def _resolve(self, doc: Doc, cands: list[Cand]) -> list[EntityMention]:
+        """Greedy choice, in candidate order, of non-overlapping mentions; then alias rules."""
         res = self.res
-        chosen: list[tuple[Line, Candidate]] = []
-        for line, cands in per_line:
-            cands.sort(key=lambda c: (-c.priority, -(c.end - c.start), c.start))
-            taken: list[Candidate] = []
-            for c in cands:
-                clashes = [t for t in taken if not (c.end <= t.start or c.start >= t.end)]
+        cands.sort()
+        occupied: dict[int, Cand] = {}
+        for c in cands:
+            first, last = c[4], c[5]
+            if first == last:
+                clash = occupied.get(first)
+                if clash is None:
+                    occupied[first] = c
+                    continue
+                clashes = [clash]
+            else:
+                clashes = [occupied[t] for t in range(first, last + 1) if t in occupied]
                 if not clashes:
-                    taken.append(c)
-                elif c.priority < 3 and all(t.priority == 3 and t.type == c.type and c.start <= t.start and t.end <= c.end
-                                            and (c.end - c.start) > (t.end - t.start) for t in clashes):
-                    # A rule may extend a gazetteer hit of its own type ("وزارة الداخلية العراقية").
-                    taken = [t for t in taken if t not in clashes] + [c]
-            chosen.extend((line, c) for c in sorted(taken, key=lambda c: c.start))
-        named = {c.entity.key for _, c in chosen if c.entity is not None and c.alias_kind == "name"}
-        short_to_entity = {}
+                    for k in range(first, last + 1):
+                        occupied[k] = c
+                    continue
+            # A rule may extend a gazetteer hit of its own type with genitive words or adjectives
+            # ("وزارة الداخلية العراقية"), not with whatever follows it ("حزب الله ينال").
+            if c[0] == -_GAZ or not all(t[0] == -_GAZ and t[6] == c[6] and c[2] <= t[2] and t[2] - t[1] <= c[2] - c[1]
+                                        and c[1] < t[1] and self._extends(doc, c, t) for t in clashes):
+                continue
+            for t in clashes:
+                for k in range(t[4], t[5] + 1):
+                    occupied.pop(k, None)
+            for k in range(first, last + 1):
+                occupied[k] = c
+        chosen = sorted({id(c): c for c in occupied.values()}.values(), key=_START)
+        named = {c[8].key for c in chosen if c[9] == "name" and c[8] is not None}
+        short_to_entity: dict[str, Entity] = {}
         mentions: list[EntityMention] = []
-        for line, c in chosen:
-            surface = line.norm[c.start : c.end]
-            if c.entity is not None:
-                if c.alias_kind == "role" and c.entity.key not in named:
+        full, seqs, line_char = doc.full, doc.seqs, doc.line_char
+        nlines = len(line_char)
+        line = 0
+        for c in chosen:
+            start = c[2]
+            end = start - c[1]
+            surface = full[start:end]
+            while line + 1 < nlines and line_char[line + 1] <= start:
+                line += 1  # chosen is sorted by start: walk the sentences along
+            entity = c[8]
+            if entity is not None:
+                kind = c[9]
+                if kind == "name":
+                    method = "gazetteer"
+                else:
+                    if entity.key not in named and (kind == "role" or not self._after_title(doc, c[4])):
+                        continue
+                    method = "alias:" + kind
+            else:
+                entity = self._resolve_rule_surface(surface, c[6])
+                if entity is None:
                     continue
-                if c.alias_kind == "short" and c.entity.key not in named and not self._after_title(line, c.start):
-                    continue
-                method = "gazetteer" if c.alias_kind == "name" else f"alias:{c.alias_kind}"
-                mentions.append(EntityMention(c.entity.key, c.entity.type, c.entity.canonical, c.entity.latin,
-                                              surface, line.seq, c.start, c.end, method))
-                continue
-            resolved = self._resolve_rule_surface(surface, c.type)
-            if resolved is None:
-                continue
-            entity = resolved
-            mentions.append(EntityMention(entity.key, entity.type, entity.canonical, entity.latin, surface,
-                                          line.seq, c.start, c.end, c.method))
-            words = entity.canonical.split()
-            if entity.type == "PER" and len(words) >= 2 and words[-1] not in res.common:
-                short_to_entity[words[-1]] = entity
+                method = c[7]
+                if entity.type == "PER":
+                    surname = self._surname(entity, method)
+                    if surname is not None:
+                        short_to_entity[surname] = entity
+            base = line_char[line]
+            mentions.append(mention(entity.key, entity.type, entity.canonical, entity.latin, surface,
+                                    seqs[line], start - base, end - base, method))
         if short_to_entity:
-            mentions.extend(self._surname_mentions(per_line, mentions, short_to_entity))
-            mentions.sort(key=lambda m: (m.seq, m.start))
+            extra = self._surname_mentions(doc, occupied, short_to_entity)
+            if extra:
+                mentions.extend(extra)
+                mentions.sort(key=_MENTION_ORDER)
         return mentions
 
-    def _after_title(self, line: Line, start: int) -> bool:
-        before = line.clean[:start].split()
-        return bool(before) and before[-1] in self.res.title_words
+    def _surname(self, entity: Entity, method: str) -> str | None:
+        """The last word of a rule-found person's name, if it may stand for the person on its own later."""
+        key = (entity.canonical, method in _STRONG_RULES)
+        try:
+            return self._surnames[key]
+        except KeyError:
+            pass
+        res = self.res
+        surname: str | None = entity.canonical.rpartition(" ")[2]
+        # An ordinary word as surname ("حداد") only for a name found after a title or a known given name.
+        if not (surname != entity.canonical and len(surname) > 2 and surname not in _ORDINALS
+                and surname not in res.stop and surname not in res.ali_forms
+                and (self.name_like(surname)
+                     or (key[1] and not surname.startswith(AL) and not self._is_blocker(surname)
+                         and not res.first_names.get(entity.canonical.split(" ", 1)[0], False)))):
+            surname = None
+        if len(self._surnames) > _CACHE_LIMIT:
+            self._surnames.clear()
+        self._surnames[key] = surname
+        return surname
+
+    def _extends(self, doc: Doc, rule: Cand, gaz: Cand) -> bool:
+        toks, res = doc.toks, self.res
+        extra = [*range(rule[4], gaz[4]), *range(gaz[5] + 1, rule[5] + 1)]
+        if rule[6] == "PER":
+            # a longer name around a known one: "جيرهارد شرودر", "أحمد علي عبد الله صالح" (his son)
+            return all(toks[k] in res.particles or (self.name_like(toks[k]) and toks[k] not in res.nationality)
+                       for k in extra)
+        return all(toks[k] in res.nationality or toks[k] in res.loc_words
+                   or ((toks[k].startswith(AL) or toks[k].startswith("\u0648" + AL)) and toks[k] not in res.common)
+                   for k in extra)
+
+    def _after_title(self, doc: Doc, first: int) -> bool:
+        p = doc.prev_word(first)
+        return p >= 0 and doc.toks[p] in self.res.title_words
 
     def _resolve_rule_surface(self, surface: str, etype: str) -> Entity | None:
+        key = (surface, etype)
+        try:
+            return self._rule_entities[key]
+        except KeyError:
+            if len(self._rule_entities) > _CACHE_LIMIT:
+                self._rule_entities.clear()
+            got = self._rule_entities[key] = self._make_rule_entity(surface, etype)
+            return got
+
+    def _make_rule_entity(self, surface: str, etype: str) -> Entity | None:
         words = surface.split()
         if not words:
             return None
@@ -513,21 +800,26 @@ class GazetteerRecognizer:
         latin = transliterate(canonical)
         return Entity(f"{etype.lower()}:{slug(latin)}", etype, canonical, latin)
 
-    def _surname_mentions(self, per_line, mentions, short_to_entity) -> list[EntityMention]:
-        covered = {(m.seq, i) for m in mentions for i in range(m.start, m.end)}
+    def _surname_mentions(self, doc: Doc, covered: dict[int, Cand],
+                          short_to_entity: dict[str, Entity]) -> list[EntityMention]:
+        present = doc.vocab.intersection(short_to_entity)
+        if not present:
+            return []
+        clean, ts, seqs, line_char = doc.clean, doc.ts, doc.seqs, doc.line_char
         out = []
-        keys = frozenset(short_to_entity)
-        for line, _ in per_line:
-            for tok in line.token_set & keys:
-                entity = short_to_entity[tok]
-                pos = 0
-                while (i := line.clean.find(tok, pos)) != -1:
-                    j = i + len(tok)
-                    pos = j
-                    if (i and line.clean[i - 1] != " ") or (j < len(line.clean) and line.clean[j] != " "):
-                        continue
-                    if (line.seq, i) in covered:
-                        continue
-                    out.append(EntityMention(entity.key, entity.type, entity.canonical, entity.latin, tok,
-                                             line.seq, i, j, "alias:surname"))
+        for tok in present:
+            entity = short_to_entity[tok]
+            size = len(tok)
+            at = clean.find(tok)
+            while at != -1:
+                end = at + size
+                # a whole token: clean has spaces (and the "\n" between sentences) around every token
+                if (at == 0 or clean[at - 1] in " \n") and (end == len(clean) or clean[end] in " \n"):
+                    i = bisect_left(ts, at)
+                    if i not in covered:
+                        line = doc.line_of_char(at)
+                        start = at - line_char[line]
+                        out.append(mention(entity.key, entity.type, entity.canonical, entity.latin, tok,
+                                           seqs[line], start, start + size, "alias:surname"))
+                at = clean.find(tok, end)
         return out

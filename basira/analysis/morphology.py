@@ -2,17 +2,23 @@
 
 Matching works on whole tokens: every term is expanded once, at load time, into the set of
 surface forms it can take (conjunction/preposition/article prefixes, number, gender and
-possessive suffixes). A sentence is then matched by one C-level set intersection of its tokens
-with those forms, so the cost per sentence does not grow with the size of the lexicon.
+possessive suffixes). A phrase is indexed under the forms of its *rarest* word (by rank in
+common_words.tsv), not its first: "مجلس الأمن الدولي" waits for "الدولي"... unless that is commoner.
+One Scanner pass over a Doc finds the positions of every index key (see doc.py); the other words
+of a phrase are then checked on the neighbouring tokens, so the cost per article does not grow
+with the size of the lexicon and common first words ("قوات", "وزارة") cost nothing until the
+rest of their phrase is there.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-from basira.model import Sentence
+from basira.analysis.doc import PUNCTUATION, Doc
 from basira.normalize import normalize_text
 
 AL = "\u0627\u0644"  # the definite article
@@ -34,11 +40,10 @@ FUNCTION_WORDS = frozenset(
     for w in "عن في على من الى إلى تحت مع ضد بين بعد قبل عبر لدى حول خلال دون".split()
 )
 
-# Punctuation replaced by a space before tokenising; one char for one char so offsets survive.
-_NON_SPACE = re.compile(r"[^ ]+")
-PUNCTUATION = re.compile(
-    r"[!-/:-@\[-`{-~\u00a0-\u00bf\u2010-\u2027\u2030-\u205e\u060c\u061b\u061f\u066a-\u066d\u06d4\ufd3e\ufd3f]"
-)
+__all__ = ["PUNCTUATION", "Entry", "Hit", "Lexicon", "hit_order", "has_article", "inflected", "name_forms", "prefixed", "word_forms"]
+
+COMMON_WORDS = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "common_words.tsv"
+_RARE = 1 << 30
 
 
 def has_article(word: str) -> bool:
@@ -100,35 +105,79 @@ def name_forms(word: str) -> set[str]:
     return prefixed(word)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One lexicon phrase: the forms allowed at each word position after the first, and what it stands for."""
+def token_rank(path: Path = COMMON_WORDS) -> dict[str, int]:
+    """Rank of each frequent news token (0 = most frequent); unknown tokens are rare. Re-read when the
+    file changes, so analysis.reload() picks up a rebuilt list."""
+    return _token_rank(path, path.stat().st_mtime_ns)
 
-    rest: tuple[frozenset[str], ...]
+
+@lru_cache(maxsize=4)
+def _token_rank(path: Path, _mtime: int) -> dict[str, int]:
+    words = [w for w in path.read_text(encoding="utf-8").split("\n") if w and not w.startswith("#")]
+    return {w: k for k, w in enumerate(words)}
+
+
+@dataclass(frozen=True, eq=False)
+class Entry:
+    """One lexicon phrase: the forms allowed at each word position, the position it is indexed by, and
+    what it stands for. `order` is the insertion order (ties between equal hits keep it)."""
+
+    positions: tuple[frozenset[str], ...]
+    anchor: int
     payload: object
     term: str
+    order: int
 
 
-@dataclass(frozen=True)
-class Hit:
-    entry: Entry
-    start: int
-    end: int
-    surface: str
+# A phrase found on tokens first..last (inclusive indices into Doc.toks): (entry, first, last).
+# Plain tuples: a NamedTuple costs a Python-level __new__ per hit, and there are hundreds per article.
+Hit = tuple[Entry, int, int]
 
 
-@dataclass
+def hit_order(hit: Hit) -> tuple[int, int, int]:
+    """Sort key: by position, longer first, then lexicon order (the order the old matcher produced)."""
+    return hit[1], -hit[2], hit[0].order
+
+
 class Lexicon:
-    """Maps the first-word surface forms of many phrases to their entries."""
+    """Phrases indexed by the surface forms of their rarest word."""
 
-    first: dict[str, list[Entry]] = field(default_factory=dict)
-    _keys: frozenset[str] | None = None
+    def __init__(self, rank: dict[str, int] | None = None) -> None:
+        self.index: dict[str, list[tuple[tuple[frozenset[str], ...] | None, int, Entry]]] = {}
+        # For the matcher: one-word phrases by form; longer phrases by form, then by the form of the word
+        # next to the anchor (after it, or before it when the anchor ends the phrase), so a common anchor
+        # ("النظام" in "قوات النظام", "جيش النظام", ...) costs one dict lookup unless its neighbour fits.
+        self.single: dict[str, list[Entry]] = {}
+        self.after: dict[str, dict[str, list[Entry]]] = {}
+        self.before: dict[str, dict[str, list[Entry]]] = {}
+        self.rank = token_rank() if rank is None else rank
+        self.size = 0
+
+    def _anchor(self, positions: tuple[frozenset[str], ...]) -> int:
+        if len(positions) == 1:
+            return 0
+        rank = self.rank
+        scores = [min((rank.get(f, _RARE) for f in forms), default=_RARE) for forms in positions]
+        return scores.index(max(scores))
 
     def add(self, positions: list[set[str]], payload: object, term: str) -> None:
-        entry = Entry(tuple(frozenset(p) for p in positions[1:]), payload, term)
-        for form in positions[0]:
-            self.first.setdefault(form, []).append(entry)
-        self._keys = None
+        frozen = tuple(frozenset(p) for p in positions)
+        anchor = self._anchor(frozen)
+        entry = Entry(frozen, anchor, payload, term, self.size)
+        self.size += 1
+        row = (frozen if len(frozen) > 1 else None, anchor, entry)
+        for form in frozen[anchor]:
+            self.index.setdefault(form, []).append(row)
+            if len(frozen) == 1:
+                self.single.setdefault(form, []).append(entry)
+            else:
+                if anchor + 1 < len(frozen):
+                    side, neighbour = self.after, frozen[anchor + 1]
+                else:
+                    side, neighbour = self.before, frozen[anchor - 1]
+                by_next = side.setdefault(form, {})
+                for nf in neighbour:
+                    by_next.setdefault(nf, []).append(entry)
 
     def add_term(self, term: str, payload: object, *, inflect: bool = True) -> None:
         words = normalize_text(term).split()
@@ -137,91 +186,68 @@ class Lexicon:
         positions = [word_forms(w, inflect=inflect, lead=(i == 0)) for i, w in enumerate(words)]
         self.add(positions, payload, " ".join(words))
 
-    def add_name(self, name: str, payload: object) -> None:
+    def add_name(self, name: str, payload: object, *, short_guard: bool = False) -> None:
+        """A proper name: its first word takes clitics. With short_guard, a one-word name of up to three
+        letters takes only "و" ("كيا" must not match "فلكيا" = ف+ل+كيا)."""
         words = normalize_text(name).split()
         if words:
-            self.add([name_forms(words[0])] + [{w} for w in words[1:]], payload, " ".join(words))
+            first = words[0]
+            forms = ({first, _WAW + first} if short_guard and len(words) == 1 and len(first) <= 3
+                     else name_forms(first))
+            self.add([forms] + [{w} for w in words[1:]], payload, " ".join(words))
 
-    def find(self, line: "Line") -> list[Hit]:
-        if self._keys is None:
-            self._keys = frozenset(self.first)
-        found = line.token_set & self._keys
-        if not found:
-            return []
-        hits: list[Hit] = []
-        clean = line.clean
-        for form in found:
-            entries = self.first[form]
-            for start, end in occurrences(clean, form):
-                following: list[tuple[str, int]] | None = None
-                for entry in entries:
-                    rest = entry.rest
-                    if not rest:
-                        hits.append(Hit(entry, start, end, line.norm[start:end]))
-                        continue
-                    if following is None:
-                        following = following_tokens(clean, end, 4)
-                    n = len(rest)
-                    if len(following) >= n and all(following[k][0] in rest[k] for k in range(n)):
-                        stop = following[n - 1][1]
-                        hits.append(Hit(entry, start, stop, line.norm[start:stop]))
-        hits.sort(key=lambda h: (h.start, -h.end))
-        return hits
+    @property
+    def first(self) -> dict[str, list[tuple[tuple[frozenset[str], ...] | None, int, Entry]]]:
+        return self.index  # kept for callers that test for an empty lexicon
 
+    def keys(self) -> frozenset[str]:
+        return frozenset(self.index)
 
-def following_tokens(clean: str, pos: int, n: int) -> list[tuple[str, int]]:
-    """Up to n (token, end offset) pairs after `pos`."""
-    out: list[tuple[str, int]] = []
-    for tok in clean[pos : pos + 160].split(None, n)[:n]:
-        pos = clean.find(tok, pos) + len(tok)
-        out.append((tok, pos))
-    return out
+    def match(self, doc: Doc, indices: Iterable[int]) -> list[Hit]:
+        """Every phrase occurrence anchored at the given token indices (hits of self.keys()).
 
+        The other words of a phrase must sit on the adjacent tokens: punctuation (a "" token) or a
+        sentence break between them never matches, since neither is in any form set."""
+        toks, n = doc.toks, doc.n
+        single, after, before = self.single, self.after, self.before
+        out: list[Hit] = []
+        append = out.append
+        for i in indices:
+            tok = toks[i]
+            entries = single.get(tok)
+            if entries is not None:
+                for e in entries:
+                    append((e, i, i))
+            by_next = after.get(tok)
+            if by_next is not None and i + 1 < n:
+                entries = by_next.get(toks[i + 1])
+                if entries is not None:
+                    for e in entries:
+                        _check(toks, n, i, e, append)
+            by_prev = before.get(tok)
+            if by_prev is not None and i > 0:
+                entries = by_prev.get(toks[i - 1])
+                if entries is not None:
+                    for e in entries:
+                        _check(toks, n, i, e, append)
+        return out
 
-def occurrences(clean: str, token: str) -> Iterator[tuple[int, int]]:
-    """Whole-token occurrences of `token` in a punctuation-free line."""
-    n = len(token)
-    i = clean.find(token)
-    while i != -1:
-        j = i + n
-        if (i == 0 or clean[i - 1] == " ") and (j == len(clean) or clean[j] == " "):
-            yield i, j
-        i = clean.find(token, i + 1)
+    def find(self, doc: Doc) -> list[Hit]:
+        """Scan a Doc for this lexicon alone (tests and tools; analysis scans all lexicons at once)."""
+        index = self.index
+        return self.match(doc, [i for i, t in enumerate(doc.toks) if t in index])
 
 
-@dataclass(frozen=True)
-class Line:
-    """A sentence prepared for matching: `clean` is text_norm with punctuation blanked (same offsets)."""
-
-    seq: int
-    norm: str
-    clean: str
-    tokens: tuple[str, ...]
-    token_set: frozenset[str]
-    paragraph: int = -1
-    raw: str = ""
-
-    def tokens_with_spans(self) -> list[tuple[str, int, int]]:
-        return [(m.group(), m.start(), m.end()) for m in _NON_SPACE.finditer(self.clean)]
-
-
-def prepare_lines(sentences: list[Sentence], title: str | None = None) -> list[Line]:
-    """Non-boilerplate sentences (and the title as seq -1) ready for matching; one regex pass in all."""
-    live = [s for s in sentences if not s.is_boilerplate]
-    norms = [s.text_norm.replace("\n", " ") for s in live]
-    title_norm = normalize_text(title).replace("\n", " ") if title else ""
-    if title_norm:
-        norms.insert(0, title_norm)
-    if not norms:
-        return []
-    cleans = PUNCTUATION.sub(" ", "\n".join(norms)).split("\n")
-    lines: list[Line] = []
-    offset = 0
-    if title_norm:
-        toks = tuple(cleans[0].split())
-        lines.append(Line(-1, norms[0], cleans[0], toks, frozenset(toks), -1, title or ""))
-        offset = 1
-    for s, norm, clean in zip(live, norms[offset:], cleans[offset:]):
-        toks = tuple(clean.split())
-        lines.append(Line(s.seq, norm, clean, toks, frozenset(toks), s.paragraph, s.text_raw))
-    return lines
+def _check(toks: list[str], n: int, i: int, e: Entry, append) -> None:
+    """Append the hit of phrase e anchored at token i if all its words sit on the adjacent tokens."""
+    pos = e.positions
+    first = i - e.anchor
+    last = first + len(pos) - 1
+    if first < 0 or last >= n:
+        return
+    k = first
+    for forms in pos:
+        if toks[k] not in forms:
+            return
+        k += 1
+    append((e, first, last))

@@ -7,15 +7,25 @@ Vague number words are stored as ranges, never as a point: "عشرات" 20-99, "
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from basira.analysis.morphology import Lexicon, Line, prefixed
+from basira.analysis.doc import BREAK, Doc, Scanner
+from basira.analysis.morphology import Lexicon, hit_order, prefixed
 from basira.model import Quantity
 from basira.normalize import normalize_text
 
 _DIGIT = re.compile(r"[0-9]")
 _NUMBER = r"[0-9]+(?:[.,][0-9]{3})*"
 KIND_WINDOW = 5  # tokens looked at before the number for the event verb/noun
+COUNT_WINDOW = 10  # a count phrase ("ما بين 3 آلاف و5 آلاف من") starts at most this many tokens before its unit
+# Words that can open a count phrase (besides number words and digits): see the pattern in build_lexicon.
+_OPENERS = ("\u0645\u0627", "\u0628\u064a\u0646", "\u0646\u062d\u0648", "\u062d\u0648\u0627\u0644\u064a",
+            "\u0642\u0631\u0627\u0628\u0647", "\u0627\u0643\u062b\u0631", "\u0627\u0642\u0644")
+UNITS, KINDS = "quantities:units", "quantities:kinds"
+_OVERRIDING = frozenset(("killed", "released"))  # event kinds that beat the kind a unit carries
+# "among them": a count after these words is part of the count before it ("قتل 16 شخصا بينهم 8 أطفال")
+_SUBSET = frozenset(normalize_text(w) for w in "بينهم بينهن بينها منهم منهن منها".split())
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,11 @@ class QuantityLexicon:
     unit_kinds: dict[str, str]
     triggers: frozenset[str]  # number words: with a digit, what makes a sentence worth a regex pass
     unit_tokens: frozenset[str]
+    openers: frozenset[str]  # tokens a count phrase can start with (digits aside)
+
+    def register(self, scanner: Scanner) -> None:
+        scanner.add(UNITS, self.unit_tokens)
+        scanner.add(KINDS, self.kinds.keys())
 
 
 def _unit_base(unit: str) -> str:
@@ -60,13 +75,16 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     mult_alt = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
     count = rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{mult_alt}))?|(?P<@w>{word_alt})(?:\s+(?P<@x>{mult_alt}))?)"
     pattern = re.compile(
-        rf"(?<![\w])(?:(?:ما\s+)?بين\s+{count.replace('@', 'a')}\s+(?:و\s*|الي\s+|حتي\s+)?{count.replace('@', 'b')}"
+        # a count starts at a word boundary, or right after a glued conjunction ("و10")
+        rf"(?<![^\W\u0648])(?:(?:ما\s+)?بين\s+{count.replace('@', 'a')}\s+"
+        rf"(?:و\s*|الي\s+|حتي\s+)?{count.replace('@', 'b')}"
         rf"|(?:نحو\s+|حوالي\s+|قرابه\s+|اكثر\s+من\s+|اقل\s+من\s+)?{count.replace('@', 'c')})"
         rf"\s+(?:من\s+)?(?P<unit>{unit_alt})(?![\w])"
     )
     triggers = frozenset(number_words)
     unit_tokens = frozenset(w for u in units for w in u.split()[:1])
-    return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens)
+    openers = triggers | frozenset(_OPENERS)
+    return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers)
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -81,37 +99,86 @@ def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | 
     return None
 
 
-def _kind(line: Line, start: int, unit_base: str, lex: QuantityLexicon) -> str:
-    window_start = start
-    for _ in range(KIND_WINDOW):
-        prev = line.clean.rfind(" ", 0, max(window_start - 1, 0))
-        window_start = prev + 1 if prev != -1 else 0
-        if prev == -1:
+def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> str:
+    """The event a count belongs to. Among the KIND_WINDOW words before the count, in its clause, the last
+    event word (killed/arrested/released/...) wins when it kills or frees; otherwise the unit's own kind
+    ("معتقل" -> detained, "جرحى" -> injured), then the clause's event word, then "other".
+    Punctuation followed by "و" opens a new clause ("أفرجت عن معتقلين، وقدر عددهم بين 500 و600 ضابط":
+    officers, not detainees); other punctuation does not ("قتل 16 شخصا، بينهم 8 مدنيين": both killed).
+    An earlier count ends the look-back ("3 قتلى و10 جرحى") unless "بينهم"/"منهم" ties the two together."""
+    toks = doc.toks
+    lo, k, subset = first_tok, 0, False
+    while lo > 0 and k < KIND_WINDOW and toks[lo - 1] != BREAK:
+        prev = toks[lo - 1]
+        if prev == "" and toks[lo].startswith("\u0648"):
             break
-    hits = [h for h in lex.kinds.find(line) if window_start <= h.start < start]
+        if (prev[:1].isdigit() or prev in lex.triggers) and not subset:
+            break  # an earlier count owns the words before it ("3 قتلى و10 جرحى"), unless this one is among them
+        lo -= 1
+        k += prev != ""
+        subset = subset or prev in _SUBSET
+    anchors = [i for i in doc.hits.get(KINDS, ()) if lo <= i < first_tok + 4]
+    hits = [h for h in lex.kinds.match(doc, anchors) if lo <= h[1] < first_tok] if anchors else []
+    window = ""
     if hits:
-        return str(hits[-1].entry.payload)
-    return lex.unit_kinds.get(unit_base, "other")
+        hits.sort(key=hit_order)
+        window = str(hits[-1][0].payload)
+    # A unit that names an event ("قتلى", "جرحى", "معتقلين") keeps it unless the clause kills or frees them.
+    if window in _OVERRIDING:
+        return window
+    return lex.unit_kinds.get(unit_base) or window or "other"
 
 
-def extract_quantities(lines: list[Line], lex: QuantityLexicon) -> tuple[Quantity, ...]:
+def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
+    """Counts in a Doc already scanned with a Scanner the lexicon registered with.
+
+    Every count phrase ends with a unit word, so instead of running the pattern over whole sentences it
+    is tried (pattern.match) only at the tokens that can open a count within COUNT_WINDOW tokens before
+    a unit; trying those starts left to right and skipping past each match gives what finditer gives.
+    """
+    unit_hits = doc.hits.get(UNITS)
+    if not unit_hits:
+        return ()
+    toks, ts, openers = doc.toks, doc.ts, lex.openers
+    # A digit glued to the conjunction ("و10 جرحى") opens a count one character in.
+    starts = sorted({p for u in unit_hits for p in range(max(0, u - COUNT_WINDOW), u)
+                     if toks[p] in openers or toks[p][:1].isdigit()
+                     or (toks[p][:1] == "\u0648" and toks[p][1:2].isdigit())})
+    if not starts:
+        return ()
     out: list[Quantity] = []
-    for line in lines:
-        if line.token_set.isdisjoint(lex.unit_tokens):
+    line, base, clean, end_done, coordinated = -1, 0, "", 0, -1
+    for p in starts:
+        if doc.line_of(p) != line:
+            line = doc.line_of(p)
+            base = doc.line_char[line]
+            clean = doc.line_clean(line)
+            end_done = 0
+        pos = ts[p] - base + (not toks[p][:1].isdigit() and toks[p][1:2].isdigit())
+        if pos < end_done:
             continue
-        if not _DIGIT.search(line.clean) and line.token_set.isdisjoint(lex.triggers):
+        m = lex.pattern.match(clean, pos)
+        if m is None:
             continue
-        for m in lex.pattern.finditer(line.clean):
-            if m.group("an") or m.group("aw"):
-                low, high = _value(m, "a", lex) or (0, 0), _value(m, "b", lex) or (0, 0)
-                low, high = min(low[0], high[0]), max(low[1], high[1])
-            else:
-                value = _value(m, "c", lex)
-                if value is None:
-                    continue
-                low, high = value
-            if high <= 0:
+        end_done = m.end()
+        if m.group("an") or m.group("aw"):
+            low, high = _value(m, "a", lex) or (0, 0), _value(m, "b", lex) or (0, 0)
+            low, high = min(low[0], high[0]), max(low[1], high[1])
+        else:
+            value = _value(m, "c", lex)
+            if value is None:
                 continue
-            unit = lex.units[m.group("unit")]
-            out.append(Quantity(low, high, unit, _kind(line, m.start(), unit, lex), line.norm[m.start() : m.end()], line.seq))
+            low, high = value
+        if high <= 0:
+            continue
+        unit = lex.units[m.group("unit")]
+        if out and coordinated == p:
+            # "اعتقال عشرات المدنيين وثلاثة أطفال": a count joined by "و" to the one before shares its event,
+            # unless its unit names its own ("3 قتلى و10 جرحى").
+            kind = lex.unit_kinds.get(unit) or out[-1].kind
+        else:
+            kind = _kind(doc, p, unit, lex)
+        out.append(Quantity(low, high, unit, kind, doc.norms[line][m.start() : m.end()], doc.seqs[line]))
+        after = bisect_left(doc.ts, base + m.end())  # the token after the count
+        coordinated = after if after < doc.n and toks[after].startswith("\u0648") else -1
     return tuple(out)

@@ -5,19 +5,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from basira.analysis.morphology import Line
+from basira.analysis.doc import Doc, Scanner
 from basira.model import EntityMention, Quotation
 
 _QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
 MIN_QUOTE_WORDS = 3
 # A quote more than this many characters after its speech verb is not attributed to it.
 MAX_VERB_GAP = 120
+VERBS, PARTICIPLES = "quotations:verbs", "quotations:participles"
 
 
 @dataclass(frozen=True)
 class SpeechWords:
     verbs: frozenset[str]  # finite speech verbs with clitics ("قال", "وأكد")
     participles: frozenset[str]  # "مؤكدا", "مشيرا": continue the current speaker
+
+    def register(self, scanner: Scanner) -> None:
+        scanner.add(VERBS, self.verbs)
+        scanner.add(PARTICIPLES, self.participles)
 
 
 def quote_spans(text: str) -> list[tuple[int, int, str]]:
@@ -31,21 +36,20 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _last_trigger(line: Line, before: int, words: frozenset[str]) -> int | None:
-    """Start of the last token of `words` that ends before `before`, within MAX_VERB_GAP characters."""
+def _last_trigger(doc: Doc, line: int, before: int, name: str) -> int | None:
+    """Start (in the sentence) of the last scanned word of list `name` that ends before `before` (an offset
+    in the sentence), within MAX_VERB_GAP characters."""
+    base, ts, toks = doc.line_char[line], doc.ts, doc.toks
     best = None
-    pos = 0
-    clean = line.clean
-    while pos < before:
-        while pos < before and clean[pos] == " ":
-            pos += 1
-        end = clean.find(" ", pos)
-        end = len(clean) if end == -1 else end
+    for i in doc.hits.get(name, ()):
+        start = ts[i] - base
+        if start < 0:
+            continue
+        end = start + len(toks[i])
         if end > before:
             break
-        if clean[pos:end] in words and before - end <= MAX_VERB_GAP:
-            best = pos
-        pos = end
+        if before - end <= MAX_VERB_GAP:
+            best = start
     return best
 
 
@@ -59,31 +63,37 @@ def _speaker_near(mentions: list[EntityMention], verb_at: int, quote_at: int) ->
     return before[-1] if before else None
 
 
-def extract_quotations(lines: list[Line], mentions: list[EntityMention], words: SpeechWords) -> tuple[Quotation, ...]:
+def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWords) -> tuple[Quotation, ...]:
+    """Quotations in a Doc already scanned with a Scanner `words` registered with."""
+    full = doc.full
+    if '"' not in full and "\u00ab" not in full and "\u201c" not in full:
+        return ()
     by_seq: dict[int, list[EntityMention]] = {}
     for m in mentions:
         by_seq.setdefault(m.seq, []).append(m)
     out: list[Quotation] = []
     current: tuple[str | None, str, int, int] | None = None  # key, surface, paragraph, seq
-    for line in lines:
-        if current is not None and (line.paragraph != current[2] and line.seq - current[3] > 2):
+    for line, norm in enumerate(doc.norms):
+        seq, paragraph = doc.seqs[line], doc.paragraphs[line]
+        if current is not None and (paragraph != current[2] and seq - current[3] > 2):
             current = None
-        if '"' not in line.norm and "\u00ab" not in line.norm and "\u201c" not in line.norm:
+        if '"' not in norm and "\u00ab" not in norm and "\u201c" not in norm:
             continue
-        norm_quotes = quote_spans(line.norm)
+        norm_quotes = quote_spans(norm)
         if not norm_quotes:
             continue
-        raw_quotes = quote_spans(line.raw) if line.raw else []
+        raw = doc.raws[line]
+        raw_quotes = quote_spans(raw) if raw else []
         for k, (qs, _, inner_norm) in enumerate(norm_quotes):
             quote_text = raw_quotes[k][2] if k < len(raw_quotes) else inner_norm
-            verb_at = _last_trigger(line, qs, words.verbs)
+            verb_at = _last_trigger(doc, line, qs, VERBS)
             speaker: EntityMention | None = None
             if verb_at is not None:
-                speaker = _speaker_near(by_seq.get(line.seq, []), verb_at, qs)
+                speaker = _speaker_near(by_seq.get(seq, []), verb_at, qs)
             if speaker is not None:
-                current = (speaker.entity_key, speaker.surface, line.paragraph, line.seq)
-                out.append(Quotation(speaker.entity_key, speaker.surface, quote_text, line.seq))
-            elif (verb_at is not None or _last_trigger(line, qs, words.participles) is not None) and current:
-                out.append(Quotation(current[0], current[1], quote_text, line.seq))
-                current = (current[0], current[1], line.paragraph, line.seq)
+                current = (speaker.entity_key, speaker.surface, paragraph, seq)
+                out.append(Quotation(speaker.entity_key, speaker.surface, quote_text, seq))
+            elif (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None) and current:
+                out.append(Quotation(current[0], current[1], quote_text, seq))
+                current = (current[0], current[1], paragraph, seq)
     return tuple(out)

@@ -8,12 +8,15 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from basira.analysis.morphology import Hit, Lexicon, Line
+from basira.analysis.doc import Doc, Scanner
+from basira.analysis.morphology import Lexicon, hit_order
+from basira.analysis.records import evidence as make_evidence
 from basira.model import TopicEvidence, TopicTag
 
 TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.toml"
 STRONG, WEAK = 1.0, 0.5
 TITLE_FACTOR = 2.0
+TERMS, EXCLUDES = "topics:terms", "topics:excludes"
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,10 @@ class Taxonomy:
     excludes: Lexicon
     pattern: re.Pattern[str] | None  # one alternation, a named group per topic with patterns
     pattern_groups: dict[str, str]  # group name -> topic id
+
+    def register(self, scanner: Scanner) -> None:
+        scanner.add(TERMS, self.terms.keys())
+        scanner.add(EXCLUDES, self.excludes.keys())
 
 
 def _file_version(data: bytes, declared: str) -> str:
@@ -79,62 +86,74 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups)
 
 
-def _excluded_spans(taxonomy: Taxonomy, line: Line) -> dict[str, list[tuple[int, int]]]:
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for hit in taxonomy.excludes.find(line):
-        spans.setdefault(hit.entry.payload, []).append((hit.start, hit.end))  # type: ignore[arg-type]
-    return spans
+# (topic, strength, line, start, end, term): offsets are into the sentence's text_norm.
+_TopicHit = tuple[str, float, int, int, int, str]
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
-def _drop_nested(hits: list[tuple[str, float, Hit]]) -> list[tuple[str, float, Hit]]:
+def _drop_nested(hits: list[_TopicHit]) -> list[_TopicHit]:
     """Within one topic keep the longest of overlapping hits ("مخطط انقلاب" over "انقلاب")."""
-    kept: list[tuple[str, float, Hit]] = []
-    for item in sorted(hits, key=lambda x: (x[0], x[2].start, -(x[2].end - x[2].start))):
-        topic, _, hit = item
-        if kept and kept[-1][0] == topic and hit.start < kept[-1][2].end:
-            if item[1] > kept[-1][1] and hit.end <= kept[-1][2].end:
-                kept[-1] = (topic, item[1], kept[-1][2])
+    kept: list[_TopicHit] = []
+    for item in sorted(hits, key=lambda x: (x[0], x[3], x[3] - x[4])):
+        if kept and kept[-1][0] == item[0] and item[3] < kept[-1][4]:
+            if item[1] > kept[-1][1] and item[4] <= kept[-1][4]:
+                kept[-1] = (item[0], item[1], *kept[-1][2:])  # type: ignore[assignment]
             continue
         kept.append(item)
     return kept
 
 
-def line_topic_hits(taxonomy: Taxonomy, line: Line) -> list[tuple[str, float, Hit]]:
-    """(topic, strength, hit) for one sentence, exclusions applied."""
-    hits = [(h.entry.payload.topic, h.entry.payload.strength, h) for h in taxonomy.terms.find(line)]  # type: ignore[attr-defined]
-    if not hits:
-        return []
-    if taxonomy.excludes.first:
-        excluded = _excluded_spans(taxonomy, line)
-        if excluded:
-            hits = [x for x in hits if not _overlaps(x[2].start, x[2].end, excluded.get(x[0], []))]
-    return _drop_nested(hits)
+def _term_hits(taxonomy: Taxonomy, doc: Doc) -> dict[int, list[_TopicHit]]:
+    """Term hits per line, exclusions applied."""
+    found = taxonomy.terms.match(doc, doc.hits.get(TERMS, ()))
+    if not found:
+        return {}
+    if len(found) > 1:
+        found.sort(key=hit_order)
+    excluded: dict[str, list[tuple[int, int]]] = {}
+    if doc.hits.get(EXCLUDES):
+        for entry, first, last in taxonomy.excludes.match(doc, doc.hits[EXCLUDES]):
+            excluded.setdefault(entry.payload, []).append((first, last))  # type: ignore[arg-type]
+    ts, line_char = doc.ts, doc.line_char
+    per_line: dict[int, list[_TopicHit]] = {}
+    for entry, first, last in found:
+        ref: TermRef = entry.payload  # type: ignore[assignment]
+        spans = excluded.get(ref.topic)
+        if spans and any(a <= last and first <= b for a, b in spans):
+            continue
+        line = doc.line_of(first)
+        base = line_char[line]
+        start, end = ts[first] - base, ts[last + 1] - 1 - base
+        per_line.setdefault(line, []).append((ref.topic, ref.strength, line, start, end, entry.term))
+    return per_line
 
 
-def _pattern_hits(taxonomy: Taxonomy, line: Line) -> list[tuple[str, float, Hit]]:
+def _pattern_hits(taxonomy: Taxonomy, doc: Doc, line: int) -> list[_TopicHit]:
     out = []
-    for m in taxonomy.pattern.finditer(line.norm):  # type: ignore[union-attr]
+    for m in taxonomy.pattern.finditer(doc.norms[line]):  # type: ignore[union-attr]
         topic = taxonomy.pattern_groups[m.lastgroup or ""]
-        out.append((topic, STRONG, Hit(None, m.start(), m.end(), m.group())))  # type: ignore[arg-type]
+        out.append((topic, STRONG, line, m.start(), m.end(), m.group()))
     return out
 
 
-def tag_topics(taxonomy: Taxonomy, lines: list[Line]) -> tuple[TopicTag, ...]:
+def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
+    """Topic tags of a Doc already scanned with a Scanner the taxonomy registered with."""
+    per_line = _term_hits(taxonomy, doc)
+    lines = range(len(doc.norms)) if taxonomy.pattern is not None else sorted(per_line)
     evidence: dict[str, list[TopicEvidence]] = {}
     sentence_strength: dict[str, dict[int, float]] = {}
+    seqs = doc.seqs
     for line in lines:
-        hits = line_topic_hits(taxonomy, line)
+        hits = per_line.get(line, [])
+        if len(hits) > 1:
+            hits = _drop_nested(hits)
         if taxonomy.pattern is not None:
-            hits += _pattern_hits(taxonomy, line)
-        for topic, strength, hit in hits:
-            term = hit.entry.term if hit.entry is not None else hit.surface
-            evidence.setdefault(topic, []).append(TopicEvidence(topic, line.seq, term, hit.start, hit.end))
+            hits = hits + _pattern_hits(taxonomy, doc, line)
+        seq = seqs[line]
+        for topic, strength, _, start, end, term in hits:
+            evidence.setdefault(topic, []).append(make_evidence(topic, seq, term, start, end))
             per_sentence = sentence_strength.setdefault(topic, {})
-            per_sentence[line.seq] = max(per_sentence.get(line.seq, 0.0), strength)
+            if strength > per_sentence.get(seq, 0.0):
+                per_sentence[seq] = strength
     tags = []
     for topic_id, per_sentence in sentence_strength.items():
         topic = taxonomy.topics[topic_id]
@@ -143,4 +162,3 @@ def tag_topics(taxonomy: Taxonomy, lines: list[Line]) -> tuple[TopicTag, ...]:
             tags.append(TopicTag(topic_id, round(score, 2), tuple(evidence[topic_id])))
     tags.sort(key=lambda t: (-t.score, t.topic))
     return tuple(tags)
-

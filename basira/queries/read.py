@@ -116,17 +116,29 @@ def article_page(
     cte, params = selection(filters)
     # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
     # decorrelated into a string_agg over every article's topics (seconds at a million articles).
-    return cur.execute(
+    page = cur.execute(
         cte + ", page AS (SELECT s.article_id FROM selected s"
         " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?),"
         " page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
-        " SELECT a.article_id, a.published, " + _DISPLAY_TITLE + " AS title_raw, coalesce(a.source_name, a.source_path) AS source,"
+        " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
         " ORDER BY a.published DESC NULLS LAST, a.article_id DESC",
         [*params, limit, offset],
     ).df()
+    # text_raw is ZSTD-compressed: even scanning past it costs ~100 ms, so it is read only for untitled rows.
+    untitled = page.loc[page["title_raw"].isna(), "article_id"].tolist()
+    if untitled:
+        fallback = dict(
+            cur.execute(
+                "SELECT article_id, " + _DISPLAY_TITLE_UNALIASED + " FROM articles"
+                " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+                [untitled],
+            ).fetchall()
+        )
+        page["title_raw"] = page["title_raw"].fillna(page["article_id"].map(fallback))
+    return page
 
 
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:

@@ -138,7 +138,7 @@ CREATE TABLE IF NOT EXISTS quantities (
 
 -- Search index (basira/search.py, SQL in queries/search.py). term_id is a 64-bit hash of a light stem.
 -- Postings are kept in runs search_run_<run_id>, each sorted by (term_id, article_id) and merged
--- log-structured; the view search_postings (term_id, article_id, tf, dl, seq) is their union.
+-- log-structured; the view search_postings (term_id, article_id, tf, dl) is their union.
 CREATE TABLE IF NOT EXISTS search_docs (
     article_id BIGINT NOT NULL,
     length INTEGER NOT NULL
@@ -157,5 +157,20 @@ CREATE TABLE IF NOT EXISTS search_runs (
 );
 
 CREATE VIEW IF NOT EXISTS search_postings AS
-SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl,
-    NULL::INTEGER AS seq WHERE FALSE;
+SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl WHERE FALSE;
+
+-- Dashboard summaries (basira/queries/summary.py), derived from entity_mentions after each ingest chunk
+-- and after retag: one row per article and entity (mentions = its mentions there) and per article and
+-- pair of entities named in one sentence (sentences = how many sentences name both; source < target).
+CREATE TABLE IF NOT EXISTS summary_article_entities (
+    article_id BIGINT NOT NULL,
+    entity_key VARCHAR NOT NULL,
+    mentions INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS summary_article_pairs (
+    article_id BIGINT NOT NULL,
+    source VARCHAR NOT NULL,
+    target VARCHAR NOT NULL,
+    sentences INTEGER NOT NULL
+);

@@ -11,12 +11,11 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from basira.queries import quote_identifier
+from basira.queries import create_schema, quote_identifier
 
-POSTING_COLUMNS = "term_id, article_id, tf, dl, seq"
+POSTING_COLUMNS = "term_id, article_id, tf, dl"
 _EMPTY_POSTINGS = (
-    "SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl,"
-    " NULL::INTEGER AS seq WHERE FALSE"
+    "SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl WHERE FALSE"
 )
 # For read.selection: an article passes the free-text filter when it has the term (bind the term_id).
 TEXT_CONDITION = "a.article_id IN (SELECT article_id FROM search_postings WHERE term_id = ?)"
@@ -59,55 +58,63 @@ def unindexed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
     return [r[0] for r in rows]
 
 
-def article_titles(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str | None]]:
-    # The BETWEEN lets the scan skip row groups (articles are stored in id order); the list is exact.
+def article_texts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str]]:
+    """(article_id, title and non-boilerplate sentences, normalised, one per line) for each of `ids`."""
+    # The BETWEEN lets the scans skip row groups (both tables are stored in article order); the list is exact.
     return con.execute(
-        "SELECT article_id, title_norm FROM articles"
-        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
-        [min(ids), max(ids), ids],
+        "WITH wanted AS (SELECT unnest(?::BIGINT[]) AS article_id),"
+        " lines AS ("
+        " SELECT article_id, -1 AS seq, title_norm AS text FROM articles"
+        " WHERE article_id BETWEEN ? AND ? AND title_norm IS NOT NULL"
+        " UNION ALL SELECT article_id, seq, text_norm FROM sentences"
+        " WHERE article_id BETWEEN ? AND ? AND NOT is_boilerplate)"
+        " SELECT w.article_id, coalesce(string_agg(l.text, chr(10) ORDER BY l.seq), '')"
+        " FROM wanted w LEFT JOIN lines l USING (article_id) GROUP BY w.article_id ORDER BY w.article_id",
+        [ids, min(ids), max(ids), min(ids), max(ids)],
     ).fetchall()
 
 
-def article_sentences(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, int, str]]:
-    """(article_id, seq, text_norm) of the non-boilerplate sentences, in order."""
-    return con.execute(
-        "SELECT article_id, seq, text_norm FROM sentences"
-        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[])) AND NOT is_boilerplate"
-        " ORDER BY article_id, seq",
-        [min(ids), max(ids), ids],
-    ).fetchall()
-
-
-def add_documents(con: duckdb.DuckDBPyConnection, docs: pa.Table, terms: pa.Table) -> None:
-    """Record the indexed articles and add their terms' document frequencies."""
-    con.register("incoming_docs", docs)
-    con.register("incoming_terms", terms)
+def add_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], tokens: pa.Table, stems: pa.Table, run_id: int) -> None:
+    """Index a chunk: tokens (token, article_id, tf) are folded to terms through stems (token, term_id, stem);
+    the articles join search_docs, their terms' df is added to search_terms, their postings become run
+    `run_id` (level 0)."""
+    con.register("chunk_tokens", tokens)
+    con.register("chunk_stems", stems)
+    con.register("chunk_ids", pa.table({"article_id": pa.array(ids, pa.int64())}))
     try:
-        con.execute("INSERT INTO search_docs SELECT article_id, length FROM incoming_docs")
         con.execute(
-            "INSERT INTO search_terms SELECT term_id, term, df FROM incoming_terms"
+            "CREATE OR REPLACE TEMP TABLE search_chunk AS"
+            " SELECT s.term_id, any_value(s.stem) AS stem, t.article_id, sum(t.tf)::INTEGER AS tf"
+            " FROM chunk_tokens t JOIN chunk_stems s USING (token) GROUP BY s.term_id, t.article_id"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE search_chunk_docs AS"
+            " SELECT i.article_id, coalesce(sum(c.tf), 0)::INTEGER AS length"
+            " FROM chunk_ids i LEFT JOIN search_chunk c USING (article_id) GROUP BY i.article_id"
+        )
+        con.execute("INSERT INTO search_docs SELECT article_id, length FROM search_chunk_docs ORDER BY article_id")
+        con.execute(
+            "INSERT INTO search_terms SELECT term_id, any_value(stem), count(*) FROM search_chunk GROUP BY term_id"
             " ON CONFLICT (term_id) DO UPDATE SET df = search_terms.df + excluded.df"
         )
+        con.execute(
+            f"CREATE TABLE {run_table(run_id)} AS"
+            " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM search_chunk c JOIN search_chunk_docs d USING (article_id)"
+            " ORDER BY c.term_id, c.article_id"
+        )
+        (rows,) = con.execute(f"SELECT count(*) FROM {run_table(run_id)}").fetchone()
+        con.execute("INSERT INTO search_runs VALUES (?, 0, ?)", [run_id, rows])
     finally:
-        con.unregister("incoming_docs")
-        con.unregister("incoming_terms")
+        con.unregister("chunk_tokens")
+        con.unregister("chunk_stems")
+        con.unregister("chunk_ids")
+        con.execute("DROP TABLE IF EXISTS search_chunk")
+        con.execute("DROP TABLE IF EXISTS search_chunk_docs")
 
 
 def runs(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int, int]]:
     """(run_id, level, postings) of every run, oldest first."""
     return con.execute("SELECT run_id, level, postings FROM search_runs ORDER BY run_id").fetchall()
-
-
-def create_run(con: duckdb.DuckDBPyConnection, run_id: int, level: int, postings: pa.Table) -> None:
-    con.register("incoming_postings", postings)
-    try:
-        con.execute(
-            f"CREATE TABLE {run_table(run_id)} AS SELECT {POSTING_COLUMNS} FROM incoming_postings"
-            " ORDER BY term_id, article_id"
-        )
-    finally:
-        con.unregister("incoming_postings")
-    con.execute("INSERT INTO search_runs VALUES (?, ?, ?)", [run_id, level, postings.num_rows])
 
 
 def merge_runs(con: duckdb.DuckDBPyConnection, run_ids: list[int], new_id: int, level: int) -> None:
@@ -130,19 +137,37 @@ def refresh_postings_view(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def clear_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every index table and create them again empty (from schema.sql: a new layout takes effect)."""
     ids = [r[0] for r in runs(con)]
-    con.execute("DELETE FROM search_runs")
-    refresh_postings_view(con)
+    con.execute("DROP VIEW IF EXISTS search_postings")
     for run_id in ids:
         con.execute(f"DROP TABLE IF EXISTS {run_table(run_id)}")
-    con.execute("DELETE FROM search_docs")
-    con.execute("DELETE FROM search_terms")
+    for table in ("search_runs", "search_docs", "search_terms"):
+        con.execute(f"DROP TABLE IF EXISTS {quote_identifier(table)}")
+    create_schema(con)
 
 
 def corpus_stats(cur: duckdb.DuckDBPyConnection) -> tuple[int, float]:
     """(articles indexed, mean indexed length) as of the last index update."""
     docs, avgdl = _meta(cur, "search_docs"), _meta(cur, "search_avgdl")
     return int(docs or 0), float(avgdl or 0.0)
+
+
+def term_stats(cur: duckdb.DuckDBPyConnection, term_ids: list[int]) -> tuple[int, float, list[int | None]]:
+    """(articles indexed, mean indexed length, df of each term or None) in one round trip. One UNION ALL branch
+    per term: an equality on search_terms' primary key is an index lookup, and plain branches cost less than
+    scalar subqueries (each of those is planned as a join)."""
+    branches = "".join(
+        " UNION ALL SELECT ?::VARCHAR, df::VARCHAR FROM search_terms WHERE term_id = ?" for _ in term_ids
+    )
+    rows = dict(
+        cur.execute(
+            "SELECT key, value FROM meta WHERE key IN ('search_docs', 'search_avgdl')" + branches,
+            [v for t in term_ids for v in (str(t), t)],
+        ).fetchall()
+    )
+    dfs = [int(rows[str(t)]) if str(t) in rows else None for t in term_ids]
+    return int(rows.get("search_docs") or 0), float(rows.get("search_avgdl") or 0.0), dfs
 
 
 def document_frequencies(cur: duckdb.DuckDBPyConnection, term_ids: list[int]) -> dict[int, int]:
@@ -176,17 +201,16 @@ def rank_all(
     limit: int,
     offset: int,
 ) -> list[tuple]:
-    """Articles with every term (term_id, stem, idf; rarest first): (article_id, score, stems, first seqs).
+    """Articles with every term (term_id, stem, idf; rarest first): (article_id, score, stems).
 
     One join per extra term rather than a GROUP BY over all postings: the join builds on the rarer list."""
-    parts = [f"t{i} AS (SELECT article_id, tf, dl, seq FROM search_postings WHERE term_id = ?)" for i in range(len(terms))]
+    parts = [f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?)" for i in range(len(terms))]
     score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
     joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
     narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
-    seqs = ", ".join(f"t{i}.seq" for i in range(len(terms)))
     query = (
         _with(cte) + ", ".join(parts)
-        + f" SELECT t0.article_id, round({score}, 9) AS score, ?::VARCHAR[] AS matched_terms, [{seqs}] AS seqs"
+        + f" SELECT t0.article_id, round({score}, 9) AS score, ?::VARCHAR[] AS matched_terms"
         + " FROM t0" + joins + narrowed
         + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
     )
@@ -208,16 +232,16 @@ def rank_any(
     limit: int,
     offset: int,
 ) -> list[tuple]:
-    """Articles with at least one term, by summed BM25: (article_id, score, matched stems, first seqs)."""
+    """Articles with at least one term, by summed BM25: (article_id, score, matched stems)."""
     branches = " UNION ALL ".join(
-        f"SELECT p.article_id, {_weight('p')} AS w, ?::VARCHAR AS term, p.seq FROM search_postings p WHERE p.term_id = ?"
+        f"SELECT p.article_id, {_weight('p')} AS w, ?::VARCHAR AS term FROM search_postings p WHERE p.term_id = ?"
         for _ in terms
     )
     narrowed = " JOIN selected s ON s.article_id = h.article_id" if cte else ""
     query = (
         _with(cte) + f"hits AS ({branches})"
-        " SELECT h.article_id, round(sum(h.w), 9) AS score, list(h.term ORDER BY h.term) AS matched_terms,"
-        " list(h.seq) AS seqs FROM hits h" + narrowed +
+        " SELECT h.article_id, round(sum(h.w), 9) AS score, list(h.term ORDER BY h.term) AS matched_terms"
+        " FROM hits h" + narrowed +
         " GROUP BY h.article_id ORDER BY score DESC, h.article_id LIMIT ? OFFSET ?"
     )
     params = list(cte_params)
@@ -242,17 +266,22 @@ def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrase
     return {r[0] for r in rows}
 
 
-def result_context(cur: duckdb.DuckDBPyConnection, hits: list[tuple[int, int]]) -> pd.DataFrame:
-    """For (article_id, seq) pairs: published, title, source and the sentence (the title when seq is -1)."""
+def result_metadata(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
+    """(article_id, published, title, source, title_norm) per article, by primary key."""
     return cur.execute(
-        "WITH hits AS (SELECT unnest(?::BIGINT[]) AS article_id, unnest(?::INTEGER[]) AS seq)"
-        " SELECT h.article_id, h.seq, a.published, a.title_raw AS title, coalesce(a.source_name, a.source_path) AS source,"
-        " CASE WHEN h.seq < 0 THEN a.title_raw ELSE s.text_raw END AS sentence,"
-        " CASE WHEN h.seq < 0 THEN a.title_norm ELSE s.text_norm END AS sentence_norm"
-        " FROM hits h JOIN articles a ON a.article_id = h.article_id"
-        " LEFT JOIN sentences s ON s.article_id = h.article_id AND s.seq = h.seq",
-        [[h[0] for h in hits], [h[1] for h in hits]],
-    ).df()
+        "SELECT article_id, published, title_raw, coalesce(source_name, source_path), title_norm FROM articles"
+        " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall()
+
+
+def result_sentences(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, int, str, str]]:
+    """(article_id, seq, text_raw, text_norm) of the non-boilerplate sentences of a few articles.
+
+    One equality branch per article: DuckDB prunes an equality to one row group and filters rows before
+    reading the text, while an IN list only prunes and then reads every row's text (hundreds of ms)."""
+    branch = "SELECT article_id, seq, text_raw, text_norm FROM sentences WHERE article_id = ? AND NOT is_boilerplate"
+    return cur.execute(" UNION ALL ".join([branch] * len(ids)), ids).fetchall() if ids else []
 
 
 def index_summary(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -80,13 +80,16 @@ def known_rejections(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str,
     return set(con.execute("SELECT source_path, locator, reason, excerpt FROM rejected").fetchall())
 
 
-def bucket_matches(con: duckdb.DuckDBPyConnection, bands: pa.Table) -> list[tuple[int, int, int]]:
-    """(new row index, existing article_id, number of shared bands) for LSH bucket collisions."""
+def bucket_matches(con: duckdb.DuckDBPyConnection, bands: pa.Table, per_row: int) -> list[tuple[int, int, int]]:
+    """(new row index, existing article_id, shared bands) for LSH bucket collisions, the `per_row` most
+    shared per new row: a story republished a thousand times must not make every new copy compare against all."""
     with _scanned(con, "new_bands", bands):
         return con.execute(
             "SELECT n.row_index, b.article_id, count(*) AS shared FROM new_bands n"
             " JOIN story_buckets b ON b.band = n.band AND b.bucket = n.bucket"
-            " GROUP BY ALL"
+            " GROUP BY n.row_index, b.article_id"
+            " QUALIFY row_number() OVER (PARTITION BY n.row_index ORDER BY shared DESC, b.article_id) <= ?",
+            [per_row],
         ).fetchall()
 
 

@@ -1,0 +1,82 @@
+"""A large store for query benchmarks without a multi-hour ingest: K copies of an ingested store.
+
+    python -m bench.replicate bench/out/100000-short/basira.duckdb 10 bench/out/1000000-short
+
+Every article (with its sentences, topics, mentions, summaries and postings) is copied K times under new ids,
+copy k dated k days later. The data is real ingested data, so the dashboard and search queries do real work;
+what it does not reproduce is vocabulary growth (a real corpus K times larger has more distinct names and
+words, so shorter posting lists per term) and new stories across copies. Ingest throughput at this size is
+not measured here: bench/run.py reports the rate measured at the source size.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from basira.queries import create_schema
+from basira.queries import search as search_sql
+
+# Per table: the column list with the article id (and other ids) shifted for copy {k} (source max id {m}).
+SHIFTED = {
+    "articles": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
+    " content_hash || '-{k}' AS content_hash, (published + {k})::DATE AS published)",
+    "sentences": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "article_topics": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "topic_evidence": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "entity_mentions": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "quotations": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "quantities": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "summary_article_entities": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "summary_article_pairs": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "search_docs": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "sightings": "* REPLACE (content_hash || '-{k}' AS content_hash)",
+}
+COPIED = ("meta", "batches", "topics", "entities")
+
+
+def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    con = duckdb.connect(str(target))
+    create_schema(con)
+    con.execute(f"ATTACH '{source.resolve()}' AS src (READ_ONLY)")
+    (m,) = con.execute("SELECT max(article_id) FROM src.articles").fetchone()
+    for table in COPIED:
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+    for table, columns in SHIFTED.items():
+        for k in range(copies):  # copy by copy, so every table stays in article order like a real ingest
+            con.execute(f"INSERT INTO {table} SELECT {columns.format(k=k, m=m)} FROM src.{table}")
+    # The search index as one compacted run, with df and the corpus stats scaled to the copies.
+    con.execute(
+        f"CREATE TABLE search_run_1 AS SELECT term_id, article_id + k * {m} AS article_id, tf, dl"
+        f" FROM src.search_postings, (SELECT range AS k FROM range({copies})) ORDER BY term_id, article_id"
+    )
+    (postings,) = con.execute("SELECT count(*) FROM search_run_1").fetchone()
+    con.execute("INSERT INTO search_runs VALUES (1, 0, ?)", [postings])
+    con.execute(f"INSERT INTO search_terms SELECT term_id, term, df * {copies} FROM src.search_terms")
+    search_sql.refresh_postings_view(con)
+    search_sql.update_stats(con)
+    con.execute("CHECKPOINT")
+    con.close()
+    return {"copies": copies, "source": str(source), "seconds": time.perf_counter() - started}
+
+
+def main(argv: list[str]) -> int:
+    source, copies, work = Path(argv[0]), int(argv[1]), Path(argv[2])
+    info = replicate(source, copies, work / "basira.duckdb")
+    ingest_json = source.parent / "ingest.json"
+    measured = json.loads(ingest_json.read_text()) if ingest_json.exists() else {}
+    (work / "ingest.json").write_text(json.dumps({"replicated": info, "source_ingest": measured}))
+    print(info)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Reliability and security: bad input, hostile text, concurrent use (see SECURITY.md)."""
