@@ -133,10 +133,20 @@ def clean_raw(text: str) -> str:
     return collapse_spaces(unicodedata.normalize("NFC", text))
 
 
+def _build_combining_class() -> re.Pattern[str]:
+    marks = [chr(c) for c in range(0x300, 0x10000) if unicodedata.combining(chr(c)) and not 0xD800 <= c < 0xE000]
+    return re.compile("[" + "".join(re.escape(m) for m in marks) + "]")
+
+
+# Every combining mark of the BMP (Arabic harakat included). The matching form drops them all: dropping only
+# some would leave a letter beside a mark that NFC composes on a second pass, and the form must be idempotent.
+_COMBINING = _build_combining_class()
+
+
 def normalize_text(text: str) -> str:
     """The matching form: every fold applied. Offsets do not survive this; match per sentence."""
     text = clean_raw(text)
-    text = strip_tatweel(strip_diacritics(text))
+    text = _COMBINING.sub("", strip_tatweel(strip_diacritics(text)))
     text = normalize_persian_letters(normalize_alef(text))
     text = normalize_hamza_carriers(normalize_alef_maqsura(normalize_teh_marbuta(text)))
     text = normalize_punctuation(normalize_digits(text))
@@ -170,7 +180,7 @@ _DROPPED = re.compile(_DIACRITICS.pattern[:-1] + "\u0640" + _INVISIBLE.pattern[1
 
 
 def _fold_char(c: str) -> str:
-    if _DROPPED.match(c) or _CONTROL.match(c):
+    if _DROPPED.match(c) or _CONTROL.match(c) or _COMBINING.match(c):
         return ""
     c = c.translate(_FOLD).translate(_PERSIAN_LETTERS).translate(_DIGITS).translate(_PUNCTUATION)
     return c.lower()

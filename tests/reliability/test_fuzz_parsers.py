@@ -43,22 +43,17 @@ TEXT = st.one_of(
     CLUSTERS,
 )
 FUZZ = settings(max_examples=150, deadline=None)
-NOT_IDEMPOTENT = pytest.mark.xfail(
-    strict=True,
-    reason="known bug, reported: normalize_text drops a diacritic/tatweel between a letter and a Latin combining "
-    "mark ('e\\u0654\\u0301' -> 'e\\u0301'), which the NFC inside clean_raw composes on the next pass",
-)
 
 
 @pytest.mark.parametrize(
     "func",
-    [pytest.param(f, marks=NOT_IDEMPOTENT) if f is normalize.normalize_text else f for f in NORMALISERS],
+    NORMALISERS,
     ids=lambda f: f.__name__,
 )
 @FUZZ
 @example(text="e\u200b\u0301")  # a zero-width space between a letter and its accent (clean_raw: fixed)
 @example(text="\u0627\u200c\u0654")  # ZWNJ between alef and hamza above
-@example(text="e\u0654\u0301")  # an Arabic mark between a Latin letter and its accent
+@example(text="e\u0654\u0301")  # an Arabic mark between a Latin letter and its accent (normalize_text: fixed)
 @given(text=TEXT)
 def test_every_normaliser_is_total_and_idempotent(func, text):
     once = func(text)
