@@ -8,7 +8,7 @@ import zlib
 import numpy as np
 
 from basira.model import ParsedArticle
-from basira.normalize import tokenize
+from basira.normalize import normalize_text, tokenize
 
 PERMUTATIONS = 64
 # 32 bands of 2 rows: a pair at 0.3 Jaccard shares a band with probability ~0.95, so LSH finds the
@@ -30,17 +30,15 @@ _EMPTY = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint64)
 def content_hash(article: ParsedArticle) -> str:
     """Stable identity of an article's content: its normalised title and body, whatever the source."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update((article.title_raw and _norm_title(article) or "").encode())
+    digest.update(title_norm(article).encode())
     for sentence in article.sentences:
         digest.update(b"\n")
         digest.update(sentence.text_norm.encode())
     return digest.hexdigest()
 
 
-def _norm_title(article: ParsedArticle) -> str:
-    from basira.normalize import normalize_text
-
-    return normalize_text(article.title_raw or "")
+def title_norm(article: ParsedArticle) -> str:
+    return normalize_text(article.title_raw) if article.title_raw else ""
 
 
 def story_tokens(article: ParsedArticle) -> list[str]:

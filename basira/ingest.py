@@ -186,7 +186,7 @@ def _store_articles(con, fresh: list[tuple[str, ParsedArticle]], report: IngestR
             (
                 article_id, content_hash, stories[article_id], report.batch_id, article.source_path,
                 article.locator, article.source_name, article.url, article.title_raw,
-                fingerprint._norm_title(article) if article.title_raw else None, article.byline,
+                fingerprint.title_norm(article) or None, article.byline,
                 article.published, article.date_source,
                 article.undated_reason if article.published is None else None,
                 article.text_raw, len(article.text_raw),
