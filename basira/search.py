@@ -37,7 +37,7 @@ from basira.queries import search as sql
 from basira.queries import summary
 
 # Bump when stem_light, STOPWORDS or the postings layout change: index_articles then rebuilds the index.
-SEARCH_VERSION = "3"
+SEARCH_VERSION = "4"
 K1 = 1.2
 B = 0.75
 # Runs of one level merged into one run of the next: at most FANOUT - 1 runs per level stay unmerged.
@@ -129,6 +129,12 @@ def term_id(stem: str) -> int:
     return found
 
 
+def entity_term_id(entity_key: str) -> int:
+    """The postings id of an entity (its articles, for the entity filter). The NUL prefix cannot come out of
+    the tokenizer, so no query word can reach an entity's postings."""
+    return term_id("\x00entity:" + entity_key)
+
+
 def text_stems(text: str) -> list[str]:
     """Index stems of a raw text, in order, with function words dropped (duplicates kept)."""
     return [s for s in map(index_stem, tokenize(normalize_text(text))) if s is not None]
@@ -172,23 +178,49 @@ def _token_rows(articles: Sequence[tuple[int, str]]) -> tuple[pa.Table, set[str]
     return table, set(tokens)
 
 
+_term_cache: dict[str, tuple[int, str] | None] = {}
+
+
+def _indexed_term(token: str) -> tuple[int, str] | None:
+    """(term_id, stem) a token is indexed under, or None for a function word; memoised per token."""
+    found = _term_cache.get(token, False)
+    if found is False:
+        if len(_term_cache) > _CACHE_LIMIT:
+            _term_cache.clear()
+        stem = index_stem(token)
+        found = None if stem is None else (term_id(stem), stem)
+        _term_cache[token] = found
+    return found
+
+
 def _stem_map(tokens: Iterable[str]) -> pa.Table:
     """token -> (term_id, stem) for the tokens that are indexed (function words have no row)."""
-    rows = [(t, s) for t, s in ((t, index_stem(t)) for t in tokens) if s is not None]
+    rows = [(t, found) for t in tokens if (found := _indexed_term(t)) is not None]
     return pa.table(
         {
             "token": pa.array([t for t, _ in rows], pa.string()),
-            "term_id": pa.array([term_id(s) for _, s in rows], pa.int64()),
-            "stem": pa.array([s for _, s in rows], pa.string()),
+            "term_id": pa.array([f[0] for _, f in rows], pa.int64()),
+            "stem": pa.array([f[1] for _, f in rows], pa.string()),
+        }
+    )
+
+
+def _entity_rows(rows: Sequence[tuple[int, str, int]]) -> pa.Table:
+    return pa.table(
+        {
+            "term_id": pa.array([entity_term_id(key) for _, key, _ in rows], pa.int64()),
+            "article_id": pa.array([a for a, _, _ in rows], pa.int64()),
+            "tf": pa.array([n for _, _, n in rows], pa.int32()),
         }
     )
 
 
 def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
     tokens, distinct = _token_rows(sql.article_texts(con, ids))
+    entities = _entity_rows(sql.article_entities(con, ids))
     runs = sql.runs(con)
     run_id = max((r[0] for r in runs), default=0) + 1
-    sql.add_chunk(con, ids, tokens, _stem_map(distinct), run_id)
+    sql.add_chunk(con, ids, tokens, _stem_map(distinct), entities, run_id)
     _merge_levels(con)
 
 
@@ -236,9 +268,11 @@ def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
 
 
 def rebuild_summaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Derive the dashboard's entity summaries again (retag calls this after replacing the analysis; the text
-    index does not depend on analysis and stays)."""
+    """Derive the dashboard's entity summaries and the index's entity postings again (retag calls this after
+    replacing the analysis). Rebuilding the whole index costs minutes at a million articles; the retag that
+    precedes it costs hours."""
     summary.rebuild(con)
+    rebuild_index(con)
 
 
 def rebuild_index(con: duckdb.DuckDBPyConnection) -> int:

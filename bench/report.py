@@ -1,6 +1,8 @@
 """Markdown tables from benchmark results (bench/out/<size>.json).
 
-    python -m bench.report bench/out/10000.json bench/out/100000.json ...   # the combined table
+    python -m bench.report bench/out/10000-mixed.json bench/out/100000-short.json ...
+
+prints the cross-size summary table, then each run's detailed tables.
 """
 
 from __future__ import annotations
@@ -118,6 +120,9 @@ def _markdown(header: list[str], rows: list[list[str]]) -> str:
 
 def table(r: dict) -> str:
     m = r["machine"]
+    loads = r["app"].get("page_load_ms", {})
+    load_rows = [[name, f"{_p(v, 50):,.1f}", f"{max(v):,.1f}"] for name, v in loads.items()]
+    load_rows += [[f"articles_extract ({s})", f"{_p(v, 50):,.1f}", f"{max(v):,.1f}"] for s, v in r["app"].get("extract_ms", {}).items()]
     parts = [
         f"### {r['size']:,} articles",
         f"{m['cpu']}, {m['cores']} cores, {m['memory_mb'] / 1024:,.0f} GB RAM; Python {m['python']}, DuckDB {m['duckdb']}, "
@@ -128,6 +133,10 @@ def table(r: dict) -> str:
         "Dashboard queries on the filtered views (ms; every scenario x repeat; a fresh read cursor per call):",
         "",
         _markdown(["query", "Basira median", "p95", "max", "pandas median", "pandas p95", "pandas / Basira"], dashboard_rows(r)),
+        "",
+        "Sidebar queries every page makes without filters (ms; the app caches them per store generation):",
+        "",
+        _markdown(["query", "median", "max"], load_rows),
         "",
         "Search (ms, top 50; core = ranked ids, page = plus title/source/best sentence):",
         "",
@@ -160,10 +169,75 @@ def table(r: dict) -> str:
 
 
 def main(argv: list[str]) -> int:
-    for path in argv:
-        print(table(json.loads(Path(path).read_text(encoding="utf-8"))))
+    results = [json.loads(Path(path).read_text(encoding="utf-8")) for path in argv]
+    if len(results) > 1:
+        print(combined(results))
+        print()
+    for result in results:
+        print(table(result))
         print()
     return 0
+
+
+
+def _p(samples: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(samples, dtype=float), q))
+
+
+def summary_rows(r: dict) -> dict[str, str]:
+    """One column of the cross-size summary table."""
+    out: dict[str, str] = {}
+    ingest, fl, corpus = r.get("ingest") or {}, r["floor"], r["corpus"]
+    if ingest and "wall_s" in ingest:
+        records = corpus["records"]
+        out["ingest + analysis + index, articles/s (wall)"] = f"{records / ingest['wall_s']:,.0f}"
+        out["… articles per CPU-second"] = f"{records / ingest['cpu_s']:,.0f}"
+        out["… MB/s (JSONL in)"] = f"{corpus['bytes'] / 1e6 / ingest['wall_s']:,.2f}"
+        out["… CPU time vs read+normalise floor"] = f"{(fl['records'] / fl['cpu_s']) / (records / ingest['cpu_s']):,.0f}x"
+        out["ingest peak RSS"] = f"{ingest['peak_rss_mb']:,.0f} MB"
+    else:
+        out["ingest + analysis + index, articles/s (wall)"] = "not measured (replicated store)"
+    app = r["app"]["latency_ms"]
+    for name in QUERIES:
+        samples = _all_samples(app[name])
+        out[f"{name} median / p95 ms"] = f"{_p(samples, 50):,.0f} / {_p(samples, 95):,.0f}"
+    for name, samples in r["app"].get("page_load_ms", {}).items():
+        out[f"sidebar {name} median / max ms"] = f"{_p(samples, 50):,.0f} / {max(samples):,.0f}"
+    for scenario, samples in r["app"].get("extract_ms", {}).items():
+        out[f"Overview's articles_extract ({scenario}) ms"] = f"{_p(samples, 50):,.0f}"
+    for key, label in (("app", "after ingest"), ("app_compacted", "after rebuild")):
+        if key not in r:
+            continue
+        core = [x for e in r[key]["search"] for x in e["core_ms"]]
+        page = [x for e in r[key]["search"] for x in e["page_ms"]]
+        out[f"search core median / p95 ms ({label})"] = f"{_p(core, 50):,.1f} / {_p(core, 95):,.1f}"
+        out[f"search page median / p95 ms ({label})"] = f"{_p(page, 50):,.0f} / {_p(page, 95):,.0f}"
+    if "fts5" in r:
+        fts = [x for e in r["fts5"]["search"] for x in e["ms"]]
+        out["SQLite FTS5 median / p95 ms"] = f"{_p(fts, 50):,.1f} / {_p(fts, 95):,.1f}"
+        compared = {(e["query"], e["mode"]) for e in r["fts5"]["search"]}
+        for key, label in (("app", "after ingest"), ("app_compacted", "after rebuild")):
+            if key in r:
+                core = [x for e in r[key]["search"] if (e["query"], e["mode"]) in compared for x in e["core_ms"]]
+                out[f"search core p95 / FTS5 p95 ({label})"] = f"{_p(core, 95) / _p(fts, 95):,.2f}"
+        out["FTS5 build s"] = f"{r['fts5']['build']['total_s']:,.0f}"
+    if "rebuild" in r:
+        out["search index full rebuild s"] = f"{r['rebuild']['build_s']:,.0f}"
+    out["search index postings / terms / runs"] = f"{r['index']['postings']:,} / {r['index']['terms']:,} / {r['index']['runs']}"
+    out["app peak RSS (all queries + searches)"] = f"{r['app']['process']['peak_rss_mb']:,.0f} MB"
+    if "pandas" in r:
+        out["pandas baseline peak RSS"] = f"{r['pandas']['process']['peak_rss_mb']:,.0f} MB"
+    elif "pandas_failed" in r:
+        out["pandas baseline peak RSS"] = "failed (12 GiB cap)"
+    out["database on disk"] = _mb(r["db_bytes"])
+    return out
+
+
+def combined(results: list[dict]) -> str:
+    columns = [summary_rows(r) for r in results]
+    keys = list(dict.fromkeys(k for c in columns for k in c))
+    header = ["", *(f"{r['size']:,} ({r.get('profile', r['corpus']['profile'])})" for r in results)]
+    return _markdown(header, [[k, *(c.get(k, "") for c in columns)] for k in keys])
 
 
 if __name__ == "__main__":

@@ -368,6 +368,36 @@ def test_dashboard_summaries_match_the_direct_queries(seed_store):
             assert page["topics"].tolist() == [r[-1] for r in direct], filters
 
 
+def test_entity_filter_uses_the_entity_postings(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        counts = cur.execute(
+            "SELECT entity_key, count(DISTINCT article_id) FROM entity_mentions GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5"
+        ).fetchall()
+        assert counts and counts[0][1] > 1
+        for entity, articles in counts:
+            assert read.article_count(cur, Filters(entities=(entity,))) == articles, entity
+        (first, _), (second, _) = counts[:2]
+        both = cur.execute(
+            "SELECT count(*) FROM (SELECT article_id FROM entity_mentions WHERE entity_key = ?"
+            " INTERSECT SELECT article_id FROM entity_mentions WHERE entity_key = ?)",
+            [first, second],
+        ).fetchone()[0]
+        assert read.article_count(cur, Filters(entities=(first, second))) == both
+        # Entity postings never answer a text query, and do not count in BM25 lengths.
+        assert search.search(cur, first).empty
+        assert cur.execute("SELECT count(*) FROM search_terms WHERE term LIKE '%entity:%'").fetchone() == (0,)
+
+
+def test_entity_options_match_the_direct_query(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        direct = cur.execute(
+            "SELECT e.entity_key, e.entity_type, e.canonical, e.latin, count(DISTINCT m.article_id) AS articles"
+            " FROM entities e JOIN entity_mentions m USING (entity_key) GROUP BY ALL ORDER BY articles DESC, e.entity_key"
+            " LIMIT 500"
+        ).fetchall()
+        assert [tuple(r) for r in read.entity_options(cur).itertuples(index=False)] == direct
+
+
 def test_retag_rebuilds_the_summaries(seed_store, tmp_path):
     import shutil
 

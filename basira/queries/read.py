@@ -7,7 +7,7 @@ import pandas as pd
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
-from basira.queries.search import TEXT_CONDITION
+from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
 
 # Lists need something to click on: an untitled article shows its opening words instead of nothing.
 _DISPLAY_TITLE = "coalesce(a.title_raw, left(a.text_raw, 80) || '…')"
@@ -39,14 +39,14 @@ def selection(filters: Filters) -> tuple[str, list]:
             "a.article_id IN (SELECT article_id FROM article_topics WHERE topic IN (SELECT unnest(?::VARCHAR[])))"
         )
         params.append(list(filters.topics))
-    for entity in filters.entities:
-        # The per-article summary, not entity_mentions: a fraction of the rows to scan (queries/summary.py).
-        conditions.append("a.article_id IN (SELECT article_id FROM summary_article_entities WHERE entity_key = ?)")
-        params.append(entity)
-    # Through the search index (light stems; function words dropped): a substring scan of every sentence takes
-    # seconds at a million articles. Imported here because basira.search imports this module.
-    from basira.search import filter_term_ids
+    # Entities and free text go through the search index's postings (light stems; function words dropped;
+    # entity postings from the analysis): a scan of every mention or sentence takes seconds at a million articles.
+    # Imported here because basira.search imports this module.
+    from basira.search import entity_term_id, filter_term_ids
 
+    for entity in filters.entities:
+        conditions.append(ENTITY_CONDITION)
+        params.append(entity_term_id(entity))
     for term_id in filter_term_ids(filters.text):
         conditions.append(TEXT_CONDITION)
         params.append(term_id)
@@ -214,10 +214,13 @@ def source_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def entity_options(cur: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
     """The most-mentioned entities of the whole store, for the entity filter's choices."""
+    # From the per-article summary: count(DISTINCT) over every mention took ~30 s of CPU at a million articles,
+    # on the first page load after each ingest (the sidebar asks for this on every page).
     return cur.execute(
-        "SELECT e.entity_key, e.entity_type, e.canonical, e.latin, count(DISTINCT m.article_id) AS articles"
-        " FROM entities e JOIN entity_mentions m USING (entity_key)"
-        " GROUP BY ALL ORDER BY articles DESC, e.entity_key LIMIT ?",
+        "WITH top AS (SELECT entity_key, count(*) AS articles FROM summary_article_entities"
+        " GROUP BY entity_key ORDER BY articles DESC, entity_key LIMIT ?)"
+        " SELECT e.entity_key, e.entity_type, e.canonical, e.latin, t.articles"
+        " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.entity_key",
         [limit],
     ).df()
 

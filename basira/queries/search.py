@@ -17,8 +17,11 @@ POSTING_COLUMNS = "term_id, article_id, tf, dl"
 _EMPTY_POSTINGS = (
     "SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl WHERE FALSE"
 )
-# For read.selection: an article passes the free-text filter when it has the term (bind the term_id).
+# For read.selection: an article passes the free-text filter when it has the term, the entity filter when it
+# names the entity (bind search.term_id / search.entity_term_id): a few pruned row groups of postings instead of
+# a scan of every mention or sentence.
 TEXT_CONDITION = "a.article_id IN (SELECT article_id FROM search_postings WHERE term_id = ?)"
+ENTITY_CONDITION = TEXT_CONDITION
 
 
 def run_table(run_id: int) -> str:
@@ -74,10 +77,23 @@ def article_texts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[
     ).fetchall()
 
 
-def add_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], tokens: pa.Table, stems: pa.Table, run_id: int) -> None:
+def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str, int]]:
+    """(article_id, entity_key, mentions) of the articles, from the dashboard summary."""
+    return con.execute(
+        "SELECT article_id, entity_key, mentions FROM summary_article_entities"
+        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
+        [min(ids), max(ids), ids],
+    ).fetchall()
+
+
+def add_chunk(
+    con: duckdb.DuckDBPyConnection, ids: list[int], tokens: pa.Table, stems: pa.Table, entities: pa.Table, run_id: int
+) -> None:
     """Index a chunk: tokens (token, article_id, tf) are folded to terms through stems (token, term_id, stem);
     the articles join search_docs, their terms' df is added to search_terms, their postings become run
-    `run_id` (level 0)."""
+    `run_id` (level 0) together with the entity postings (term_id, article_id, tf = mentions; dl 0), which
+    serve the entity filter and never count in BM25 lengths or df."""
+    con.register("chunk_entities", entities)
     con.register("chunk_tokens", tokens)
     con.register("chunk_stems", stems)
     con.register("chunk_ids", pa.table({"article_id": pa.array(ids, pa.int64())}))
@@ -98,13 +114,15 @@ def add_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], tokens: pa.Table, 
             " ON CONFLICT (term_id) DO UPDATE SET df = search_terms.df + excluded.df"
         )
         con.execute(
-            f"CREATE TABLE {run_table(run_id)} AS"
+            f"CREATE TABLE {run_table(run_id)} AS SELECT * FROM ("
             " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM search_chunk c JOIN search_chunk_docs d USING (article_id)"
-            " ORDER BY c.term_id, c.article_id"
+            " UNION ALL SELECT term_id, article_id, tf, 0 FROM chunk_entities)"
+            " ORDER BY term_id, article_id"
         )
         (rows,) = con.execute(f"SELECT count(*) FROM {run_table(run_id)}").fetchone()
         con.execute("INSERT INTO search_runs VALUES (?, 0, ?)", [run_id, rows])
     finally:
+        con.unregister("chunk_entities")
         con.unregister("chunk_tokens")
         con.unregister("chunk_stems")
         con.unregister("chunk_ids")
