@@ -3,8 +3,8 @@
 Sentences, titles, boilerplate lines and outlets come from the shared corpora (Baly et al. 2018 articles,
 SaudiNewsNet) when `../shared/corpora/` is present, else from `seeds/`. Person names in sentences are swapped
 for other real names (the gazetteer's, and ANERcorp's name lists), so entities and their co-occurrences
-vary across the corpus. Each paragraph is a short run of one source article's sentences; lengths follow the real articles' distribution; dates are spread over 2011-2025 with
-more in the years of heavy coverage; a few records are undated, exact copies (syndication) or rewrites of
+vary across the corpus. Each paragraph is 1-3 sentences, each from a different random source article; lengths
+follow the real articles' distribution; dates are spread over 2011-2025 with more in the years of heavy coverage; a few records are undated, exact copies (syndication) or rewrites of
 an earlier article (same story). The output is JSONL shards small enough for the reader's file limit.
 
     python -m bench.generate 100000 bench/out/corpus-100000 [--profile mixed|short] [--seed 1]
@@ -238,22 +238,22 @@ class Generator:
         return max(300, min(self.cap, length))
 
     def _body(self) -> tuple[list[list[str]], str]:
-        """Paragraphs of 1-3 consecutive sentences, each run from a random source article.
+        """Paragraphs of 1-3 sentences, each sentence drawn from its own random source article.
 
         Sentences are reused: a million articles of ~15 sentences draw on ~150k real ones, so each is used ~100
-        times. Longer runs from one source (whole paragraphs, or paragraphs that follow on) made articles
-        sharing a source share 20-30% of their word shingles, and MinHash then chained thousands of unrelated
-        articles into false stories. Short runs keep chance overlap near 5%, below any same-story threshold."""
+        times. Runs of consecutive sentences from one source (even 2-3 of them) meant that two articles which
+        drew the same run shared several word shingles in a row; at 100k, MinHash chained those chance
+        overlaps into false stories of hundreds of articles. Drawing every sentence on its own makes a chance
+        overlap one sentence at a time, so only real copies and rewrites share long stretches."""
         rng, documents = self.rng, self.pool.documents
         target = self._target_length()
         paragraphs: list[list[str]] = []
         size = 0
         while size < target:
-            doc = rng.randrange(len(documents))
-            position = rng.randrange(len(documents[doc]))
             paragraph = []
-            for offset in range(rng.choice((1, 2, 2, 3))):
-                sentence = self._sentence(doc, (position + offset) % len(documents[doc]))
+            for _ in range(rng.choice((1, 2, 2, 3))):
+                doc = rng.randrange(len(documents))
+                sentence = self._sentence(doc, rng.randrange(len(documents[doc])))
                 paragraph.append(sentence)
                 size += len(sentence) + 1
             paragraphs.append(paragraph)
