@@ -2,8 +2,10 @@
 
     python -m eval.topics_devset [--show-errors]
 
-Each devset line references an article in ../shared/corpora (no corpus text is stored here) and lists the
-topics a human judged present. Only the topics in its `judged` list are scored for that article.
+Each devset line references an article in ../shared/corpora (no corpus text is stored here), lists the
+topics a human judged present (`topics`) and the topics that were judged at all (`judged`); only judged
+topics are scored for that article. `split` is "dev" (tuned on) or "holdout" (never tuned on: its errors
+are printed only with `--show-errors --split holdout`, after tuning is finished).
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from basira.analysis.segment import split_sentences
 from eval.corpora import available, load_article
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
+SPLITS = ("dev", "holdout")
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def split_of(ref: dict) -> str:
+    # Lines written before splits existed were all tuned on.
+    return ref.get("split", "dev")
 
 
 def evaluate(devset: list[dict]) -> tuple[Counter, Counter, Counter, list[str]]:
@@ -39,31 +47,70 @@ def evaluate(devset: list[dict]) -> tuple[Counter, Counter, Counter, list[str]]:
             elif topic in predicted:
                 fp[topic] += 1
                 tag = next(t for t in analysis.topics if t.topic == topic)
-                errors.append(f"FP {topic} {ref} score={tag.score} terms={[e.term for e in tag.evidence][:5]}")
+                terms = [e.term for e in tag.evidence][:5]
+                errors.append(f"FP {topic} {_ref_id(ref)} score={tag.score} terms={terms}  # {ref.get('note', '')}")
             elif topic in gold:
                 fn[topic] += 1
-                errors.append(f"FN {topic} {ref}")
+                errors.append(f"FN {topic} {_ref_id(ref)}  # {ref.get('note', '')}")
     return tp, fp, fn, errors
 
 
+def _ref_id(ref: dict) -> str:
+    if ref["corpus"] == "baly2018":
+        return f"baly2018:{ref['claim_id']}/{ref['article_idx']}"
+    return f"{ref['corpus']}:{ref['line']}"
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def topic_order(devset: list[dict]) -> list[str]:
+    """Topics in the order of the first `judged` list that names them (the taxonomy's order)."""
+    seen: dict[str, None] = {}
+    for ref in devset:
+        for topic in ref["judged"]:
+            seen.setdefault(topic, None)
+    return list(seen)
+
+
+def table(name: str, rows: list[dict], topics: list[str], tp: Counter, fp: Counter, fn: Counter) -> list[str]:
+    lines = [f"{name}: {len(rows)} articles", f"  {'topic':22} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn"]
+    for topic in topics:
+        p, r, f = prf(tp[topic], fp[topic], fn[topic])
+        lines.append(f"  {topic:22} {p:6.3f} {r:6.3f} {f:6.3f}  {tp[topic]}/{fp[topic]}/{fn[topic]}")
+    p, r, f = prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    lines.append(
+        f"  {'micro-average':22} {p:6.3f} {r:6.3f} {f:6.3f}  {sum(tp.values())}/{sum(fp.values())}/{sum(fn.values())}"
+    )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--show-errors", action="store_true")
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
+    ap.add_argument("--split", choices=(*SPLITS, "all"), default="dev", help="whose errors --show-errors lists")
     args = ap.parse_args(argv)
     if not available():
         print("corpora not found in ../shared/corpora; skipping the devset evaluation.")
         return 0
     devset = load_devset()
-    tp, fp, fn, errors = evaluate(devset)
-    print(f"devset: {len(devset)} articles")
-    print(f"  {'topic':20} {'P':>6} {'R':>6} {'F1':>6}  tp/fp/fn")
-    for topic in sorted(set(tp) | set(fp) | set(fn)):
-        p = tp[topic] / (tp[topic] + fp[topic]) if tp[topic] + fp[topic] else 0.0
-        r = tp[topic] / (tp[topic] + fn[topic]) if tp[topic] + fn[topic] else 0.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        print(f"  {topic:20} {p:6.3f} {r:6.3f} {f:6.3f}  {tp[topic]}/{fp[topic]}/{fn[topic]}")
+    topics = topic_order(devset)
+    shown: list[str] = []
+    for name in (*SPLITS, "all"):
+        rows = devset if name == "all" else [r for r in devset if split_of(r) == name]
+        if not rows:
+            continue
+        tp, fp, fn, errors = evaluate(rows)
+        print("\n".join(table(name, rows, topics, tp, fp, fn)))
+        if name == args.split:
+            shown = errors
     if args.show_errors:
-        print("\n".join(errors))
+        print(f"\nerrors ({args.split}):")
+        print("\n".join(shown))
     return 0
 
 

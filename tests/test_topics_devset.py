@@ -1,0 +1,63 @@
+"""The labelled topic devset (eval/devset.jsonl): every article judged for every taxonomy topic, a held-out
+split, enough positives per topic; and the evaluation script's arithmetic."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from basira.analysis import taxonomy
+from eval.topics_devset import prf, split_of, table, topic_order
+
+DEVSET = Path(__file__).resolve().parent.parent / "eval" / "devset.jsonl"
+CORE = ("prisons", "coups", "defected_officers")
+
+
+def rows() -> list[dict]:
+    return [json.loads(line) for line in DEVSET.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _key(r: dict) -> tuple:
+    return r["corpus"], r.get("line"), r.get("claim_id"), r.get("article_idx")
+
+
+def test_every_article_is_judged_for_every_topic():
+    ids = list(taxonomy().topics)
+    for r in rows():
+        assert r["judged"] == ids, _key(r)
+        assert set(r["topics"]) <= set(ids), _key(r)
+        assert len(set(r["topics"])) == len(r["topics"]), _key(r)
+
+
+def test_articles_are_unique_and_splits_known():
+    data = rows()
+    assert len({_key(r) for r in data}) == len(data) == 129
+    assert Counter(split_of(r) for r in data) == {"dev": 103, "holdout": 26}
+
+
+def test_every_topic_has_positives_and_there_are_negatives():
+    data = rows()
+    counts = Counter(t for r in data for t in r["topics"])
+    for topic in taxonomy().topics:
+        assert counts[topic] >= (10 if topic in CORE else 6), topic
+    assert sum(not r["topics"] for r in data) >= 25
+
+
+def test_holdout_is_about_a_third_of_the_added_articles():
+    added = rows()[43:]
+    share = sum(split_of(r) == "holdout" for r in added) / len(added)
+    assert 0.25 <= share <= 0.35
+
+
+def test_prf_and_micro_average():
+    assert prf(3, 1, 2) == (0.75, 0.6, pytest.approx(2 / 3))
+    assert prf(0, 0, 0) == (0.0, 0.0, 0.0)
+    lines = table("dev", [{}, {}], ["a", "b"], Counter(a=3, b=1), Counter(a=1), Counter(b=1))
+    assert lines[0] == "dev: 2 articles"
+    assert lines[2].split() == ["a", "0.750", "1.000", "0.857", "3/1/0"]
+    assert lines[-1].split() == ["micro-average", "0.800", "0.800", "0.800", "4/1/1"]
+
+
+def test_topic_order_follows_the_judged_lists():
+    assert topic_order([{"judged": ["b", "a"]}, {"judged": ["a", "c"]}]) == ["b", "a", "c"]
