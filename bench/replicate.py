@@ -58,6 +58,11 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
         f"CREATE TABLE search_run_1 AS SELECT term_id, article_id + k * {m} AS article_id, tf, dl"
         f" FROM src.search_postings, (SELECT range AS k FROM range({copies})) ORDER BY term_id, article_id"
     )
+    # Pair numbers are kept (the per-article rows copied above use them); whole-store totals scale with the copies.
+    con.execute(
+        f"INSERT INTO summary_pairs SELECT pair_id, source, target, sentences * {copies}, articles * {copies}"
+        " FROM src.summary_pairs"
+    )
     (postings,) = con.execute("SELECT count(*) FROM search_run_1").fetchone()
     con.execute("INSERT INTO search_runs VALUES (1, 0, ?)", [postings])
     con.execute(f"INSERT INTO search_terms SELECT term_id, term, df * {copies} FROM src.search_terms")

@@ -201,6 +201,9 @@ def summary_rows(r: dict) -> dict[str, str]:
     for name in QUERIES:
         samples = _all_samples(app[name])
         out[f"{name} median / p95 ms"] = f"{_p(samples, 50):,.0f} / {_p(samples, 95):,.0f}"
+    for name in r["app"].get("cpu_ms", {}):
+        samples = _all_samples(r["app"]["cpu_ms"][name])
+        out[f"{name} CPU median / p95 ms"] = f"{_p(samples, 50):,.0f} / {_p(samples, 95):,.0f}"
     for name, samples in r["app"].get("page_load_ms", {}).items():
         out[f"sidebar {name} median / max ms"] = f"{_p(samples, 50):,.0f} / {max(samples):,.0f}"
     for scenario, samples in r["app"].get("extract_ms", {}).items():
@@ -212,9 +215,15 @@ def summary_rows(r: dict) -> dict[str, str]:
         page = [x for e in r[key]["search"] for x in e["page_ms"]]
         out[f"search core median / p95 ms ({label})"] = f"{_p(core, 50):,.1f} / {_p(core, 95):,.1f}"
         out[f"search page median / p95 ms ({label})"] = f"{_p(page, 50):,.0f} / {_p(page, 95):,.0f}"
+        core_cpu = [x for e in r[key]["search"] for x in e.get("core_cpu_ms", [])]
+        if core_cpu:
+            out[f"search core CPU median / p95 ms ({label})"] = f"{_p(core_cpu, 50):,.1f} / {_p(core_cpu, 95):,.1f}"
     if "fts5" in r:
         fts = [x for e in r["fts5"]["search"] for x in e["ms"]]
         out["SQLite FTS5 median / p95 ms"] = f"{_p(fts, 50):,.1f} / {_p(fts, 95):,.1f}"
+        fts_cpu = [x for e in r["fts5"]["search"] for x in e.get("cpu_ms", [])]
+        if fts_cpu:
+            out["SQLite FTS5 CPU median / p95 ms"] = f"{_p(fts_cpu, 50):,.1f} / {_p(fts_cpu, 95):,.1f}"
         compared = {(e["query"], e["mode"]) for e in r["fts5"]["search"]}
         for key, label in (("app", "after ingest"), ("app_compacted", "after rebuild")):
             if key in r:

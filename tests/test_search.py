@@ -6,6 +6,7 @@ import datetime as dt
 import math
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -366,6 +367,54 @@ def test_dashboard_summaries_match_the_direct_queries(seed_store):
             direct = _direct(cur, filters, DIRECT_PAGE)
             assert [r[0] for r in page.itertuples(index=False)] == [r[0] for r in direct], filters
             assert page["topics"].tolist() == [r[-1] for r in direct], filters
+
+
+@pytest.mark.parametrize("candidates", [1, 3, 10])
+@pytest.mark.parametrize("limit", [1, 5, 40])
+def test_cooccurrence_bound_is_exact_for_any_candidate_count(seed_store, monkeypatch, candidates, limit):
+    # Few candidates make the first pass's floor low, so the second pass must widen to every pair that can
+    # still reach the top `limit`; the result must not depend on how many candidates were summed first.
+    monkeypatch.setattr(read, "COOCCURRENCE_CANDIDATES", candidates)
+    tail = DIRECT_COOCCURRENCE.replace("LIMIT 40", f"LIMIT {limit}")
+    with store.read_cursor(seed_store) as cur:
+        cases = _filter_cases(cur) + [Filters(date_from=dt.date(2024, 1, 1), include_duplicates=False)]
+        for filters in cases:
+            found = [tuple(r) for r in read.cooccurrence(cur, filters, limit).itertuples(index=False)]
+            assert found == _direct(cur, filters, tail), (filters, candidates, limit)
+            assert len(found) == min(limit, len(_direct(cur, filters, tail.replace(f"LIMIT {limit}", ""))))
+
+
+def test_pair_totals_match_the_per_article_pairs(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        totals = cur.execute("SELECT source, target, sentences, articles FROM summary_pairs ORDER BY ALL").fetchall()
+        direct = _direct(cur, Filters(), DIRECT_COOCCURRENCE.replace(" LIMIT 40", ""))
+        assert totals == sorted(direct)
+        (ids, distinct) = cur.execute("SELECT count(*), count(DISTINCT pair_id) FROM summary_pairs").fetchone()
+        assert ids == distinct == len(direct)
+
+
+def test_an_old_pair_summary_is_upgraded_on_the_next_refresh(seed_store, tmp_path):
+    import shutil
+
+    from basira.queries import summary
+
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    expected = con.execute("SELECT * FROM summary_article_pairs ORDER BY ALL").fetchall()
+    # The layout before pairs were numbered: two entity keys per row, and no summary_pairs.
+    con.execute("DROP TABLE summary_article_pairs")
+    con.execute("DROP TABLE summary_pairs")
+    con.execute(
+        "CREATE TABLE summary_article_pairs (article_id BIGINT, source VARCHAR, target VARCHAR, sentences INTEGER)"
+    )
+    # Until then the dashboard still answers, from entity_mentions directly.
+    for filters in _filter_cases(con):
+        found = [tuple(r) for r in read.cooccurrence(con, filters).itertuples(index=False)]
+        assert found == _direct(con, filters, DIRECT_COOCCURRENCE), filters
+    summary.refresh(con)
+    assert con.execute("SELECT * FROM summary_article_pairs ORDER BY ALL").fetchall() == expected
+    con.close()
 
 
 def test_entity_filter_uses_the_entity_postings(seed_store):

@@ -5,6 +5,11 @@ At a million articles entity_mentions holds tens of millions of rows; the top-en
 most of its time on count(DISTINCT article_id), and co-occurrence joined the table to itself. The summaries
 are derived from entity_mentions only, refreshed after each ingest chunk and rebuilt after a retag; meta
 'summary_through' is the last article_id they cover.
+
+Pairs are numbered (summary_pairs.pair_id) so that the per-article rows and the co-occurrence aggregate carry
+one integer instead of two strings (grouping by two VARCHARs was half of that query's time), and
+summary_pairs keeps each pair's totals over the whole store: the unfiltered view reads them directly, and a
+filtered view uses them to bound which pairs can reach its top N (read.cooccurrence).
 """
 
 from __future__ import annotations
@@ -19,8 +24,31 @@ def _through(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+def _numbered_pairs(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether summary_article_pairs has the pair_id layout (stores written before it held two entity keys)."""
+    (found,) = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main'"
+        " AND table_name = 'summary_article_pairs' AND column_name = 'pair_id'"
+    ).fetchone()
+    return found > 0
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
+    """Replace an old-layout pair summary with the numbered one (empty, to be rebuilt); True when it did."""
+    if _numbered_pairs(con):
+        return False
+    from basira.queries import create_schema
+
+    con.execute("DROP TABLE summary_article_pairs")
+    create_schema(con)
+    return True
+
+
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Summarise the articles stored since the last refresh (their analysis must be stored already)."""
+    if _upgrade(con):
+        rebuild(con)
+        return
     through = _through(con)
     (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
     if last <= through:
@@ -33,14 +61,33 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         [through, last],
     )
     con.execute(
-        "INSERT INTO summary_article_pairs"
+        "CREATE OR REPLACE TEMP TABLE new_pairs AS"
         " WITH m AS (SELECT DISTINCT article_id, seq, entity_key FROM entity_mentions"
         "  WHERE article_id > ? AND article_id <= ?)"
-        " SELECT m1.article_id, m1.entity_key, m2.entity_key, count(*)::INTEGER FROM m m1"
-        " JOIN m m2 ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key"
-        " GROUP BY ALL ORDER BY 1, 2, 3",
+        " SELECT m1.article_id, m1.entity_key AS source, m2.entity_key AS target, count(*)::INTEGER AS sentences"
+        " FROM m m1 JOIN m m2 ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key"
+        " GROUP BY ALL",
         [through, last],
     )
+    # Pairs seen for the first time get the next numbers, in (source, target) order so that a rebuild numbers
+    # them the same way every time.
+    con.execute(
+        "INSERT INTO summary_pairs"
+        " SELECT (SELECT coalesce(max(pair_id), 0) FROM summary_pairs) + row_number() OVER (ORDER BY source, target),"
+        " source, target, 0, 0"
+        " FROM (SELECT DISTINCT source, target FROM new_pairs n WHERE NOT EXISTS"
+        "  (SELECT 1 FROM summary_pairs p WHERE p.source = n.source AND p.target = n.target))"
+    )
+    con.execute(
+        "UPDATE summary_pairs p SET sentences = p.sentences + n.sentences, articles = p.articles + n.articles"
+        " FROM (SELECT source, target, sum(sentences) AS sentences, count(*) AS articles FROM new_pairs GROUP BY ALL) n"
+        " WHERE p.source = n.source AND p.target = n.target"
+    )
+    con.execute(
+        "INSERT INTO summary_article_pairs SELECT n.article_id, p.pair_id, n.sentences"
+        " FROM new_pairs n JOIN summary_pairs p USING (source, target) ORDER BY n.article_id, p.pair_id"
+    )
+    con.execute("DROP TABLE new_pairs")
     con.execute(
         "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_THROUGH, str(last)]
     )
@@ -48,7 +95,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Derive the summaries again from every stored article (after retag replaced the analysis)."""
+    _upgrade(con)
     con.execute("DELETE FROM summary_article_entities")
     con.execute("DELETE FROM summary_article_pairs")
+    con.execute("DELETE FROM summary_pairs")
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
     refresh(con)
