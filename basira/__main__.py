@@ -16,6 +16,11 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("ingest", help="ingest files or folders (.txt seed format, .jsonl, .json, .csv)")
     add.add_argument("paths", nargs="+", type=Path)
+    add.add_argument(
+        "--workers", type=int, default=None,
+        help="processes that parse and analyse (default: $BASIRA_WORKERS, else the cores, at most "
+        f"{ingest.MAX_DEFAULT_WORKERS}); 1 does everything in this process",
+    )
     commands.add_parser("stats", help="print a summary of the store")
     commands.add_parser("retag", help="re-run topic/entity analysis after editing the taxonomy or gazetteer")
     commands.add_parser("check", help="verify the data invariants; exit 1 if any is broken")
@@ -29,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             print("No such file or folder: " + ", ".join(map(str, missing)), file=sys.stderr)
             return 2
-        report = ingest.ingest_paths(args.paths, db, progress=_progress)
+        workers = args.workers if args.workers is not None else ingest.default_workers()
+        report = ingest.ingest_paths(args.paths, db, progress=_progress, workers=max(1, workers))
         print(report.summary())
         return 0
     if args.command == "build-default":

@@ -27,13 +27,14 @@ _B = _rng.integers(0, np.iinfo(np.uint64).max, size=PERMUTATIONS, dtype=np.uint6
 _EMPTY = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint64)
 
 
-def content_hash(article: ParsedArticle) -> str:
-    """Stable identity of an article's content: its normalised title and body, whatever the source."""
+def content_hash(article: ParsedArticle, title: str | None = None) -> str:
+    """Stable identity of an article's content: its normalised title and body, whatever the source.
+    `title` is the article's title_norm when the caller already has it."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(title_norm(article).encode())
-    for sentence in article.sentences:
-        digest.update(b"\n")
-        digest.update(sentence.text_norm.encode())
+    digest.update((title_norm(article) if title is None else title).encode())
+    # One update over the joined text hashes the same bytes as one update per sentence, with fewer calls.
+    if article.sentences:
+        digest.update(("\n" + "\n".join([s.text_norm for s in article.sentences])).encode())
     return digest.hexdigest()
 
 
@@ -42,14 +43,31 @@ def title_norm(article: ParsedArticle) -> str:
 
 
 def story_tokens(article: ParsedArticle) -> list[str]:
-    return [t for s in article.sentences if not s.is_boilerplate for t in tokenize(s.text_norm)]
+    # Tokens never span a line break, so tokenising the joined sentences gives the per-sentence tokens in order.
+    return tokenize("\n".join([s.text_norm for s in article.sentences if not s.is_boilerplate]))
+
+
+_crc_cache: dict[str, int] = {}
+_CRC_CACHE_LIMIT = 500_000
+
+
+def _token_hashes(tokens: list[str]) -> np.ndarray:
+    """CRC32 of each token: computed once per distinct word, then looked up in C (map over dict.__getitem__)."""
+    cache = _crc_cache
+    missing = set(tokens).difference(cache)
+    if missing:
+        if len(cache) + len(missing) > _CRC_CACHE_LIMIT:
+            cache.clear()
+            missing = set(tokens)
+        cache.update((t, zlib.crc32(t.encode())) for t in missing)
+    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def signature(tokens: list[str]) -> np.ndarray:
     """MinHash signature over word shingles; token hashes are CRC32 so they are stable across processes."""
     if not tokens:
         return _EMPTY.copy()
-    token_hashes = np.fromiter((zlib.crc32(t.encode()) for t in tokens), dtype=np.uint64, count=len(tokens))
+    token_hashes = _token_hashes(tokens)
     # Word bigrams: combine each token hash with the next one's.
     shingles = token_hashes[:-1] * np.uint64(1000003) ^ token_hashes[1:] if len(token_hashes) > 1 else token_hashes
     shingles = np.unique(shingles & np.uint64(0xFFFFFFFF))

@@ -5,22 +5,40 @@ A batch is one writer generation (see store.py): it lands whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import json
+import multiprocessing
+import os
+import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
+import duckdb
+import numpy as np
 import pyarrow as pa
 
 from basira import analysis, fingerprint, reader, search, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection
-from basira.normalize import clean_raw
+from basira.normalize import clean_raw, tokenize
 from basira.queries import write
 
 CHUNK = 1000
+WORKERS_ENV = "BASIRA_WORKERS"
+MAX_DEFAULT_WORKERS = 4
+# Below this many records a pool costs more than it saves (forking, and the first units' latency).
+PARALLEL_MIN_RECORDS = 200
+# JSONL lines per unit of work sent to a worker: small enough to spread a file, large enough that the
+# per-task overhead (pickling, queues) stays under a percent.
+UNIT_LINES = 100
+# Units in flight per worker: keeps every worker busy while the writer stores, and bounds memory.
+AHEAD_PER_WORKER = 4
+_PR_SET_PDEATHSIG = 1
 EXCERPT_CHARS = 200
 Progress = Callable[[int, str], None]
 
@@ -66,15 +84,66 @@ def display_path(path: Path | str) -> str:
         return source_label(str(resolved))
 
 
-def ingest_paths(paths: Iterable[Path], db_path: Path | None = None, progress: Progress | None = None) -> IngestReport:
+def default_workers() -> int:
+    """Processes that parse and analyse: $BASIRA_WORKERS, else the machine's cores up to MAX_DEFAULT_WORKERS."""
+    value = os.environ.get(WORKERS_ENV, "").strip()
+    if value:
+        return max(1, int(value))
+    return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
+
+
+def ingest_paths(
+    paths: Iterable[Path], db_path: Path | None = None, progress: Progress | None = None, workers: int = 1
+) -> IngestReport:
+    """Ingest files and folders. With `workers` > 1 and a batch of at least PARALLEL_MIN_RECORDS records,
+    worker processes parse, fingerprint and analyse while this process alone writes the store; the store
+    ends up exactly as with one process."""
     paths = list(paths)
+    inputs = ", ".join(display_path(p) for p in paths)
+    units = ((unit, path) for path in paths for unit in reader.read_units(path, UNIT_LINES))
+    first: list[tuple[reader.Unit, Path]] = []
+    if workers > 1:
+        for unit in units:
+            first.append(unit)
+            if sum(u.records for u, _ in first) >= PARALLEL_MIN_RECORDS:
+                break
+        else:
+            workers = 1
+    units = chain(first, units)
+    shown = _SourceLabels()
+    if workers <= 1:
+        records = (shown.apply(item, root) for unit, root in units for item in reader.parse_unit(unit))
+        return ingest_records(records, inputs, db_path, progress)
+    db_path = Path(db_path or store.default_db_path())
+    # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
+    # threads), after the analysers are loaded (the workers share them instead of loading their own).
+    analysis.taxonomy()
+    _set_known_prefixes(_stored_hash_prefixes(db_path))
+    with _pool(workers) as pool:
+        prepared = (
+            shown.apply(item, root) for batch, root in _in_order(pool, units, workers * AHEAD_PER_WORKER)
+            for item in batch
+        )
+        return _ingest(prepared, inputs, db_path, progress)
 
-    def records() -> Iterator[ParsedArticle | Rejection]:
-        for path in paths:
-            for item in reader.read_path(path):
-                yield _with_source(item, path)
 
-    return ingest_records(records(), ", ".join(display_path(p) for p in paths), db_path, progress)
+class _SourceLabels:
+    """Items named as the store shows them (display_path of the file, else of the path given). display_path
+    resolves the file system, so it runs once per distinct file rather than once per record."""
+
+    def __init__(self) -> None:
+        self._shown: dict[tuple[str, Path], str] = {}
+
+    def apply(self, item, root: Path):
+        inner = item.article if isinstance(item, Prepared) else item
+        key = (inner.source_path, root)
+        shown = self._shown.get(key)
+        if shown is None:
+            shown = self._shown[key] = display_path(inner.source_path) if inner.source_path else display_path(root)
+        if isinstance(inner, Rejection):
+            return Rejection(shown, inner.locator, inner.reason, inner.detail, inner.excerpt)
+        inner.source_path = shown
+        return item
 
 
 def ingest_uploads(
@@ -91,12 +160,118 @@ def ingest_uploads(
     return ingest_records(records(), "upload: " + ", ".join(name for name, _ in files), db_path, progress)
 
 
-def _with_source(item: ParsedArticle | Rejection, root: Path) -> ParsedArticle | Rejection:
-    shown = display_path(item.source_path) if item.source_path else display_path(root)
-    if isinstance(item, Rejection):
-        return Rejection(shown, item.locator, item.reason, item.detail, item.excerpt)
-    item.source_path = shown
-    return item
+@dataclass
+class Prepared:
+    """An article with what ingest derives from it alone. content_hash and title_norm are always set; the
+    rest is filled by a worker, or by this process for the articles that turn out to be new."""
+
+    article: ParsedArticle
+    content_hash: str
+    title_norm: str
+    signature: np.ndarray | None = None
+    postings: search.Postings | None = None
+    analysis: ArticleAnalysis | None = None
+
+
+def _prepare(article: ParsedArticle) -> Prepared:
+    title = fingerprint.title_norm(article)
+    return Prepared(article, fingerprint.content_hash(article, title), title)
+
+
+def _complete(prepared: Prepared, analyse: bool) -> None:
+    tokens = fingerprint.story_tokens(prepared.article)
+    prepared.signature = fingerprint.signature(tokens)
+    prepared.postings = search.article_postings(tokenize(prepared.title_norm), tokens)
+    if analyse:
+        prepared.analysis = analysis.analyze_article(prepared.article.sentences, prepared.article.title_raw)
+
+
+# Sorted 64-bit prefixes of the content hashes stored before this batch, set before the workers fork: a
+# worker skips analysing an article that is almost surely a stored duplicate (re-ingesting a folder costs
+# parsing, not analysis). A prefix collision only means the writer analyses that article itself.
+_known_prefixes: np.ndarray = np.empty(0, dtype=np.uint64)
+
+
+def _set_known_prefixes(prefixes: np.ndarray) -> None:
+    global _known_prefixes
+    _known_prefixes = prefixes
+
+
+def _stored_hash_prefixes(db_path: Path) -> np.ndarray:
+    empty = np.empty(0, dtype=np.uint64)
+    if not db_path.exists():
+        return empty
+    try:
+        # A short-lived read-only connection: closing it stops DuckDB's threads before the fork.
+        con = duckdb.connect(str(store.generation_file(db_path)), read_only=True)
+    except (duckdb.Error, OSError):
+        return empty  # swapped or removed meanwhile: the prefilter is only an optimisation
+    try:
+        return write.hash_prefixes(con)
+    except duckdb.Error:
+        return empty
+    finally:
+        con.close()
+
+
+def _probably_stored(content_hash: str) -> bool:
+    known = _known_prefixes
+    if not known.size:
+        return False
+    key = np.uint64(int(content_hash[:16], 16))
+    at = int(np.searchsorted(known, key))
+    return at < known.size and known[at] == key
+
+
+def _prepare_unit(unit: reader.Unit) -> list[Prepared | Rejection]:
+    """A worker's task: parse a unit and prepare its articles completely."""
+    out: list[Prepared | Rejection] = []
+    for item in reader.parse_unit(unit):
+        if isinstance(item, ParsedArticle):
+            prepared = _prepare(item)
+            _complete(prepared, analyse=not _probably_stored(prepared.content_hash))
+            out.append(prepared)
+        else:
+            out.append(item)
+    return out
+
+
+def _worker_init(parent: int) -> None:
+    # Ctrl-C is the writer's to handle; a worker must not outlive a writer killed outright (it would wait for
+    # work forever), so the kernel kills it with its parent.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init, initargs=(os.getpid(),)
+    )
+    try:
+        pool.submit(int).result()  # fork every worker now, before the writer connects
+        yield pool
+    finally:
+        # Waiting reaps the workers, so their CPU time counts in this process's children (os.wait4, time).
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, units: Iterable[tuple[reader.Unit, Path]], ahead: int
+) -> Iterator[tuple[list[Prepared | Rejection], Path]]:
+    """Results of _prepare_unit in the units' order, with at most `ahead` units in flight."""
+    pending: deque[tuple[Future, Path]] = deque()
+    for unit, root in units:
+        pending.append((pool.submit(_prepare_unit, unit), root))
+        if len(pending) >= ahead:
+            future, at = pending.popleft()
+            yield future.result(), at
+    while pending:
+        future, at = pending.popleft()
+        yield future.result(), at
 
 
 def ingest_records(
@@ -105,13 +280,20 @@ def ingest_records(
     db_path: Path | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
+    prepared = (_prepare(item) if isinstance(item, ParsedArticle) else item for item in records)
+    return _ingest(prepared, inputs, db_path, progress)
+
+
+def _ingest(
+    items: Iterable[Prepared | Rejection], inputs: str, db_path: Path | None, progress: Progress | None
+) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
     with store.writer(db_path) as con:
         report.batch_id = write.start_batch(con, inputs)
         _refresh_taxonomy(con)
         known_rejections = write.known_rejections(con)
-        iterator = iter(records)
+        iterator = iter(items)
         while chunk := list(islice(iterator, CHUNK)):
             _ingest_chunk(con, chunk, report, known_rejections)
             if progress:
@@ -127,27 +309,27 @@ def _refresh_taxonomy(con) -> None:
     write.set_meta(con, "taxonomy_version", analysis.taxonomy_version())
 
 
-def _ingest_chunk(con, chunk: list[ParsedArticle | Rejection], report: IngestReport, known_rejections: set) -> None:
+def _ingest_chunk(con, chunk: list[Prepared | Rejection], report: IngestReport, known_rejections: set) -> None:
     report.seen += len(chunk)
-    articles = [item for item in chunk if isinstance(item, ParsedArticle)]
+    articles = [item for item in chunk if isinstance(item, Prepared)]
     _record_rejections(con, [item for item in chunk if isinstance(item, Rejection)], report, known_rejections)
     if not articles:
         return
-    hashes = [fingerprint.content_hash(a) for a in articles]
-    stored = write.existing_hashes(con, hashes)
-    sighted = write.known_sightings(con, [a.source_path for a in articles])
+    stored = write.existing_hashes(con, [p.content_hash for p in articles])
+    sighted = write.known_sightings(con, [p.article.source_path for p in articles])
     new_sightings = []
-    fresh: list[tuple[str, ParsedArticle]] = []
-    for content_hash, article in zip(hashes, articles, strict=True):
-        key = (content_hash, article.source_path, article.locator)
+    fresh: list[Prepared] = []
+    for prepared in articles:
+        article = prepared.article
+        key = (prepared.content_hash, article.source_path, article.locator)
         if key not in sighted:
             sighted.add(key)
             new_sightings.append((*key, article.url, report.batch_id))
-        if content_hash in stored:
+        if prepared.content_hash in stored:
             report.duplicates += 1
             continue
-        stored.add(content_hash)
-        fresh.append((content_hash, article))
+        stored.add(prepared.content_hash)
+        fresh.append(prepared)
     write.append_rows(
         con,
         "sightings",
@@ -173,20 +355,25 @@ def _record_rejections(con, rejections: list[Rejection], report: IngestReport, k
     )
 
 
-def _store_articles(con, fresh: list[tuple[str, ParsedArticle]], report: IngestReport) -> None:
+def _store_articles(con, fresh: list[Prepared], report: IngestReport) -> None:
+    for prepared in fresh:
+        if prepared.signature is None:
+            _complete(prepared, analyse=True)
+        elif prepared.analysis is None:
+            prepared.analysis = analysis.analyze_article(prepared.article.sentences, prepared.article.title_raw)
     first_id = write.next_article_id(con)
     ids = list(range(first_id, first_id + len(fresh)))
-    stories = _assign_stories(con, ids, [a for _, a in fresh])
+    stories = _assign_stories(con, ids, [p.signature for p in fresh])
     report.joined_story += sum(1 for i in ids if stories[i] != i)
     article_rows, sentence_rows = [], []
-    results: list[tuple[int, ArticleAnalysis]] = []
-    for article_id, (content_hash, article) in zip(ids, fresh, strict=True):
+    for article_id, prepared in zip(ids, fresh, strict=True):
+        article = prepared.article
         report.chars += len(article.text_raw)
         article_rows.append(
             (
-                article_id, content_hash, stories[article_id], report.batch_id, article.source_path,
+                article_id, prepared.content_hash, stories[article_id], report.batch_id, article.source_path,
                 article.locator, article.source_name, article.url, article.title_raw,
-                fingerprint.title_norm(article) or None, article.byline,
+                prepared.title_norm or None, article.byline,
                 article.published, article.date_source,
                 article.undated_reason if article.published is None else None,
                 article.text_raw, len(article.text_raw),
@@ -198,11 +385,10 @@ def _store_articles(con, fresh: list[tuple[str, ParsedArticle]], report: IngestR
              s.boilerplate_reason)
             for s in article.sentences
         )
-        results.append((article_id, analysis.analyze_article(article.sentences, article.title_raw)))
     write.append_rows(con, "articles", _table(ARTICLE_COLUMNS, article_rows))
     write.append_rows(con, "sentences", _table(SENTENCE_COLUMNS, sentence_rows))
-    store_analysis(con, results)
-    search.index_articles(con, ids)
+    store_analysis(con, [(i, p.analysis) for i, p in zip(ids, fresh, strict=True)])
+    search.index_articles(con, ids, search.postings_table((i, p.postings) for i, p in zip(ids, fresh, strict=True)))
     report.added += len(fresh)
 
 
@@ -221,12 +407,12 @@ SENTENCE_COLUMNS = (
 MAX_CANDIDATES = 16
 
 
-def _assign_stories(con, ids: list[int], articles: list[ParsedArticle]) -> dict[int, int]:
-    """story_id per new article: the story of its most similar earlier article, else its own id.
+def _assign_stories(con, ids: list[int], sigs: list[np.ndarray]) -> dict[int, int]:
+    """story_id per new article (with MinHash signature `sigs`): the story of its most similar earlier article,
+    else its own id.
 
     LSH buckets propose candidates (stored ones and earlier ones in this chunk); signature similarity decides.
     """
-    sigs = [fingerprint.signature(fingerprint.story_tokens(a)) for a in articles]
     band_rows = [
         (row, band, bucket) for row, sig in enumerate(sigs) for band, bucket in enumerate(fingerprint.band_buckets(sig))
     ]

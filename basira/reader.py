@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
@@ -317,14 +318,20 @@ def _from_object(name: str, locator: str, obj: object, encoding: str, excerpt: s
 
 def read_jsonl(name: str, text: str, encoding: str) -> Iterator[Item]:
     lines = text.split("\n")
-    ends_cleanly = text.endswith("\n")
-    for number, line in enumerate(lines, start=1):
+    return _jsonl_lines(name, lines, 1, len(lines), text.endswith("\n"), encoding)
+
+
+def _jsonl_lines(
+    name: str, lines: list[str], first: int, total: int, ends_cleanly: bool, encoding: str
+) -> Iterator[Item]:
+    """Items of lines `first`.. of a JSONL file of `total` lines (a slice, so that workers can share a file)."""
+    for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as e:
-            if number == len(lines) and not ends_cleanly:
+            if number == total and not ends_cleanly:
                 yield Rejection(name, f"line {number}", "truncated", f"last line is cut off: {e.msg}", _excerpt(line))
             else:
                 detail = f"{e.msg} at column {e.colno}"
@@ -433,30 +440,95 @@ def _visible_files(folder: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(folder).as_posix())
 
 
+def _file_bytes(path: Path) -> bytes | Rejection:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _too_large(name, size)
+        return path.read_bytes()
+    except OSError as e:
+        return Rejection(name, "", "unreadable", str(e))
+
+
 def _read_file(path: Path) -> Iterator[Item]:
     name = str(path)
     if _extension(name) not in _READERS:
         yield _unsupported(name)
         return
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            yield _too_large(name, size)
-            return
-        data = path.read_bytes()
-    except OSError as e:
-        yield Rejection(name, "", "unreadable", str(e))
+    data = _file_bytes(path)
+    if isinstance(data, Rejection):
+        yield data
         return
     yield from read_bytes(name, data)
 
 
-def read_path(path: Path) -> Iterator[Item]:
-    """Articles from a file, or from every visible file under a folder in sorted order."""
+@dataclass(frozen=True)
+class Unit:
+    """A piece of reading work that parses on its own, in any process: a whole file, a slice of a JSONL file's
+    lines, or items already known (a file that could not be read). parse_unit turns it into items; the units
+    of a path, parsed in order, give exactly read_path's items."""
+
+    path: str
+    records: int  # about how many records it holds, to size batches of work
+    lines: tuple[str, ...] = ()
+    first: int = 1
+    total: int = 0
+    ends_cleanly: bool = True
+    encoding: str = ""
+    items: tuple[Item, ...] = ()
+    whole_file: bool = False
+
+
+JSONL_EXTENSIONS = (".jsonl", ".ndjson")
+
+
+def _file_units(path: Path, lines_per_unit: int) -> Iterator[Unit]:
+    name = str(path)
+    if _extension(name) not in JSONL_EXTENSIONS:
+        yield Unit(name, 1, whole_file=True)
+        return
+    # JSONL is split here so that one big export spreads over the workers; the decoding matches read_bytes.
+    data = _file_bytes(path)
+    if isinstance(data, Rejection):
+        yield Unit(name, 1, items=(data,))
+        return
+    if len(data) > MAX_FILE_BYTES:
+        yield Unit(name, 1, items=(_too_large(name, len(data)),))
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        yield Unit(name, 1, items=(Rejection(name, "", e.reason, e.detail),))
+        return
+    lines = text.split("\n")
+    ends_cleanly = text.endswith("\n")
+    for start in range(0, len(lines), lines_per_unit):
+        part = tuple(lines[start : start + lines_per_unit])
+        yield Unit(name, len(part), part, start + 1, len(lines), ends_cleanly, encoding)
+
+
+def read_units(path: Path, lines_per_unit: int = 100) -> Iterator[Unit]:
+    """read_path's work, as units (see Unit)."""
     path = Path(path)
     if path.is_dir():
         for file in _visible_files(path):
-            yield from _read_file(file)
+            yield from _file_units(file, lines_per_unit)
     elif path.is_file():
-        yield from _read_file(path)
+        yield from _file_units(path, lines_per_unit)
     else:
-        yield Rejection(str(path), "", "not_found", "no such file or folder")
+        yield Unit(str(path), 1, items=(Rejection(str(path), "", "not_found", "no such file or folder"),))
+
+
+def parse_unit(unit: Unit) -> Iterator[Item]:
+    if unit.whole_file:
+        return _read_file(Path(unit.path))
+    if unit.lines:
+        return _jsonl_lines(unit.path, list(unit.lines), unit.first, unit.total, unit.ends_cleanly, unit.encoding)
+    return iter(unit.items)
+
+
+def read_path(path: Path) -> Iterator[Item]:
+    """Articles from a file, or from every visible file under a folder in sorted order."""
+    for unit in read_units(path):
+        yield from parse_unit(unit)

@@ -157,27 +157,6 @@ def filter_term_ids(text: str) -> list[int]:
     return [term_id(s) for s in parse_query(text).terms]
 
 
-def _token_rows(articles: Sequence[tuple[int, str]]) -> tuple[pa.Table, set[str]]:
-    """Per article, each distinct token and its count (one C-level findall and Counter per article: the loop
-    that dominates indexing stays out of Python bytecode), and the chunk's distinct tokens."""
-    tokens: list[str] = []
-    counts: list[int] = []
-    owners: list[int] = []
-    for article_id, text in articles:
-        counted = Counter(tokenize(text))
-        tokens.extend(counted)
-        counts.extend(counted.values())
-        owners.extend([article_id] * len(counted))
-    table = pa.table(
-        {
-            "token": pa.array(tokens, pa.string()),
-            "article_id": pa.array(owners, pa.int64()),
-            "tf": pa.array(counts, pa.int32()),
-        }
-    )
-    return table, set(tokens)
-
-
 _term_cache: dict[str, tuple[int, str] | None] = {}
 
 
@@ -193,14 +172,57 @@ def _indexed_term(token: str) -> tuple[int, str] | None:
     return found
 
 
-def _stem_map(tokens: Iterable[str]) -> pa.Table:
-    """token -> (term_id, stem) for the tokens that are indexed (function words have no row)."""
-    rows = [(t, found) for t in tokens if (found := _indexed_term(t)) is not None]
+@dataclass
+class Postings:
+    """One article's postings: parallel lists of term ids, their stems and term frequencies (first-seen order)."""
+
+    term_ids: list[int]
+    stems: list[str]
+    tfs: list[int]
+
+
+def article_postings(tokens: Iterable[str], more: Iterable[str] = ()) -> Postings:
+    """The postings of an article whose indexed text (title and non-boilerplate sentences, normalised) has
+    `tokens` and `more`. Counting is C-level (Counter); only the distinct tokens are folded to terms in Python.
+    Ingest computes this next to the story fingerprint (in a worker process when there are several); a rebuild
+    computes it from the stored text: both call this, so both build the same index."""
+    counted = Counter(tokens)
+    counted.update(more)
+    by_term: dict[int, int] = {}
+    stems: dict[int, str] = {}
+    cache = _term_cache
+    for token, n in counted.items():
+        found = cache.get(token, False)
+        if found is False:
+            found = _indexed_term(token)
+        if found is None:
+            continue
+        tid = found[0]
+        if tid in by_term:
+            by_term[tid] += n
+        else:
+            by_term[tid] = n
+            stems[tid] = found[1]
+    return Postings(list(by_term), list(stems.values()), list(by_term.values()))
+
+
+def postings_table(rows: Iterable[tuple[int, Postings]]) -> pa.Table:
+    """(term_id, stem, article_id, tf) rows of the articles' postings, one per (term, article)."""
+    term_ids: list[int] = []
+    stems: list[str] = []
+    owners: list[int] = []
+    tfs: list[int] = []
+    for article_id, postings in rows:
+        term_ids.extend(postings.term_ids)
+        stems.extend(postings.stems)
+        tfs.extend(postings.tfs)
+        owners.extend([article_id] * len(postings.tfs))
     return pa.table(
         {
-            "token": pa.array([t for t, _ in rows], pa.string()),
-            "term_id": pa.array([f[0] for _, f in rows], pa.int64()),
-            "stem": pa.array([f[1] for _, f in rows], pa.string()),
+            "term_id": pa.array(term_ids, pa.int64()),
+            "stem": pa.array(stems, pa.string()),
+            "article_id": pa.array(owners, pa.int64()),
+            "tf": pa.array(tfs, pa.int32()),
         }
     )
 
@@ -215,12 +237,17 @@ def _entity_rows(rows: Sequence[tuple[int, str, int]]) -> pa.Table:
     )
 
 
-def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int]) -> None:
-    tokens, distinct = _token_rows(sql.article_texts(con, ids))
+def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table | None = None) -> None:
+    """Index stored articles as one new run; `postings` (see postings_table) when the caller computed them,
+    else they are computed from the stored text."""
+    if postings is None:
+        postings = postings_table(
+            (article_id, article_postings(tokenize(text))) for article_id, text in sql.article_texts(con, ids)
+        )
     entities = _entity_rows(sql.article_entities(con, ids))
     runs = sql.runs(con)
     run_id = max((r[0] for r in runs), default=0) + 1
-    sql.add_chunk(con, ids, tokens, _stem_map(distinct), entities, run_id)
+    sql.add_chunk(con, ids, postings, entities, run_id)
     _merge_levels(con)
 
 
@@ -247,23 +274,32 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
     sql.refresh_postings_view(con)
 
 
-def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> None:
+def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings: pa.Table | None = None) -> None:
     """Add stored articles to the search index and the dashboard's entity summaries (called by ingest after
-    their sentences and analysis are stored).
+    their sentences and analysis are stored). `postings` are theirs (see postings_table) when ingest has them.
 
     Articles stored before the index existed, or under another SEARCH_VERSION, are (re)indexed first, so an
     old store catches up on its next ingest.
     """
     summary.refresh(con)
     version, indexed, articles = sql.index_state(con)
-    if version != SEARCH_VERSION:
-        rebuild_index(con)
-        return
     ids = list(ids)
+    if version != SEARCH_VERSION:
+        if postings is None or articles != len(ids):
+            rebuild_index(con)
+            return
+        # A new store's first chunk: what rebuild_index would do, from the postings at hand.
+        sql.clear_index(con)
+        sql.set_version(con, SEARCH_VERSION)
+        indexed = 0
     if indexed + len(ids) != articles:
         ids = sql.unindexed_ids(con)
-    for start in range(0, len(ids), REBUILD_CHUNK):
-        _index_chunk(con, ids[start : start + REBUILD_CHUNK])
+        postings = None
+    if postings is not None and ids:
+        _index_chunk(con, ids, postings)
+    else:
+        for start in range(0, len(ids), REBUILD_CHUNK):
+            _index_chunk(con, ids[start : start + REBUILD_CHUNK])
     sql.update_stats(con)
 
 

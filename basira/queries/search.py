@@ -87,35 +87,31 @@ def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tup
 
 
 def add_chunk(
-    con: duckdb.DuckDBPyConnection, ids: list[int], tokens: pa.Table, stems: pa.Table, entities: pa.Table, run_id: int
+    con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table, entities: pa.Table, run_id: int
 ) -> None:
-    """Index a chunk: tokens (token, article_id, tf) are folded to terms through stems (token, term_id, stem);
-    the articles join search_docs, their terms' df is added to search_terms, their postings become run
-    `run_id` (level 0) together with the entity postings (term_id, article_id, tf = mentions; dl 0), which
-    serve the entity filter and never count in BM25 lengths or df."""
+    """Index a chunk: postings (term_id, stem, article_id, tf), one row per term and article; the articles join
+    search_docs, their terms' df is added to search_terms, their postings become run `run_id` (level 0)
+    together with the entity postings (term_id, article_id, tf = mentions; dl 0), which serve the entity filter
+    and never count in BM25 lengths or df."""
     con.register("chunk_entities", entities)
-    con.register("chunk_tokens", tokens)
-    con.register("chunk_stems", stems)
+    con.register("chunk_postings", postings)
     con.register("chunk_ids", pa.table({"article_id": pa.array(ids, pa.int64())}))
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE search_chunk AS"
-            " SELECT s.term_id, any_value(s.stem) AS stem, t.article_id, sum(t.tf)::INTEGER AS tf"
-            " FROM chunk_tokens t JOIN chunk_stems s USING (token) GROUP BY s.term_id, t.article_id"
-        )
-        con.execute(
             "CREATE OR REPLACE TEMP TABLE search_chunk_docs AS"
-            " SELECT i.article_id, coalesce(sum(c.tf), 0)::INTEGER AS length"
-            " FROM chunk_ids i LEFT JOIN search_chunk c USING (article_id) GROUP BY i.article_id"
+            " SELECT i.article_id, coalesce(c.length, 0)::INTEGER AS length FROM chunk_ids i"
+            " LEFT JOIN (SELECT article_id, sum(tf) AS length FROM chunk_postings GROUP BY article_id) c"
+            " USING (article_id)"
         )
         con.execute("INSERT INTO search_docs SELECT article_id, length FROM search_chunk_docs ORDER BY article_id")
         con.execute(
-            "INSERT INTO search_terms SELECT term_id, any_value(stem), count(*) FROM search_chunk GROUP BY term_id"
+            "INSERT INTO search_terms SELECT term_id, any_value(stem), count(*) FROM chunk_postings GROUP BY term_id"
             " ON CONFLICT (term_id) DO UPDATE SET df = search_terms.df + excluded.df"
         )
         con.execute(
             f"CREATE TABLE {run_table(run_id)} AS SELECT * FROM ("
-            " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM search_chunk c JOIN search_chunk_docs d USING (article_id)"
+            " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM chunk_postings c"
+            " JOIN search_chunk_docs d USING (article_id)"
             " UNION ALL SELECT term_id, article_id, tf, 0 FROM chunk_entities)"
             " ORDER BY term_id, article_id"
         )
@@ -123,10 +119,8 @@ def add_chunk(
         con.execute("INSERT INTO search_runs VALUES (?, 0, ?)", [run_id, rows])
     finally:
         con.unregister("chunk_entities")
-        con.unregister("chunk_tokens")
-        con.unregister("chunk_stems")
+        con.unregister("chunk_postings")
         con.unregister("chunk_ids")
-        con.execute("DROP TABLE IF EXISTS search_chunk")
         con.execute("DROP TABLE IF EXISTS search_chunk_docs")
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from basira.queries import quote_identifier
@@ -65,6 +66,14 @@ def existing_hashes(con: duckdb.DuckDBPyConnection, hashes: list[str]) -> set[st
         "SELECT content_hash FROM articles WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))", [hashes]
     ).fetchall()
     return {h for (h,) in rows}
+
+
+def hash_prefixes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """The first 64 bits of every stored content hash (hex), as sorted unsigned integers."""
+    found = con.execute(
+        "SELECT ('0x' || left(content_hash, 16))::UBIGINT AS prefix FROM articles ORDER BY prefix"
+    ).fetchnumpy()["prefix"]
+    return np.asarray(found, dtype=np.uint64)
 
 
 def known_sightings(con: duckdb.DuckDBPyConnection, source_paths: list[str]) -> set[tuple[str, str, str]]:
