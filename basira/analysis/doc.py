@@ -132,22 +132,39 @@ class Scanner:
         self._sets: dict[object, frozenset[str]] = {}
         self._mask: dict[str, tuple[object, ...]] = {}
         self._keys: frozenset[str] = frozenset()
+        self._stale = False
 
     def add(self, name: object, keys: Iterable[str]) -> None:
         self._sets[name] = frozenset(keys)
-        self._build()
+        self._stale = True  # the key -> owners map is rebuilt once, at the next scan, not after every add
+
+    def build(self) -> None:
+        """Build the key -> owners map now (scan builds it when keys were added since the last build)."""
+        if self._stale:
+            self._build()
 
     def _build(self) -> None:
-        owners: dict[str, list[object]] = {}
+        # Most keys belong to one set: those are added a whole set at a time (C-level set difference and
+        # dict.fromkeys); only keys shared between sets go through Python.
+        mask: dict[str, tuple[object, ...]] = {}
+        shared: dict[tuple[object, ...], tuple[object, ...]] = {}  # equal owner tuples are one object
         for name, keys in self._sets.items():
-            for k in keys:
-                owners.setdefault(k, []).append(name)
-        # Equal owner tuples are shared, so the per-hit loop iterates one small cached tuple.
-        shared: dict[tuple[object, ...], tuple[object, ...]] = {}
-        self._mask = {k: shared.setdefault(tuple(v), tuple(v)) for k, v in owners.items()}
-        self._keys = frozenset(self._mask)
+            alone = (name,)
+            both = mask.keys() & keys  # iterates keys (keys.intersection(mask) would iterate all of mask)
+            if both:
+                for k in both:
+                    owners = mask[k] + alone
+                    mask[k] = shared.setdefault(owners, owners)
+                mask.update(dict.fromkeys(keys.difference(both), alone))
+            else:
+                mask.update(dict.fromkeys(keys, alone))
+        self._mask = mask
+        self._keys = frozenset(mask)
+        self._stale = False
 
     def scan(self, doc: Doc) -> None:
+        if self._stale:
+            self._build()
         toks = doc.toks
         hits: dict[object, list[int]] = {name: [] for name in self._sets}
         doc.hits = hits

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import add
 from pathlib import Path
 
 from basira.analysis.doc import PUNCTUATION, Doc
@@ -27,6 +29,7 @@ _HEH, _TEH, _ALEF, _YEH = "\u0647", "\u062a", "\u0627", "\u064a"
 
 CONJUNCTIONS = ("", _WAW, _FA)
 PREPOSITIONS = ("", _BA, _LAM, _KAF)
+_CLITICS = tuple(c + p for c in CONJUNCTIONS for p in PREPOSITIONS)
 
 # Suffixes after normalisation (teh marbuta is already heh). Pronoun suffixes never follow the article.
 _PRONOUNS = ("\u0647", "\u0647\u0627", "\u0647\u0645", "\u0647\u0645\u0627", "\u0647\u0646", "\u064a", "\u0646\u0627", "\u0643", "\u0643\u0645")
@@ -94,7 +97,7 @@ def word_forms(word: str, *, inflect: bool = True, lead: bool = True) -> set[str
         return bare | definite
     forms: set[str] = set()
     for f in bare:
-        forms.update(c + p + f for c in CONJUNCTIONS for p in PREPOSITIONS)
+        forms.update(map(add, _CLITICS, repeat(f, len(_CLITICS))))
     for f in definite:
         forms |= prefixed(f)
     return forms
@@ -143,13 +146,19 @@ class Lexicon:
     """Phrases indexed by the surface forms of their rarest word."""
 
     def __init__(self, rank: dict[str, int] | None = None) -> None:
-        self.index: dict[str, list[tuple[tuple[frozenset[str], ...] | None, int, Entry]]] = {}
-        # For the matcher: one-word phrases by form; longer phrases by form, then by the form of the word
-        # next to the anchor (after it, or before it when the anchor ends the phrase), so a common anchor
-        # ("النظام" in "قوات النظام", "جيش النظام", ...) costs one dict lookup unless its neighbour fits.
-        self.single: dict[str, list[Entry]] = {}
-        self.after: dict[str, dict[str, list[Entry]]] = {}
-        self.before: dict[str, dict[str, list[Entry]]] = {}
+        # For the matcher: one-word phrases by form; longer phrases by form, then by the word next to the
+        # anchor (after it, or before it when the anchor ends the phrase), so a common anchor ("النظام" in
+        # "قوات النظام", "جيش النظام", ...) costs one dict lookup unless its neighbour fits. The neighbour's
+        # form set is numbered once (`member`: form -> numbers of the sets holding it) rather than crossed
+        # with the anchor's forms: hundreds of forms times hundreds made millions of dict entries to build.
+        # Values are tuples, shared by all the forms of a word until another phrase extends one of them,
+        # so adding a phrase is mostly C-level dict.fromkeys/update.
+        self.single: dict[str, tuple[Entry, ...]] = {}
+        self.after: dict[str, tuple[tuple[int, Entry], ...]] = {}
+        self.before: dict[str, tuple[tuple[int, Entry], ...]] = {}
+        self.member: dict[str, set[int]] = {}
+        self._set_ids: dict[frozenset[str], int] = {}
+        self._keys: set[str] = set()  # every anchor form
         self.rank = token_rank() if rank is None else rank
         self.size = 0
 
@@ -157,7 +166,8 @@ class Lexicon:
         if len(positions) == 1:
             return 0
         rank = self.rank
-        scores = [min((rank.get(f, _RARE) for f in forms), default=_RARE) for forms in positions]
+        # rank.keys() & forms walks the forms in C (a lead word has hundreds of clitic forms).
+        scores = [min(map(rank.__getitem__, rank.keys() & forms), default=_RARE) for forms in positions]
         return scores.index(max(scores))
 
     def add(self, positions: list[set[str]], payload: object, term: str) -> None:
@@ -165,19 +175,26 @@ class Lexicon:
         anchor = self._anchor(frozen)
         entry = Entry(frozen, anchor, payload, term, self.size)
         self.size += 1
-        row = (frozen if len(frozen) > 1 else None, anchor, entry)
-        for form in frozen[anchor]:
-            self.index.setdefault(form, []).append(row)
-            if len(frozen) == 1:
-                self.single.setdefault(form, []).append(entry)
-            else:
-                if anchor + 1 < len(frozen):
-                    side, neighbour = self.after, frozen[anchor + 1]
+        forms = frozen[anchor]
+        self._keys.update(forms)
+        if len(frozen) == 1:
+            _extend(self.single, forms, entry)
+            return
+        if anchor + 1 < len(frozen):
+            side, neighbour = self.after, frozen[anchor + 1]
+        else:
+            side, neighbour = self.before, frozen[anchor - 1]
+        sid = self._set_ids.get(neighbour)
+        if sid is None:
+            sid = self._set_ids[neighbour] = len(self._set_ids)
+            member = self.member
+            for nf in neighbour:
+                got = member.get(nf)
+                if got is None:
+                    member[nf] = {sid}
                 else:
-                    side, neighbour = self.before, frozen[anchor - 1]
-                by_next = side.setdefault(form, {})
-                for nf in neighbour:
-                    by_next.setdefault(nf, []).append(entry)
+                    got.add(sid)
+        _extend(side, forms, (sid, entry))
 
     def add_term(self, term: str, payload: object, *, inflect: bool = True) -> None:
         words = normalize_text(term).split()
@@ -197,11 +214,11 @@ class Lexicon:
             self.add([forms] + [{w} for w in words[1:]], payload, " ".join(words))
 
     @property
-    def first(self) -> dict[str, list[tuple[tuple[frozenset[str], ...] | None, int, Entry]]]:
-        return self.index  # kept for callers that test for an empty lexicon
+    def first(self) -> frozenset[str]:
+        return self.keys()  # kept for callers that test for an empty lexicon
 
     def keys(self) -> frozenset[str]:
-        return frozenset(self.index)
+        return frozenset(self._keys)
 
     def match(self, doc: Doc, indices: Iterable[int]) -> list[Hit]:
         """Every phrase occurrence anchored at the given token indices (hits of self.keys()).
@@ -209,7 +226,7 @@ class Lexicon:
         The other words of a phrase must sit on the adjacent tokens: punctuation (a "" token) or a
         sentence break between them never matches, since neither is in any form set."""
         toks, n = doc.toks, doc.n
-        single, after, before = self.single, self.after, self.before
+        single, after, before, member = self.single, self.after, self.before, self.member
         out: list[Hit] = []
         append = out.append
         for i in indices:
@@ -218,24 +235,34 @@ class Lexicon:
             if entries is not None:
                 for e in entries:
                     append((e, i, i))
-            by_next = after.get(tok)
-            if by_next is not None and i + 1 < n:
-                entries = by_next.get(toks[i + 1])
-                if entries is not None:
-                    for e in entries:
-                        _check(toks, n, i, e, append)
-            by_prev = before.get(tok)
-            if by_prev is not None and i > 0:
-                entries = by_prev.get(toks[i - 1])
-                if entries is not None:
-                    for e in entries:
-                        _check(toks, n, i, e, append)
+            pairs = after.get(tok)
+            if pairs is not None and i + 1 < n:
+                sids = member.get(toks[i + 1])
+                if sids is not None:
+                    for sid, e in pairs:
+                        if sid in sids:
+                            _check(toks, n, i, e, append)
+            pairs = before.get(tok)
+            if pairs is not None and i > 0:
+                sids = member.get(toks[i - 1])
+                if sids is not None:
+                    for sid, e in pairs:
+                        if sid in sids:
+                            _check(toks, n, i, e, append)
         return out
 
     def find(self, doc: Doc) -> list[Hit]:
         """Scan a Doc for this lexicon alone (tests and tools; analysis scans all lexicons at once)."""
-        index = self.index
-        return self.match(doc, [i for i, t in enumerate(doc.toks) if t in index])
+        keys = self._keys
+        return self.match(doc, [i for i, t in enumerate(doc.toks) if t in keys])
+
+
+def _extend(table: dict[str, tuple], forms: frozenset[str], item: object) -> None:
+    """Append item to table[f] for every form f; forms seen for the first time share one new tuple."""
+    old = table.keys() & forms  # iterates forms; forms.intersection(table) would iterate the whole table
+    for f in old:
+        table[f] = table[f] + (item,)
+    table.update(dict.fromkeys(forms.difference(old) if old else forms, (item,)))
 
 
 def _check(toks: list[str], n: int, i: int, e: Entry, append) -> None:
