@@ -371,10 +371,10 @@ def test_dashboard_summaries_match_the_direct_queries(seed_store):
 
 @pytest.mark.parametrize("candidates", [1, 3, 10])
 @pytest.mark.parametrize("limit", [1, 5, 40])
-def test_cooccurrence_bound_is_exact_for_any_candidate_count(seed_store, monkeypatch, candidates, limit):
+def test_top_n_bounds_are_exact_for_any_candidate_count(seed_store, monkeypatch, candidates, limit):
     # Few candidates make the first pass's floor low, so the second pass must widen to every pair that can
     # still reach the top `limit`; the result must not depend on how many candidates were summed first.
-    monkeypatch.setattr(read, "COOCCURRENCE_CANDIDATES", candidates)
+    monkeypatch.setattr(read, "TOP_CANDIDATES", candidates)
     tail = DIRECT_COOCCURRENCE.replace("LIMIT 40", f"LIMIT {limit}")
     with store.read_cursor(seed_store) as cur:
         cases = _filter_cases(cur) + [Filters(date_from=dt.date(2024, 1, 1), include_duplicates=False)]
@@ -382,10 +382,19 @@ def test_cooccurrence_bound_is_exact_for_any_candidate_count(seed_store, monkeyp
             found = [tuple(r) for r in read.cooccurrence(cur, filters, limit).itertuples(index=False)]
             assert found == _direct(cur, filters, tail), (filters, candidates, limit)
             assert len(found) == min(limit, len(_direct(cur, filters, tail.replace(f"LIMIT {limit}", ""))))
+            for entity_type in (None, "PER", "ORG"):
+                typed = DIRECT_TOP_ENTITIES.replace("LIMIT 20", f"LIMIT {limit}")
+                if entity_type:
+                    typed = typed.replace(" GROUP BY ALL", f" WHERE e.entity_type = '{entity_type}' GROUP BY ALL")
+                found = [tuple(r) for r in read.top_entities(cur, filters, entity_type, limit).itertuples(index=False)]
+                assert found == _direct(cur, filters, typed), (filters, entity_type, candidates, limit)
 
 
-def test_pair_totals_match_the_per_article_pairs(seed_store):
+def test_pair_and_entity_totals_match_the_per_article_summaries(seed_store):
     with store.read_cursor(seed_store) as cur:
+        assert cur.execute("SELECT * FROM summary_entities ORDER BY ALL").fetchall() == cur.execute(
+            "SELECT entity_key, count(DISTINCT article_id), count(*) FROM entity_mentions GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
         totals = cur.execute("SELECT source, target, sentences, articles FROM summary_pairs ORDER BY ALL").fetchall()
         direct = _direct(cur, Filters(), DIRECT_COOCCURRENCE.replace(" LIMIT 40", ""))
         assert totals == sorted(direct)
@@ -405,6 +414,8 @@ def test_an_old_pair_summary_is_upgraded_on_the_next_refresh(seed_store, tmp_pat
     # The layout before pairs were numbered: two entity keys per row, and no summary_pairs.
     con.execute("DROP TABLE summary_article_pairs")
     con.execute("DROP TABLE summary_pairs")
+    con.execute("DROP TABLE summary_entities")
+    entities_direct = [_direct(con, f, DIRECT_TOP_ENTITIES) for f in _filter_cases(con)]
     con.execute(
         "CREATE TABLE summary_article_pairs (article_id BIGINT, source VARCHAR, target VARCHAR, sentences INTEGER)"
     )
@@ -412,7 +423,11 @@ def test_an_old_pair_summary_is_upgraded_on_the_next_refresh(seed_store, tmp_pat
     for filters in _filter_cases(con):
         found = [tuple(r) for r in read.cooccurrence(con, filters).itertuples(index=False)]
         assert found == _direct(con, filters, DIRECT_COOCCURRENCE), filters
+    assert [[tuple(r) for r in read.top_entities(con, f).itertuples(index=False)] for f in _filter_cases(con)] == entities_direct
+    options = read.entity_options(con)
     summary.refresh(con)
+    assert read.entity_options(con).equals(options)
+    assert [[tuple(r) for r in read.top_entities(con, f).itertuples(index=False)] for f in _filter_cases(con)] == entities_direct
     assert con.execute("SELECT * FROM summary_article_pairs ORDER BY ALL").fetchall() == expected
     con.close()
 

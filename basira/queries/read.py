@@ -104,18 +104,37 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     ).df()
 
 
+# How many of the store's most widely named entities (pairs) are counted first to bound a filtered view's top N.
+# How many of the store's most frequent pairs are summed first to bound a filtered view's top N (cooccurrence).
+TOP_CANDIDATES = 200
+_NAMED_TOP = (
+    " SELECT t.entity_key, e.entity_type, e.canonical, e.latin, t.articles, t.mentions"
+    " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.mentions DESC, t.entity_key"
+)
+
+
 def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
+    type_clause = " WHERE m.entity_key IN (SELECT entity_key FROM entities WHERE entity_type = ?)" if entity_type else ""
+    type_params = [entity_type] if entity_type else []
+    if unrestricted(filters):
+        # The whole store: its per-entity totals (queries/summary.py) instead of grouping every summary row.
+        try:
+            return cur.execute(
+                "WITH top AS (SELECT m.entity_key, m.articles, m.mentions FROM summary_entities m" + type_clause +
+                " ORDER BY m.articles DESC, m.mentions DESC, m.entity_key LIMIT ?)" + _NAMED_TOP,
+                [*type_params, limit],
+            ).df()
+        except duckdb.CatalogException:
+            pass  # a store written before summary_entities existed (its next ingest or retag adds it)
     cte, params = selection(filters)
     # One summary row per (article, entity): articles is count(*), no DISTINCT over tens of millions of mentions;
-    # names are joined for the top rows only.
-    type_clause = " WHERE m.entity_key IN (SELECT entity_key FROM entities WHERE entity_type = ?)" if entity_type else ""
+    # names are joined for the top rows only. A two-pass bound as in cooccurrence was measured here too and was
+    # 2x slower on filtered views: entity keys are strings, and an IN filter over them costs more than it saves.
     return cur.execute(
         cte + ", top AS (SELECT m.entity_key, count(*) AS articles, sum(m.mentions)::BIGINT AS mentions"
         " FROM selected s JOIN summary_article_entities m USING (article_id)" + type_clause +
-        " GROUP BY m.entity_key ORDER BY articles DESC, mentions DESC, m.entity_key LIMIT ?)"
-        " SELECT t.entity_key, e.entity_type, e.canonical, e.latin, t.articles, t.mentions"
-        " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.mentions DESC, t.entity_key",
-        [*params, *([entity_type] if entity_type else []), limit],
+        " GROUP BY m.entity_key ORDER BY articles DESC, mentions DESC, m.entity_key LIMIT ?)" + _NAMED_TOP,
+        [*params, *type_params, limit],
     ).df()
 
 
@@ -151,8 +170,6 @@ def article_page(
     return page
 
 
-# How many of the store's most frequent pairs are summed first to bound a filtered view's top N.
-COOCCURRENCE_CANDIDATES = 200
 
 
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
@@ -199,7 +216,7 @@ def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) 
         "  AND p.article_id IN (SELECT article_id FROM selected) GROUP BY p.pair_id)"
         " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
         " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",
-        [*params, COOCCURRENCE_CANDIDATES, max(limit - 1, 0), limit],
+        [*params, TOP_CANDIDATES, max(limit - 1, 0), limit],
     ).df()
 
 
@@ -264,15 +281,23 @@ def source_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def entity_options(cur: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
     """The most-mentioned entities of the whole store, for the entity filter's choices."""
-    # From the per-article summary: count(DISTINCT) over every mention took ~30 s of CPU at a million articles,
+    # From the whole-store totals: count(DISTINCT) over every mention took ~30 s of CPU at a million articles,
     # on the first page load after each ingest (the sidebar asks for this on every page).
-    return cur.execute(
-        "WITH top AS (SELECT entity_key, count(*) AS articles FROM summary_article_entities"
-        " GROUP BY entity_key ORDER BY articles DESC, entity_key LIMIT ?)"
-        " SELECT e.entity_key, e.entity_type, e.canonical, e.latin, t.articles"
-        " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.entity_key",
-        [limit],
-    ).df()
+    try:
+        return cur.execute(
+            "WITH top AS (SELECT entity_key, articles FROM summary_entities ORDER BY articles DESC, entity_key LIMIT ?)"
+            " SELECT e.entity_key, e.entity_type, e.canonical, e.latin, t.articles"
+            " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.entity_key",
+            [limit],
+        ).df()
+    except duckdb.CatalogException:  # a store written before summary_entities existed
+        return cur.execute(
+            "WITH top AS (SELECT entity_key, count(*) AS articles FROM summary_article_entities"
+            " GROUP BY entity_key ORDER BY articles DESC, entity_key LIMIT ?)"
+            " SELECT e.entity_key, e.entity_type, e.canonical, e.latin, t.articles"
+            " FROM top t JOIN entities e USING (entity_key) ORDER BY t.articles DESC, t.entity_key",
+            [limit],
+        ).df()
 
 
 def entity_lookup(cur: duckdb.DuckDBPyConnection, keys: list[str]) -> pd.DataFrame:

@@ -162,11 +162,18 @@ SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf,
 -- Dashboard summaries (basira/queries/summary.py), derived from entity_mentions after each ingest chunk
 -- and after retag: one row per article and entity (mentions = its mentions there) and per article and
 -- pair of entities named in one sentence (sentences = how many sentences name both; source < target).
--- Pairs are numbered in summary_pairs, which also holds each pair's totals over the whole store.
+-- Pairs are numbered in summary_pairs, which also holds each pair's totals over the whole store;
+-- summary_entities holds each entity's.
 CREATE TABLE IF NOT EXISTS summary_article_entities (
     article_id BIGINT NOT NULL,
     entity_key VARCHAR NOT NULL,
     mentions INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS summary_entities (
+    entity_key VARCHAR NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS summary_pairs (

@@ -8,8 +8,9 @@ are derived from entity_mentions only, refreshed after each ingest chunk and reb
 
 Pairs are numbered (summary_pairs.pair_id) so that the per-article rows and the co-occurrence aggregate carry
 one integer instead of two strings (grouping by two VARCHARs was half of that query's time), and
-summary_pairs keeps each pair's totals over the whole store: the unfiltered view reads them directly, and a
-filtered view uses them to bound which pairs can reach its top N (read.cooccurrence).
+summary_pairs keeps each pair's totals over the whole store (summary_entities each entity's): the unfiltered
+view reads them directly, and a filtered view uses them to bound which pairs (entities) can reach its top N
+(read.cooccurrence, read.top_entities).
 """
 
 from __future__ import annotations
@@ -33,15 +34,32 @@ def _numbered_pairs(con: duckdb.DuckDBPyConnection) -> bool:
     return found > 0
 
 
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    (found,) = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+        " AND table_name = ?",
+        [name],
+    ).fetchone()
+    return found > 0
+
+
 def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
-    """Replace an old-layout pair summary with the numbered one (empty, to be rebuilt); True when it did."""
-    if _numbered_pairs(con):
-        return False
+    """Bring a store written by an earlier version to the current summaries. Replaces an old-layout pair
+    summary with the numbered one (empty: returns True, the caller rebuilds); adds the entity totals."""
     from basira.queries import create_schema
 
-    con.execute("DROP TABLE summary_article_pairs")
-    create_schema(con)
-    return True
+    renumber = not _numbered_pairs(con)
+    totals_missing = not _has_table(con, "summary_entities")
+    if renumber:
+        con.execute("DROP TABLE summary_article_pairs")
+    if renumber or totals_missing:
+        create_schema(con)
+    if totals_missing and not renumber:
+        con.execute(
+            "INSERT INTO summary_entities SELECT entity_key, count(*), sum(mentions) FROM summary_article_entities"
+            " GROUP BY entity_key"
+        )
+    return renumber
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
@@ -58,6 +76,19 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO summary_article_entities"
         " SELECT article_id, entity_key, count(*)::INTEGER FROM entity_mentions"
         " WHERE article_id > ? AND article_id <= ? GROUP BY ALL ORDER BY article_id, entity_key",
+        [through, last],
+    )
+    con.execute(
+        "INSERT INTO summary_entities SELECT DISTINCT entity_key, 0, 0 FROM summary_article_entities n"
+        " WHERE article_id > ? AND article_id <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM summary_entities e WHERE e.entity_key = n.entity_key)",
+        [through, last],
+    )
+    con.execute(
+        "UPDATE summary_entities e SET articles = e.articles + n.articles, mentions = e.mentions + n.mentions"
+        " FROM (SELECT entity_key, count(*) AS articles, sum(mentions) AS mentions FROM summary_article_entities"
+        "  WHERE article_id > ? AND article_id <= ? GROUP BY entity_key) n"
+        " WHERE e.entity_key = n.entity_key",
         [through, last],
     )
     con.execute(
@@ -99,5 +130,6 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM summary_article_entities")
     con.execute("DELETE FROM summary_article_pairs")
     con.execute("DELETE FROM summary_pairs")
+    con.execute("DELETE FROM summary_entities")
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
     refresh(con)
