@@ -318,6 +318,18 @@ DIRECT_COOCCURRENCE = (
     " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
     " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT 40"
 )
+DIRECT_TIMELINE = (
+    " SELECT date_trunc('month', s.published)::DATE AS period, coalesce(t.topic, '') AS topic,"
+    " count(*) AS articles, count(DISTINCT s.story_id) AS stories"
+    " FROM selected s LEFT JOIN article_topics t USING (article_id)"
+    " WHERE s.published IS NOT NULL GROUP BY ALL ORDER BY period, topic"
+)
+DIRECT_TOPICS = (
+    " SELECT t.topic, tp.label, tp.label_ar, count(*) AS articles, count(DISTINCT s.story_id) AS stories,"
+    " round(avg(t.score), 2) AS mean_score"
+    " FROM selected s JOIN article_topics t USING (article_id) LEFT JOIN topics tp USING (topic)"
+    " GROUP BY ALL ORDER BY articles DESC, t.topic"
+)
 DIRECT_PAGE = (
     " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source, a.byline,"
     " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC) FROM article_topics t"
@@ -363,6 +375,12 @@ def test_dashboard_summaries_match_the_direct_queries(seed_store):
             assert [tuple(r) for r in read.cooccurrence(cur, filters).itertuples(index=False)] == _direct(
                 cur, filters, DIRECT_COOCCURRENCE
             ), filters
+            timeline = read.timeline(cur, filters, "month")
+            assert [(p.date(), *rest) for p, *rest in timeline.itertuples(index=False)] == _direct(
+                cur, filters, DIRECT_TIMELINE
+            ), filters
+            topics = read.topic_counts(cur, filters).astype(object).where(lambda f: f.notna(), None)
+            assert [tuple(r) for r in topics.itertuples(index=False)] == _direct(cur, filters, DIRECT_TOPICS), filters
             page = read.article_page(cur, filters).astype(object).where(lambda f: f.notna(), None)
             direct = _direct(cur, filters, DIRECT_PAGE)
             assert [r[0] for r in page.itertuples(index=False)] == [r[0] for r in direct], filters
