@@ -130,41 +130,35 @@ class Scanner:
 
     def __init__(self) -> None:
         self._sets: dict[object, frozenset[str]] = {}
-        self._mask: dict[str, tuple[object, ...]] = {}
         self._keys: frozenset[str] = frozenset()
+        # key -> the names of the sets holding it, filled as keys turn up in articles: a full map of the
+        # 130k keys would take longer to build at load than the keys ever seen cost to look up one by one.
+        self._owners: dict[str, tuple[object, ...]] = {}
+        self._shared: dict[tuple[object, ...], tuple[object, ...]] = {}  # equal owner tuples are one object
         self._stale = False
 
     def add(self, name: object, keys: Iterable[str]) -> None:
         self._sets[name] = frozenset(keys)
-        self._stale = True  # the key -> owners map is rebuilt once, at the next scan, not after every add
+        self._stale = True  # the union of the keys is rebuilt once, at the next scan, not after every add
 
     def build(self) -> None:
-        """Build the key -> owners map now (scan builds it when keys were added since the last build)."""
+        """Prepare for scanning now (scan does it when keys were added since the last build)."""
         if self._stale:
-            self._build()
+            self._keys = frozenset().union(*self._sets.values())
+            self._owners = {}
+            self._stale = False
 
-    def _build(self) -> None:
-        # Most keys belong to one set: those are added a whole set at a time (C-level set difference and
-        # dict.fromkeys); only keys shared between sets go through Python.
-        mask: dict[str, tuple[object, ...]] = {}
-        shared: dict[tuple[object, ...], tuple[object, ...]] = {}  # equal owner tuples are one object
-        for name, keys in self._sets.items():
-            alone = (name,)
-            both = mask.keys() & keys  # iterates keys (keys.intersection(mask) would iterate all of mask)
-            if both:
-                for k in both:
-                    owners = mask[k] + alone
-                    mask[k] = shared.setdefault(owners, owners)
-                mask.update(dict.fromkeys(keys.difference(both), alone))
-            else:
-                mask.update(dict.fromkeys(keys, alone))
-        self._mask = mask
-        self._keys = frozenset(mask)
-        self._stale = False
+    def owners(self, key: str) -> tuple[object, ...]:
+        """The names of the key sets holding `key`, in the order they were added."""
+        got = self._owners.get(key)
+        if got is None:
+            found = tuple(name for name, keys in self._sets.items() if key in keys)
+            got = self._owners[key] = self._shared.setdefault(found, found)
+        return got
 
     def scan(self, doc: Doc) -> None:
         if self._stale:
-            self._build()
+            self.build()
         toks = doc.toks
         hits: dict[object, list[int]] = {name: [] for name in self._sets}
         doc.hits = hits
@@ -172,7 +166,9 @@ class Scanner:
         found = vocab.intersection(self._keys)
         if not found:
             return
-        mask = self._mask
+        owners = self._owners
+        for tok in found.difference(owners):
+            self.owners(tok)
         for i in compress(count(), map(found.__contains__, toks)):
-            for name in mask[toks[i]]:
+            for name in owners[toks[i]]:
                 hits[name].append(i)

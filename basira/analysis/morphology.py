@@ -135,6 +135,8 @@ class Entry:
 # A phrase found on tokens first..last (inclusive indices into Doc.toks): (entry, first, last).
 # Plain tuples: a NamedTuple costs a Python-level __new__ per hit, and there are hundreds per article.
 Hit = tuple[Entry, int, int]
+# A Lexicon row: (one-word phrases, (neighbour set number, phrase) continuing after the anchor, ... ending at it).
+Row = tuple[tuple[Entry, ...], tuple[tuple[int, Entry], ...], tuple[tuple[int, Entry], ...]]
 
 
 def hit_order(hit: Hit) -> tuple[int, int, int]:
@@ -146,19 +148,16 @@ class Lexicon:
     """Phrases indexed by the surface forms of their rarest word."""
 
     def __init__(self, rank: dict[str, int] | None = None) -> None:
-        # For the matcher: one-word phrases by form; longer phrases by form, then by the word next to the
-        # anchor (after it, or before it when the anchor ends the phrase), so a common anchor ("النظام" in
-        # "قوات النظام", "جيش النظام", ...) costs one dict lookup unless its neighbour fits. The neighbour's
-        # form set is numbered once (`member`: form -> numbers of the sets holding it) rather than crossed
-        # with the anchor's forms: hundreds of forms times hundreds made millions of dict entries to build.
-        # Values are tuples, shared by all the forms of a word until another phrase extends one of them,
-        # so adding a phrase is mostly C-level dict.fromkeys/update.
-        self.single: dict[str, tuple[Entry, ...]] = {}
-        self.after: dict[str, tuple[tuple[int, Entry], ...]] = {}
-        self.before: dict[str, tuple[tuple[int, Entry], ...]] = {}
+        # For the matcher, per anchor form, one row (one dict lookup per hit): the one-word phrases; the longer
+        # phrases whose next word is after the anchor; those whose anchor ends them, with the word before.
+        # A common anchor ("النظام" in "قوات النظام", "جيش النظام", ...) costs that lookup and one more unless
+        # its neighbour fits. The neighbour's form set is numbered once (`member`: form -> numbers of the sets
+        # holding it) rather than crossed with the anchor's forms: hundreds of forms times hundreds made
+        # millions of dict entries to build. Rows are tuples shared by all the forms of a word until another
+        # phrase extends one of them, so adding a phrase is mostly C-level dict.fromkeys/update.
+        self.rows: dict[str, Row] = {}
         self.member: dict[str, set[int]] = {}
         self._set_ids: dict[frozenset[str], int] = {}
-        self._keys: set[str] = set()  # every anchor form
         self.rank = token_rank() if rank is None else rank
         self.size = 0
 
@@ -176,14 +175,13 @@ class Lexicon:
         entry = Entry(frozen, anchor, payload, term, self.size)
         self.size += 1
         forms = frozen[anchor]
-        self._keys.update(forms)
         if len(frozen) == 1:
-            _extend(self.single, forms, entry)
+            _extend(self.rows, forms, 0, entry)
             return
         if anchor + 1 < len(frozen):
-            side, neighbour = self.after, frozen[anchor + 1]
+            slot, neighbour = 1, frozen[anchor + 1]
         else:
-            side, neighbour = self.before, frozen[anchor - 1]
+            slot, neighbour = 2, frozen[anchor - 1]
         sid = self._set_ids.get(neighbour)
         if sid is None:
             sid = self._set_ids[neighbour] = len(self._set_ids)
@@ -194,7 +192,7 @@ class Lexicon:
                     member[nf] = {sid}
                 else:
                     got.add(sid)
-        _extend(side, forms, (sid, entry))
+        _extend(self.rows, forms, slot, (sid, entry))
 
     def add_term(self, term: str, payload: object, *, inflect: bool = True) -> None:
         words = normalize_text(term).split()
@@ -218,7 +216,12 @@ class Lexicon:
         return self.keys()  # kept for callers that test for an empty lexicon
 
     def keys(self) -> frozenset[str]:
-        return frozenset(self._keys)
+        return frozenset(self.rows)
+
+    def entries(self) -> list[Entry]:
+        """Every phrase, in the order added."""
+        found = {e.order: e for row in self.rows.values() for e in (*row[0], *(e for _, e in row[1] + row[2]))}
+        return [found[k] for k in sorted(found)]
 
     def match(self, doc: Doc, indices: Iterable[int]) -> list[Hit]:
         """Every phrase occurrence anchored at the given token indices (hits of self.keys()).
@@ -226,43 +229,49 @@ class Lexicon:
         The other words of a phrase must sit on the adjacent tokens: punctuation (a "" token) or a
         sentence break between them never matches, since neither is in any form set."""
         toks, n = doc.toks, doc.n
-        single, after, before, member = self.single, self.after, self.before, self.member
+        rows, member = self.rows, self.member
         out: list[Hit] = []
         append = out.append
         for i in indices:
-            tok = toks[i]
-            entries = single.get(tok)
-            if entries is not None:
-                for e in entries:
-                    append((e, i, i))
-            pairs = after.get(tok)
-            if pairs is not None and i + 1 < n:
+            row = rows.get(toks[i])
+            if row is None:
+                continue
+            entries, after, before = row
+            for e in entries:
+                append((e, i, i))
+            if after and i + 1 < n:
                 sids = member.get(toks[i + 1])
                 if sids is not None:
-                    for sid, e in pairs:
+                    for sid, e in after:
                         if sid in sids:
                             _check(toks, n, i, e, append)
-            pairs = before.get(tok)
-            if pairs is not None and i > 0:
+            if before and i > 0:
                 sids = member.get(toks[i - 1])
                 if sids is not None:
-                    for sid, e in pairs:
+                    for sid, e in before:
                         if sid in sids:
                             _check(toks, n, i, e, append)
         return out
 
     def find(self, doc: Doc) -> list[Hit]:
         """Scan a Doc for this lexicon alone (tests and tools; analysis scans all lexicons at once)."""
-        keys = self._keys
-        return self.match(doc, [i for i, t in enumerate(doc.toks) if t in keys])
+        rows = self.rows
+        return self.match(doc, [i for i, t in enumerate(doc.toks) if t in rows])
 
 
-def _extend(table: dict[str, tuple], forms: frozenset[str], item: object) -> None:
-    """Append item to table[f] for every form f; forms seen for the first time share one new tuple."""
+def _extend(table: dict[str, Row], forms: frozenset[str], slot: int, item: object) -> None:
+    """Append item to slot `slot` of the row of every form; forms that share a row keep sharing one."""
     old = table.keys() & forms  # iterates forms; forms.intersection(table) would iterate the whole table
+    grown: dict[int, tuple[Row, Row]] = {}  # id(old row) -> (old row, kept alive so the id stays unique; new row)
     for f in old:
-        table[f] = table[f] + (item,)
-    table.update(dict.fromkeys(forms.difference(old) if old else forms, (item,)))
+        row = table[f]
+        got = grown.get(id(row))
+        if got is None:
+            got = grown[id(row)] = (row, row[:slot] + (row[slot] + (item,),) + row[slot + 1 :])  # type: ignore[assignment]
+        table[f] = got[1]
+    if len(old) < len(forms):
+        new = ((), (), ())[:slot] + ((item,),) + ((), (), ())[slot + 1 :]
+        table.update(dict.fromkeys(forms.difference(old) if old else forms, new))
 
 
 def _check(toks: list[str], n: int, i: int, e: Entry, append) -> None:

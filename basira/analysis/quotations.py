@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from basira.analysis.doc import Doc, Scanner
@@ -31,7 +32,7 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     for m in _QUOTE.finditer(text):
         g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
         inner = m.group(g).strip()
-        if len(inner.split()) >= MIN_QUOTE_WORDS:
+        if len(inner.split(None, MIN_QUOTE_WORDS - 1)) >= MIN_QUOTE_WORDS:  # stops splitting once there are enough
             out.append((m.start(), m.end(), inner))
     return out
 
@@ -40,11 +41,12 @@ def _last_trigger(doc: Doc, line: int, before: int, name: str) -> int | None:
     """Start (in the sentence) of the last scanned word of list `name` that ends before `before` (an offset
     in the sentence), within MAX_VERB_GAP characters."""
     base, ts, toks = doc.line_char[line], doc.ts, doc.toks
+    hits = doc.hits.get(name, ())
     best = None
-    for i in doc.hits.get(name, ()):
+    # hits are token indices in order: start at the first one in this sentence
+    for k in range(bisect_left(hits, doc.line_first_tok(line)), len(hits)):
+        i = hits[k]
         start = ts[i] - base
-        if start < 0:
-            continue
         end = start + len(toks[i])
         if end > before:
             break
@@ -82,18 +84,21 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
         norm_quotes = quote_spans(norm)
         if not norm_quotes:
             continue
-        raw = doc.raws[line]
-        raw_quotes = quote_spans(raw) if raw else []
+        raw_quotes: list[tuple[int, int, str]] | None = None  # read from the raw text once a quote is kept
         for k, (qs, _, inner_norm) in enumerate(norm_quotes):
-            quote_text = raw_quotes[k][2] if k < len(raw_quotes) else inner_norm
             verb_at = _last_trigger(doc, line, qs, VERBS)
             speaker: EntityMention | None = None
             if verb_at is not None:
                 speaker = _speaker_near(by_seq.get(seq, []), verb_at, qs)
             if speaker is not None:
                 current = (speaker.entity_key, speaker.surface, paragraph, seq)
-                out.append(Quotation(speaker.entity_key, speaker.surface, quote_text, seq))
-            elif (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None) and current:
-                out.append(Quotation(current[0], current[1], quote_text, seq))
-                current = (current[0], current[1], paragraph, seq)
+            elif current is not None and (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None):
+                current = (current[0], current[1], paragraph, seq)  # the speaker goes on
+            else:
+                continue
+            if raw_quotes is None:
+                raw = doc.raws[line]
+                raw_quotes = quote_spans(raw) if raw else []
+            quote_text = raw_quotes[k][2] if k < len(raw_quotes) else inner_norm
+            out.append(Quotation(current[0], current[1], quote_text, seq))
     return tuple(out)

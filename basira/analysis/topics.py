@@ -43,6 +43,9 @@ class Taxonomy:
     excludes: Lexicon
     pattern: re.Pattern[str] | None  # one alternation, a named group per topic with patterns
     pattern_groups: dict[str, str]  # group name -> topic id
+    # Every match of `pattern` contains one of these strings (None: not known): sentences without any of them
+    # are not searched. Running the pattern over every sentence cost more than the rest of tagging.
+    pattern_prefixes: tuple[str, ...] | None = None
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(TERMS, self.terms.keys())
@@ -83,7 +86,73 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
             groups[name] = topic.id
             group_patterns.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in raw["patterns"]) + ")")
     pattern = re.compile("|".join(group_patterns)) if group_patterns else None
-    return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups)
+    return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups,
+                    _literal_prefixes(pattern))
+
+
+_PREFIX_LIMIT = 500  # literal prefixes kept per pattern; a longer list stops growing (a shorter prefix is still exact)
+
+
+def _literal_prefixes(pattern: re.Pattern[str] | None) -> tuple[str, ...] | None:
+    """Literal strings, one of which starts every match of `pattern`; None when there is no such finite set
+    (a match could start with anything, or the pattern sets flags that change what a literal matches).
+
+    The analysts' patterns start with literal alternatives ("(?:تدريب|تاهيل)\\S*..."); the regex engine does not
+    skip ahead for a top-level alternation of named groups, so it tries every pattern at every character.
+    """
+    if pattern is None or pattern.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+        return None
+    try:
+        from re import _constants as c, _parser  # the parser of the re module itself: the same reading of the pattern
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        if parsed.state.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+            return None
+
+        def item(op: object, av: object) -> tuple[set[str], bool] | None:
+            """(strings, complete): every match of the item starts with one of the strings, and is one of them if
+            complete. None when nothing literal is known."""
+            if op is c.LITERAL:
+                return {chr(av)}, True  # type: ignore[arg-type]
+            if op is c.IN:
+                if all(o is c.LITERAL for o, _ in av):  # type: ignore[attr-defined]
+                    return {chr(a) for _, a in av}, True  # type: ignore[attr-defined]
+                return None
+            if op is c.SUBPATTERN:
+                _, add_flags, del_flags, sub = av  # type: ignore[misc]
+                return None if add_flags or del_flags else seq(sub.data)
+            if op is c.BRANCH:
+                out: set[str] = set()
+                complete = True
+                for branch in av[1]:  # type: ignore[index]
+                    strings, done = seq(branch.data)
+                    out |= strings
+                    complete = complete and done
+                return out, complete
+            return None
+
+        def seq(items: list) -> tuple[set[str], bool]:
+            out = {""}
+            for op, av in items:
+                got = item(op, av)
+                if got is None:
+                    return out, False
+                strings, complete = got
+                grown = {a + b for a in out for b in strings}
+                if len(grown) > _PREFIX_LIMIT:
+                    return out, False
+                out = grown
+                if not complete:
+                    return out, False
+            return out, True
+
+        prefixes, _ = seq(parsed.data)
+    except Exception:  # a pattern the private parser API reads differently in another Python: search everything
+        return None
+    if not prefixes or "" in prefixes:
+        return None
+    # A string holding another one is found wherever that one is: keep the shortest (fewer passes of str.find).
+    return tuple(sorted(p for p in prefixes if not any(q != p and q in p for q in prefixes)))
 
 
 # (topic, strength, line, start, end, term): offsets are into the sentence's text_norm.
@@ -135,10 +204,28 @@ def _pattern_hits(taxonomy: Taxonomy, doc: Doc, line: int) -> list[_TopicHit]:
     return out
 
 
+def _pattern_lines(taxonomy: Taxonomy, doc: Doc) -> set[int] | range:
+    """The sentences the patterns may match in: those holding one of the pattern prefixes (all without them).
+    str.find over the whole article per prefix is faster than any regex pass (the engine tries each of the
+    prefixes at every character)."""
+    prefixes = taxonomy.pattern_prefixes
+    if prefixes is None:
+        return range(len(doc.norms))
+    lines: set[int] = set()
+    full, line_of_char = doc.full, doc.line_of_char
+    for p in prefixes:
+        k = full.find(p)
+        while k != -1:
+            lines.update(range(line_of_char(k), line_of_char(k + len(p) - 1) + 1))
+            k = full.find(p, k + 1)
+    return lines
+
+
 def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
     """Topic tags of a Doc already scanned with a Scanner the taxonomy registered with."""
     per_line = _term_hits(taxonomy, doc)
-    lines = range(len(doc.norms)) if taxonomy.pattern is not None else sorted(per_line)
+    pattern_lines = _pattern_lines(taxonomy, doc) if taxonomy.pattern is not None else ()
+    lines = sorted(per_line.keys() | pattern_lines) if pattern_lines else sorted(per_line)
     evidence: dict[str, list[TopicEvidence]] = {}
     sentence_strength: dict[str, dict[int, float]] = {}
     seqs = doc.seqs
@@ -146,7 +233,7 @@ def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
         hits = per_line.get(line, [])
         if len(hits) > 1:
             hits = _drop_nested(hits)
-        if taxonomy.pattern is not None:
+        if line in pattern_lines:
             hits = hits + _pattern_hits(taxonomy, doc, line)
         seq = seqs[line]
         for topic, strength, _, start, end, term in hits:
