@@ -81,6 +81,14 @@ def band_buckets(sig: np.ndarray) -> list[int]:
     return [int.from_bytes(hashlib.blake2b(r.tobytes(), digest_size=8).digest(), "little") for r in rows]
 
 
+def band_matrix(sigs: np.ndarray) -> np.ndarray:
+    """band_buckets of each row of a (n, PERMUTATIONS) signature matrix, as an (n, BANDS) array."""
+    found = np.empty((len(sigs), BANDS), dtype=np.uint64)
+    for i, sig in enumerate(sigs):
+        found[i] = band_buckets(sig)
+    return found
+
+
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Estimated Jaccard: the share of positions where two signatures agree."""
     return float(np.mean(a == b))

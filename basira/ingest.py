@@ -22,9 +22,10 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from basira import analysis, fingerprint, reader, search, store
-from basira.model import ArticleAnalysis, ParsedArticle, Rejection
+from basira.model import ArticleAnalysis, ParsedArticle, Rejection, Sentence
 from basira.normalize import clean_raw, tokenize
 from basira.queries import write
 
@@ -110,21 +111,18 @@ def ingest_paths(
         else:
             workers = 1
     units = chain(first, units)
-    shown = _SourceLabels()
     if workers <= 1:
-        records = (shown.apply(item, root) for unit, root in units for item in reader.parse_unit(unit))
-        return ingest_records(records, inputs, db_path, progress)
+        return _ingest(lambda con: _serial(((_parse_unit, u, root) for u, root in units), con), inputs, db_path, progress)
     db_path = Path(db_path or store.default_db_path())
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
     _set_known_prefixes(_stored_hash_prefixes(db_path))
-    with _pool(workers) as pool:
-        prepared = (
-            shown.apply(item, root) for batch, root in _in_order(pool, units, workers * AHEAD_PER_WORKER)
-            for item in batch
-        )
-        return _ingest(prepared, inputs, db_path, progress)
+    try:
+        with _pool(workers) as pool:
+            return _ingest(lambda con: _in_order(pool, units, workers * AHEAD_PER_WORKER), inputs, db_path, progress)
+    finally:
+        _set_known_prefixes(np.empty(0, dtype=np.uint64))
 
 
 class _SourceLabels:
@@ -134,16 +132,18 @@ class _SourceLabels:
     def __init__(self) -> None:
         self._shown: dict[tuple[str, Path], str] = {}
 
-    def apply(self, item, root: Path):
-        inner = item.article if isinstance(item, Prepared) else item
-        key = (inner.source_path, root)
+    def apply(self, item: ParsedArticle | Rejection, root: Path) -> ParsedArticle | Rejection:
+        key = (item.source_path, root)
         shown = self._shown.get(key)
         if shown is None:
-            shown = self._shown[key] = display_path(inner.source_path) if inner.source_path else display_path(root)
-        if isinstance(inner, Rejection):
-            return Rejection(shown, inner.locator, inner.reason, inner.detail, inner.excerpt)
-        inner.source_path = shown
+            shown = self._shown[key] = display_path(item.source_path) if item.source_path else display_path(root)
+        if isinstance(item, Rejection):
+            return Rejection(shown, item.locator, item.reason, item.detail, item.excerpt)
+        item.source_path = shown
         return item
+
+
+_LABELS = _SourceLabels()
 
 
 def ingest_uploads(
@@ -160,35 +160,169 @@ def ingest_uploads(
     return ingest_records(records(), "upload: " + ", ".join(name for name, _ in files), db_path, progress)
 
 
+def ingest_records(
+    records: Iterable[ParsedArticle | Rejection],
+    inputs: str,
+    db_path: Path | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest parsed records, in this process."""
+    iterator = iter(records)
+    pieces = iter(lambda: list(islice(iterator, UNIT_LINES)), [])
+    return _ingest(lambda con: _serial(((_given, piece, None) for piece in pieces), con), inputs, db_path, progress)
+
+
+# Columns of the tables a prepared unit carries. `row` numbers the unit's articles; the writer keeps the rows
+# of the new articles and puts their article_id in its place.
+_STR, _I32 = pa.string(), pa.int32()
+UNIT_SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema(
+        [("row", _I32), ("content_hash", _STR), ("source_path", _STR), ("locator", _STR), ("source_name", _STR),
+         ("url", _STR), ("title_raw", _STR), ("title_norm", _STR), ("byline", _STR), ("published", pa.date32()),
+         ("date_source", _STR), ("undated_reason", _STR), ("text_raw", _STR), ("char_count", _I32), ("extra", _STR)]
+    ),
+    "sentences": pa.schema(
+        [("row", _I32), ("seq", _I32), ("paragraph", _I32), ("start_char", _I32), ("end_char", _I32),
+         ("text_raw", _STR), ("text_norm", _STR), ("is_boilerplate", pa.bool_()), ("boilerplate_reason", _STR)]
+    ),
+    "article_topics": pa.schema([("row", _I32), ("topic", _STR), ("score", pa.float64())]),
+    "topic_evidence": pa.schema(
+        [("row", _I32), ("topic", _STR), ("seq", _I32), ("term", _STR), ("start_char", _I32), ("end_char", _I32)]
+    ),
+    # With the entity's description: the writer derives the entities table from the mentions it keeps.
+    "entity_mentions": pa.schema(
+        [("row", _I32), ("entity_key", _STR), ("seq", _I32), ("surface", _STR), ("start_char", _I32),
+         ("end_char", _I32), ("method", _STR), ("entity_type", _STR), ("canonical", _STR), ("latin", _STR)]
+    ),
+    "quotations": pa.schema(
+        [("row", _I32), ("speaker_key", _STR), ("speaker_surface", _STR), ("quote", _STR), ("seq", _I32)]
+    ),
+    "quantities": pa.schema(
+        [("row", _I32), ("low", pa.int64()), ("high", pa.int64()), ("unit", _STR), ("kind", _STR),
+         ("surface", _STR), ("seq", _I32)]
+    ),
+    "postings": pa.schema([("row", _I32), ("term_id", pa.int64()), ("stem", _STR), ("tf", _I32)]),
+}
+ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
+_ENTITY_COLUMNS = ("entity_key", "entity_type", "canonical", "latin")
+
+
+def _columns(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
+    """A table of `schema` from row tuples (in the schema's column order)."""
+    if not rows:
+        return schema.empty_table()
+    return pa.Table.from_arrays(
+        [pa.array(list(values), f.type) for values, f in zip(zip(*rows), schema, strict=True)], schema=schema
+    )
+
+
+def _analysis_tables(results: list[tuple[int, ArticleAnalysis]]) -> dict[str, pa.Table]:
+    """Rows of ANALYSIS_TABLES for (row, analysis) pairs, the row first in every table."""
+    topics, evidence, mentions, quotes, quantities = [], [], [], [], []
+    for row, result in results:
+        for tag in result.topics:
+            topics.append((row, tag.topic, tag.score))
+            evidence.extend((row, e.topic, e.seq, e.term, e.start, e.end) for e in tag.evidence)
+        mentions.extend(
+            (row, m.entity_key, m.seq, m.surface, m.start, m.end, m.method, m.entity_type, m.canonical, m.latin)
+            for m in result.mentions
+        )
+        quotes.extend((row, q.speaker_key, q.speaker_surface, q.quote, q.seq) for q in result.quotations)
+        quantities.extend((row, q.low, q.high, q.unit, q.kind, q.surface, q.seq) for q in result.quantities)
+    found = dict(zip(ANALYSIS_TABLES, (topics, evidence, mentions, quotes, quantities), strict=True))
+    return {name: _columns(UNIT_SCHEMAS[name], rows) for name, rows in found.items()}
+
+
 @dataclass
 class Prepared:
-    """An article with what ingest derives from it alone. content_hash and title_norm are always set; the
-    rest is filled by a worker, or by this process for the articles that turn out to be new."""
+    """A unit of input made ready to store, by a worker or by the writer itself: its items in order
+    (a Rejection, or the row number of an article), each article's identity, and table rows by article row.
 
-    article: ParsedArticle
-    content_hash: str
-    title_norm: str
-    signature: np.ndarray | None = None
-    postings: search.Postings | None = None
-    analysis: ArticleAnalysis | None = None
+    Articles whose hash looks stored already are not analysed (`analysed` is False); should one turn out to
+    be new, the writer analyses it (see _analyse_missing)."""
 
-
-def _prepare(article: ParsedArticle) -> Prepared:
-    title = fingerprint.title_norm(article)
-    return Prepared(article, fingerprint.content_hash(article, title), title)
+    items: list[Rejection | int]
+    keys: list[tuple[str, str, str, str | None]]  # (content_hash, source_path, locator, url) per row
+    tables: dict[str, pa.Table]
+    signatures: np.ndarray  # (rows, PERMUTATIONS)
+    buckets: np.ndarray  # (rows, BANDS)
+    analysed: list[bool]
 
 
-def _complete(prepared: Prepared, analyse: bool) -> None:
-    tokens = fingerprint.story_tokens(prepared.article)
-    prepared.signature = fingerprint.signature(tokens)
-    prepared.postings = search.article_postings(tokenize(prepared.title_norm), tokens)
-    if analyse:
-        prepared.analysis = analysis.analyze_article(prepared.article.sentences, prepared.article.title_raw)
+def _prepare(records: Iterable[ParsedArticle | Rejection]) -> Prepared:
+    items: list[Rejection | int] = []
+    keys, article_rows, sentence_rows, posting_rows, sigs = [], [], [], [], []
+    results: list[tuple[int, ArticleAnalysis]] = []
+    analysed: list[bool] = []
+    for record in records:
+        if isinstance(record, Rejection):
+            items.append(record)
+            continue
+        row = len(keys)
+        items.append(row)
+        title = fingerprint.title_norm(record)
+        content_hash = fingerprint.content_hash(record, title)
+        keys.append((content_hash, record.source_path, record.locator, record.url))
+        article_rows.append(
+            (
+                row, content_hash, record.source_path, record.locator, record.source_name, record.url,
+                record.title_raw, title or None, record.byline, record.published, record.date_source,
+                record.undated_reason if record.published is None else None,
+                record.text_raw, len(record.text_raw),
+                json.dumps(record.extra, ensure_ascii=False) if record.extra else None,
+            )
+        )
+        sentence_rows.extend(
+            (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
+            for s in record.sentences
+        )
+        tokens = fingerprint.story_tokens(record)
+        sigs.append(fingerprint.signature(tokens))
+        postings = search.article_postings(tokenize(title), tokens)
+        posting_rows.append((row, postings))
+        fresh = not _probably_stored(content_hash)
+        analysed.append(fresh)
+        if fresh:
+            results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
+    signatures = np.vstack(sigs) if sigs else np.empty((0, fingerprint.PERMUTATIONS), dtype=np.uint64)
+    tables = {
+        "articles": _columns(UNIT_SCHEMAS["articles"], article_rows),
+        "sentences": _columns(UNIT_SCHEMAS["sentences"], sentence_rows),
+        "postings": _postings_table(posting_rows),
+        **_analysis_tables(results),
+    }
+    return Prepared(items, keys, tables, signatures, fingerprint.band_matrix(signatures), analysed)
 
 
-# Sorted 64-bit prefixes of the content hashes stored before this batch, set before the workers fork: a
-# worker skips analysing an article that is almost surely a stored duplicate (re-ingesting a folder costs
-# parsing, not analysis). A prefix collision only means the writer analyses that article itself.
+def _postings_table(rows: list[tuple[int, search.Postings]]) -> pa.Table:
+    owners: list[int] = []
+    term_ids: list[int] = []
+    stems: list[str] = []
+    tfs: list[int] = []
+    for row, postings in rows:
+        owners.extend([row] * len(postings.tfs))
+        term_ids.extend(postings.term_ids)
+        stems.extend(postings.stems)
+        tfs.extend(postings.tfs)
+    schema = UNIT_SCHEMAS["postings"]
+    return pa.Table.from_arrays(
+        [pa.array(owners, _I32), pa.array(term_ids, pa.int64()), pa.array(stems, _STR), pa.array(tfs, _I32)],
+        schema=schema,
+    )
+
+
+def _parse_unit(unit: reader.Unit, root: Path) -> Prepared:
+    """A worker's task: parse a unit of a file given as `root`, and prepare it."""
+    return _prepare(_LABELS.apply(item, root) for item in reader.parse_unit(unit))
+
+
+def _given(records: list[ParsedArticle | Rejection], _root: None) -> Prepared:
+    return _prepare(records)
+
+
+# Sorted 64-bit prefixes of the content hashes stored before this batch: an article whose hash is among them
+# is almost surely a duplicate, so it is not analysed (re-ingesting a folder costs parsing, not analysis).
+# Workers get it by the fork. A prefix collision only means the writer analyses that article itself.
 _known_prefixes: np.ndarray = np.empty(0, dtype=np.uint64)
 
 
@@ -223,19 +357,6 @@ def _probably_stored(content_hash: str) -> bool:
     return at < known.size and known[at] == key
 
 
-def _prepare_unit(unit: reader.Unit) -> list[Prepared | Rejection]:
-    """A worker's task: parse a unit and prepare its articles completely."""
-    out: list[Prepared | Rejection] = []
-    for item in reader.parse_unit(unit):
-        if isinstance(item, ParsedArticle):
-            prepared = _prepare(item)
-            _complete(prepared, analyse=not _probably_stored(prepared.content_hash))
-            out.append(prepared)
-        else:
-            out.append(item)
-    return out
-
-
 def _worker_init(parent: int) -> None:
     # Ctrl-C is the writer's to handle; a worker must not outlive a writer killed outright (it would wait for
     # work forever), so the kernel kills it with its parent.
@@ -259,41 +380,47 @@ def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _in_order(
-    pool: ProcessPoolExecutor, units: Iterable[tuple[reader.Unit, Path]], ahead: int
-) -> Iterator[tuple[list[Prepared | Rejection], Path]]:
-    """Results of _prepare_unit in the units' order, with at most `ahead` units in flight."""
-    pending: deque[tuple[Future, Path]] = deque()
-    for unit, root in units:
-        pending.append((pool.submit(_prepare_unit, unit), root))
-        if len(pending) >= ahead:
-            future, at = pending.popleft()
-            yield future.result(), at
-    while pending:
-        future, at = pending.popleft()
-        yield future.result(), at
+Item = tuple[Prepared, Rejection | int]
 
 
-def ingest_records(
-    records: Iterable[ParsedArticle | Rejection],
-    inputs: str,
-    db_path: Path | None = None,
-    progress: Progress | None = None,
-) -> IngestReport:
-    prepared = (_prepare(item) if isinstance(item, ParsedArticle) else item for item in records)
-    return _ingest(prepared, inputs, db_path, progress)
+def _items(prepared: Iterable[Prepared]) -> Iterator[Item]:
+    for unit in prepared:
+        for item in unit.items:
+            yield unit, item
 
 
-def _ingest(
-    items: Iterable[Prepared | Rejection], inputs: str, db_path: Path | None, progress: Progress | None
-) -> IngestReport:
+def _in_order(pool: ProcessPoolExecutor, units: Iterable[tuple[reader.Unit, Path]], ahead: int) -> Iterator[Item]:
+    """The items of the prepared units in the units' order, with at most `ahead` units in flight."""
+    pending: deque[Future] = deque()
+
+    def done() -> Iterator[Prepared]:
+        for unit, root in units:
+            pending.append(pool.submit(_parse_unit, unit, root))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    return _items(done())
+
+
+def _serial(tasks: Iterable[tuple[Callable, object, Path | None]], con) -> Iterator[Item]:
+    """The items of units prepared here, one at a time, skipping analysis of the articles already stored."""
+    _set_known_prefixes(write.hash_prefixes(con))
+    try:
+        yield from _items(task(piece, root) for task, piece, root in tasks)
+    finally:
+        _set_known_prefixes(np.empty(0, dtype=np.uint64))
+
+
+def _ingest(items: Callable[[object], Iterable[Item]], inputs: str, db_path: Path | None, progress: Progress | None) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
     with store.writer(db_path) as con:
         report.batch_id = write.start_batch(con, inputs)
         _refresh_taxonomy(con)
         known_rejections = write.known_rejections(con)
-        iterator = iter(items)
+        iterator = iter(items(con))
         while chunk := list(islice(iterator, CHUNK)):
             _ingest_chunk(con, chunk, report, known_rejections)
             if progress:
@@ -309,27 +436,27 @@ def _refresh_taxonomy(con) -> None:
     write.set_meta(con, "taxonomy_version", analysis.taxonomy_version())
 
 
-def _ingest_chunk(con, chunk: list[Prepared | Rejection], report: IngestReport, known_rejections: set) -> None:
+def _ingest_chunk(con, chunk: list[Item], report: IngestReport, known_rejections: set) -> None:
     report.seen += len(chunk)
-    articles = [item for item in chunk if isinstance(item, Prepared)]
-    _record_rejections(con, [item for item in chunk if isinstance(item, Rejection)], report, known_rejections)
+    _record_rejections(con, [item for _, item in chunk if isinstance(item, Rejection)], report, known_rejections)
+    articles = [(unit, item) for unit, item in chunk if not isinstance(item, Rejection)]
     if not articles:
         return
-    stored = write.existing_hashes(con, [p.content_hash for p in articles])
-    sighted = write.known_sightings(con, [p.article.source_path for p in articles])
+    stored = write.existing_hashes(con, [unit.keys[row][0] for unit, row in articles])
+    sighted = write.known_sightings(con, [unit.keys[row][1] for unit, row in articles])
     new_sightings = []
-    fresh: list[Prepared] = []
-    for prepared in articles:
-        article = prepared.article
-        key = (prepared.content_hash, article.source_path, article.locator)
+    fresh: list[tuple[Prepared, int]] = []
+    for unit, row in articles:
+        content_hash, source_path, locator, url = unit.keys[row]
+        key = (content_hash, source_path, locator)
         if key not in sighted:
             sighted.add(key)
-            new_sightings.append((*key, article.url, report.batch_id))
-        if prepared.content_hash in stored:
+            new_sightings.append((*key, url, report.batch_id))
+        if content_hash in stored:
             report.duplicates += 1
             continue
-        stored.add(prepared.content_hash)
-        fresh.append(prepared)
+        stored.add(content_hash)
+        fresh.append((unit, row))
     write.append_rows(
         con,
         "sightings",
@@ -355,40 +482,70 @@ def _record_rejections(con, rejections: list[Rejection], report: IngestReport, k
     )
 
 
-def _store_articles(con, fresh: list[Prepared], report: IngestReport) -> None:
-    for prepared in fresh:
-        if prepared.signature is None:
-            _complete(prepared, analyse=True)
-        elif prepared.analysis is None:
-            prepared.analysis = analysis.analyze_article(prepared.article.sentences, prepared.article.title_raw)
+def _analyse_missing(unit: Prepared, rows: list[int]) -> None:
+    """Analyse the new articles a worker skipped as probably stored, from their prepared sentences; their rows
+    join the unit's tables in row order."""
+    titles = unit.tables["articles"].select(["row", "title_raw"]).to_pylist()
+    title_of = {t["row"]: t["title_raw"] for t in titles}
+    sentences = unit.tables["sentences"]
+    wanted = set(rows)
+    by_row: dict[int, list[Sentence]] = {row: [] for row in rows}
+    for s in sentences.filter(pa.array(np.isin(sentences["row"].to_numpy(), rows))).to_pylist():
+        by_row[s["row"]].append(
+            Sentence(s["seq"], s["paragraph"], s["start_char"], s["end_char"], s["text_raw"], s["text_norm"],
+                     s["is_boilerplate"], s["boilerplate_reason"])
+        )
+    added = _analysis_tables([(row, analysis.analyze_article(by_row[row], title_of[row])) for row in rows])
+    for name, table in added.items():
+        both = pa.concat_tables([unit.tables[name], table])
+        unit.tables[name] = both.take(pc.sort_indices(both, [("row", "ascending")]))
+    for row in wanted:
+        unit.analysed[row] = True
+
+
+def _kept(fresh_by_unit: list[tuple[Prepared, np.ndarray]], name: str) -> pa.Table:
+    """Table `name` of the new articles, across units in order, with article_id in place of row."""
+    parts = []
+    for unit, id_of_row in fresh_by_unit:
+        table = unit.tables[name]
+        if table.num_rows == 0:
+            continue
+        ids = id_of_row[table["row"].to_numpy()]
+        keep = ids >= 0
+        if not keep.all():
+            table = table.filter(pa.array(keep))
+            ids = ids[keep]
+        parts.append(table.drop_columns(["row"]).append_column("article_id", pa.array(ids, pa.int64())))
+    if not parts:
+        schema = UNIT_SCHEMAS[name]
+        return schema.remove(schema.get_field_index("row")).append(pa.field("article_id", pa.int64())).empty_table()
+    return pa.concat_tables(parts)
+
+
+def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport) -> None:
     first_id = write.next_article_id(con)
     ids = list(range(first_id, first_id + len(fresh)))
-    stories = _assign_stories(con, ids, [p.signature for p in fresh])
+    fresh_by_unit: list[tuple[Prepared, np.ndarray]] = []
+    for article_id, (unit, row) in zip(ids, fresh, strict=True):
+        if not fresh_by_unit or fresh_by_unit[-1][0] is not unit:
+            fresh_by_unit.append((unit, np.full(len(unit.keys), -1, dtype=np.int64)))
+        fresh_by_unit[-1][1][row] = article_id
+    for unit, id_of_row in fresh_by_unit:
+        missing = [row for row in np.flatnonzero(id_of_row >= 0).tolist() if not unit.analysed[row]]
+        if missing:
+            _analyse_missing(unit, missing)
+    signatures = np.vstack([unit.signatures[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
+    buckets = np.vstack([unit.buckets[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
+    stories = _assign_stories(con, ids, signatures, buckets)
     report.joined_story += sum(1 for i in ids if stories[i] != i)
-    article_rows, sentence_rows = [], []
-    for article_id, prepared in zip(ids, fresh, strict=True):
-        article = prepared.article
-        report.chars += len(article.text_raw)
-        article_rows.append(
-            (
-                article_id, prepared.content_hash, stories[article_id], report.batch_id, article.source_path,
-                article.locator, article.source_name, article.url, article.title_raw,
-                prepared.title_norm or None, article.byline,
-                article.published, article.date_source,
-                article.undated_reason if article.published is None else None,
-                article.text_raw, len(article.text_raw),
-                json.dumps(article.extra, ensure_ascii=False) if article.extra else None,
-            )
-        )
-        sentence_rows.extend(
-            (article_id, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate,
-             s.boilerplate_reason)
-            for s in article.sentences
-        )
-    write.append_rows(con, "articles", _table(ARTICLE_COLUMNS, article_rows))
-    write.append_rows(con, "sentences", _table(SENTENCE_COLUMNS, sentence_rows))
-    store_analysis(con, [(i, p.analysis) for i, p in zip(ids, fresh, strict=True)])
-    search.index_articles(con, ids, search.postings_table((i, p.postings) for i, p in zip(ids, fresh, strict=True)))
+    articles = _kept(fresh_by_unit, "articles")
+    report.chars += pc.sum(articles["char_count"]).as_py() or 0
+    articles = articles.append_column("story_id", pa.array([stories[i] for i in ids], pa.int64()))
+    articles = articles.append_column("batch_id", pa.array([report.batch_id] * len(ids), pa.int32()))
+    write.append_rows(con, "articles", articles)
+    write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
+    _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
+    search.index_articles(con, ids, _kept(fresh_by_unit, "postings"))
     report.added += len(fresh)
 
 
@@ -407,27 +564,28 @@ SENTENCE_COLUMNS = (
 MAX_CANDIDATES = 16
 
 
-def _assign_stories(con, ids: list[int], sigs: list[np.ndarray]) -> dict[int, int]:
-    """story_id per new article (with MinHash signature `sigs`): the story of its most similar earlier article,
-    else its own id.
+def _assign_stories(con, ids: list[int], sigs: np.ndarray, buckets: np.ndarray) -> dict[int, int]:
+    """story_id per new article (MinHash signatures `sigs`, LSH band buckets `buckets`, a row per article): the
+    story of its most similar earlier article, else its own id.
 
     LSH buckets propose candidates (stored ones and earlier ones in this chunk); signature similarity decides.
     """
-    band_rows = [
-        (row, band, bucket) for row, sig in enumerate(sigs) for band, bucket in enumerate(fingerprint.band_buckets(sig))
-    ]
+    n, bands = buckets.shape
+    row_index = np.repeat(np.arange(n, dtype=np.int64), bands)
+    band_index = np.tile(np.arange(bands, dtype=np.int16), n)
+    flat = buckets.reshape(-1)
     table = pa.table(
         {
-            "row_index": pa.array([r for r, _, _ in band_rows], pa.int64()),
-            "band": pa.array([b for _, b, _ in band_rows], pa.int16()),
-            "bucket": pa.array([k for _, _, k in band_rows], pa.uint64()),
+            "row_index": pa.array(row_index, pa.int64()),
+            "band": pa.array(band_index, pa.int16()),
+            "bucket": pa.array(flat, pa.uint64()),
         }
     )
     candidates: dict[int, set[int]] = {}
     for row, other, _shared in write.bucket_matches(con, table, MAX_CANDIDATES):
         candidates.setdefault(row, set()).add(other)
     by_bucket: dict[tuple[int, int], list[int]] = {}
-    for row, band, bucket in band_rows:
+    for row, band, bucket in zip(row_index.tolist(), band_index.tolist(), flat.tolist(), strict=True):
         earlier = by_bucket.setdefault((band, bucket), [])
         candidates.setdefault(row, set()).update(ids[e] for e in earlier)
         # The first members of a bucket stand for it; copies beyond that would only make the work quadratic.
@@ -444,13 +602,7 @@ def _assign_stories(con, ids: list[int], sigs: list[np.ndarray]) -> dict[int, in
     write.append_rows(
         con,
         "story_buckets",
-        pa.table(
-            {
-                "band": table["band"],
-                "bucket": table["bucket"],
-                "article_id": pa.array([ids[r] for r, _, _ in band_rows], pa.int64()),
-            }
-        ),
+        pa.table({"band": table["band"], "bucket": table["bucket"], "article_id": pa.array(np.asarray(ids)[row_index], pa.int64())}),
     )
     write.append_rows(
         con,
@@ -460,41 +612,28 @@ def _assign_stories(con, ids: list[int], sigs: list[np.ndarray]) -> dict[int, in
     return {i: stories[i] for i in ids}
 
 
+def _store_analysis_tables(con, tables: dict[str, pa.Table]) -> None:
+    """Append analysis tables (article_id, not row); entity_mentions carries the entities' descriptions, the
+    last one of each key winning."""
+    mentions = tables["entity_mentions"]
+    described = zip(*(mentions[c].to_pylist() for c in _ENTITY_COLUMNS), strict=True)
+    entities = {key: (key, *rest) for key, *rest in described}
+    for name in ANALYSIS_TABLES:
+        table = tables[name]
+        if name == "entity_mentions":
+            table = table.drop_columns(list(_ENTITY_COLUMNS[1:]))
+        write.append_rows(con, name, table)
+    write.upsert_entities(con, _table(_ENTITY_COLUMNS, list(entities.values())))
+
+
 def store_analysis(con, results: list[tuple[int, ArticleAnalysis]]) -> None:
-    topics, evidence, mentions, entities, quotes, quantities = [], [], [], {}, [], []
-    for article_id, result in results:
-        for tag in result.topics:
-            topics.append((article_id, tag.topic, tag.score))
-            evidence.extend((article_id, e.topic, e.seq, e.term, e.start, e.end) for e in tag.evidence)
-        for m in result.mentions:
-            mentions.append((article_id, m.entity_key, m.seq, m.surface, m.start, m.end, m.method))
-            entities[m.entity_key] = (m.entity_key, m.entity_type, m.canonical, m.latin)
-        quotes.extend((article_id, q.speaker_key, q.speaker_surface, q.quote, q.seq) for q in result.quotations)
-        quantities.extend(
-            (article_id, q.low, q.high, q.unit, q.kind, q.surface, q.seq) for q in result.quantities
-        )
-    write.append_rows(con, "article_topics", _table(("article_id", "topic", "score"), topics))
-    write.append_rows(
-        con, "topic_evidence", _table(("article_id", "topic", "seq", "term", "start_char", "end_char"), evidence)
-    )
-    write.upsert_entities(
-        con, _table(("entity_key", "entity_type", "canonical", "latin"), list(entities.values()))
-    )
-    write.append_rows(
-        con,
-        "entity_mentions",
-        _table(("article_id", "entity_key", "seq", "surface", "start_char", "end_char", "method"), mentions),
-    )
-    write.append_rows(con, "quotations", _table(("article_id", "speaker_key", "speaker_surface", "quote", "seq"), quotes))
-    write.append_rows(
-        con, "quantities", _table(("article_id", "low", "high", "unit", "kind", "surface", "seq"), quantities)
-    )
+    """Store analysis results per article_id (retag)."""
+    tables = _analysis_tables(results)
+    _store_analysis_tables(con, {name: t.rename_columns(["article_id", *t.column_names[1:]]) for name, t in tables.items()})
 
 
 def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     """Re-run analysis over every stored article (after a taxonomy or gazetteer edit). Returns articles done."""
-    from basira.model import Sentence
-
     done = 0
     analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:

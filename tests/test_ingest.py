@@ -185,3 +185,67 @@ def test_stats_on_a_missing_store_says_how_to_build_it(tmp_path):
     )
     assert result.returncode == 2
     assert "python -m basira ingest seeds/" in result.stderr
+
+
+def _store_tables(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the store, rows in order (the batch log without its timestamps)."""
+    with store.read_cursor(db) as cur:
+        names = [r[0] for r in cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()]
+        columns = {"batches": "batch_id, inputs, articles_added, duplicates, rejected"}
+        return {n: cur.execute(f"SELECT {columns.get(n, '*')} FROM {n} ORDER BY ALL").fetchall() for n in names}
+
+
+def _mixed_inputs(folder: Path) -> Path:
+    """Seeds, the fixture files of every format, and a JSONL export made of reshuffled seed paragraphs: rewrites
+    of one story (near-duplicates), exact copies within the file, a malformed line and a cut-off last line."""
+    folder.mkdir()
+    for path in [*SEEDS.glob("*.txt"), *(ROOT / "tests" / "fixtures").iterdir()]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    paragraphs = [p for s in sorted(SEEDS.glob("*.txt")) for p in s.read_text(encoding="utf-8").split("\n")[2:] if len(p) > 80]
+    lines = []
+    for i in range(70):
+        body = "\n".join(paragraphs[(i * 7 + k) % len(paragraphs)] for k in range(1 + i % 4))
+        lines.append(json.dumps({"title": f"خبر رقم {i % 50}", "text": body, "date": f"2024-01-{1 + i % 28:02d}"}, ensure_ascii=False))
+    lines[20] = lines[3]
+    lines[41] = lines[3]
+    lines.insert(30, '{"title": "broken",')
+    (folder / "export.jsonl").write_text("\n".join(lines) + '\n{"title": "cut', encoding="utf-8")
+    return folder
+
+
+def test_a_parallel_ingest_stores_exactly_what_one_process_stores(tmp_path, monkeypatch):
+    # Small units and chunks, so that units straddle chunks and duplicates fall in other units and chunks.
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(ingest, "UNIT_LINES", 4)
+    monkeypatch.setattr(ingest, "CHUNK", 10)
+    inputs = _mixed_inputs(tmp_path / "inputs")
+    more = tmp_path / "more.jsonl"
+    more.write_text((inputs / "export.jsonl").read_text(encoding="utf-8").replace("رقم", "عدد", 9), encoding="utf-8")
+    stores = {}
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}" / "basira.duckdb"
+        first = ingest.ingest_paths([inputs], db, workers=workers)
+        # A second batch: mostly stored articles (not analysed again), some new ones.
+        second = ingest.ingest_paths([inputs, more], db, workers=workers)
+        counts = [(r.seen, r.added, r.duplicates, r.joined_story, dict(r.rejected), r.rejections) for r in (first, second)]
+        stores[workers] = (_store_tables(db), counts)
+        rejected = {"not_an_object": 1, "malformed_json": 2, "truncated": 2, "missing_text": 2}
+        again = rejected | {"malformed_json": 3, "truncated": 3}
+        assert [c[1:5] for c in counts] == [(95, 2, 62, rejected), (9, 158, 9, again)]
+    assert stores[1][0]["articles"] != []
+    assert stores[1] == stores[2]
+
+
+def test_an_article_wrongly_presumed_stored_is_analysed_by_the_writer(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(ingest, "UNIT_LINES", 4)
+    inputs = _mixed_inputs(tmp_path / "inputs")
+    ingest.ingest_paths([inputs], tmp_path / "plain" / "basira.duckdb", workers=2)
+    # Every hash looks stored: no worker analyses anything, and the writer must catch up on every new article.
+    monkeypatch.setattr(ingest, "_probably_stored", lambda content_hash: True)
+    ingest.ingest_paths([inputs], tmp_path / "presumed" / "basira.duckdb", workers=2)
+    plain, presumed = (_store_tables(tmp_path / d / "basira.duckdb") for d in ("plain", "presumed"))
+    assert len(plain["entity_mentions"]) > 100
+    assert presumed == plain
