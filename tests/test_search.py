@@ -199,6 +199,29 @@ def test_quoted_phrase_must_occur_as_written(db):
     assert _search(db, '"ضباط السجون"').empty
 
 
+@pytest.mark.parametrize("margin", [0, 1, 16])
+@pytest.mark.parametrize("growth", [2, 4])
+def test_phrase_rounds_find_the_same_articles_however_they_grow(db, monkeypatch, margin, growth):
+    # With no margin, the first round (one candidate for limit 1) misses and later rounds must find the rest.
+    monkeypatch.setattr(search, "PHRASE_MARGIN", margin)
+    monkeypatch.setattr(search, "PHRASE_GROWTH", growth)
+    with store.read_cursor(db) as cur:
+        for limit in (1, 2, 50):
+            assert search.search(cur, '"منشقين ضباط"', limit=limit)["article_id"].tolist() == [5]
+            assert search.search(cur, '"ضباط منشقين"', limit=limit)["article_id"].tolist() == [3]
+
+
+def test_phrase_candidates_are_capped(db, monkeypatch):
+    monkeypatch.setattr(search, "PHRASE_MARGIN", 0)
+    with store.read_cursor(db) as cur:
+        ranked = search.search(cur, "منشقين ضباط", limit=5)["article_id"].tolist()
+        assert ranked.index(5) > 0  # the phrase's article is not the best-ranked candidate
+        monkeypatch.setattr(search, "PHRASE_CANDIDATES", ranked.index(5))
+        assert search.search(cur, '"منشقين ضباط"', limit=1).empty
+        monkeypatch.setattr(search, "PHRASE_CANDIDATES", ranked.index(5) + 1)
+        assert search.search(cur, '"منشقين ضباط"', limit=1)["article_id"].tolist() == [5]
+
+
 def test_filters_narrow_the_results(db):
     assert _search(db, "السجون", filters=Filters(date_from=dt.date(2024, 1, 1), include_undated=False))[
         "article_id"
