@@ -63,10 +63,16 @@ def ingest_rows(r: dict) -> list[tuple[str, str]]:
 def dashboard_rows(r: dict) -> list[list[str]]:
     app = r["app"]["latency_ms"]
     pandas = (r.get("pandas") or {}).get("latency_ms", {})
+    cpu = r["app"].get("cpu_ms", {})
     rows = []
     for name in QUERIES:
         med, p95, top = _stats(_all_samples(app[name]))
         row = [name, f"{med:,.1f}", f"{p95:,.1f}", f"{top:,.0f}"]
+        if cpu.get(name):
+            cmed, cp95, _ = _stats(_all_samples(cpu[name]))
+            row += [f"{cmed:,.1f}", f"{cp95:,.1f}"]
+        else:
+            row += ["", ""]
         if pandas.get(name):
             shared = [s for s in pandas[name]]  # pandas skips the text scenario: compare like with like
             bmed, _, _ = _stats([x for s in shared for x in app[name][s]])
@@ -88,11 +94,14 @@ def search_rows(r: dict, key: str = "app") -> list[list[str]]:
         for kind in (e["kind"], "all queries"):
             k = kinds[kind]
             k["core"] += e["core_ms"]
+            k["core_cpu"] += e.get("core_cpu_ms", [])
             k["page"] += e["page_ms"]
             if other:
                 # The ratio compares the same queries: phrases have no FTS5 counterpart.
                 k["core_compared"] += e["core_ms"]
+                k["core_cpu_compared"] += e.get("core_cpu_ms", [])
                 k["fts5"] += other["ms"]
+                k["fts5_cpu"] += other.get("cpu_ms", [])
                 if "matches" in e and "matches" in other:
                     agree[kind].append(e["matches"] == other["matches"])
     rows = []
@@ -100,12 +109,18 @@ def search_rows(r: dict, key: str = "app") -> list[list[str]]:
         k = kinds[kind]
         cmed, cp95, _ = _stats(k["core"])
         pmed, pp95, _ = _stats(k["page"])
-        row = [f"**{kind}**" if kind == "all queries" else kind, f"{cmed:,.1f}", f"{cp95:,.1f}", f"{pmed:,.1f}", f"{pp95:,.1f}"]
+        row = [f"**{kind}**" if kind == "all queries" else kind, f"{cmed:,.1f}", f"{cp95:,.1f}"]
+        row += [f"{_stats(k['core_cpu'])[0]:,.1f}", f"{_stats(k['core_cpu'])[1]:,.1f}"] if k["core_cpu"] else ["", ""]
+        row += [f"{pmed:,.1f}", f"{pp95:,.1f}"]
         if k["fts5"]:
             fmed, fp95, _ = _stats(k["fts5"])
             row += [f"{fmed:,.1f}", f"{fp95:,.1f}", f"{_stats(k['core_compared'])[1] / fp95:,.2f}"]
+            if k["fts5_cpu"] and k["core_cpu_compared"]:
+                row.append(f"{_stats(k['core_cpu_compared'])[1] / max(_stats(k['fts5_cpu'])[1], 0.01):,.2f}")
+            else:
+                row.append("")
         else:
-            row += ["", "", ""]
+            row += ["", "", "", ""]
         checks = agree.get(kind, [])
         row.append(f"{sum(checks)}/{len(checks)}" if checks else "")
         rows.append(row)
@@ -132,7 +147,7 @@ def table(r: dict) -> str:
         "",
         "Dashboard queries on the filtered views (ms; every scenario x repeat; a fresh read cursor per call):",
         "",
-        _markdown(["query", "Basira median", "p95", "max", "pandas median", "pandas p95", "pandas / Basira"], dashboard_rows(r)),
+        _markdown(["query", "Basira median", "p95", "max", "CPU median", "CPU p95", "pandas median", "pandas p95", "pandas / Basira"], dashboard_rows(r)),
         "",
         "Sidebar queries every page makes without filters (ms; the app caches them per store generation):",
         "",
@@ -141,13 +156,13 @@ def table(r: dict) -> str:
         "Search (ms, top 50; core = ranked ids, page = plus title/source/best sentence):",
         "",
         _markdown(
-            ["queries", "Basira core median", "core p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "same matches"],
+            ["queries", "Basira core median", "core p95", "core CPU median", "core CPU p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "CPU p95 / FTS5 CPU p95", "same matches"],
             search_rows(r),
         ),
     ]
     if "app_compacted" in r:
         parts += ["", "Search after a full rebuild (one run):", "", _markdown(
-            ["queries", "core median", "core p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "same matches"],
+            ["queries", "core median", "core p95", "core CPU median", "core CPU p95", "page median", "page p95", "FTS5 median", "FTS5 p95", "core p95 / FTS5 p95", "CPU p95 / FTS5 CPU p95", "same matches"],
             search_rows(r, "app_compacted"),
         )]
     extra = []
