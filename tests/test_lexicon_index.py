@@ -45,7 +45,7 @@ def test_phrases_with_the_same_neighbour_word_share_one_numbered_form_set():
     lex.add_name("جيش النظام", "army")
     lex.add_name("وحدات النظام", "units")
     # the anchor is the rarer first word of each phrase; "النظام" after it is one form set, numbered once
-    assert lex.member["النظام"] == {0}
+    assert lex.member["النظام"] == frozenset({0})
     doc = _doc("اشتبكت قوات النظام مع جيش النظام ووحدات النظام")
     assert sorted(_found(lex, doc)) == [("جيش النظام", 4, 5), ("قوات النظام", 1, 2), ("وحدات النظام", 6, 7)]
     assert _found(lex, doc) == _brute_force(lex, doc)

@@ -156,8 +156,9 @@ class Lexicon:
         # millions of dict entries to build. Rows are tuples shared by all the forms of a word until another
         # phrase extends one of them, so adding a phrase is mostly C-level dict.fromkeys/update.
         self.rows: dict[str, Row] = {}
-        self.member: dict[str, set[int]] = {}
+        self.member: dict[str, frozenset[int]] = {}
         self._set_ids: dict[frozenset[str], int] = {}
+        self._interned: dict[frozenset[int], frozenset[int]] = {}
         self.rank = token_rank() if rank is None else rank
         self.size = 0
 
@@ -185,13 +186,17 @@ class Lexicon:
         sid = self._set_ids.get(neighbour)
         if sid is None:
             sid = self._set_ids[neighbour] = len(self._set_ids)
-            member = self.member
+            # Equal number sets are one object: tens of thousands of small sets made the GC's first pass over
+            # the loaded lexicons cost as much as a fifth of the load.
+            member, interned = self.member, self._interned
+            alone = frozenset((sid,))
             for nf in neighbour:
                 got = member.get(nf)
                 if got is None:
-                    member[nf] = {sid}
+                    member[nf] = alone
                 else:
-                    got.add(sid)
+                    grown = got | alone
+                    member[nf] = interned.setdefault(grown, grown)
         _extend(self.rows, forms, slot, (sid, entry))
 
     def add_term(self, term: str, payload: object, *, inflect: bool = True) -> None:
