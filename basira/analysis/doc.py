@@ -54,7 +54,7 @@ class Doc:
         self.n = len(toks)
         # ts[i] = offset of toks[i]: the running sum of len(tok) + 1.
         self.ts = list(accumulate(map(add, map(len, toks), repeat(1)), initial=0))
-        self.line_char = list(accumulate((len(n) + len(JOIN) for n in norms[:-1]), initial=0)) if norms else []
+        self.line_char = list(accumulate(map(add, map(len, norms[:-1]), repeat(len(JOIN))), initial=0)) if norms else []
         self.hits: dict[object, list[int]] = {}
         self.vocab: set[str] = set()  # the distinct tokens, filled by Scanner.scan
         self.cache: dict[object, object] = {}  # per-article memo for analysers
