@@ -47,32 +47,23 @@ def story_tokens(article: ParsedArticle) -> list[str]:
     return tokenize("\n".join([s.text_norm for s in article.sentences if not s.is_boilerplate]))
 
 
-_crc_cache: dict[str, int] = {}
-_CRC_CACHE_LIMIT = 500_000
-
-
-def _token_hashes(tokens: list[str]) -> np.ndarray:
-    """CRC32 of each token: computed once per distinct word, then looked up in C (map over dict.__getitem__)."""
-    cache = _crc_cache
-    missing = set(tokens).difference(cache)
-    if missing:
-        if len(cache) + len(missing) > _CRC_CACHE_LIMIT:
-            cache.clear()
-            missing = set(tokens)
-        cache.update((t, zlib.crc32(t.encode())) for t in missing)
-    return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-
-
 def signature(tokens: list[str]) -> np.ndarray:
     """MinHash signature over word shingles; token hashes are CRC32 so they are stable across processes."""
     if not tokens:
         return _EMPTY.copy()
-    token_hashes = _token_hashes(tokens)
+    # map over C functions: no Python frame per token.
+    token_hashes = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
     # Word bigrams: combine each token hash with the next one's.
     shingles = token_hashes[:-1] * np.uint64(1000003) ^ token_hashes[1:] if len(token_hashes) > 1 else token_hashes
-    shingles = np.unique(shingles & np.uint64(0xFFFFFFFF))
-    hashed = (shingles[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)
-    return hashed.min(axis=0)
+    shingles &= np.uint64(0xFFFFFFFF)
+    # Distinct shingles by sort and compare: for a few hundred values several times faster than np.unique.
+    shingles.sort()
+    shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]
+    # One row per permutation, reduced along the contiguous axis. The shift is monotone, so the minimum's top
+    # 32 bits are the minimum of the top 32 bits: shifting 64 values instead of a whole matrix is the same.
+    hashed = np.multiply.outer(_A, shingles)
+    hashed += _B[:, None]
+    return hashed.min(axis=1) >> np.uint64(32)
 
 
 def band_buckets(sig: np.ndarray) -> list[int]:

@@ -295,19 +295,10 @@ def _prepare(records: Iterable[ParsedArticle | Rejection]) -> Prepared:
 
 
 def _postings_table(rows: list[tuple[int, search.Postings]]) -> pa.Table:
-    owners: list[int] = []
-    term_ids: list[int] = []
-    stems: list[str] = []
-    tfs: list[int] = []
-    for row, postings in rows:
-        owners.extend([row] * len(postings.tfs))
-        term_ids.extend(postings.term_ids)
-        stems.extend(postings.stems)
-        tfs.extend(postings.tfs)
+    found = search.postings_table(rows)
     schema = UNIT_SCHEMAS["postings"]
     return pa.Table.from_arrays(
-        [pa.array(owners, _I32), pa.array(term_ids, pa.int64()), pa.array(stems, _STR), pa.array(tfs, _I32)],
-        schema=schema,
+        [found["article_id"].cast(_I32), found["term_id"], found["stem"], found["tf"]], schema=schema
     )
 
 

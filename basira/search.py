@@ -23,6 +23,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import itemgetter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -159,70 +161,62 @@ def filter_term_ids(text: str) -> list[int]:
     return [term_id(s) for s in parse_query(text).terms]
 
 
-_term_cache: dict[str, tuple[int, str] | None] = {}
+class _TermCache(dict):
+    """token -> (term_id, stem), or None for a function word; a missing token is folded on first lookup, so
+    `map(cache.__getitem__, tokens)` runs in C for every token seen before."""
+
+    def __missing__(self, token: str) -> tuple[int, str] | None:
+        stem = index_stem(token)
+        found = None if stem is None else (term_id(stem), stem)
+        self[token] = found
+        return found
+
+
+_term_cache = _TermCache()
 
 
 def _indexed_term(token: str) -> tuple[int, str] | None:
     """(term_id, stem) a token is indexed under, or None for a function word; memoised per token."""
-    found = _term_cache.get(token, False)
-    if found is False:
-        if len(_term_cache) > _CACHE_LIMIT:
-            _term_cache.clear()
-        stem = index_stem(token)
-        found = None if stem is None else (term_id(stem), stem)
-        _term_cache[token] = found
-    return found
+    if len(_term_cache) > _CACHE_LIMIT:
+        _term_cache.clear()
+    return _term_cache[token]
 
 
 @dataclass
 class Postings:
-    """One article's postings: parallel lists of term ids, their stems and term frequencies (first-seen order)."""
+    """One article's postings: (term_id, stem) per distinct indexed token, and its count. Two tokens with one
+    stem give two entries; add_chunk sums them."""
 
-    term_ids: list[int]
-    stems: list[str]
+    terms: list[tuple[int, str]]
     tfs: list[int]
 
 
 def article_postings(tokens: Iterable[str], more: Iterable[str] = ()) -> Postings:
     """The postings of an article whose indexed text (title and non-boilerplate sentences, normalised) has
-    `tokens` and `more`. Counting is C-level (Counter); only the distinct tokens are folded to terms in Python.
-    Ingest computes this next to the story fingerprint (in a worker process when there are several); a rebuild
-    computes it from the stored text: both call this, so both build the same index."""
+    `tokens` and `more`. Every step is a C-level pass (Counter, map over the term cache, compress); only
+    tokens never seen before run Python code. Ingest computes this next to the story fingerprint (in a worker
+    process when there are several), a rebuild from the stored text: the same function, so the same index."""
     counted = Counter(tokens)
     counted.update(more)
-    by_term: dict[int, int] = {}
-    stems: dict[int, str] = {}
-    cache = _term_cache
-    for token, n in counted.items():
-        found = cache.get(token, False)
-        if found is False:
-            found = _indexed_term(token)
-        if found is None:
-            continue
-        tid = found[0]
-        if tid in by_term:
-            by_term[tid] += n
-        else:
-            by_term[tid] = n
-            stems[tid] = found[1]
-    return Postings(list(by_term), list(stems.values()), list(by_term.values()))
+    if len(_term_cache) > _CACHE_LIMIT:
+        _term_cache.clear()
+    found = list(map(_term_cache.__getitem__, counted))
+    return Postings(list(filter(None, found)), list(compress(counted.values(), found)))
 
 
 def postings_table(rows: Iterable[tuple[int, Postings]]) -> pa.Table:
-    """(term_id, stem, article_id, tf) rows of the articles' postings, one per (term, article)."""
-    term_ids: list[int] = []
-    stems: list[str] = []
+    """(term_id, stem, article_id, tf) rows of the articles' postings."""
+    terms: list[tuple[int, str]] = []
     owners: list[int] = []
     tfs: list[int] = []
     for article_id, postings in rows:
-        term_ids.extend(postings.term_ids)
-        stems.extend(postings.stems)
+        terms.extend(postings.terms)
         tfs.extend(postings.tfs)
         owners.extend([article_id] * len(postings.tfs))
     return pa.table(
         {
-            "term_id": pa.array(term_ids, pa.int64()),
-            "stem": pa.array(stems, pa.string()),
+            "term_id": pa.array(list(map(itemgetter(0), terms)), pa.int64()),
+            "stem": pa.array(list(map(itemgetter(1), terms)), pa.string()),
             "article_id": pa.array(owners, pa.int64()),
             "tf": pa.array(tfs, pa.int32()),
         }

@@ -89,7 +89,7 @@ def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tup
 def add_chunk(
     con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table, entities: pa.Table, run_id: int
 ) -> None:
-    """Index a chunk: postings (term_id, stem, article_id, tf), one row per term and article; the articles join
+    """Index a chunk: postings (term_id, stem, article_id, tf), summed per term and article; the articles join
     search_docs, their terms' df is added to search_terms, their postings become run `run_id` (level 0)
     together with the entity postings (term_id, article_id, tf = mentions; dl 0), which serve the entity filter
     and never count in BM25 lengths or df."""
@@ -98,19 +98,23 @@ def add_chunk(
     con.register("chunk_ids", pa.table({"article_id": pa.array(ids, pa.int64())}))
     try:
         con.execute(
+            "CREATE OR REPLACE TEMP TABLE search_chunk AS"
+            " SELECT term_id, any_value(stem) AS stem, article_id, sum(tf)::INTEGER AS tf FROM chunk_postings"
+            " GROUP BY term_id, article_id"
+        )
+        con.execute(
             "CREATE OR REPLACE TEMP TABLE search_chunk_docs AS"
-            " SELECT i.article_id, coalesce(c.length, 0)::INTEGER AS length FROM chunk_ids i"
-            " LEFT JOIN (SELECT article_id, sum(tf) AS length FROM chunk_postings GROUP BY article_id) c"
-            " USING (article_id)"
+            " SELECT i.article_id, coalesce(sum(c.tf), 0)::INTEGER AS length"
+            " FROM chunk_ids i LEFT JOIN search_chunk c USING (article_id) GROUP BY i.article_id"
         )
         con.execute("INSERT INTO search_docs SELECT article_id, length FROM search_chunk_docs ORDER BY article_id")
         con.execute(
-            "INSERT INTO search_terms SELECT term_id, any_value(stem), count(*) FROM chunk_postings GROUP BY term_id"
+            "INSERT INTO search_terms SELECT term_id, any_value(stem), count(*) FROM search_chunk GROUP BY term_id"
             " ON CONFLICT (term_id) DO UPDATE SET df = search_terms.df + excluded.df"
         )
         con.execute(
             f"CREATE TABLE {run_table(run_id)} AS SELECT * FROM ("
-            " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM chunk_postings c"
+            " SELECT c.term_id, c.article_id, c.tf, d.length AS dl FROM search_chunk c"
             " JOIN search_chunk_docs d USING (article_id)"
             " UNION ALL SELECT term_id, article_id, tf, 0 FROM chunk_entities)"
             " ORDER BY term_id, article_id"
@@ -121,6 +125,7 @@ def add_chunk(
         con.unregister("chunk_entities")
         con.unregister("chunk_postings")
         con.unregister("chunk_ids")
+        con.execute("DROP TABLE IF EXISTS search_chunk")
         con.execute("DROP TABLE IF EXISTS search_chunk_docs")
 
 
