@@ -101,6 +101,7 @@ def ingest_paths(
     ends up exactly as with one process."""
     paths = list(paths)
     inputs = ", ".join(display_path(p) for p in paths)
+    _LABELS.clear()
     units = ((unit, path) for path in paths for unit in reader.read_units(path, UNIT_LINES))
     first: list[tuple[reader.Unit, Path]] = []
     if workers > 1:
@@ -112,7 +113,8 @@ def ingest_paths(
             workers = 1
     units = chain(first, units)
     if workers <= 1:
-        return _ingest(lambda con: _serial(((_parse_unit, u, root) for u, root in units), con), inputs, db_path, progress)
+        tasks = ((_parse_unit, unit, root) for unit, root in units)
+        return _ingest(lambda con: _serial(tasks, con), inputs, db_path, progress)
     db_path = Path(db_path or store.default_db_path())
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
@@ -120,7 +122,8 @@ def ingest_paths(
     _set_known_prefixes(_stored_hash_prefixes(db_path))
     try:
         with _pool(workers) as pool:
-            return _ingest(lambda con: _in_order(pool, units, workers * AHEAD_PER_WORKER), inputs, db_path, progress)
+            ahead = workers * AHEAD_PER_WORKER
+            return _ingest(lambda con: _in_order(pool, units, ahead), inputs, db_path, progress)
     finally:
         _set_known_prefixes(np.empty(0, dtype=np.uint64))
 
@@ -131,6 +134,9 @@ class _SourceLabels:
 
     def __init__(self) -> None:
         self._shown: dict[tuple[str, Path], str] = {}
+
+    def clear(self) -> None:
+        self._shown.clear()  # display_path depends on the working directory, which may change between ingests
 
     def apply(self, item: ParsedArticle | Rejection, root: Path) -> ParsedArticle | Rejection:
         key = (item.source_path, root)
@@ -404,7 +410,9 @@ def _serial(tasks: Iterable[tuple[Callable, object, Path | None]], con) -> Itera
         _set_known_prefixes(np.empty(0, dtype=np.uint64))
 
 
-def _ingest(items: Callable[[object], Iterable[Item]], inputs: str, db_path: Path | None, progress: Progress | None) -> IngestReport:
+def _ingest(
+    items: Callable[[object], Iterable[Item]], inputs: str, db_path: Path | None, progress: Progress | None
+) -> IngestReport:
     report = IngestReport()
     started = time.perf_counter()
     with store.writer(db_path) as con:
@@ -540,17 +548,6 @@ def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport
     report.added += len(fresh)
 
 
-ARTICLE_COLUMNS = (
-    "article_id", "content_hash", "story_id", "batch_id", "source_path", "locator", "source_name", "url",
-    "title_raw", "title_norm", "byline", "published", "date_source", "undated_reason", "text_raw",
-    "char_count", "extra",
-)
-SENTENCE_COLUMNS = (
-    "article_id", "seq", "paragraph", "start_char", "end_char", "text_raw", "text_norm", "is_boilerplate",
-    "boilerplate_reason",
-)
-
-
 # Candidates checked per new article, per source (stored articles, and earlier ones in the same chunk).
 MAX_CANDIDATES = 16
 
@@ -593,7 +590,13 @@ def _assign_stories(con, ids: list[int], sigs: np.ndarray, buckets: np.ndarray) 
     write.append_rows(
         con,
         "story_buckets",
-        pa.table({"band": table["band"], "bucket": table["bucket"], "article_id": pa.array(np.asarray(ids)[row_index], pa.int64())}),
+        pa.table(
+            {
+                "band": table["band"],
+                "bucket": table["bucket"],
+                "article_id": pa.array(np.asarray(ids)[row_index], pa.int64()),
+            }
+        ),
     )
     write.append_rows(
         con,
@@ -620,7 +623,9 @@ def _store_analysis_tables(con, tables: dict[str, pa.Table]) -> None:
 def store_analysis(con, results: list[tuple[int, ArticleAnalysis]]) -> None:
     """Store analysis results per article_id (retag)."""
     tables = _analysis_tables(results)
-    _store_analysis_tables(con, {name: t.rename_columns(["article_id", *t.column_names[1:]]) for name, t in tables.items()})
+    _store_analysis_tables(
+        con, {name: t.rename_columns(["article_id", *t.column_names[1:]]) for name, t in tables.items()}
+    )
 
 
 def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
