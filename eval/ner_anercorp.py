@@ -1,7 +1,13 @@
 """Entity-level P/R/F1 of the default recogniser on ANERcorp (PERS->PER, LOC, ORG; MISC ignored).
 
     python -m eval.ner_anercorp            # the CAMeL Lab test split (report only; never tune on it)
-    python -m eval.ner_anercorp --dev      # the first ~125k tokens of the full corpus (for development)
+    python -m eval.ner_anercorp --dev      # train (the full corpus minus the test split), 5-fold cross-validated
+    python -m eval.ner_anercorp --no-learned [--dev]   # without the list learned from ANERcorp train
+    python -m eval.ner_anercorp --runs [--dev]   # with the rare-word-run rule (off by default, see RESULTS.md)
+
+The learned list (basira/data/gazetteer/anercorp_names.tsv, eval/build_name_lists.py) is built from train, so
+scoring train with it would be scoring the training data: --dev instead splits train into five contiguous
+folds and scores each fold with a list built from the other four (the recogniser is otherwise unchanged).
 
 ANERcorp sentences carry no article boundaries, so consecutive sentences are grouped into pseudo-articles
 of --window sentences (short aliases and surnames resolve within one group). Role mentions
@@ -23,9 +29,10 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from basira.analysis.entities import GazetteerRecognizer
+from basira.analysis.entities import GazetteerRecognizer, load_resources
 from basira.model import Sentence
 from basira.normalize import normalize_with_offsets
+from eval.build_name_lists import Params, count, count_chars, folds, read_train, select
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "anercorp"
 TEST = CORPORA / "ANERCorp_CamelLab_test.txt"
@@ -52,21 +59,33 @@ def read_test(path: Path) -> list[list[tuple[str, str]]]:
     return sents
 
 
-def read_dev(path: Path, limit: int = 125_000) -> list[list[tuple[str, str]]]:
+def split_sentences(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """The full corpus has no sentence breaks: end a sentence at a full stop (after at least four tokens)."""
     sents, cur = [], []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        if i >= limit:
-            break
-        if not line.strip():
-            continue
-        tok, _, tag = line.rstrip().rpartition(" ")
-        cur.append((tok.strip(), tag.strip()))
-        if tok.strip() in (".", "!", "?", "\u061f") and len(cur) > 3:
+    for tok, tag in tokens:
+        cur.append((tok, tag))
+        if tok in (".", "!", "?", "\u061f") and len(cur) > 3:
             sents.append(cur)
             cur = []
     if cur:
         sents.append(cur)
     return sents
+
+
+def cross_validate(tokens: list[tuple[str, str]], params=None, window: int = 20, guideline: bool = False,
+                   k: int = 5, learned: bool = True, runs: bool = False) -> tuple[Counter, Counter, Counter]:
+    """Scores summed over k contiguous folds of train, each scored with a list learned from the others."""
+    params = params or Params()
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for a, b in folds(tokens, k):
+        mine = tokens[:a] + tokens[b:]
+        rows = select(count(mine), params, count_chars(mine)) if learned else []
+        recognizer = GazetteerRecognizer(load_resources(learned=rows), runs=runs)
+        ftp, ffp, ffn, _ = score(split_sentences(tokens[a:b]), window, guideline, recognizer)
+        tp += ftp
+        fp += ffp
+        fn += ffn
+    return tp, fp, fn
 
 
 def gold_spans(sent: list[tuple[str, str]]) -> set[tuple[str, int, int]]:
@@ -145,17 +164,27 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", action="store_true", help="score the development part of the full corpus instead")
     ap.add_argument("--window", type=int, default=20)
-    ap.add_argument("--errors", type=int, default=0, help="print this many errors (dev only)")
+    ap.add_argument("--no-learned", action="store_true", help="without the list learned from ANERcorp train")
+    ap.add_argument("--runs", action="store_true", help="with the rare-word-run rule (off by default: speed)")
     args = ap.parse_args(argv)
     path = FULL if args.dev else TEST
     if not path.exists():
         print(f"ANERcorp not found at {path}; skipping (it lives in ../shared/corpora/anercorp/).")
         return 0
-    sents = read_dev(path) if args.dev else read_test(path)
-    recognizer = GazetteerRecognizer()
-    name = "dev (first 125k tokens of the full corpus)" if args.dev else "CAMeL Lab test split"
+    if args.dev:
+        tokens = read_train(path)
+        n = len(split_sentences(tokens))
+        for guideline in (False, True):
+            tp, fp, fn = cross_validate(tokens, window=args.window, guideline=guideline, learned=not args.no_learned,
+                                        runs=args.runs)
+            label = "ANERcorp guideline (generic government bodies not counted)" if guideline else "as recognised"
+            report(tp, fp, fn, f"ANERcorp train, 5-fold cross-validated, {n} sentences: {label}")
+        return 0
+    sents = read_test(path)
+    recognizer = GazetteerRecognizer(load_resources(learned=[]) if args.no_learned else None, runs=args.runs)
+    name = "CAMeL Lab test split" + (" (no learned list)" if args.no_learned else "") + (" (with runs)" if args.runs else "")
     for guideline in (False, True):
-        tp, fp, fn, errors = score(sents, args.window, guideline, recognizer, args.errors if args.dev and guideline else 0)
+        tp, fp, fn, errors = score(sents, args.window, guideline, recognizer)
         label = "ANERcorp guideline (generic government bodies not counted)" if guideline else "as recognised"
         report(tp, fp, fn, f"ANERcorp {name}, {len(sents)} sentences: {label}")
         for e in errors:

@@ -25,10 +25,12 @@ of lexicon keys, and per-token decisions are cached across articles.
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_left
+from itertools import compress, count
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
@@ -42,6 +44,9 @@ from basira.normalize import normalize_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILES = {"PER": "persons.tsv", "ORG": "organizations.tsv", "LOC": "locations.tsv"}
+# Phrases and given names learned from ANERcorp train (eval/build_name_lists.py); optional.
+LEARNED_FILE = "anercorp_names.tsv"
+LearnedRow = tuple[str, str, int, int]  # (PER|LOC|ORG|GIVEN, normalised phrase, entity count, other count)
 _ALEF_MAQSURA = "\u0649"
 _ALA, _ALI = "\u0639\u0644\u0649", "\u0639\u0644\u064a"  # the preposition and the given name, as written
 # Words shaped like verbs (future/imperfect prefixes, plural past ending): not a name's first word after a
@@ -69,7 +74,7 @@ class Entity:
 @dataclass(frozen=True)
 class AliasRef:
     entity: Entity
-    kind: str  # "name" | "short" | "role"
+    kind: str  # "name" | "short" | "role" | "learned"
     lead: int = 0  # leading title words ("الملك عبدالله الثاني") left out of the mention span
     trail: int = 0  # a trailing nationality adjective ("حزب الله اللبناني") left out of it
 
@@ -104,6 +109,8 @@ class Resources:
     org_descriptor_heads: frozenset[str]
     government_heads: frozenset[str]
     place_heads_kept: frozenset[str]
+    # log-odds of a person-name token per character n-gram (learned list CHAR rows), and the prior
+    char_weights: dict[str, float] = field(default_factory=dict)
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -139,7 +146,20 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
     return rows
 
 
-def load_resources(data: Path = DATA) -> Resources:
+def read_learned(path: Path) -> list[LearnedRow]:
+    """Rows of the learned list; a missing file is an empty list (the list is optional)."""
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            etype, phrase, pos, neg = line.split("\t")
+            rows.append((etype, phrase, int(pos), int(neg)))
+    return rows
+
+
+def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -> Resources:
+    """Lexicons and word sets from the data files; `learned` replaces the learned list (for cross-validation)."""
     cfg = json.loads((data / "titles.json").read_text(encoding="utf-8"))
     common_all = frozenset(
         w for w in (data / "gazetteer" / "common_words.tsv").read_text(encoding="utf-8").split("\n")
@@ -197,6 +217,43 @@ def load_resources(data: Path = DATA) -> Resources:
         name_words.add(name)
         person_words.add(name)
 
+    char_counts: dict[str, tuple[int, int]] = {}
+    cues: list[str] = []
+    # A learned phrase the curated gazetteer already has would only add a losing candidate per occurrence.
+    curated = {e.term for e in names.entries()}
+    months = json.loads((data / "months.json").read_text(encoding="utf-8"))
+    calendar = {normalize_text(w) for words in months["months"].values() for w in words}
+    calendar |= {normalize_text(w) for w in months["weekdays"]}
+    for etype, phrase, _pos, _neg in read_learned(data / "gazetteer" / LEARNED_FILE) if learned is None else learned:
+        if etype == "CHAR":
+            char_counts[phrase] = (_pos, _neg)
+            continue
+        if etype == "CUE":
+            cues.append(phrase)
+            continue
+        if etype == "GIVEN":
+            if phrase in common_all:
+                continue  # an ordinary word of our news ("دام", "زين"): as a given name it would stop being one
+            for form in name_forms(phrase):
+                if form not in first_names and not (form != phrase and form in common_all):
+                    first_names[form] = False
+                    first_base[form] = phrase
+            continue
+        if phrase in curated or phrase in calendar or (etype == "PER" and phrase in first_base) or (
+                " " not in phrase and phrase in common_all
+                and (_pos < COMMON_PHRASE_MIN or _pos < COMMON_PHRASE_RATIO * (_pos + _neg))):
+            # "نيسان" is April in our news (Nissan in ANERcorp), a frequent word needs strong evidence, and a lone
+            # given name is left to the given-name rule (it is mostly the start of a longer name).
+            continue
+        latin = transliterate(phrase)
+        entity = Entity(f"{etype.lower()}:{slug(latin)}", etype, phrase, latin)
+        words = phrase.split()
+        # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
+        forms = {f for f in name_forms(words[0]) if f == words[0] or f not in common_all}
+        if len(words) == 1 and len(phrase) <= 3 and etype != "LOC":
+            forms &= {phrase, "\u0648" + phrase}  # as Lexicon.add_name's short_guard: "كيا" is not in "فلكيا"
+        names.add([forms] + [{w} for w in words[1:]], AliasRef(entity, "learned"), phrase)
+
     stop_words = set(_norm_all(cfg["stop_words"]))
     name_words = {w for w in name_words - stop_words if len(w) > 2}
     person_words = {w for w in person_words - stop_words if len(w) > 2}
@@ -210,6 +267,10 @@ def load_resources(data: Path = DATA) -> Resources:
                       ("org_head", "org_heads"), ("place_head", "place_heads"), ("speech", "speech_verbs")):
         for word in cfg[key]:
             triggers.add_name(word, Trigger(kind, normalize_text(word)))
+    known = triggers.keys()
+    for word in cues:
+        if word not in known:
+            triggers.add_name(word, Trigger("title", word))
     for word in _norm_all(cfg["nationality_adjectives"]):
         if word.startswith(AL):
             for form in (word, word + "\u0647"):
@@ -240,7 +301,18 @@ def load_resources(data: Path = DATA) -> Resources:
         org_descriptor_heads=frozenset(_norm_all(cfg.get("org_descriptor_heads", []))),
         government_heads=frozenset(_norm_all(cfg["government_heads"])),
         place_heads_kept=frozenset(_norm_all(cfg["place_heads_kept"])),
+        char_weights=_char_weights(char_counts),
     )
+
+
+def _char_weights(counts: dict[str, tuple[int, int]]) -> dict[str, float]:
+    """Naive-Bayes log-odds per n-gram from (person, other) token counts; "*" holds the token totals."""
+    if "*" not in counts:
+        return {}
+    per, other = counts["*"]
+    out = {g: math.log((a + 1) / (per + 2)) - math.log((b + 1) / (other + 2)) for g, (a, b) in counts.items() if g != "*"}
+    out["*"] = math.log((per + 1) / (other + 1))
+    return out
 
 
 _EMPTY: frozenset[int] = frozenset()
@@ -269,6 +341,14 @@ NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:firs
 # (-priority, start - end, start, order, first_tok, last_tok, type, method, entity, alias_kind)
 Cand = tuple
 _GAZ, _RULE_TITLE, _RULE = 3, 2, 1
+# A learned one-word phrase that is a frequent word of our news needs this much evidence ("ريال" is Real
+# Madrid in ANERcorp, 3 of 3 times, but mostly the riyal in Gulf news).
+COMMON_PHRASE_RATIO = 0.8
+COMMON_PHRASE_MIN = 5
+RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-validated on train)
+_RUN = 0  # a run of adjacent rare words: the weakest cue
+_LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
+_LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _MENTION_ORDER = attrgetter("seq", "start")
@@ -277,14 +357,22 @@ _MENTION_ORDER = attrgetter("seq", "start")
 class GazetteerRecognizer:
     """The default recogniser: gazetteer lookup plus rules, no model, no downloads."""
 
-    def __init__(self, resources: Resources | None = None) -> None:
+    def __init__(self, resources: Resources | None = None, *, runs: bool = False) -> None:
         self.res = resources or load_resources()
+        # Runs of rare words (rule:rare_run) find cue-less foreign names (+0.02 PER F1 on ANERcorp train,
+        # cross-validated) but cost ~8-18 % of analysis time (a lookup of every distinct token of an article in
+        # a large set), over the speed budget, so they are off by default; see eval/RESULTS.md.
+        self.runs = runs
         self._name_like: dict[str, bool] = {}
         self._follower: dict[str, bool] = {}
         self._surnames: dict[tuple[str, bool], str | None] = {}
         self._rule_entities: dict[tuple[str, str], Entity | None] = {}
         self.scanner = Scanner()
         self.register(self.scanner)
+        self.run_score = RUN_SCORE
+        self._person_score: dict[str, float] = {}
+        self._runnable: set[str] = set()  # tokens that may be part of a run of rare words (cache)
+        self._unfit: set[str] = set(self.res.common)  # ordinary words and tokens found unfit for a run (cache)
 
     def register(self, scanner: Scanner) -> None:
         """Add the token keys this recogniser needs to a Scanner (analysis scans all analysers at once)."""
@@ -316,6 +404,12 @@ class GazetteerRecognizer:
             first += ref.lead
             last -= ref.trail
             start = ts[first]
+            if ref.kind == "learned":
+                if ref.entity.type == "PER" and first and toks[first - 1] in res.heads:
+                    continue  # "مطار محمد الخامس": a place named after a person, as for given names
+                add((-_LEARNED, start - ts[last + 1] + 1, start, e.order, first, last, ref.entity.type, "learned",
+                     ref.entity, "learned"))
+                continue
             add((-_GAZ, start - ts[last + 1] + 1, start, e.order, first, last, ref.entity.type, "gazetteer",
                  ref.entity, ref.kind))
         order = 1 << 30
@@ -352,6 +446,11 @@ class GazetteerRecognizer:
                 start = ts[i]
                 add((-_RULE, start - ts[last + 1] + 1, start, order, i, last, "PER", "rule:given_name", None, "name"))
                 order += 1
+        if self.runs and self.res.char_weights:
+            for first, last in self._rare_runs(doc):
+                start = ts[first]
+                add((-_RUN, start - ts[last + 1] + 1, start, order, first, last, "PER", "rule:rare_run", None, "name"))
+                order += 1
         for i in hits[SPEECH]:
             first = self._speech_candidate(doc, i)
             if first >= 0:
@@ -359,6 +458,54 @@ class GazetteerRecognizer:
                 add((-_RULE, start - ts[i] + 1, start, order, first, i - 1, "PER", "rule:speech", None, "name"))
                 order += 1
         return self._resolve(doc, cands) if cands else []
+
+    def _rare_runs(self, doc: Doc) -> list[tuple[int, int]]:
+        """Runs of two or more adjacent words that are neither ordinary words nor definite ("توني سنو",
+        "سيب بلاتر"): foreign names carry no cue but are rarely two unknown words in a row by chance."""
+        # Set algebra (C-level) over the article's distinct tokens: one difference with the ordinary words plus
+        # the tokens already found unfit (one set, so one pass), then the test runs once per new token string.
+        runnable, unfit = self._runnable, self._unfit
+        if len(runnable) + len(unfit) > _CACHE_LIMIT + len(self.res.common):
+            runnable.clear()
+            self._unfit = unfit = set(self.res.common)
+        rare = doc.vocab.difference(unfit)
+        fresh = rare.difference(runnable)
+        if fresh:
+            for t in fresh:
+                (runnable if self._can_run(t) else unfit).add(t)
+            rare &= runnable
+        if len(rare) < 2:
+            return []
+        toks = doc.toks
+        out = []
+        prev, start = -2, -1
+        for i in compress(count(), map(rare.__contains__, toks)):
+            if i != prev + 1 or toks[i][0] == "\u0648":  # "بوش وبلير": the conjunction opens the next name
+                if start >= 0 and prev > start:
+                    out.append((start, prev))
+                start = i
+            prev = i
+        if start >= 0 and prev > start:
+            out.append((start, prev))
+        return out
+
+    def _can_run(self, t: str) -> bool:
+        res = self.res
+        return (t not in NONWORD and not t.startswith(AL) and t not in res.first_name_base and self.name_like(t)
+                and not self._verbish(t) and self.person_score(t) >= self.run_score)
+
+    def person_score(self, tok: str) -> float:
+        """Mean character n-gram log-odds that an unknown token belongs to a person's name. Cached."""
+        got = self._person_score.get(tok)
+        if got is None:
+            weights = self.res.char_weights
+            w = f"<{tok}>"
+            grams = {w[k : k + n] for n in (2, 3) for k in range(len(w) - n + 1)}
+            got = sum(weights.get(g, 0.0) for g in grams) / len(grams) if grams else 0.0
+            if len(self._person_score) > _CACHE_LIMIT:
+                self._person_score.clear()
+            self._person_score[tok] = got
+        return got
 
     # -- token tests -----------------------------------------------------------------------------
     def _is_blocker(self, tok: str) -> bool:
@@ -692,7 +839,7 @@ class GazetteerRecognizer:
                     continue
             # A rule may extend a gazetteer hit of its own type with genitive words or adjectives
             # ("وزارة الداخلية العراقية"), not with whatever follows it ("حزب الله ينال").
-            if c[0] == -_GAZ or not all(t[0] == -_GAZ and t[6] == c[6] and c[2] <= t[2] and t[2] - t[1] <= c[2] - c[1]
+            if c[0] == -_GAZ or not all(t[0] in _LISTED and t[0] < c[0] and t[6] == c[6] and c[2] <= t[2] and t[2] - t[1] <= c[2] - c[1]
                                         and c[1] < t[1] and self._extends(doc, c, t) for t in clashes):
                 continue
             for t in clashes:
@@ -718,6 +865,12 @@ class GazetteerRecognizer:
                 kind = c[9]
                 if kind == "name":
                     method = "gazetteer"
+                elif kind == "learned":
+                    method = "learned"
+                    if entity.type == "PER":
+                        surname = self._surname(entity, method)
+                        if surname is not None:
+                            short_to_entity[surname] = entity
                 else:
                     if entity.key not in named and (kind == "role" or not self._after_title(doc, c[4])):
                         continue
