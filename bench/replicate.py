@@ -63,6 +63,9 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
         f"INSERT INTO summary_pairs SELECT pair_id, source, target, sentences * {copies}, articles * {copies}"
         " FROM src.summary_pairs"
     )
+    con.execute(
+        f"INSERT INTO summary_entities SELECT entity_key, articles * {copies}, mentions * {copies} FROM src.summary_entities"
+    )
     (postings,) = con.execute("SELECT count(*) FROM search_run_1").fetchone()
     con.execute("INSERT INTO search_runs VALUES (1, 0, ?)", [postings])
     con.execute(f"INSERT INTO search_terms SELECT term_id, term, df * {copies} FROM src.search_terms")
