@@ -73,7 +73,10 @@ def dashboard_rows(r: dict) -> list[list[str]]:
             row += [f"{cmed:,.1f}", f"{cp95:,.1f}"]
         else:
             row += ["", ""]
-        if pandas.get(name):
+        failed = (r.get("pandas") or {}).get("failed", {})
+        if name in failed:
+            row += ["out of memory", "", ""]
+        elif pandas.get(name):
             shared = [s for s in pandas[name]]  # pandas skips the text scenario: compare like with like
             bmed, _, _ = _stats([x for s in shared for x in app[name][s]])
             pmed, pp95, _ = _stats(_all_samples(pandas[name]))
