@@ -244,22 +244,67 @@ class Prepared:
     """A unit of input made ready to store, by a worker or by the writer itself: its items in order
     (a Rejection, or the row number of an article), each article's identity, and table rows by article row.
 
-    Articles whose hash looks stored already are not analysed (`analysed` is False); should one turn out to
-    be new, the writer analyses it (see _analyse_missing)."""
+    An article whose hash looks stored already is only hashed: it is kept as parsed in `skipped`, and should
+    it turn out to be new, the writer prepares it (see _prepare_skipped)."""
 
     items: list[Rejection | int]
     keys: list[tuple[str, str, str, str | None]]  # (content_hash, source_path, locator, url) per row
     tables: dict[str, pa.Table]
-    signatures: np.ndarray  # (rows, PERMUTATIONS)
-    buckets: np.ndarray  # (rows, BANDS)
-    analysed: list[bool]
+    signatures: np.ndarray  # (rows, PERMUTATIONS); zeros for skipped rows
+    buckets: np.ndarray  # (rows, BANDS); zeros for skipped rows
+    skipped: dict[int, ParsedArticle]
+
+
+class _Rows:
+    """Table rows, signatures and LSH bands of the articles of a unit, by row."""
+
+    def __init__(self) -> None:
+        self.articles: list[tuple] = []
+        self.sentences: list[tuple] = []
+        self.postings: list[tuple[int, search.Postings]] = []
+        self.results: list[tuple[int, ArticleAnalysis]] = []
+        self.signatures: dict[int, np.ndarray] = {}
+
+    def add(self, row: int, record: ParsedArticle, title: str, content_hash: str) -> None:
+        self.articles.append(
+            (
+                row, content_hash, record.source_path, record.locator, record.source_name, record.url,
+                record.title_raw, title or None, record.byline, record.published, record.date_source,
+                record.undated_reason if record.published is None else None,
+                record.text_raw, len(record.text_raw),
+                json.dumps(record.extra, ensure_ascii=False) if record.extra else None,
+            )
+        )
+        self.sentences.extend(
+            (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
+            for s in record.sentences
+        )
+        tokens = fingerprint.story_tokens(record)
+        self.signatures[row] = fingerprint.signature(tokens)
+        self.postings.append((row, search.article_postings(tokenize(title), tokens)))
+        self.results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {
+            "articles": _columns(UNIT_SCHEMAS["articles"], self.articles),
+            "sentences": _columns(UNIT_SCHEMAS["sentences"], self.sentences),
+            "postings": _postings_table(self.postings),
+            **_analysis_tables(self.results),
+        }
+
+    def fill(self, signatures: np.ndarray, buckets: np.ndarray) -> None:
+        if self.signatures:
+            rows = list(self.signatures)
+            found = np.vstack(list(self.signatures.values()))
+            signatures[rows] = found
+            buckets[rows] = fingerprint.band_matrix(found)
 
 
 def _prepare(records: Iterable[ParsedArticle | Rejection]) -> Prepared:
     items: list[Rejection | int] = []
-    keys, article_rows, sentence_rows, posting_rows, sigs = [], [], [], [], []
-    results: list[tuple[int, ArticleAnalysis]] = []
-    analysed: list[bool] = []
+    keys: list[tuple[str, str, str, str | None]] = []
+    skipped: dict[int, ParsedArticle] = {}
+    rows = _Rows()
     for record in records:
         if isinstance(record, Rejection):
             items.append(record)
@@ -269,35 +314,14 @@ def _prepare(records: Iterable[ParsedArticle | Rejection]) -> Prepared:
         title = fingerprint.title_norm(record)
         content_hash = fingerprint.content_hash(record, title)
         keys.append((content_hash, record.source_path, record.locator, record.url))
-        article_rows.append(
-            (
-                row, content_hash, record.source_path, record.locator, record.source_name, record.url,
-                record.title_raw, title or None, record.byline, record.published, record.date_source,
-                record.undated_reason if record.published is None else None,
-                record.text_raw, len(record.text_raw),
-                json.dumps(record.extra, ensure_ascii=False) if record.extra else None,
-            )
-        )
-        sentence_rows.extend(
-            (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
-            for s in record.sentences
-        )
-        tokens = fingerprint.story_tokens(record)
-        sigs.append(fingerprint.signature(tokens))
-        postings = search.article_postings(tokenize(title), tokens)
-        posting_rows.append((row, postings))
-        fresh = not _probably_stored(content_hash)
-        analysed.append(fresh)
-        if fresh:
-            results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
-    signatures = np.vstack(sigs) if sigs else np.empty((0, fingerprint.PERMUTATIONS), dtype=np.uint64)
-    tables = {
-        "articles": _columns(UNIT_SCHEMAS["articles"], article_rows),
-        "sentences": _columns(UNIT_SCHEMAS["sentences"], sentence_rows),
-        "postings": _postings_table(posting_rows),
-        **_analysis_tables(results),
-    }
-    return Prepared(items, keys, tables, signatures, fingerprint.band_matrix(signatures), analysed)
+        if _probably_stored(content_hash):
+            skipped[row] = record
+        else:
+            rows.add(row, record, title, content_hash)
+    signatures = np.zeros((len(keys), fingerprint.PERMUTATIONS), dtype=np.uint64)
+    buckets = np.zeros((len(keys), fingerprint.BANDS), dtype=np.uint64)
+    rows.fill(signatures, buckets)
+    return Prepared(items, keys, rows.tables(), signatures, buckets, skipped)
 
 
 def _postings_table(rows: list[tuple[int, search.Postings]]) -> pa.Table:
@@ -318,8 +342,8 @@ def _given(records: list[ParsedArticle | Rejection], _root: None) -> Prepared:
 
 
 # Sorted 64-bit prefixes of the content hashes stored before this batch: an article whose hash is among them
-# is almost surely a duplicate, so it is not analysed (re-ingesting a folder costs parsing, not analysis).
-# Workers get it by the fork. A prefix collision only means the writer analyses that article itself.
+# is almost surely a duplicate, so it is only hashed (re-ingesting a folder costs parsing, not analysis).
+# Workers get it by the fork. A prefix collision only means the writer prepares that article itself.
 _known_prefixes: np.ndarray = np.empty(0, dtype=np.uint64)
 
 
@@ -481,25 +505,17 @@ def _record_rejections(con, rejections: list[Rejection], report: IngestReport, k
     )
 
 
-def _analyse_missing(unit: Prepared, rows: list[int]) -> None:
-    """Analyse the new articles a worker skipped as probably stored, from their prepared sentences; their rows
-    join the unit's tables in row order."""
-    titles = unit.tables["articles"].select(["row", "title_raw"]).to_pylist()
-    title_of = {t["row"]: t["title_raw"] for t in titles}
-    sentences = unit.tables["sentences"]
-    wanted = set(rows)
-    by_row: dict[int, list[Sentence]] = {row: [] for row in rows}
-    for s in sentences.filter(pa.array(np.isin(sentences["row"].to_numpy(), rows))).to_pylist():
-        by_row[s["row"]].append(
-            Sentence(s["seq"], s["paragraph"], s["start_char"], s["end_char"], s["text_raw"], s["text_norm"],
-                     s["is_boilerplate"], s["boilerplate_reason"])
-        )
-    added = _analysis_tables([(row, analysis.analyze_article(by_row[row], title_of[row])) for row in rows])
-    for name, table in added.items():
+def _prepare_skipped(unit: Prepared, rows: list[int]) -> None:
+    """Prepare the new articles that were skipped as probably stored; their rows join the unit's tables in
+    row order (a stable sort keeps each article's rows as they were produced)."""
+    found = _Rows()
+    for row in rows:
+        record = unit.skipped.pop(row)
+        found.add(row, record, fingerprint.title_norm(record), unit.keys[row][0])
+    found.fill(unit.signatures, unit.buckets)
+    for name, table in found.tables().items():
         both = pa.concat_tables([unit.tables[name], table])
         unit.tables[name] = both.take(pc.sort_indices(both, [("row", "ascending")]))
-    for row in wanted:
-        unit.analysed[row] = True
 
 
 def _kept(fresh_by_unit: list[tuple[Prepared, np.ndarray]], name: str) -> pa.Table:
@@ -530,9 +546,9 @@ def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport
             fresh_by_unit.append((unit, np.full(len(unit.keys), -1, dtype=np.int64)))
         fresh_by_unit[-1][1][row] = article_id
     for unit, id_of_row in fresh_by_unit:
-        missing = [row for row in np.flatnonzero(id_of_row >= 0).tolist() if not unit.analysed[row]]
+        missing = [row for row in np.flatnonzero(id_of_row >= 0).tolist() if row in unit.skipped]
         if missing:
-            _analyse_missing(unit, missing)
+            _prepare_skipped(unit, missing)
     signatures = np.vstack([unit.signatures[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
     buckets = np.vstack([unit.buckets[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
     stories = _assign_stories(con, ids, signatures, buckets)

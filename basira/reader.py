@@ -281,7 +281,7 @@ def article_from_record(name: str, locator: str, record: dict, encoding: str = "
     if len(text) > MAX_TEXT_CHARS:
         return Rejection(name, locator, "too_large", f"article text has {len(text):,} characters", _excerpt(text))
     body = _clean(text)
-    if not body:
+    if not body.strip():  # a list of empty strings joins to line breaks alone
         return Rejection(name, locator, "missing_text", "the text field is blank", _record_excerpt(record))
 
     title = _one_line_field(chosen, "title")

@@ -227,7 +227,7 @@ def test_a_parallel_ingest_stores_exactly_what_one_process_stores(tmp_path, monk
     for workers in (1, 2):
         db = tmp_path / f"w{workers}" / "basira.duckdb"
         first = ingest.ingest_paths([inputs], db, workers=workers)
-        # A second batch: mostly stored articles (not analysed again), some new ones.
+        # A second batch: mostly stored articles (only hashed), some new ones.
         second = ingest.ingest_paths([inputs, more], db, workers=workers)
         counts = [(r.seen, r.added, r.duplicates, r.joined_story, dict(r.rejected), r.rejections) for r in (first, second)]
         stores[workers] = (_store_tables(db), counts)
@@ -238,12 +238,12 @@ def test_a_parallel_ingest_stores_exactly_what_one_process_stores(tmp_path, monk
     assert stores[1] == stores[2]
 
 
-def test_an_article_wrongly_presumed_stored_is_analysed_by_the_writer(tmp_path, monkeypatch):
+def test_an_article_wrongly_presumed_stored_is_prepared_by_the_writer(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest, "PARALLEL_MIN_RECORDS", 1)
     monkeypatch.setattr(ingest, "UNIT_LINES", 4)
     inputs = _mixed_inputs(tmp_path / "inputs")
     ingest.ingest_paths([inputs], tmp_path / "plain" / "basira.duckdb", workers=2)
-    # Every hash looks stored: no worker analyses anything, and the writer must catch up on every new article.
+    # Every hash looks stored: workers only hash, and the writer must prepare every new article itself.
     monkeypatch.setattr(ingest, "_probably_stored", lambda content_hash: True)
     ingest.ingest_paths([inputs], tmp_path / "presumed" / "basira.duckdb", workers=2)
     plain, presumed = (_store_tables(tmp_path / d / "basira.duckdb") for d in ("plain", "presumed"))
