@@ -89,6 +89,8 @@ def default_workers() -> int:
     """Processes that parse and analyse: $BASIRA_WORKERS, else the machine's cores up to MAX_DEFAULT_WORKERS."""
     value = os.environ.get(WORKERS_ENV, "").strip()
     if value:
+        if not value.isdigit():
+            raise ValueError(f"{WORKERS_ENV} must be a whole number of processes, not {value!r}")
         return max(1, int(value))
     return max(1, min(os.cpu_count() or 1, MAX_DEFAULT_WORKERS))
 

@@ -249,3 +249,18 @@ def test_an_article_wrongly_presumed_stored_is_prepared_by_the_writer(tmp_path, 
     plain, presumed = (_store_tables(tmp_path / d / "basira.duckdb") for d in ("plain", "presumed"))
     assert len(plain["entity_mentions"]) > 100
     assert presumed == plain
+
+
+def test_worker_count_comes_from_the_environment_else_the_cores_up_to_four(monkeypatch):
+    monkeypatch.delenv(ingest.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(ingest.os, "cpu_count", lambda: 16)
+    assert ingest.default_workers() == 4
+    monkeypatch.setattr(ingest.os, "cpu_count", lambda: None)
+    assert ingest.default_workers() == 1
+    monkeypatch.setenv(ingest.WORKERS_ENV, "3")
+    assert ingest.default_workers() == 3
+    monkeypatch.setenv(ingest.WORKERS_ENV, "0")
+    assert ingest.default_workers() == 1
+    monkeypatch.setenv(ingest.WORKERS_ENV, "two")
+    with pytest.raises(ValueError, match="BASIRA_WORKERS must be a whole number"):
+        ingest.default_workers()
