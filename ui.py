@@ -8,6 +8,7 @@ whenever it changed behind their back (page load, chart click, link), and a widg
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -274,34 +275,91 @@ def chart(figure, key: str, on_select: bool = True):
     return None
 
 
-def manifest(name: str, frame: pd.DataFrame, filters: Filters) -> export.Manifest:
-    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"))
+def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None) -> export.Manifest:
+    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now)
 
 
-def export_buttons(frame: pd.DataFrame, name: str, filters: Filters, label: str | None = None) -> None:
+class DeferredExport:
+    """A large export frame (`read.<query>(cur, filters)`) built on the first download click, not on every run.
+
+    The Overview's and Articles page's article extract (up to 100,000 rows) took seconds at a million articles on
+    every filter change while nobody downloaded it. The download callback runs outside the script thread (no
+    Streamlit context), so this reads the store directly; the frame and the manifest's store fingerprint and
+    taxonomy version come from one cursor, so the manifest describes exactly the rows exported.
+    """
+
+    def __init__(self, query_name: str, filters: Filters) -> None:
+        self.query_name, self.filters, self.db = query_name, filters, db_path()
+        self._lock = threading.Lock()
+        self._loaded: tuple[pd.DataFrame, str, str | None] | None = None
+
+    def load(self) -> tuple[pd.DataFrame, str, str | None]:
+        """(frame, store fingerprint, taxonomy version), read once."""
+        with self._lock:
+            if self._loaded is None:
+                with store.read_cursor(self.db) as cur:
+                    frame = getattr(read, self.query_name)(cur, self.filters)
+                    self._loaded = (frame, read.store_fingerprint(cur), read.taxonomy_version(cur))
+            return self._loaded
+
+    def frame(self) -> pd.DataFrame:
+        return self.load()[0]
+
+
+def deferred(query_name: str, filters: Filters) -> DeferredExport:
+    return DeferredExport(query_name, filters)
+
+
+def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:
+    """The frame behind an export button (building a deferred one)."""
+    return value.frame() if isinstance(value, DeferredExport) else value
+
+
+def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None) -> None:
     """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone.
 
-    The bytes are made when a button is clicked (deferred), so an unused export costs nothing.
+    The bytes are made when a button is clicked (deferred), so an unused export costs nothing; a
+    DeferredExport also defers the query behind the frame.
     """
     st.session_state.setdefault(EXPORTS_STATE, {})[name] = frame
-    info = manifest(name, frame, filters)
-    stamp = info.generated_at
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if isinstance(frame, DeferredExport):
+        source = frame
+
+        def rows() -> pd.DataFrame:
+            return source.frame()
+
+        def info() -> export.Manifest:
+            loaded, fingerprint, taxonomy = source.load()
+            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now)
+
+        empty = False  # unknown until built; an empty extract downloads a header-only file
+    else:
+        ready, ready_info = frame, manifest(name, frame, filters, now)
+
+        def rows() -> pd.DataFrame:
+            return ready
+
+        def info() -> export.Manifest:
+            return ready_info
+
+        empty = frame.empty
     row = st.container(horizontal=True, gap="small")
     row.download_button(
-        f"{label or name.replace('_', ' ').capitalize()} · CSV", lambda: export.csv_bytes(frame),
-        file_name=export.file_name(name, "csv", stamp), mime=export.FORMATS["csv"], key=f"dl_{name}_csv",
-        icon=":material/download:", on_click="ignore", disabled=frame.empty,
+        f"{label or name.replace('_', ' ').capitalize()} · CSV", lambda: export.csv_bytes(rows()),
+        file_name=export.file_name(name, "csv", now), mime=export.FORMATS["csv"], key=f"dl_{name}_csv",
+        icon=":material/download:", on_click="ignore", disabled=empty,
     )
     row.download_button(
-        "Excel", lambda: export.xlsx_bytes(frame, info), file_name=export.file_name(name, "xlsx", stamp),
-        mime=export.FORMATS["xlsx"], key=f"dl_{name}_xlsx", on_click="ignore", disabled=frame.empty,
+        "Excel", lambda: export.xlsx_bytes(rows(), info()), file_name=export.file_name(name, "xlsx", now),
+        mime=export.FORMATS["xlsx"], key=f"dl_{name}_xlsx", on_click="ignore", disabled=empty,
     )
     row.download_button(
-        "Parquet", lambda: export.parquet_bytes(frame, info), file_name=export.file_name(name, "parquet", stamp),
-        mime=export.FORMATS["parquet"], key=f"dl_{name}_parquet", on_click="ignore", disabled=frame.empty,
+        "Parquet", lambda: export.parquet_bytes(rows(), info()), file_name=export.file_name(name, "parquet", now),
+        mime=export.FORMATS["parquet"], key=f"dl_{name}_parquet", on_click="ignore", disabled=empty,
     )
     row.download_button(
-        "Manifest", info.to_json, file_name=export.file_name(f"{name}_manifest", "json", stamp),
+        "Manifest", lambda: info().to_json(), file_name=export.file_name(f"{name}_manifest", "json", now),
         mime=export.FORMATS["json"], key=f"dl_{name}_manifest", on_click="ignore",
     )
 

@@ -32,7 +32,7 @@ else:
     rows = list(event.selection.rows) if event else []
     if rows:
         ui.apply(filters, article=str(int(frame.iloc[rows[0]]["article_id"])))
-ui.export_buttons(ui.query("articles_extract", filters), "articles", filters)
+ui.export_buttons(ui.deferred("articles_extract", filters), "articles", filters)
 
 st.divider()
 if article_id is None:

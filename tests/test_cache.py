@@ -19,8 +19,9 @@ from basira.queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
-# Queries of the Overview page that take the filters (the date range is a filter).
-FILTERED = {"key_figures": 1, "timeline": 1, "article_page": 1, "articles_extract": 1}
+# Queries of the Overview page that take the filters (the date range is a filter). The article extract is not
+# among them: it is built on the first download click (ui.DeferredExport).
+FILTERED = {"key_figures": 1, "timeline": 1, "article_page": 1}
 # Queries that do not, once per store generation: the sidebar's choices, the page's topic labels and the
 # extract manifest's store fingerprint and taxonomy version.
 UNFILTERED = {"topic_list": 1, "source_list": 1, "entity_options": 1, "store_fingerprint": 1, "taxonomy_version": 1}
@@ -78,3 +79,24 @@ def test_a_new_store_generation_runs_the_queries_again(dashboard_env, counted, m
     real = store.generation_id
     monkeypatch.setattr(store, "generation_id", lambda db: f"{real(db)}-next")
     assert _run(at, counted, at.run) == FILTERED | UNFILTERED
+
+
+def test_the_article_extract_is_built_on_the_first_download_only(dashboard_env, counted):
+    import ui
+    from basira import export, store
+    from basira.filters import Filters
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    _run(at, counted, at.run)
+    _run(at, counted, lambda: at.sidebar.date_input[0].set_value(dt.date(2015, 1, 1)).run())
+    deferred = at.session_state[ui.EXPORTS_STATE]["articles"]
+    assert isinstance(deferred, ui.DeferredExport) and deferred.filters == Filters(date_from=dt.date(2015, 1, 1))
+    counted.clear()
+    frame, fingerprint, taxonomy = deferred.load()
+    assert dict(counted) == {"articles_extract": 1, "store_fingerprint": 1, "taxonomy_version": 1}
+    counted.clear()
+    assert deferred.frame() is frame and dict(counted) == {}
+    with store.read_cursor(dashboard_env) as cur:
+        direct = read.articles_extract(cur, deferred.filters)
+        assert (fingerprint, taxonomy) == (read.store_fingerprint(cur), read.taxonomy_version(cur))
+    assert export.csv_bytes(frame) == export.csv_bytes(direct) and len(direct) > 0

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -129,7 +130,7 @@ def test_clicking_a_topic_bar_filters(dashboard_env):
     _ok(at.run())
     assert _params(at) == {"topic": ["coups"]}
     assert at.multiselect(key="f_topics").value == ["coups"]
-    frame = at.session_state[export_key()]["evidence_sentences"]
+    frame = _exported(at, "evidence_sentences")
     assert set(frame["topic"]) == {"coups"}
 
 
@@ -139,14 +140,21 @@ def export_key() -> str:
     return ui.EXPORTS_STATE
 
 
+def _exported(at: AppTest, name: str) -> pd.DataFrame:
+    """The frame behind a page's `name` export (a deferred extract is built here, as a download click would)."""
+    import ui
+
+    return ui.export_frame(at.session_state[export_key()][name])
+
+
 def test_clicking_a_timeline_bar_narrows_the_table(dashboard_env):
     at = _ok(_app("app.py", grain="month"))
-    everything = at.session_state[export_key()]["articles"]
+    everything = _exported(at, "articles")
     at.session_state["timeline"] = {"selection": {"points": [{"customdata": ["prisons", "2025-01-01"]}],
                                                   "point_indices": [0], "box": [], "lasso": []}}
     _ok(at.run())
     assert _params(at) == {"grain": ["month"], "from": ["2025-01-01"], "to": ["2025-01-31"], "topic": ["prisons"]}
-    narrowed = at.session_state[export_key()]["articles"]
+    narrowed = _exported(at, "articles")
     assert 0 < len(narrowed) < len(everything)
     dated = narrowed["published"].dropna()
     assert all("2025-01-01" <= str(d)[:10] <= "2025-01-31" for d in dated)
@@ -167,7 +175,7 @@ def test_the_reader_shows_hostile_markup_as_text(dashboard_env):
 
 def test_selecting_a_row_opens_the_reader(dashboard_env):
     at = _ok(_app("pages/3_Articles.py"))
-    first = at.session_state[export_key()]["articles"].iloc[0]
+    first = _exported(at, "articles").iloc[0]
     at.session_state["articles_1_None"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     _ok(at.run())
     assert _params(at) == {"article": [str(first["article_id"])]}
@@ -185,7 +193,7 @@ def test_search_ranks_and_highlights(dashboard_env):
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
     html = _html(at)
     assert 'class="m-match"' in html
-    results = at.session_state[export_key()]["search_results"]
+    results = _exported(at, "search_results")
     assert len(results) >= 2
     assert list(results["score"]) == sorted(results["score"], reverse=True)
 
@@ -211,7 +219,7 @@ def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
                                                  "box": [], "lasso": []}}
     _ok(at.run())
     assert _params(at) == {"pair": [f"{source}|{target}"]}
-    sentences = at.session_state[export_key()]["pair_sentences"]
+    sentences = _exported(at, "pair_sentences")
     expected = _query(dashboard_env, "pair_sentences", Filters(), source, target, 200)
     assert list(sentences["sentence"]) == list(expected["sentence"]) and len(expected) >= 1
 
@@ -228,7 +236,7 @@ def test_clicking_an_entity_bar_filters_by_it(dashboard_env):
 
 def test_the_articles_extract_is_neutralised_csv(dashboard_env):
     at = _ok(_app("pages/3_Articles.py", source="-formula.example"))
-    frame = at.session_state[export_key()]["articles"]
+    frame = _exported(at, "articles")
     data = export.csv_bytes(frame).decode("utf-8")
     assert data.startswith("\ufeffarticle_id,published,title,source,url,")
     assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in data
@@ -270,7 +278,7 @@ def test_ingest_page_lands_uploads_and_reports_rejections(tmp_path, monkeypatch)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles added"] == "1"
     assert metrics["Rejected"] == "1"
-    rejected = at.session_state[export_key()]["rejections"]
+    rejected = _exported(at, "rejections")
     assert list(rejected["file"]) == ["../../outside.txt"]
     assert not (tmp_path.parent.parent / "outside.txt").exists()
     # The other pages see the new generation at once.
@@ -295,7 +303,7 @@ def test_a_view_with_nothing_in_it_says_so(page, dashboard_env):
 def test_search_folds_spelling_variants(query, dashboard_env):
     hostile = _article_id(dashboard_env, "<script>")
     at = _ok(_app("pages/4_Search.py", q=query))
-    assert hostile in list(at.session_state[export_key()]["search_results"]["article_id"])
+    assert hostile in list(_exported(at, "search_results")["article_id"])
 
 
 def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatch):
@@ -306,7 +314,7 @@ def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatc
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
     ui._cached_search.clear()
     assert any("sentence scan" in c.value for c in at.caption)
-    results = at.session_state[export_key()]["search_results"]
+    results = _exported(at, "search_results")
     expected = _query(dashboard_env, "search_fallback", Filters(), "صيدنايا", 50)
     assert list(results["article_id"]) == list(expected["article_id"]) and len(expected) >= 2
     assert 'class="m-match"' in _html(at)

@@ -62,7 +62,7 @@ def exports(hostile_db, tmp_path_factory) -> dict[str, pd.DataFrame]:
         for page, params in views:
             session = run_page(page, params)
             assert [e.value for e in session.exception] == [], page
-            frames.update(session.session_state[ui.EXPORTS_STATE])
+            frames.update({k: ui.export_frame(v) for k, v in session.session_state[ui.EXPORTS_STATE].items()})
         # The Ingest page exports its rejections: upload hostile rejects into a copy of the store.
         copy = tmp_path_factory.mktemp("ingest_copy") / "basira.duckdb"
         shutil.copyfile(store.generation_file(hostile_db), copy)
@@ -72,7 +72,7 @@ def exports(hostile_db, tmp_path_factory) -> dict[str, pd.DataFrame]:
         session.file_uploader[0].set_value([(f"{corpus.FORMULAS[0]}.jsonl", rejects, "application/json")]).run()
         [button for button in session.button if button.label == "Ingest"][0].click().run()
         assert [e.value for e in session.exception] == []
-        frames.update(session.session_state[ui.EXPORTS_STATE])
+        frames.update({k: ui.export_frame(v) for k, v in session.session_state[ui.EXPORTS_STATE].items()})
     finally:
         mp.undo()
     return frames
