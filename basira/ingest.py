@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import json
 import multiprocessing
 import os
@@ -37,8 +38,9 @@ PARALLEL_MIN_RECORDS = 200
 # JSONL lines per unit of work sent to a worker: small enough to spread a file, large enough that the
 # per-task overhead (pickling, queues) stays under a percent.
 UNIT_LINES = 100
-# Units in flight per worker: keeps every worker busy while the writer stores, and bounds memory.
-AHEAD_PER_WORKER = 4
+# Units in flight: the writer submits more only as it takes results, and takes a whole chunk before storing
+# it; enough for two chunks keeps the workers busy while it stores one (and bounds memory).
+AHEAD_CHUNKS = 2
 _PR_SET_PDEATHSIG = 1
 EXCERPT_CHARS = 200
 Progress = Callable[[int, str], None]
@@ -122,11 +124,15 @@ def ingest_paths(
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
     _set_known_prefixes(_stored_hash_prefixes(db_path))
+    # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
+    # scanning it (and stops touching the pages the workers share with this one).
+    gc.freeze()
     try:
         with _pool(workers) as pool:
-            ahead = workers * AHEAD_PER_WORKER
+            ahead = AHEAD_CHUNKS * CHUNK // UNIT_LINES + workers
             return _ingest(lambda con: _in_order(pool, units, ahead), inputs, db_path, progress)
     finally:
+        gc.unfreeze()
         _set_known_prefixes(np.empty(0, dtype=np.uint64))
 
 
