@@ -4,6 +4,8 @@
     python -m eval.ner_anercorp --dev      # train (the full corpus minus the test split), 5-fold cross-validated
     python -m eval.ner_anercorp --no-learned [--dev]   # without the list learned from ANERcorp train
     python -m eval.ner_anercorp --runs [--dev]   # with the rare-word-run rule (off by default, see RESULTS.md)
+    python -m eval.ner_anercorp --tagger         # with the learned tagger (off by default; --dev never uses the
+                                                 # shipped one: python -m eval.train_tagger --cv cross-validates it)
 
 The learned list (basira/data/gazetteer/anercorp_names.tsv, eval/build_name_lists.py) is built from train, so
 scoring train with it would be scoring the training data: --dev instead splits train into five contiguous
@@ -73,14 +75,19 @@ def split_sentences(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]
 
 
 def cross_validate(tokens: list[tuple[str, str]], params=None, window: int = 20, guideline: bool = False,
-                   k: int = 5, learned: bool = True, runs: bool = False) -> tuple[Counter, Counter, Counter]:
-    """Scores summed over k contiguous folds of train, each scored with a list learned from the others."""
+                   k: int = 5, learned: bool = True, runs: bool = False,
+                   tagger=None) -> tuple[Counter, Counter, Counter]:
+    """Scores summed over k contiguous folds of train, each scored with a list learned from the others.
+
+    `tagger(train_tokens, a, b)` makes the tagger for the fold tokens[a:b] from the other folds (the shipped
+    one was trained on all of train, so without a factory the folds run without a tagger)."""
     params = params or Params()
     tp, fp, fn = Counter(), Counter(), Counter()
     for a, b in folds(tokens, k):
         mine = tokens[:a] + tokens[b:]
         rows = select(count(mine), params, count_chars(mine)) if learned else []
-        recognizer = GazetteerRecognizer(load_resources(learned=rows), runs=runs)
+        recognizer = GazetteerRecognizer(load_resources(learned=rows), runs=runs,
+                                         tagger=tagger(mine, a, b) if tagger else None, use_tagger=bool(tagger))
         ftp, ffp, ffn, _ = score(split_sentences(tokens[a:b]), window, guideline, recognizer)
         tp += ftp
         fp += ffp
@@ -166,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--window", type=int, default=20)
     ap.add_argument("--no-learned", action="store_true", help="without the list learned from ANERcorp train")
     ap.add_argument("--runs", action="store_true", help="with the rare-word-run rule (off by default: speed)")
+    ap.add_argument("--tagger", action="store_true", help="with the learned tagger (test split; off by default)")
     args = ap.parse_args(argv)
     path = FULL if args.dev else TEST
     if not path.exists():
@@ -181,8 +189,10 @@ def main(argv: list[str] | None = None) -> int:
             report(tp, fp, fn, f"ANERcorp train, 5-fold cross-validated, {n} sentences: {label}")
         return 0
     sents = read_test(path)
-    recognizer = GazetteerRecognizer(load_resources(learned=[]) if args.no_learned else None, runs=args.runs)
-    name = "CAMeL Lab test split" + (" (no learned list)" if args.no_learned else "") + (" (with runs)" if args.runs else "")
+    recognizer = GazetteerRecognizer(load_resources(learned=[]) if args.no_learned else None, runs=args.runs,
+                                     use_tagger=args.tagger)
+    name = ("CAMeL Lab test split" + (" (no learned list)" if args.no_learned else "") + (" (with runs)" if args.runs else "")
+            + (" (with tagger)" if args.tagger else ""))
     for guideline in (False, True):
         tp, fp, fn, errors = score(sents, args.window, guideline, recognizer)
         label = "ANERcorp guideline (generic government bodies not counted)" if guideline else "as recognised"

@@ -18,6 +18,9 @@ Whether an unknown token can be (part of) a name is decided by the frequent-word
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
 behind clitics or before a pronoun suffix, is not a name; anything else may be.
 
+Optionally (``use_tagger=True``, off by default) a small averaged perceptron trained on ANERcorp train
+(tagger.py) proposes person/organisation names where no list or rule found anything.
+
 Work is done on a Doc (doc.py) scanned once for all lexicons: Python runs only at the token positions
 of lexicon keys, and per-token decisions are cached across articles.
 """
@@ -38,6 +41,7 @@ from typing import Protocol
 from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
 from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
 from basira.analysis.records import mention
+from basira.analysis.tagger import WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, read_ranks, read_weights
 from basira.analysis.transliterate import slug, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
@@ -315,6 +319,16 @@ def _char_weights(counts: dict[str, tuple[int, int]]) -> dict[str, float]:
     return out
 
 
+def tagger_lexicon(res: Resources, data: Path = DATA) -> TaggerLexicon:
+    """The tagger's word knowledge from curated files only (never the list learned from ANERcorp, which would
+    leak the training names into the features)."""
+    first = [normalize_text(line.partition("\t")[0]) for line in
+             (data / "gazetteer" / "first_names.tsv").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    return TaggerLexicon(read_ranks(data / "gazetteer" / "common_words.tsv"), first, res.person_words,
+                         res.loc_words, res.name_words)
+
+
 _EMPTY: frozenset[int] = frozenset()
 # Organisation heads left out of the name ("قناة الجزيرة" -> "الجزيرة"); the second set only before a bare
 # proper name ("حركة حماس", "وكالة رويترز"), not before a genitive ("حركة المقاومة الإسلامية").
@@ -334,6 +348,7 @@ _SUFFIX = re.compile("(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0643\u06
 _ORDINALS = frozenset(normalize_text(w) for w in (
     "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر".split()))
 _OPENERS = frozenset(f for w in ("عبد", "أبو", "أبي") for f in name_forms(normalize_text(w)))
+_IBN = frozenset(name_forms(normalize_text("بن")) | name_forms(normalize_text("ابن")))
 _ABD = frozenset(name_forms(normalize_text("عبد")))
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
@@ -347,6 +362,8 @@ COMMON_PHRASE_RATIO = 0.8
 COMMON_PHRASE_MIN = 5
 RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-validated on train)
 _RUN = 0  # a run of adjacent rare words: the weakest cue
+_TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
+TAGGER_GATE = 0.0  # see Tagger.gate (cross-validated on train, eval/RESULTS.md)
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
@@ -357,8 +374,20 @@ _MENTION_ORDER = attrgetter("seq", "start")
 class GazetteerRecognizer:
     """The default recogniser: gazetteer lookup plus rules, no model, no downloads."""
 
-    def __init__(self, resources: Resources | None = None, *, runs: bool = False) -> None:
+    def __init__(self, resources: Resources | None = None, *, runs: bool = False, tagger: Tagger | None = None,
+                 use_tagger: bool = False) -> None:
         self.res = resources or load_resources()
+        # The learned tagger (tagger.py) proposes PER/ORG names that no list or rule found; `tagger` replaces the
+        # shipped model (cross-validation). Off by default: on ANERcorp it adds +0.005 PER F1 cross-validated and
+        # +0.001 on the test split for ~8-10 % of analysis CPU, see eval/RESULTS.md.
+        if tagger is None and use_tagger:
+            tagger = Tagger(read_weights(WEIGHTS_FILE), tagger_lexicon(self.res), gate=TAGGER_GATE)
+        self.tagger = tagger if use_tagger and tagger else None  # an empty model (no weights file) is no tagger
+        if self.tagger is not None:
+            res = self.res
+            self.tagger.heads = res.heads
+            self.tagger.openers_words = _OPENERS | _IBN
+            self.tagger.ambiguous = frozenset(f for f, amb in res.first_names.items() if amb)
         # Runs of rare words (rule:rare_run) find cue-less foreign names (+0.02 PER F1 on ANERcorp train,
         # cross-validated) but cost ~8-18 % of analysis time (a lookup of every distinct token of an article in
         # a large set), over the speed budget, so they are off by default; see eval/RESULTS.md.
@@ -450,6 +479,14 @@ class GazetteerRecognizer:
             for first, last in self._rare_runs(doc):
                 start = ts[first]
                 add((-_RUN, start - ts[last + 1] + 1, start, order, first, last, "PER", "rule:rare_run", None, "name"))
+                order += 1
+        if self.tagger is not None:
+            # A name proposed where a list or rule starts or ends one would lose to it in _resolve: not scored.
+            taken = {c[4] for c in cands}
+            taken.update([c[5] for c in cands])
+            for first, last, etype in self.tagger.spans(doc, res.common, taken):
+                start = ts[first]
+                add((-_TAG, start - ts[last + 1] + 1, start, order, first, last, etype, "model:tagger", None, "name"))
                 order += 1
         for i in hits[SPEECH]:
             first = self._speech_candidate(doc, i)
