@@ -62,6 +62,24 @@ def one_runtime(monkeypatch):
 
     monkeypatch.setattr(Runtime, "instance", classmethod(instance))
     monkeypatch.setattr(Runtime, "exists", classmethod(lambda cls: cls._instance is not None or bool(last)))
+    # A server compiles each page once, under its one ScriptCache's lock. AppTest makes a new ScriptCache per
+    # run, so sessions in threads compiled the same page at the same moment, and CPython 3.11.7's AST
+    # conversion is not thread-safe ("SystemError: AST constructor recursion depth mismatch", fixed in later
+    # CPython releases): share one cache, as the server does.
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    shared = ScriptCache()
+    monkeypatch.setattr(local_script_runner, "ScriptCache", lambda: shared)
+    monkeypatch.setattr(app_test, "ScriptCache", lambda: shared)
+    # AppTest also resets the class-wide PagesManager.uses_pages_directory to None before each run and lets the
+    # new PagesManager set it again; a session in another thread that reads it in between runs its page
+    # without the pages/ directory registered ("Could not find page"). Every session here runs app.py beside
+    # pages/, so the answer is True for all of them: pin it, and let AppTest's reset hit a subclass instead.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", True)
+    monkeypatch.setattr(app_test, "PagesManager", type("ThreadSafePagesManager", (PagesManager,), {}))
 
 
 def pytest_configure(config):
