@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+# Beside the repository by default; BASIRA_CORPORA points elsewhere (a git worktree lives one level deeper).
+CORPORA = Path(os.environ.get("BASIRA_CORPORA") or Path(__file__).resolve().parent.parent.parent / "shared" / "corpora")
 FILES = {
     "baly2018": CORPORA / "baly2018_arabic_factcheck_stance_syria" / "articles.jsonl",
     "saudinewsnet_syria": CORPORA / "saudinewsnet_syria_subset" / "syria_articles.jsonl",

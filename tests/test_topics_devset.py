@@ -32,8 +32,8 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 129
-    assert Counter(split_of(r) for r in data) == {"dev": 103, "holdout": 26}
+    assert len({_key(r) for r in data}) == len(data) == 190
+    assert Counter(split_of(r) for r in data) == {"dev": 103, "holdout": 26, "holdout2": 61}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -45,9 +45,19 @@ def test_every_topic_has_positives_and_there_are_negatives():
 
 
 def test_holdout_is_about_a_third_of_the_added_articles():
-    added = rows()[43:]
+    added = [r for r in rows()[43:] if split_of(r) != "holdout2"]
     share = sum(split_of(r) == "holdout" for r in added) / len(added)
     assert 0.25 <= share <= 0.35
+
+
+def test_holdout2_has_core_positives_and_hard_negatives():
+    # The second holdout measures the core topics on unseen articles: each needs enough positives, and the
+    # word traps (a vehicle "انقلاب", a place called "سجن", hostages, party splits) must be there as negatives.
+    data = [r for r in rows() if split_of(r) == "holdout2"]
+    counts = Counter(t for r in data for t in r["topics"])
+    assert (counts["prisons"], counts["coups"], counts["defected_officers"]) == (14, 18, 16)
+    assert sum(not r["topics"] for r in data) == 12
+    assert sum("hard negative" in r["note"] for r in data) == 18
 
 
 def test_prf_and_micro_average():
