@@ -38,3 +38,24 @@ def test_core_topics_reach_f1_on_devset():
         p = tp[topic] / (tp[topic] + fp[topic])
         r = tp[topic] / (tp[topic] + fn[topic])
         assert 2 * p * r / (p + r) >= 0.90, topic
+
+
+@pytest.mark.parametrize(
+    "split, expected",
+    [
+        # taxonomy 2026.12.2 (with 2026.12.1, before tuning: dev prisons 27/3/1, coups 12/2/0; holdout2 prisons
+        # 14/9/0, defected_officers 14/5/2)
+        ("dev", {"prisons": (27, 1, 1), "coups": (12, 1, 0), "defected_officers": (17, 2, 0)}),
+        ("holdout", {"prisons": (1, 2, 1), "coups": (0, 0, 0), "defected_officers": (3, 0, 0)}),
+        ("holdout2", {"prisons": (14, 3, 0), "coups": (18, 1, 0), "defected_officers": (14, 0, 2)}),
+    ],
+)
+def test_core_topic_counts_per_split(split, expected):
+    from eval.corpora import available
+
+    if not available():
+        pytest.skip("corpora not present beside the repo")
+    from eval.topics_devset import evaluate
+
+    tp, fp, fn, _ = evaluate([r for r in rows() if r.get("split", "dev") == split])
+    assert {t: (tp[t], fp[t], fn[t]) for t in CORE} == expected

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.12.1+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.12.2+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -308,3 +308,70 @@ def test_odd_inputs_keep_offsets_valid(texts, title):
     for tag in analysis.topics:
         for e in tag.evidence:
             assert 0 <= e.start < e.end <= len(norms[e.seq])
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        # hostages, not prisoners: a release in a sentence about kidnapping
+        ("طالبت فرنسا بإطلاق سراح المخطوفين فورا", "prisons"),
+        ("خطف مسلحون طيارين وطالبوا بالإفراج عن ذويهم", "prisons"),
+        # prison that is only faced, feared, or deserved
+        ("فتح تحقيق ضد الزعيم الذي يواجه عقوبة السجن حتى 24 عاما", "prisons"),
+        ("لولا الحماية الإيرانية لأصبح مكانه اليوم السجون", "prisons"),
+        ("كنت أخاف أن يتم اقتيادي للسجن والتعذيب", "prisons"),
+        # a prison as a road landmark, and as a metaphor
+        ("وقع الحادث عند تقاطع سجن جازان العام", "prisons"),
+        ("تبدو المدينة أشبه بالسجن الكبير", "prisons"),
+        # a vehicle's "overturning" after a tyre burst
+        ("انفجر أحد الإطارات ما أدى لانقلابها عدة مرات", "coups"),
+        # party members and party splits, feared defections
+        ("قال العضو المنشق عن المؤتمر الشعبي العام إن المقاومة تتقدم", "defected_officers"),
+        ("يعاني الحزب الاتحادي الديمقراطي من الانشقاقات", "defected_officers"),
+        ("فرض التنظيم العقوبة تحسبا لحصول انشقاقات في صفوفه", "defected_officers"),
+        ("إن عودته ستخلق انشقاقا جديدا، وقد يؤدي ذلك إلى انشقاق القبيلة", "defected_officers"),
+    ],
+)
+def test_context_exclusions(text, topic):
+    assert topic not in topics_of(text)
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("دعا الوزير إلى إطلاق سراح المعتقلين والمختطفين في اليمن", "prisons"),
+        ("أفرجت السلطات عن السجناء مقابل الإفراج عن المخطوفين", "prisons"),
+        ("حكم عليه بالسجن عشر سنوات", "prisons"),
+        ("يخشى ذوو المعتقلين من تعذيبهم في السجون", "prisons"),
+        ("اشتبك عناصر حزب الله مع الجنود المنشقين", "defected_officers"),
+        ("أعلن ثلاثة ضباط انشقاقهم عن الجيش تحسبا لهجوم", "defected_officers"),
+        ("وقع انقلاب عسكري أدى إلى سقوط الحكومة", "coups"),
+    ],
+)
+def test_context_exclusions_keep_real_facts(text, topic):
+    assert topic in topics_of(text)
+
+
+def test_exclude_patterns_drop_term_and_pattern_hits(tmp_path):
+    from basira.analysis.doc import Scanner, prepare_doc
+    from basira.analysis.topics import load_taxonomy, tag_topics
+
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(
+        'version = "t"\n[[topic]]\nid = "x"\nterms = ["سجن"]\npatterns = [\'تهريب \\S+\']\n'
+        "exclude_patterns = ['قرب (?:ال)?سجن', 'تهريب البضايع']\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(path)
+    assert sorted(taxonomy.exclude_patterns) == ["x"]
+
+    def evidence(text: str) -> list[str]:
+        scanner = Scanner()
+        taxonomy.register(scanner)
+        doc = prepare_doc(one(text), None)
+        scanner.scan(doc)
+        return [e.term for t in tag_topics(taxonomy, doc) for e in t.evidence]
+
+    assert evidence("وقع الحادث قرب السجن") == []
+    assert evidence("نقل إلى السجن بعد تهريب البضائع") == ["سجن"]
+    assert evidence("نقل إلى السجن بعد تهريب السلاح") == ["سجن", "تهريب السلاح"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from basira.analysis.doc import Doc, Scanner
@@ -46,6 +46,8 @@ class Taxonomy:
     # Every match of `pattern` contains one of these strings (None: not known): sentences without any of them
     # are not searched. Running the pattern over every sentence cost more than the rest of tagging.
     pattern_prefixes: tuple[str, ...] | None = None
+    # Per topic, one alternation of its `exclude_patterns`: a hit of the topic overlapping a match does not count.
+    exclude_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(TERMS, self.terms.keys())
@@ -63,6 +65,7 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     terms, excludes = Lexicon(), Lexicon()
     group_patterns: list[str] = []
     groups: dict[str, str] = {}
+    exclude_patterns: dict[str, re.Pattern[str]] = {}
     for raw in doc.get("topic", []):
         topic = Topic(
             id=raw["id"],
@@ -81,13 +84,15 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
             terms.add_term(term, TermRef(topic.id, STRONG), inflect=False)
         for term in raw.get("exclude", []):
             excludes.add_term(term, topic.id)
+        if raw.get("exclude_patterns"):
+            exclude_patterns[topic.id] = re.compile("|".join(f"(?:{p})" for p in raw["exclude_patterns"]))
         if raw.get("patterns"):
             name = f"t{len(groups)}"
             groups[name] = topic.id
             group_patterns.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in raw["patterns"]) + ")")
     pattern = re.compile("|".join(group_patterns)) if group_patterns else None
     return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups,
-                    _literal_prefixes(pattern))
+                    _literal_prefixes(pattern), exclude_patterns)
 
 
 _PREFIX_LIMIT = 500  # literal prefixes kept per pattern; a longer list stops growing (a shorter prefix is still exact)
@@ -193,13 +198,38 @@ def _term_hits(taxonomy: Taxonomy, doc: Doc) -> dict[int, list[_TopicHit]]:
         base = line_char[line]
         start, end = ts[first] - base, ts[last + 1] - 1 - base
         per_line.setdefault(line, []).append((ref.topic, ref.strength, line, start, end, entry.term))
+    if taxonomy.exclude_patterns:
+        _drop_pattern_excluded(taxonomy, doc, per_line)
     return per_line
+
+
+def _drop_pattern_excluded(taxonomy: Taxonomy, doc: Doc, per_line: dict[int, list[_TopicHit]]) -> None:
+    """Drop the hits that overlap a match of their topic's exclude patterns (searched only in the sentences
+    where that topic has a hit, so their cost follows the hits, not the text)."""
+    excluding = taxonomy.exclude_patterns
+    for line, hits in list(per_line.items()):
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for topic in {h[0] for h in hits} & excluding.keys():
+            found = [m.span() for m in excluding[topic].finditer(doc.norms[line])]
+            if found:
+                spans[topic] = found
+        if spans:
+            kept = [h for h in hits if not any(a < h[4] and h[3] < b for a, b in spans.get(h[0], ()))]
+            if kept:
+                per_line[line] = kept
+            else:
+                del per_line[line]
 
 
 def _pattern_hits(taxonomy: Taxonomy, doc: Doc, line: int) -> list[_TopicHit]:
     out = []
-    for m in taxonomy.pattern.finditer(doc.norms[line]):  # type: ignore[union-attr]
+    norm = doc.norms[line]
+    for m in taxonomy.pattern.finditer(norm):  # type: ignore[union-attr]
         topic = taxonomy.pattern_groups[m.lastgroup or ""]
+        excluding = taxonomy.exclude_patterns.get(topic)
+        if excluding is not None and any(a < m.end() and m.start() < b for a, b in
+                                         (e.span() for e in excluding.finditer(norm))):
+            continue
         out.append((topic, STRONG, line, m.start(), m.end(), m.group()))
     return out
 
