@@ -5,8 +5,9 @@
 Each devset line references an article in ../shared/corpora (no corpus text is stored here), lists the
 topics a human judged present (`topics`) and the topics that were judged at all (`judged`); only judged
 topics are scored for that article. `split` is "dev" (tuned on), "holdout" (never tuned on: its errors
-are printed only with `--show-errors --split holdout`, after tuning is finished) or "holdout2" (61 articles
-added later to measure the core topics on unseen text; scored before tuning, then its errors were studied).
+are printed only with `--show-errors --split holdout`, after tuning is finished) "holdout2" (61 articles
+added later to measure the core topics on unseen text; scored before tuning, then its errors were studied) or
+"holdout3" (30 articles judged after that tuning: the unseen-article check of taxonomy 2026.12.2).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from basira.analysis.segment import split_sentences
 from eval.corpora import available, load_article
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3")
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:

@@ -48,6 +48,8 @@ def test_core_topics_reach_f1_on_devset():
         ("dev", {"prisons": (27, 1, 1), "coups": (12, 1, 0), "defected_officers": (17, 2, 0)}),
         ("holdout", {"prisons": (1, 2, 1), "coups": (0, 0, 0), "defected_officers": (3, 0, 0)}),
         ("holdout2", {"prisons": (14, 3, 0), "coups": (18, 1, 0), "defected_officers": (14, 0, 2)}),
+        # judged after 2026.12.2 was fixed; 2026.12.1 gives the same counts
+        ("holdout3", {"prisons": (12, 2, 0), "coups": (7, 3, 0), "defected_officers": (7, 4, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
