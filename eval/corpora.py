@@ -7,7 +7,18 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
+
+
+def _find_corpora() -> Path:
+    """../shared/corpora next to the checkout; a git worktree one level deeper (wt/NAME) looks one level up."""
+    here = Path(__file__).resolve().parent.parent
+    for base in (here.parent, here.parent.parent):
+        if (base / "shared" / "corpora").is_dir():
+            return base / "shared" / "corpora"
+    return here.parent / "shared" / "corpora"
+
+
+CORPORA = _find_corpora()
 FILES = {
     "baly2018": CORPORA / "baly2018_arabic_factcheck_stance_syria" / "articles.jsonl",
     "saudinewsnet_syria": CORPORA / "saudinewsnet_syria_subset" / "syria_articles.jsonl",
