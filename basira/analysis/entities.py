@@ -521,15 +521,7 @@ class GazetteerRecognizer:
             checks = self.tagger_checks
             # A candidate's window covers it and the word after it (does the name go on?).
             seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
-            for t in openers:
-                # list.index runs in C: a few openers per article, ~1,500 tokens.
-                i = toks.index(t)
-                while True:
-                    seeds.append((i, i))
-                    try:
-                        i = toks.index(t, i + 1)
-                    except ValueError:
-                        break
+            seeds.extend((i, i) for i in tagger.positions(doc, openers))
             if not seeds:
                 return
             windows = tagger.windows(toks, seeds)
@@ -539,7 +531,8 @@ class GazetteerRecognizer:
                 near.update(range(a - 1, b + 2))
             # Only the candidates that touch a window are features there (an article has ~140 candidates).
             cfeats = tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands
-                                               if lo <= c[5] and c[4] <= hi and (c[4] in near or c[5] in near)], doc.n)
+                                               if lo <= c[5] and c[4] <= hi and (c[4] in near or c[5] in near)], doc.n,
+                                              near)
             spans = []
             for a, b in windows:
                 spans.extend(chunks(tagger.viterbi(toks, a, b, cfeats), a))

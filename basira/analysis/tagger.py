@@ -14,7 +14,8 @@ make O certain (``o_sure``). Outside the windows every tag is O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Container, Iterable
 from operator import add
 from pathlib import Path
 
@@ -208,9 +209,10 @@ class Tagger:
                 out = [x + y for x, y in zip(out, got)]
         return out
 
-    def candidate_vectors(self, cands: Iterable[tuple[int, int, str, str]], n: int) -> dict[int, list[float]]:
+    def candidate_vectors(self, cands: Iterable[tuple[int, int, str, str]], n: int,
+                          only: Container[int] | None = None) -> dict[int, list[float]]:
         """Position -> summed weights of the candidate features there (candidate_features), from vectors cached
-        per (method, type)."""
+        per (method, type); with `only`, for those positions only."""
         out: dict[int, list[float]] = {}
         cache = self._cand
         for first, last, etype, method in cands:
@@ -223,7 +225,7 @@ class Tagger:
                                     self._sum(("c:after:" + etype,)), self._sum(("c:before:" + etype,)))
             for i, v in ((first, got[0]), *((k, got[1]) for k in range(first + 1, last + 1)),
                          (last + 1, got[2]), (first - 1, got[3])):
-                if 0 <= i < n:
+                if 0 <= i < n and (only is None or i in only):
                     old = out.get(i)
                     out[i] = v if old is None else [x + y for x, y in zip(old, v)]
         return out
@@ -292,6 +294,23 @@ class Tagger:
                     hopeful.add(t)
             seen |= fresh
         return doc.vocab.intersection(self._hopeful)
+
+    @staticmethod
+    def positions(doc: Doc, words: Iterable[str]) -> list[int]:
+        """Token positions of `words` in a Doc, found with str.find in its text (a C-level search; a Python
+        pass over ~1,500 tokens per article cost more than decoding)."""
+        clean, ts = doc.clean, doc.ts
+        size = len(clean)
+        out: list[int] = []
+        for w in words:
+            k = len(w)
+            c = clean.find(w)
+            while c >= 0:
+                end = c + k
+                if (c == 0 or clean[c - 1] == " ") and (end == size or clean[end] == " "):
+                    out.append(bisect_left(ts, c))
+                c = clean.find(w, end)
+        return out
 
     def windows(self, toks: list[str], seeds: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         """Merged (first, last) windows for (position, last position at least) seeds: each with the word
