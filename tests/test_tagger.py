@@ -71,6 +71,13 @@ def test_openers_and_windows() -> None:
     assert strict.decode(doc, [(1, 2)]) == [(1, 2, "PER")]
 
 
+def test_positions_are_whole_tokens() -> None:
+    doc = _doc("ريال لريال، ريال مدريد")
+    assert Tagger.positions(doc, ["ريال"]) == [0, 3]
+    assert Tagger.positions(doc, ["مدريد", "لريال"]) == [4, 1]
+    assert Tagger.positions(doc, ["ريا"]) == []
+
+
 def test_candidate_features_and_vectors() -> None:
     assert candidate_features([(1, 2, "PER", "rule:given_name")], 5) == {
         0: ["c:before:PER"], 1: ["c:rule:given_name:PER:B", "c:PER:B"], 2: ["c:rule:given_name:PER:I", "c:PER:I"],
