@@ -370,13 +370,16 @@ _RUN = 0  # a run of adjacent rare words: the weakest cue
 _TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
 _MODEL = 1.5  # the sequence model over the rules, under the lists and the title rule
 TAGGER_GATE = -32.0  # see Tagger.gate (cross-validated on train, eval/RESULTS.md)
+# How the model's names combine with the candidates: "low" below every list and rule (the round-2 proposer),
+# "over" above the rules (under the lists and the title rule), "veto" as "over" and a rule candidate of a
+# MODEL_VETO type that the model does not find with the same bounds is dropped (cross-validated, RESULTS.md).
 TAGGER_MODE = "veto"
 # Rule candidates the model checks (decodes around, and may drop): not the generic government bodies
 # (rule:org_gov), which ANERcorp does not annotate, so the model never learned them.
 MODEL_CHECKS = frozenset(("rule:given_name", "rule:org", "rule:title", "rule:speech"))
 # The types whose rule candidates the model may drop: persons only. Dropping organisations too scores better
-# on ANERcorp (cross-validated ORG F1 +0.03) but on Syrian news it drops armed groups, parties and media the
-# dashboard needs ("جيش الفتح", "وكالة الأنباء السورية"), about 2 in 5 of what it drops (eval/RESULTS.md).
+# on ANERcorp (cross-validated ORG F1 0.611 -> 0.627) but on Syrian news it drops armed groups, parties and
+# media the dashboard needs ("جيش الفتح", "وكالة الأنباء السورية"), about 2 in 5 of what it drops (RESULTS.md).
 MODEL_VETO = ("PER",)
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
 _LISTED = (-_GAZ, -_LEARNED)
@@ -556,7 +559,7 @@ class GazetteerRecognizer:
                           "name"))
             order += 1
         if mode == "veto":
-            # A rule-found person/organisation that the model does not find with the same bounds is dropped.
+            # A rule candidate of a MODEL_VETO type that the model does not find with the same bounds is dropped.
             checks = self.tagger_checks
             veto = self.tagger_veto
             cands[:] = [c for c in cands if not (c[7] in checks and c[6] in veto and (c[4], c[5], c[6]) not in found
