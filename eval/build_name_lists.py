@@ -37,8 +37,9 @@ from basira.analysis.doc import PUNCTUATION
 from basira.analysis.entities import DATA, LEARNED_FILE, GazetteerRecognizer, load_resources
 from basira.analysis.morphology import name_forms
 from basira.normalize import normalize_text
+from eval.corpora import CORPORA as SHARED
 
-CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "anercorp"
+CORPORA = SHARED / "anercorp"
 FULL = CORPORA / "ANERCorp_full_Benajiba_token-per-line.txt"
 TRAIN_LINES = 125_305  # line 125,306 of the full file opens the CAMeL Lab test split
 TYPES = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}

@@ -4,7 +4,7 @@
     python -m eval.ner_anercorp --dev      # train (the full corpus minus the test split), 5-fold cross-validated
     python -m eval.ner_anercorp --no-learned [--dev]   # without the list learned from ANERcorp train
     python -m eval.ner_anercorp --runs [--dev]   # with the rare-word-run rule (off by default, see RESULTS.md)
-    python -m eval.ner_anercorp --tagger         # with the learned tagger (off by default; --dev never uses the
+    python -m eval.ner_anercorp --tagger         # with the sequence model (off by default; --dev never uses the
                                                  # shipped one: python -m eval.train_tagger --cv cross-validates it)
 
 The learned list (basira/data/gazetteer/anercorp_names.tsv, eval/build_name_lists.py) is built from train, so
@@ -35,8 +35,9 @@ from basira.analysis.entities import GazetteerRecognizer, load_resources
 from basira.model import Sentence
 from basira.normalize import normalize_with_offsets
 from eval.build_name_lists import Params, count, count_chars, folds, read_train, select
+from eval.corpora import CORPORA as SHARED
 
-CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "anercorp"
+CORPORA = SHARED / "anercorp"
 TEST = CORPORA / "ANERCorp_CamelLab_test.txt"
 FULL = CORPORA / "ANERCorp_full_Benajiba_token-per-line.txt"
 TYPES = {"PERS": "PER", "PER": "PER", "LOC": "LOC", "ORG": "ORG"}
@@ -76,18 +77,20 @@ def split_sentences(tokens: list[tuple[str, str]]) -> list[list[tuple[str, str]]
 
 def cross_validate(tokens: list[tuple[str, str]], params=None, window: int = 20, guideline: bool = False,
                    k: int = 5, learned: bool = True, runs: bool = False,
-                   tagger=None) -> tuple[Counter, Counter, Counter]:
+                   tagger=None, k_scored: int | None = None, tagger_opts: dict | None = None
+                   ) -> tuple[Counter, Counter, Counter]:
     """Scores summed over k contiguous folds of train, each scored with a list learned from the others.
 
     `tagger(train_tokens, a, b)` makes the tagger for the fold tokens[a:b] from the other folds (the shipped
     one was trained on all of train, so without a factory the folds run without a tagger)."""
     params = params or Params()
     tp, fp, fn = Counter(), Counter(), Counter()
-    for a, b in folds(tokens, k):
+    for a, b in folds(tokens, k)[:k_scored]:
         mine = tokens[:a] + tokens[b:]
         rows = select(count(mine), params, count_chars(mine)) if learned else []
         recognizer = GazetteerRecognizer(load_resources(learned=rows), runs=runs,
-                                         tagger=tagger(mine, a, b) if tagger else None, use_tagger=bool(tagger))
+                                         tagger=tagger(mine, a, b) if tagger else None, use_tagger=bool(tagger),
+                                         **(tagger_opts or {}))
         ftp, ffp, ffn, _ = score(split_sentences(tokens[a:b]), window, guideline, recognizer)
         tp += ftp
         fp += ffp

@@ -18,8 +18,10 @@ Whether an unknown token can be (part of) a name is decided by the frequent-word
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
 behind clitics or before a pronoun suffix, is not a name; anything else may be.
 
-Optionally (``use_tagger=True``, off by default) a small averaged perceptron trained on ANERcorp train
-(tagger.py) proposes person/organisation names where no list or rule found anything.
+Optionally (``use_tagger=True``, off by default: it costs ~60 % more analysis CPU) a sequence model
+trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows, the lists' and rules'
+candidates as features) proposes person/organisation names over the rules (under the lists and the title
+rule) and drops the rule-found persons it does not confirm.
 
 Work is done on a Doc (doc.py) scanned once for all lexicons: Python runs only at the token positions
 of lexicon keys, and per-token decisions are cached across articles.
@@ -41,7 +43,8 @@ from typing import Protocol
 from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
 from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
 from basira.analysis.records import mention
-from basira.analysis.tagger import WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, read_ranks, read_weights
+from basira.analysis.tagger import (WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks, read_ranks,
+                                    read_weights)
 from basira.analysis.transliterate import slug, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
@@ -325,8 +328,10 @@ def tagger_lexicon(res: Resources, data: Path = DATA) -> TaggerLexicon:
     first = [normalize_text(line.partition("\t")[0]) for line in
              (data / "gazetteer" / "first_names.tsv").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
-    return TaggerLexicon(read_ranks(data / "gazetteer" / "common_words.tsv"), first, res.person_words,
-                         res.loc_words, res.name_words)
+    return TaggerLexicon(read_ranks(data / "gazetteer" / "common_words.tsv"), {
+        "first": first, "per": res.person_words, "loc": res.loc_words, "name": res.name_words,
+        "title": res.title_words, "head": res.heads, "orgh": res.org_name_heads, "nat": res.nationality,
+        "verb": res.verbs, "stop": res.stop, "speech": res.speech, "gov": res.government_heads})
 
 
 _EMPTY: frozenset[int] = frozenset()
@@ -363,7 +368,19 @@ COMMON_PHRASE_MIN = 5
 RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-validated on train)
 _RUN = 0  # a run of adjacent rare words: the weakest cue
 _TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
-TAGGER_GATE = 0.0  # see Tagger.gate (cross-validated on train, eval/RESULTS.md)
+_MODEL = 1.5  # the sequence model over the rules, under the lists and the title rule
+TAGGER_GATE = -32.0  # see Tagger.gate (cross-validated on train, eval/RESULTS.md)
+# How the model's names combine with the candidates: "low" below every list and rule (the round-2 proposer),
+# "over" above the rules (under the lists and the title rule), "veto" as "over" and a rule candidate of a
+# MODEL_VETO type that the model does not find with the same bounds is dropped (cross-validated, RESULTS.md).
+TAGGER_MODE = "veto"
+# Rule candidates the model checks (decodes around, and may drop): not the generic government bodies
+# (rule:org_gov), which ANERcorp does not annotate, so the model never learned them.
+MODEL_CHECKS = frozenset(("rule:given_name", "rule:org", "rule:title", "rule:speech"))
+# The types whose rule candidates the model may drop: persons only. Dropping organisations too scores better
+# on ANERcorp (cross-validated ORG F1 0.611 -> 0.627) but on Syrian news it drops armed groups, parties and
+# media the dashboard needs ("جيش الفتح", "وكالة الأنباء السورية"), about 2 in 5 of what it drops (RESULTS.md).
+MODEL_VETO = ("PER",)
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
@@ -372,22 +389,25 @@ _MENTION_ORDER = attrgetter("seq", "start")
 
 
 class GazetteerRecognizer:
-    """The default recogniser: gazetteer lookup plus rules, no model, no downloads."""
+    """The default recogniser: gazetteer lookup plus rules (and optionally the sequence model), no downloads."""
 
     def __init__(self, resources: Resources | None = None, *, runs: bool = False, tagger: Tagger | None = None,
-                 use_tagger: bool = False) -> None:
+                 use_tagger: bool = False, tagger_mode: str = TAGGER_MODE, tagger_types: Iterable[str] = ("PER", "ORG"),
+                 tagger_full: bool = False, tagger_checks: Iterable[str] = MODEL_CHECKS,
+                 tagger_veto: Iterable[str] = MODEL_VETO) -> None:
         self.res = resources or load_resources()
-        # The learned tagger (tagger.py) proposes PER/ORG names that no list or rule found; `tagger` replaces the
-        # shipped model (cross-validation). Off by default: on ANERcorp it adds +0.005 PER F1 cross-validated and
-        # +0.001 on the test split for ~8-10 % of analysis CPU, see eval/RESULTS.md.
+        # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
+        # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
+        # on ANERcorp it adds +0.038 PER F1 cross-validated and +0.053 on the test split, but costs ~1 ms of
+        # CPU per article (analysis ~1.6x slower), over the speed budget; see eval/RESULTS.md.
         if tagger is None and use_tagger:
             tagger = Tagger(read_weights(WEIGHTS_FILE), tagger_lexicon(self.res), gate=TAGGER_GATE)
         self.tagger = tagger if use_tagger and tagger else None  # an empty model (no weights file) is no tagger
-        if self.tagger is not None:
-            res = self.res
-            self.tagger.heads = res.heads
-            self.tagger.openers_words = _OPENERS | _IBN
-            self.tagger.ambiguous = frozenset(f for f, amb in res.first_names.items() if amb)
+        self.tagger_mode = tagger_mode
+        self.tagger_types = frozenset(tagger_types)
+        self.tagger_full = tagger_full
+        self.tagger_checks = frozenset(tagger_checks)
+        self.tagger_veto = frozenset(tagger_veto)
         # Runs of rare words (rule:rare_run) find cue-less foreign names (+0.02 PER F1 on ANERcorp train,
         # cross-validated) but cost ~8-18 % of analysis time (a lookup of every distinct token of an article in
         # a large set), over the speed budget, so they are off by default; see eval/RESULTS.md.
@@ -480,21 +500,84 @@ class GazetteerRecognizer:
                 start = ts[first]
                 add((-_RUN, start - ts[last + 1] + 1, start, order, first, last, "PER", "rule:rare_run", None, "name"))
                 order += 1
-        if self.tagger is not None:
-            # A name proposed where a list or rule starts or ends one would lose to it in _resolve: not scored.
-            taken = {c[4] for c in cands}
-            taken.update([c[5] for c in cands])
-            for first, last, etype in self.tagger.spans(doc, res.common, taken):
-                start = ts[first]
-                add((-_TAG, start - ts[last + 1] + 1, start, order, first, last, etype, "model:tagger", None, "name"))
-                order += 1
         for i in hits[SPEECH]:
             first = self._speech_candidate(doc, i)
             if first >= 0:
                 start = ts[first]
                 add((-_RULE, start - ts[i] + 1, start, order, first, i - 1, "PER", "rule:speech", None, "name"))
                 order += 1
+        if self.tagger is not None:
+            self._model_candidates(doc, cands)
         return self._resolve(doc, cands) if cands else []
+
+    def _model_candidates(self, doc: Doc, cands: list[Cand]) -> None:
+        """Decode the sequence model around rare openers and rule-found persons/organisations, with the
+        candidates as features; its names join the candidates (see TAGGER_MODE)."""
+        tagger = self.tagger
+        assert tagger is not None
+        mode, types = self.tagger_mode, self.tagger_types
+        if self.tagger_full:
+            spans = tagger.decode_all(doc.toks, tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands], doc.n))
+        else:
+            openers = tagger.openers(doc, self.res.common)
+            toks = doc.toks
+            checks = self.tagger_checks
+            # A candidate's window covers it and the word after it (does the name go on?).
+            seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
+            seeds.extend((i, i) for i in tagger.positions(doc, openers))
+            if not seeds:
+                return
+            windows = tagger.windows(toks, seeds)
+            lo, hi = windows[0][0] - 1, windows[-1][1] + 1
+            near = set()
+            for a, b in windows:
+                near.update(range(a - 1, b + 2))
+            # Only the candidates that touch a window are features there (an article has ~140 candidates).
+            cfeats = tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands
+                                               if lo <= c[5] and c[4] <= hi and (c[4] in near or c[5] in near)], doc.n,
+                                              near)
+            spans = []
+            for a, b in windows:
+                spans.extend(chunks(tagger.viterbi(toks, a, b, cfeats), a))
+        prio = -_TAG if mode == "low" else -_MODEL
+        ts, toks = doc.ts, doc.toks
+        order = 1 << 29
+        found = set()
+        kept: set[int] = set()  # positions of implausible model names: the rules keep their candidates there
+        places = None
+        for first, last, etype in spans:
+            if etype not in types:
+                continue
+            if places is None:
+                places = {k for c in cands if c[6] == "LOC" for k in range(c[4], c[5] + 1)}
+            if not self._plausible(toks, first, last, etype, places):
+                kept.update(range(first, last + 1))
+                continue
+            found.add((first, last, etype))
+            start = ts[first]
+            cands.append((prio, start - ts[last + 1] + 1, start, order, first, last, etype, "model:tagger", None,
+                          "name"))
+            order += 1
+        if mode == "veto":
+            # A rule candidate of a MODEL_VETO type that the model does not find with the same bounds is dropped.
+            checks = self.tagger_checks
+            veto = self.tagger_veto
+            cands[:] = [c for c in cands if not (c[7] in checks and c[6] in veto and (c[4], c[5], c[6]) not in found
+                                                  and c[4] not in kept and c[5] not in kept)]
+
+    def _plausible(self, toks: list[str], first: int, last: int, etype: str, places: set[int]) -> bool:
+        """Model names the dashboard should not get: on a place the lists or rules found (places are theirs:
+        "ريف دمشق"), and persons after a place or body head ("شارع حسين حجازي"), starting with "بن" (the
+        given name was left out: "محمد بن سلمان") or ending on "عبد"/"ابو"/"بن", or one ambiguous given name."""
+        if first in places or last in places or toks[last] in self.res.heads:
+            return False  # "ريف درعا": a place head is no name on its own
+        if etype != "PER":
+            return True
+        if first and toks[first - 1] in self.res.heads:
+            return False
+        if toks[last] in _OPENERS or toks[last] in _IBN or toks[first] in _IBN:
+            return False
+        return first != last or not self.res.first_names.get(toks[first], False)
 
     def _rare_runs(self, doc: Doc) -> list[tuple[int, int]]:
         """Runs of two or more adjacent words that are neither ordinary words nor definite ("توني سنو",
