@@ -296,12 +296,13 @@ def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
 
 
 @pytest.mark.parametrize("mode", ["all", "any"])
-@pytest.mark.parametrize(("margin", "growth"), [(0, 2), (16, 4)])
-def test_phrase_rounds_equal_verifying_every_candidate(zipf_db, monkeypatch, mode, margin, growth):
+@pytest.mark.parametrize(("margin", "growth", "slack"), [(0, 2, 0.5), (16, 4, 1.25), (1, 4, 3.0)])
+def test_phrase_rounds_equal_verifying_every_candidate(zipf_db, monkeypatch, mode, margin, growth, slack):
     # The direct formulation: rank every candidate, keep those whose text has the phrase, take the first
-    # `limit`. The rounds verify only as far as they must; the answer is the same.
+    # `limit`. The rounds verify only as far as they must, however they are sized; the answer is the same.
     monkeypatch.setattr(search, "PHRASE_MARGIN", margin)
     monkeypatch.setattr(search, "PHRASE_GROWTH", growth)
+    monkeypatch.setattr(search, "PHRASE_SLACK", slack)
     with store.read_cursor(zipf_db) as cur:
         texts = [t for (t,) in cur.execute("SELECT text_norm FROM sentences ORDER BY article_id, seq LIMIT 40").fetchall()]
         phrases = sorted({" ".join(t.split()[i : i + 2]) for t in texts for i in (0, 2) if len(t.split()) > i + 1})
