@@ -295,6 +295,34 @@ def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
         assert len({r[1] for r in alone}) < len(alone)
 
 
+@pytest.mark.parametrize("gap", [0.0, 1e9])
+def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap):
+    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never) is only a plan: the ranking
+    # equals BM25 summed in Python over the articles that have every term, rarest term first.
+    monkeypatch.setattr(search_sql, "SEMI_JOIN_IDF_GAP", gap)
+    with store.read_cursor(zipf_db) as cur:
+        nonempty = 0
+        for query in _any_cases(cur):
+            weighted, avgdl = _weighted(cur, query)
+            weights: dict[int, dict[int, float]] = {}
+            for term, _, idf in weighted:
+                rows = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [term]).fetchall()
+                for article_id, tf, dl in rows:
+                    weight = idf * 2.2 * tf / (tf + 1.2 * 0.25 + 1.2 * 0.75 / avgdl * dl)
+                    weights.setdefault(article_id, {})[term] = weight
+            direct = sorted(
+                (-sum(w[t] for t, _, _ in weighted), a) for a, w in weights.items() if len(w) == len(weighted)
+            )
+            for limit, offset in ((50, 0), (7, 5)):
+                found = search_sql.rank_all(cur, weighted, avgdl, search.K1, search.B, "", [], limit, offset)
+                expected = direct[offset : offset + limit]
+                assert [r[0] for r in found] == [a for _, a in expected], query
+                assert [r[1] for r in found] == pytest.approx([-s for s, _ in expected], abs=1e-8), query
+                assert [r[2] for r in found] == [sorted(t for _, t, _ in weighted)] * len(found)
+            nonempty += bool(direct)
+        assert nonempty >= 8
+
+
 @pytest.mark.parametrize("mode", ["all", "any"])
 @pytest.mark.parametrize(("margin", "growth", "slack"), [(0, 2, 0.5), (16, 4, 1.25), (1, 4, 3.0)])
 def test_phrase_rounds_equal_verifying_every_candidate(zipf_db, monkeypatch, mode, margin, growth, slack):

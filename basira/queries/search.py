@@ -203,6 +203,11 @@ def _weight_params(idf: float, avgdl: float, k1: float, b: float) -> list[float]
     return [idf * (k1 + 1), k1 * (1 - b), k1 * b / avgdl if avgdl else 0.0]
 
 
+# idf(rarest) - idf(other) above which the other list is semi-joined to the rarest first: ln 8, a list about
+# eight times longer.
+SEMI_JOIN_IDF_GAP = 2.08
+
+
 def _with(cte: str) -> str:
     return cte + ", " if cte else "WITH "
 
@@ -223,7 +228,14 @@ def rank_all(
     One join per extra term rather than a GROUP BY over all postings. The stems are the same for every row, so
     they are added here: a constant list column costs DuckDB a list per posting (half the time of a common
     term's query)."""
-    parts = [f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?)" for i in range(len(terms))]
+    # A list much longer than the rarest is first cut to the rarest's articles (a semi join builds its hash table
+    # on the short list): DuckDB cannot estimate a view's term lists and may build a plain join's table on the
+    # long one. Between lists of similar length the semi join is a second pass for nothing.
+    parts = [
+        f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?"
+        + (" AND article_id IN (SELECT article_id FROM t0))" if i and terms[0][2] - idf > SEMI_JOIN_IDF_GAP else ")")
+        for i, (_, _, idf) in enumerate(terms)
+    ]
     score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
     joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
     narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
