@@ -14,6 +14,7 @@ from basira import search, store
 from basira.filters import Filters
 from basira.normalize import normalize_text
 from basira.queries import read, write
+from basira.queries import search as search_sql
 
 
 @pytest.mark.parametrize(
@@ -220,6 +221,159 @@ def test_phrase_candidates_are_capped(db, monkeypatch):
         assert search.search(cur, '"منشقين ضباط"', limit=1).empty
         monkeypatch.setattr(search, "PHRASE_CANDIDATES", ranked.index(5) + 1)
         assert search.search(cur, '"منشقين ضباط"', limit=1)["article_id"].tolist() == [5]
+
+
+def _weighted(cur, query: str) -> tuple[list[tuple[int, str, float]], float]:
+    """The (term_id, stem, idf) list search() ranks with, rarest first, and the mean length."""
+    terms = search.parse_query(query).terms
+    ids = [search.term_id(t) for t in terms]
+    n, avgdl, dfs = search_sql.term_stats(cur, ids)
+    known = sorted((df, i, t) for i, t, df in zip(ids, terms, dfs, strict=True) if df)
+    return [(i, t, search.bm25_idf(n, df)) for df, i, t in known], avgdl
+
+
+# Letters that no light-stemming rule strips (no alef, lam, waw, yeh, heh or noon), so each made-up word is its
+# own stem and none is a function word.
+_LETTERS = "بتثجحخدذرزسشصضطظعغقكم"
+
+
+@pytest.fixture(scope="module")
+def zipf_db(tmp_path_factory) -> Path:
+    """600 articles of made-up words drawn with Zipf-like frequencies (seeded): common, middle and rare stems,
+    long postings lists and many tied scores, which the 12-article seed store cannot give."""
+    import random
+
+    rng = random.Random(5)
+    vocab = sorted({"".join(rng.choice(_LETTERS) for _ in range(4)) for _ in range(400)})[:300]
+    weights = [1 / (rank + 1) for rank in range(len(vocab))]
+    articles = []
+    for i in range(600):
+        body = [" ".join(rng.choices(vocab, weights, k=rng.randint(4, 12))) for _ in range(rng.randint(1, 4))]
+        articles.append((None, body, dt.date(2020 + i % 6, 1 + i % 12, 1), f"s{i % 3}.net"))
+    path = tmp_path_factory.mktemp("zipf") / "basira.duckdb"
+    with store.writer(path) as con:
+        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
+        search.index_articles(con, _store_articles(con, 1, articles))
+    return path
+
+
+def _any_cases(cur) -> list[str]:
+    """Two- and three-word queries: a common stem with rarer ones, two common ones, and two rare ones."""
+    stems = [t for (t,) in cur.execute("SELECT term FROM search_terms ORDER BY df DESC, term").fetchall()]
+    common, middle, rare = stems[:4], stems[40:44], stems[-8:-4]
+    return [
+        *(f"{m} {c}" for m, c in zip(middle, common)),
+        *(f"{r} {c}" for r, c in zip(rare, common)),
+        f"{common[0]} {common[1]}",
+        f"{rare[0]} {rare[1]}",
+        f"{common[0]} {middle[0]} {rare[0]}",
+        f"{common[1]} {common[2]} {middle[1]}",
+    ]
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(1, 0), (5, 0), (50, 0), (10, 7), (40, 30), (700, 0)])
+def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
+    # rank_any_split sums only the articles with a rarer term and takes the rest as a top-N of the commonest
+    # term's weights; rank_any sums every posting. Same ids, scores, matched stems and order, ties included.
+    narrowings = [Filters(), Filters(sources=("s1.net",)), Filters(date_from=dt.date(2023, 1, 1), include_undated=False)]
+    with store.read_cursor(zipf_db) as cur:
+        cases = _any_cases(cur)
+        for query in cases:
+            weighted, avgdl = _weighted(cur, query)
+            assert len(weighted) == len(query.split()), query
+            for filters in narrowings:
+                cte, params = read.selection(filters) if filters != Filters() else ("", [])
+                args = (weighted, avgdl, search.K1, search.B, cte, params, limit, offset)
+                direct = search_sql.rank_any(cur, *args)
+                assert search_sql.rank_any_split(cur, *args) == direct, (query, filters)
+        # Both branches are compared: past the few articles with the rare stem, the commonest stem's articles
+        # fill the page alone (its top-N), with tied scores among them.
+        weighted, avgdl = _weighted(cur, cases[4])
+        ranked = search_sql.rank_any(cur, weighted, avgdl, search.K1, search.B, "", [], 60, 0)
+        alone = [r for r in ranked if r[2] == [weighted[-1][1]]]
+        assert len(ranked) == 60 and 30 < len(alone) < 60
+        assert len({r[1] for r in alone}) < len(alone)
+
+
+@pytest.mark.parametrize("gap", [0.0, 1e9])
+def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap):
+    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never) is only a plan: the ranking
+    # equals BM25 summed in Python over the articles that have every term, rarest term first.
+    monkeypatch.setattr(search_sql, "SEMI_JOIN_IDF_GAP", gap)
+    with store.read_cursor(zipf_db) as cur:
+        nonempty = 0
+        for query in _any_cases(cur):
+            weighted, avgdl = _weighted(cur, query)
+            weights: dict[int, dict[int, float]] = {}
+            for term, _, idf in weighted:
+                rows = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [term]).fetchall()
+                for article_id, tf, dl in rows:
+                    weight = idf * 2.2 * tf / (tf + 1.2 * 0.25 + 1.2 * 0.75 / avgdl * dl)
+                    weights.setdefault(article_id, {})[term] = weight
+            direct = sorted(
+                (-sum(w[t] for t, _, _ in weighted), a) for a, w in weights.items() if len(w) == len(weighted)
+            )
+            for limit, offset in ((50, 0), (7, 5)):
+                found = search_sql.rank_all(cur, weighted, avgdl, search.K1, search.B, "", [], limit, offset)
+                expected = direct[offset : offset + limit]
+                assert [r[0] for r in found] == [a for _, a in expected], query
+                assert [r[1] for r in found] == pytest.approx([-s for s, _ in expected], abs=1e-8), query
+                assert [r[2] for r in found] == [sorted(t for _, t, _ in weighted)] * len(found)
+            nonempty += bool(direct)
+        assert nonempty >= 8
+
+
+@pytest.mark.parametrize("mode", ["all", "any"])
+@pytest.mark.parametrize(("margin", "growth", "slack"), [(0, 2, 0.5), (16, 4, 1.25), (1, 4, 3.0)])
+def test_phrase_rounds_equal_verifying_every_candidate(zipf_db, monkeypatch, mode, margin, growth, slack):
+    # The direct formulation: rank every candidate, keep those whose text has the phrase, take the first
+    # `limit`. The rounds verify only as far as they must, however they are sized; the answer is the same.
+    monkeypatch.setattr(search, "PHRASE_MARGIN", margin)
+    monkeypatch.setattr(search, "PHRASE_GROWTH", growth)
+    monkeypatch.setattr(search, "PHRASE_SLACK", slack)
+    with store.read_cursor(zipf_db) as cur:
+        texts = [t for (t,) in cur.execute("SELECT text_norm FROM sentences ORDER BY article_id, seq LIMIT 40").fetchall()]
+        phrases = sorted({" ".join(t.split()[i : i + 2]) for t in texts for i in (0, 2) if len(t.split()) > i + 1})
+        assert len(phrases) > 30
+        rank = search_sql.rank_all if mode == "all" else search_sql.rank_any
+        kept_counts = []
+        for phrase in phrases:
+            weighted, avgdl = _weighted(cur, phrase)
+            candidates = rank(cur, weighted, avgdl, search.K1, search.B, "", [], search.PHRASE_CANDIDATES, 0)
+            verified = search_sql.articles_with_phrases(cur, [r[0] for r in candidates], [phrase])
+            direct = [r for r in candidates if r[0] in verified]
+            for limit in (1, 3, 50):
+                found = search.search(cur, f'"{phrase}"', limit=limit, mode=mode, context=False)
+                assert [tuple(r) for r in found[["article_id", "score", "matched_terms"]].itertuples(index=False)] == [
+                    tuple(r) for r in direct[:limit]
+                ], (phrase, limit)
+            kept_counts.append(len(direct))
+        # Some phrases are in one article, others in several; some candidates lack the phrase.
+        assert min(kept_counts) >= 1 and max(kept_counts) > 3
+        assert any(len(rank(cur, *_weighted(cur, p), search.K1, search.B, "", [], 600, 0)) > n for p, n in zip(phrases, kept_counts))
+
+
+def test_any_mode_search_matches_the_direct_formulation(db):
+    # Through search(): the fixture's hand-worked "any" ranking (see test_all_terms_by_default_any_on_request).
+    with store.read_cursor(db) as cur:
+        for query in ("منشقين السجون", "السجون منشقين ضباط", "تقرير السجون", "دمشق منشقين"):
+            weighted, avgdl = _weighted(cur, query)
+            direct = search_sql.rank_any(cur, weighted, avgdl, search.K1, search.B, "", [], 50, 0)
+            found = search.search(cur, query, mode="any", context=False)
+            assert [tuple(r) for r in found[["article_id", "score", "matched_terms"]].itertuples(index=False)] == [
+                (a, s, m) for a, s, m in direct
+            ], query
+
+
+def test_phrase_candidates_are_ranked_once(db, monkeypatch):
+    # One ranking of every candidate replaces a ranking per round; the rounds then walk that list.
+    calls = []
+    rank_all = search_sql.rank_all
+    monkeypatch.setattr(search_sql, "rank_all", lambda *a: calls.append(a[-2:]) or rank_all(*a))
+    monkeypatch.setattr(search, "PHRASE_MARGIN", 0)
+    with store.read_cursor(db) as cur:
+        assert search.search(cur, '"منشقين ضباط"', limit=1)["article_id"].tolist() == [5]
+    assert calls == [(search.PHRASE_CANDIDATES, 0)]
 
 
 def test_filters_narrow_the_results(db):

@@ -203,6 +203,11 @@ def _weight_params(idf: float, avgdl: float, k1: float, b: float) -> list[float]
     return [idf * (k1 + 1), k1 * (1 - b), k1 * b / avgdl if avgdl else 0.0]
 
 
+# idf(rarest) - idf(other) above which the other list is semi-joined to the rarest first: ln 8, a list about
+# eight times longer.
+SEMI_JOIN_IDF_GAP = 2.08
+
+
 def _with(cte: str) -> str:
     return cte + ", " if cte else "WITH "
 
@@ -220,22 +225,32 @@ def rank_all(
 ) -> list[tuple]:
     """Articles with every term (term_id, stem, idf; rarest first): (article_id, score, stems).
 
-    One join per extra term rather than a GROUP BY over all postings: the join builds on the rarer list."""
-    parts = [f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?)" for i in range(len(terms))]
+    One join per extra term rather than a GROUP BY over all postings. The stems are the same for every row, so
+    they are added here: a constant list column costs DuckDB a list per posting (half the time of a common
+    term's query)."""
+    # A list much longer than the rarest is first cut to the rarest's articles (a semi join builds its hash table
+    # on the short list): DuckDB cannot estimate a view's term lists and may build a plain join's table on the
+    # long one. Between lists of similar length the semi join is a second pass for nothing.
+    parts = [
+        f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?"
+        + (" AND article_id IN (SELECT article_id FROM t0))" if i and terms[0][2] - idf > SEMI_JOIN_IDF_GAP else ")")
+        for i, (_, _, idf) in enumerate(terms)
+    ]
     score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
     joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
     narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
     query = (
         _with(cte) + ", ".join(parts)
-        + f" SELECT t0.article_id, round({score}, 9) AS score, ?::VARCHAR[] AS matched_terms"
+        + f" SELECT t0.article_id, round({score}, 9) AS score"
         + " FROM t0" + joins + narrowed
         + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
     )
     params = [*cte_params, *(t[0] for t in terms)]
     for _, _, idf in terms:
         params.extend(_weight_params(idf, avgdl, k1, b))
-    params.extend([sorted(t[1] for t in terms), limit, offset])
-    return cur.execute(query, params).fetchall()
+    params.extend([limit, offset])
+    stems = sorted(t[1] for t in terms)
+    return [(article_id, score, list(stems)) for article_id, score in cur.execute(query, params).fetchall()]
 
 
 def rank_any(
@@ -266,6 +281,56 @@ def rank_any(
         params.extend([*_weight_params(idf, avgdl, k1, b), stem, term_id])
     params.extend([limit, offset])
     return cur.execute(query, params).fetchall()
+
+
+def rank_any_split(
+    cur: duckdb.DuckDBPyConnection,
+    terms: list[tuple[int, str, float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """rank_any's result (terms rarest first, at least two), without summing the most frequent term's postings.
+
+    Summing every posting of a term found in most articles (a GROUP BY over 673k rows at 1M articles) is what
+    made "any" slow. An article with none of the other terms scores that term's weight alone, so only the best
+    limit + offset of those can be in the answer: a top-N. Only the articles with another term are summed, with
+    the same round(sum(w), 9) over the same postings, so scores, order and ties are rank_any's. Matched stems
+    are summed as one bit per term and spelled out here (a string per posting cost more than the sum)."""
+    *rarer, (common_id, _, common_idf) = terms
+    branches = " UNION ALL ".join(
+        f"SELECT p.article_id, {_weight('p')} AS w, ?::BIGINT AS bit FROM search_postings p WHERE p.term_id = ?"
+        for _ in rarer
+    )
+    narrowed = " JOIN selected s ON s.article_id = {0}.article_id" if cte else ""
+    query = (
+        _with(cte) + f"rare AS ({branches}),"
+        " rare_ids AS (SELECT DISTINCT article_id FROM rare),"
+        f" common AS (SELECT p.article_id, {_weight('p')} AS w FROM search_postings p WHERE p.term_id = ?),"
+        " hits AS (SELECT article_id, w, bit FROM rare"
+        " UNION ALL SELECT c.article_id, c.w, ?::BIGINT FROM common c SEMI JOIN rare_ids USING (article_id)),"
+        " summed AS (SELECT h.article_id, round(sum(h.w), 9) AS score, sum(h.bit) AS bits"
+        " FROM hits h" + narrowed.format("h") + " GROUP BY h.article_id),"
+        " alone AS (SELECT c.article_id, round(c.w, 9) AS score, ?::BIGINT AS bits"
+        " FROM common c" + narrowed.format("c") + " ANTI JOIN rare_ids r ON r.article_id = c.article_id"
+        " ORDER BY score DESC, c.article_id LIMIT ?)"
+        " SELECT * FROM (FROM summed UNION ALL FROM alone) ORDER BY score DESC, article_id LIMIT ? OFFSET ?"
+    )
+    params = list(cte_params)
+    for bit, (term_id, _, idf) in enumerate(rarer):
+        params.extend([*_weight_params(idf, avgdl, k1, b), 1 << bit, term_id])
+    common_bit = 1 << len(rarer)
+    params.extend([*_weight_params(common_idf, avgdl, k1, b), common_id, common_bit, common_bit])
+    params.extend([limit + offset, limit, offset])
+    stems = [t[1] for t in terms]
+    return [
+        (article_id, score, sorted(stem for bit, stem in enumerate(stems) if bits >> bit & 1))
+        for article_id, score, bits in cur.execute(query, params).fetchall()
+    ]
 
 
 def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrases: list[str]) -> set[int]:
