@@ -189,3 +189,55 @@ CREATE TABLE IF NOT EXISTS summary_article_pairs (
     pair_id INTEGER NOT NULL,
     sentences INTEGER NOT NULL
 );
+
+-- Per-article facts for the filtered dashboard views (basira/queries/summary.py, read.py): each row carries
+-- the article's date, whether it is its story's root and its source number, so a date, source or duplicates
+-- filter is a predicate on the rows themselves (no join with articles), and the rows are stored in date order
+-- so that a date range skips whole row groups. Entities are numbered (facts_entity_ids) so that grouping is
+-- by an integer. facts_articles.tagged says whether the article has any topic (timeline's untagged remainder).
+CREATE TABLE IF NOT EXISTS facts_sources (
+    source_id INTEGER NOT NULL,
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_entity_ids (
+    entity_id INTEGER NOT NULL,
+    entity_key VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_articles (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    story_id BIGINT NOT NULL,
+    tagged BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_topics (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    story_id BIGINT NOT NULL,
+    topic VARCHAR NOT NULL,
+    score DOUBLE NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_entities (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_pairs (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    pair_id INTEGER NOT NULL,
+    sentences INTEGER NOT NULL
+);

@@ -18,6 +18,7 @@ from __future__ import annotations
 import duckdb
 
 _THROUGH = "summary_through"
+_FACTS_THROUGH = "facts_through"
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
@@ -67,6 +68,13 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     if _upgrade(con):
         rebuild(con)
         return
+    _refresh_summaries(con)
+    # After the summaries: the per-article entity and pair facts are copied from them. A store written before
+    # the facts existed has none (facts_through 0), so its next refresh builds them all, in date order.
+    _refresh_facts(con)
+
+
+def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
     through = _through(con)
     (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
     if last <= through:
@@ -132,4 +140,79 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM summary_pairs")
     con.execute("DELETE FROM summary_entities")
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
+    for table in ("facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources"):
+        con.execute(f"DELETE FROM {table}")
+    con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
     refresh(con)
+
+
+def facts_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the facts cover every summarised article (a store written before they existed has none until
+    its next ingest or retag; the dashboard queries then take the direct formulation)."""
+    try:
+        (ready,) = con.execute(
+            "SELECT (SELECT value FROM meta WHERE key = ?) IS NOT DISTINCT FROM (SELECT value FROM meta WHERE key = ?)",
+            [_FACTS_THROUGH, _THROUGH],
+        ).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return bool(ready)
+
+
+def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the facts of the articles summarised since the last refresh (see schema.sql, facts_*)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [_FACTS_THROUGH]).fetchone()
+    through, last = (int(row[0]) if row else 0), _through(con)
+    if last <= through:
+        return
+    span = [through, last]
+    # New sources and entities get the next numbers, in name order, as pairs do.
+    con.execute(
+        "INSERT INTO facts_sources"
+        " SELECT (SELECT coalesce(max(source_id), 0) FROM facts_sources) + row_number() OVER (ORDER BY source), source"
+        " FROM (SELECT DISTINCT coalesce(source_name, source_path) AS source FROM articles"
+        "  WHERE article_id > ? AND article_id <= ?) n"
+        " WHERE NOT EXISTS (SELECT 1 FROM facts_sources s WHERE s.source = n.source)",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_entity_ids"
+        " SELECT (SELECT coalesce(max(entity_id), 0) FROM facts_entity_ids) + row_number() OVER (ORDER BY entity_key),"
+        " entity_key"
+        " FROM (SELECT DISTINCT entity_key FROM summary_article_entities WHERE article_id > ? AND article_id <= ?) n"
+        " WHERE NOT EXISTS (SELECT 1 FROM facts_entity_ids i WHERE i.entity_key = n.entity_key)",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_articles"
+        " SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
+        " a.article_id IN (SELECT article_id FROM article_topics WHERE article_id > ? AND article_id <= ?)"
+        " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path)"
+        " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.published NULLS FIRST, a.article_id",
+        [*span, *span],
+    )
+    new_articles = (
+        " JOIN (SELECT published, is_story, source_id, article_id, story_id FROM facts_articles"
+        "  WHERE article_id > ? AND article_id <= ?) f USING (article_id)"
+    )
+    con.execute(
+        "INSERT INTO facts_topics SELECT f.published, f.is_story, f.source_id, t.article_id, f.story_id, t.topic, t.score"
+        " FROM article_topics t" + new_articles +
+        " ORDER BY f.published NULLS FIRST, t.article_id, t.topic",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_entities SELECT f.published, f.is_story, f.source_id, m.article_id, i.entity_id, m.mentions"
+        " FROM summary_article_entities m" + new_articles + " JOIN facts_entity_ids i USING (entity_key)"
+        " ORDER BY f.published NULLS FIRST, m.article_id, i.entity_id",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_pairs SELECT f.published, f.is_story, f.source_id, p.article_id, p.pair_id, p.sentences"
+        " FROM summary_article_pairs p" + new_articles +
+        " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
+        span,
+    )
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_FACTS_THROUGH, str(last)]
+    )
