@@ -440,6 +440,8 @@ def _facts_cases(cur) -> list[Filters]:
     topics = tuple(t for (t,) in cur.execute("SELECT topic FROM article_topics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2").fetchall())
     (entity,) = cur.execute("SELECT entity_key FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
     return _filter_cases(cur) + [
+        Filters(include_undated=False),
+        Filters(include_undated=False, include_duplicates=False),
         Filters(sources=(source,)),
         Filters(sources=(source, "no such source")),
         Filters(topics=topics),
@@ -482,7 +484,10 @@ def test_dashboard_facts_match_the_direct_queries(seed_store):
 
 
 def _facts(cur) -> dict[str, list[tuple]]:
-    tables = ("facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids")
+    tables = (
+        "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
+        "facts_entity_totals", "facts_pair_totals",
+    )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
 
@@ -491,7 +496,8 @@ def test_facts_are_derived_from_the_articles_and_summaries(seed_store):
         facts = _facts(cur)
         assert facts["facts_articles"] == cur.execute(
             "SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
-            " EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.article_id)"
+            " EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.article_id),"
+            " (SELECT count(*) FROM articles b WHERE b.story_id = a.story_id) > 1"
             " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path) ORDER BY ALL"
         ).fetchall()
         assert facts["facts_entities"] == cur.execute(
@@ -500,6 +506,14 @@ def test_facts_are_derived_from_the_articles_and_summaries(seed_store):
             " JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path) GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         assert len(facts["facts_pairs"]) == cur.execute("SELECT count(*) FROM summary_article_pairs").fetchone()[0]
+        assert facts["facts_entity_totals"] == cur.execute(
+            "SELECT entity_id, is_story, published IS NOT NULL, count(*), sum(mentions) FROM facts_entities"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_pair_totals"] == cur.execute(
+            "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
         assert len(facts["facts_topics"]) == cur.execute("SELECT count(*) FROM article_topics").fetchone()[0]
         # Numbers are distinct and cover every name once.
         for table, key in (("facts_sources", "source"), ("facts_entity_ids", "entity_key")):
@@ -555,6 +569,15 @@ def test_facts_grow_with_each_batch_as_a_rebuild_would_make_them(tmp_path):
     with store.writer(path) as con:
         grown = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}
         assert len(grown["facts_articles"]) == con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        # Totals added batch by batch are the sums over every fact row.
+        assert grown["facts_entity_totals"] == con.execute(
+            "SELECT entity_id, is_story, published IS NOT NULL, count(*), sum(mentions) FROM facts_entities"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert grown["facts_pair_totals"] == con.execute(
+            "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
         summary.rebuild(con)
         rebuilt = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}
     # Numbers (sources, entities, pairs) are given in order of first appearance, so they can differ from a

@@ -78,8 +78,8 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
     millions of fact rows cost 3-5x more than this join)."""
     from basira.search import entity_term_id, filter_term_ids
 
-    # Each set has an article once: an article has a topic once (DISTINCT when several topics are asked for)
-    # and a term one posting; INTERSECT is a set operation.
+    # Each set has an article once, so a join keeps each fact row once: an article has a topic once (DISTINCT
+    # when several topics are asked for) and a term one posting.
     sets, set_params = [], []
     if filters.topics:
         distinct = "DISTINCT " if len(filters.topics) > 1 else ""
@@ -88,7 +88,7 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
     for term in [entity_term_id(e) for e in filters.entities] + filter_term_ids(filters.text):
         sets.append("SELECT article_id FROM search_postings WHERE term_id = ?")
         set_params.append(term)
-    joined = f" JOIN ({' INTERSECT '.join(sets)}) required USING (article_id)" if sets else ""
+    joined = "".join(f" JOIN ({part}) required_{i} USING (article_id)" for i, part in enumerate(sets))
     conditions, params = ["TRUE"], []
     dated = []
     if filters.date_from:
@@ -112,6 +112,16 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
     return joined + " WHERE " + " AND ".join(conditions), [*set_params, *params]
 
 
+def _flags_only(filters: Filters) -> str | None:
+    """For a view narrowed only by the duplicates and undated flags, the condition on the facts_*_totals rows
+    (schema.sql) that sums it; None for any other view."""
+    if filters.date_from or filters.date_to or filters.sources or filters.topics or filters.entities or filters.text:
+        return None
+    return " AND ".join(
+        ["TRUE"] + (["t.is_story"] if not filters.include_duplicates else []) + (["t.dated"] if not filters.include_undated else [])
+    )
+
+
 def _facts(cur: duckdb.DuckDBPyConnection) -> bool:
     from basira.queries.summary import facts_ready
 
@@ -123,8 +133,9 @@ def key_figures(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, i
         return key_figures_direct(cur, filters)
     view, params = _fact_view(filters)
     row = cur.execute(
-        "SELECT count(*), count(DISTINCT f.story_id), count(*) FILTER (WHERE f.published IS NULL),"
-        " min(f.published), max(f.published) FROM facts_articles f" + view,
+        # An unshared article is a story of its own: only shared ones are counted distinct.
+        "SELECT count(*), count(*) FILTER (WHERE NOT f.shared) + count(DISTINCT f.story_id) FILTER (WHERE f.shared),"
+        " count(*) FILTER (WHERE f.published IS NULL), min(f.published), max(f.published) FROM facts_articles f" + view,
         params,
     ).fetchone()
     return {"articles": row[0], "stories": row[1], "undated": row[2], "first": row[3], "last": row[4]}
@@ -137,13 +148,17 @@ def timeline(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "mon
     view, params = _fact_view(filters)
     unit = GRAINS[grain]
     # Tagged articles from the topic facts, the untagged remainder from the article facts: no join at all.
+    # Rows of unshared stories (story NULL below) are one group per period and topic, each row a story; only
+    # shared rows are grouped per story (grouping every row per story was most of the query's time).
     return cur.execute(
-        f"WITH per_story AS (SELECT date_trunc('{unit}', f.published)::DATE AS period, f.topic, f.story_id,"
-        " count(*) AS n FROM facts_topics f" + view + " AND f.published IS NOT NULL GROUP BY ALL"
-        f" UNION ALL SELECT date_trunc('{unit}', f.published)::DATE AS period, '' AS topic, f.story_id,"
-        " count(*) AS n FROM facts_articles f" + view + " AND f.published IS NOT NULL AND NOT f.tagged GROUP BY ALL)"
-        " SELECT period, topic, sum(n)::BIGINT AS articles, count(*) AS stories FROM per_story"
-        " GROUP BY ALL ORDER BY period, topic",
+        f"WITH per_story AS (SELECT date_trunc('{unit}', f.published)::DATE AS period, f.topic,"
+        " CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n FROM facts_topics f" + view +
+        " AND f.published IS NOT NULL GROUP BY ALL"
+        f" UNION ALL SELECT date_trunc('{unit}', f.published)::DATE AS period, '' AS topic,"
+        " CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n FROM facts_articles f" + view +
+        " AND f.published IS NOT NULL AND NOT f.tagged GROUP BY ALL)"
+        " SELECT period, topic, sum(n)::BIGINT AS articles, sum(CASE WHEN story IS NULL THEN n ELSE 1 END)::BIGINT AS stories"
+        " FROM per_story GROUP BY ALL ORDER BY period, topic",
         [*params, *params],
     ).df()
 
@@ -153,9 +168,10 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
         return topic_counts_direct(cur, filters)
     view, params = _fact_view(filters)
     return cur.execute(
-        "WITH per_story AS (SELECT f.topic, f.story_id, count(*) AS n, sum(f.score) AS score"
-        " FROM facts_topics f" + view + " GROUP BY ALL),"
-        " per_topic AS (SELECT topic, sum(n)::BIGINT AS articles, count(*) AS stories,"
+        "WITH per_story AS (SELECT f.topic, CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n,"
+        " sum(f.score) AS score FROM facts_topics f" + view + " GROUP BY ALL),"
+        " per_topic AS (SELECT topic, sum(n)::BIGINT AS articles,"
+        " sum(CASE WHEN story IS NULL THEN n ELSE 1 END)::BIGINT AS stories,"
         " round(sum(score) / sum(n), 2) AS mean_score FROM per_story GROUP BY topic)"
         " SELECT c.topic, tp.label, tp.label_ar, c.articles, c.stories, c.mean_score"
         " FROM per_topic c LEFT JOIN topics tp USING (topic) ORDER BY c.articles DESC, c.topic",
@@ -166,17 +182,28 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
     if unrestricted(filters) or not _facts(cur):
         return top_entities_direct(cur, filters, entity_type, limit)
-    view, params = _fact_view(filters)
-    type_clause = (
-        " AND f.entity_id IN (SELECT i.entity_id FROM facts_entity_ids i JOIN entities e USING (entity_key)"
+    typed = lambda alias: (  # noqa: E731
+        f" AND {alias}.entity_id IN (SELECT i.entity_id FROM facts_entity_ids i JOIN entities e USING (entity_key)"
         " WHERE e.entity_type = ?)"
         if entity_type
         else ""
     )
+    flags = _flags_only(filters)
+    if flags:
+        counted = (
+            "SELECT t.entity_id, sum(t.articles)::BIGINT AS articles, sum(t.mentions)::BIGINT AS mentions"
+            " FROM facts_entity_totals t WHERE " + flags + typed("t") + " GROUP BY t.entity_id"
+        )
+        params = []
+    else:
+        view, params = _fact_view(filters)
+        counted = (
+            "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
+            " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
+        )
     # Grouped by the entity number; only the groups (tens of thousands at most) are joined to their keys.
     return cur.execute(
-        "WITH counted AS (SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
-        " FROM facts_entities f" + view + type_clause + " GROUP BY f.entity_id),"
+        "WITH counted AS (" + counted + "),"
         " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
         " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP,
         [*params, *([entity_type] if entity_type else []), limit],
@@ -322,6 +349,18 @@ def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
 
 
 def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+    flags = _flags_only(filters)
+    if flags:
+        # Only the pairs reaching the limit-th best sum are joined to their names (ties kept for the order).
+        return cur.execute(
+            "WITH counted AS (SELECT t.pair_id, sum(t.sentences)::BIGINT AS sentences, sum(t.articles)::BIGINT AS articles"
+            "  FROM facts_pair_totals t WHERE " + flags + " GROUP BY t.pair_id),"
+            " top AS (SELECT * FROM counted WHERE sentences >="
+            "  (SELECT coalesce(min(sentences), 0) FROM (SELECT sentences FROM counted ORDER BY sentences DESC LIMIT ?)))"
+            " SELECT d.source, d.target, c.sentences, c.articles FROM top c JOIN summary_pairs d USING (pair_id)"
+            " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
+            [limit, limit],
+        ).df()
     view, params = _fact_view(filters)
     # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on
     # the rows and one join, not a semi-join of every per-article pair row with the articles. The floor is

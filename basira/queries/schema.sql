@@ -194,7 +194,9 @@ CREATE TABLE IF NOT EXISTS summary_article_pairs (
 -- the article's date, whether it is its story's root and its source number, so a date, source or duplicates
 -- filter is a predicate on the rows themselves (no join with articles), and the rows are stored in date order
 -- so that a date range skips whole row groups. Entities are numbered (facts_entity_ids) so that grouping is
--- by an integer. facts_articles.tagged says whether the article has any topic (timeline's untagged remainder).
+-- by an integer. facts_articles.tagged says whether the article has any topic (timeline's untagged remainder);
+-- shared, whether its story has other articles: an unshared row is a story of its own, so counting stories
+-- groups only the shared rows by story_id (half the rows, a few tens of thousands of stories at 1M).
 CREATE TABLE IF NOT EXISTS facts_sources (
     source_id INTEGER NOT NULL,
     source VARCHAR NOT NULL
@@ -211,7 +213,8 @@ CREATE TABLE IF NOT EXISTS facts_articles (
     source_id INTEGER NOT NULL,
     article_id BIGINT NOT NULL,
     story_id BIGINT NOT NULL,
-    tagged BOOLEAN NOT NULL
+    tagged BOOLEAN NOT NULL,
+    shared BOOLEAN NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS facts_topics (
@@ -221,7 +224,8 @@ CREATE TABLE IF NOT EXISTS facts_topics (
     article_id BIGINT NOT NULL,
     story_id BIGINT NOT NULL,
     topic VARCHAR NOT NULL,
-    score DOUBLE NOT NULL
+    score DOUBLE NOT NULL,
+    shared BOOLEAN NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS facts_entities (
@@ -240,4 +244,22 @@ CREATE TABLE IF NOT EXISTS facts_pairs (
     article_id BIGINT NOT NULL,
     pair_id INTEGER NOT NULL,
     sentences INTEGER NOT NULL
+);
+
+-- Totals of the entity and pair facts per story flag and datedness: a view filtered only by those two flags
+-- (stories only, dated only) sums at most four rows per entity or pair instead of every fact row.
+CREATE TABLE IF NOT EXISTS facts_entity_totals (
+    entity_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_pair_totals (
+    pair_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    sentences BIGINT NOT NULL,
+    articles BIGINT NOT NULL
 );

@@ -140,7 +140,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM summary_pairs")
     con.execute("DELETE FROM summary_entities")
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
-    for table in ("facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources"):
+    for table in (
+        "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
+        "facts_entity_totals", "facts_pair_totals",
+    ):
         con.execute(f"DELETE FROM {table}")
     con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
     refresh(con)
@@ -186,21 +189,30 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         "INSERT INTO facts_articles"
         " SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
-        " a.article_id IN (SELECT article_id FROM article_topics WHERE article_id > ? AND article_id <= ?)"
+        " a.article_id IN (SELECT article_id FROM article_topics WHERE article_id > ? AND article_id <= ?),"
+        " a.story_id IN (SELECT story_id FROM articles WHERE article_id <= ? GROUP BY story_id HAVING count(*) > 1)"
         " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path)"
         " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.published NULLS FIRST, a.article_id",
-        [*span, *span],
+        [*span, last, *span],
     )
     new_articles = (
-        " JOIN (SELECT published, is_story, source_id, article_id, story_id FROM facts_articles"
+        " JOIN (SELECT published, is_story, source_id, article_id, story_id, shared FROM facts_articles"
         "  WHERE article_id > ? AND article_id <= ?) f USING (article_id)"
     )
     con.execute(
-        "INSERT INTO facts_topics SELECT f.published, f.is_story, f.source_id, t.article_id, f.story_id, t.topic, t.score"
+        "INSERT INTO facts_topics"
+        " SELECT f.published, f.is_story, f.source_id, t.article_id, f.story_id, t.topic, t.score, f.shared"
         " FROM article_topics t" + new_articles +
         " ORDER BY f.published NULLS FIRST, t.article_id, t.topic",
         span,
     )
+    # A new article in an older story makes that story's earlier rows shared too (stories never lose one).
+    for table in ("facts_articles", "facts_topics"):
+        con.execute(
+            f"UPDATE {table} SET shared = TRUE WHERE NOT shared AND story_id IN"
+            " (SELECT story_id FROM articles WHERE article_id > ? AND article_id <= ? AND article_id <> story_id)",
+            span,
+        )
     con.execute(
         "INSERT INTO facts_entities SELECT f.published, f.is_story, f.source_id, m.article_id, i.entity_id, m.mentions"
         " FROM summary_article_entities m" + new_articles + " JOIN facts_entity_ids i USING (entity_key)"
@@ -213,6 +225,26 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
         span,
     )
+    for totals, facts, key, sums, (first, second) in (
+        ("facts_entity_totals", "facts_entities", "entity_id", "count(*) AS articles, sum(mentions) AS mentions",
+         ("articles", "mentions")),
+        ("facts_pair_totals", "facts_pairs", "pair_id", "sum(sentences) AS sentences, count(*) AS articles",
+         ("sentences", "articles")),
+    ):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE new_totals AS SELECT {key}, is_story, published IS NOT NULL AS dated, {sums}"
+            f" FROM {facts} WHERE article_id > ? AND article_id <= ? GROUP BY ALL",
+            span,
+        )
+        con.execute(
+            f"INSERT INTO {totals} SELECT {key}, is_story, dated, 0, 0 FROM new_totals n WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {totals} t WHERE t.{key} = n.{key} AND t.is_story = n.is_story AND t.dated = n.dated)"
+        )
+        con.execute(
+            f"UPDATE {totals} t SET {first} = t.{first} + n.{first}, {second} = t.{second} + n.{second} FROM new_totals n"
+            f" WHERE t.{key} = n.{key} AND t.is_story = n.is_story AND t.dated = n.dated"
+        )
+    con.execute("DROP TABLE new_totals")
     con.execute(
         "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_FACTS_THROUGH, str(last)]
     )
