@@ -202,12 +202,19 @@ def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: 
             " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
         )
     # Grouped by the entity number; only the groups (tens of thousands at most) are joined to their keys.
-    return cur.execute(
-        "WITH counted AS (" + counted + "),"
-        " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
-        " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP,
-        [*params, *([entity_type] if entity_type else []), limit],
-    ).df()
+    # DuckDB groups small integer keys in a perfect hash table (an array indexed by the key) only up to 12 bits
+    # by default; entity numbers need 16 at 1M. Allowing 18 bits (262,144 entities; beyond, DuckDB falls back
+    # to its hash table) cut this query's CPU 2.2x for a broad entity view. The setting is the cursor's own.
+    cur.execute("SET perfect_ht_threshold = 18")
+    try:
+        return cur.execute(
+            "WITH counted AS (" + counted + "),"
+            " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
+            " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP,
+            [*params, *([entity_type] if entity_type else []), limit],
+        ).df()
+    finally:
+        cur.execute("RESET perfect_ht_threshold")
 
 
 def article_page(
