@@ -486,7 +486,7 @@ def test_dashboard_facts_match_the_direct_queries(seed_store):
 def _facts(cur) -> dict[str, list[tuple]]:
     tables = (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
-        "facts_entity_totals", "facts_pair_totals",
+        "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
     )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
@@ -569,7 +569,11 @@ def test_facts_grow_with_each_batch_as_a_rebuild_would_make_them(tmp_path):
     with store.writer(path) as con:
         grown = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}
         assert len(grown["facts_articles"]) == con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        # Totals added batch by batch are the sums over every fact row.
+        # The hot pairs chosen by the first batch keep complete rows; totals added batch by batch are the sums
+        # over every fact row.
+        assert grown["facts_hot_pairs"] == con.execute(
+            "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
+        ).fetchall()
         assert grown["facts_entity_totals"] == con.execute(
             "SELECT entity_id, is_story, published IS NOT NULL, count(*), sum(mentions) FROM facts_entities"
             " GROUP BY ALL ORDER BY ALL"
@@ -695,9 +699,35 @@ def test_facts_invariants_catch_a_stale_fact(seed_store, tmp_path):
     assert broken_invariants(con) == {}
     (article,) = con.execute("SELECT min(article_id) FROM facts_articles WHERE published IS NOT NULL").fetchone()
     con.execute("UPDATE facts_articles SET published = published + 1 WHERE article_id = ?", [article])
-    con.execute("DELETE FROM facts_pairs WHERE article_id = (SELECT min(article_id) FROM facts_pairs)")
-    assert broken_invariants(con) == {
-        "facts_article_matches_its_article": [(article,)],
-        "facts_rows_match_the_summaries": [("facts_pairs",)],
-    }
+    con.execute("DELETE FROM facts_topics WHERE article_id = (SELECT min(article_id) FROM facts_topics)")
+    con.execute("DELETE FROM facts_hot_pairs WHERE article_id = (SELECT min(article_id) FROM facts_hot_pairs)")
+    broken = broken_invariants(con)
+    assert sorted(broken) == ["facts_article_matches_its_article", "facts_rows_match_the_summaries"]
+    assert broken["facts_article_matches_its_article"] == [(article,)]
+    assert sorted(broken["facts_rows_match_the_summaries"]) == [("facts_hot_pairs",), ("facts_topics",)]
+    con.close()
+
+
+@pytest.mark.parametrize("hot", [0, 2, 25])
+def test_cooccurrence_is_exact_whichever_pairs_are_hot(seed_store, tmp_path, monkeypatch, hot):
+    # Few hot pairs make the first pass's floor low and send the second pass to every pair fact; many keep
+    # both passes on the hot rows. The answer must not depend on it.
+    import shutil
+
+    from basira.queries import summary
+
+    monkeypatch.setattr(summary, "HOT_PAIRS", hot)
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    summary.rebuild(con)
+    assert con.execute("SELECT count(*) FROM facts_hot_pair_ids").fetchone() == (hot,)
+    assert con.execute("SELECT * FROM facts_hot_pairs ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
+    ).fetchall()
+    for filters in _facts_cases(con):
+        for limit in (1, 5, 40):
+            assert _frames_equal(read.cooccurrence(con, filters, limit), read.cooccurrence_direct(con, filters, limit)), (
+                filters, limit,
+            )
     con.close()

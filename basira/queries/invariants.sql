@@ -44,4 +44,7 @@ SELECT 'facts_pairs' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM meta
 WHERE (SELECT count(*) FROM facts_pairs) <> (SELECT count(*) FROM summary_article_pairs WHERE article_id <= t.n)
 UNION ALL
 SELECT 'facts_topics' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM meta WHERE key = 'facts_through') t
-WHERE (SELECT count(*) FROM facts_topics) <> (SELECT count(*) FROM article_topics WHERE article_id <= t.n);
+WHERE (SELECT count(*) FROM facts_topics) <> (SELECT count(*) FROM article_topics WHERE article_id <= t.n)
+UNION ALL
+SELECT 'facts_hot_pairs' WHERE (SELECT count(*) FROM facts_hot_pairs)
+    <> (SELECT count(*) FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids));

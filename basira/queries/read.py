@@ -370,19 +370,25 @@ def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit:
         ).df()
     view, params = _fact_view(filters)
     # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on
-    # the rows and one join, not a semi-join of every per-article pair row with the articles. The floor is
-    # its own query: in one statement DuckDB saw the view's join in both passes, materialised the joined rows
-    # (23 million for a broad entity) as a common subplan and semi-joined them, 5 s at a million articles.
-    (floor,) = cur.execute(
-        "WITH first AS (SELECT f.pair_id, sum(f.sentences) AS sentences FROM facts_pairs f" + view +
+    # the rows and joins, not a semi-join of every per-article pair row with the articles. The first pass sums
+    # candidates among the hot pairs (schema.sql), whose rows are few: any set of pairs gives a floor that is
+    # at most the view's limit-th best. The second pass reads the hot pairs' rows too when every pair whose
+    # total reaches the floor is hot (a broad view), else every pair fact (a narrow view, where the date
+    # order prunes). The floor is its own query: in one statement DuckDB saw the view's join in both passes,
+    # materialised the joined rows (23 million for a broad entity) as a common subplan, 5 s at 1M.
+    floor, outside = cur.execute(
+        "WITH first AS (SELECT f.pair_id, sum(f.sentences) AS sentences FROM facts_hot_pairs f" + view +
         "  AND f.pair_id IN (SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?)"
-        "  GROUP BY f.pair_id)"
-        " SELECT coalesce((SELECT sentences FROM first ORDER BY sentences DESC LIMIT 1 OFFSET ?), 1)",
+        "  GROUP BY f.pair_id),"
+        " floor AS (SELECT coalesce((SELECT sentences FROM first ORDER BY sentences DESC LIMIT 1 OFFSET ?), 1) AS n)"
+        " SELECT n, (SELECT count(*) FROM summary_pairs WHERE sentences >= n"
+        "  AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)) FROM floor",
         [*params, TOP_CANDIDATES, max(limit - 1, 0)],
     ).fetchone()
+    table = "facts_hot_pairs" if outside == 0 else "facts_pairs"
     return cur.execute(
         "WITH final AS (SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles"
-        "  FROM facts_pairs f" + view +
+        f"  FROM {table} f" + view +
         "  AND f.pair_id IN (SELECT pair_id FROM summary_pairs WHERE sentences >= ?) GROUP BY f.pair_id)"
         " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
         " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",

@@ -263,3 +263,20 @@ CREATE TABLE IF NOT EXISTS facts_pair_totals (
     sentences BIGINT NOT NULL,
     articles BIGINT NOT NULL
 );
+
+-- The pair facts of a fixed set of frequent pairs (facts_hot_pair_ids: the store's most frequent pairs when
+-- the facts were last built from scratch), complete for those pairs. Co-occurrence's first pass reads these
+-- few million rows instead of every pair fact, and so does its second pass when every pair that can still
+-- reach the top N is among them (read.cooccurrence).
+CREATE TABLE IF NOT EXISTS facts_hot_pair_ids (
+    pair_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_hot_pairs (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    pair_id INTEGER NOT NULL,
+    sentences INTEGER NOT NULL
+);

@@ -19,6 +19,9 @@ import duckdb
 
 _THROUGH = "summary_through"
 _FACTS_THROUGH = "facts_through"
+# How many of the most frequent pairs get their facts copied to facts_hot_pairs (at 1M: 200 pairs, 5 of the 29
+# million pair facts).
+HOT_PAIRS = 200
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
@@ -142,7 +145,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
     for table in (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
-        "facts_entity_totals", "facts_pair_totals",
+        "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
     ):
         con.execute(f"DELETE FROM {table}")
     con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
@@ -223,6 +226,19 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO facts_pairs SELECT f.published, f.is_story, f.source_id, p.article_id, p.pair_id, p.sentences"
         " FROM summary_article_pairs p" + new_articles +
         " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
+        span,
+    )
+    if through == 0:
+        # A build from scratch chooses the hot pairs; later batches add those pairs' new rows, so their rows
+        # stay complete (which pairs are hot only changes speed, never an answer).
+        con.execute("DELETE FROM facts_hot_pair_ids")
+        con.execute(
+            "INSERT INTO facts_hot_pair_ids SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?",
+            [HOT_PAIRS],
+        )
+    con.execute(
+        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
+        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
         span,
     )
     for totals, facts, key, sums, (first, second) in (
