@@ -132,9 +132,15 @@ def key_figures(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, i
     if not _facts(cur):
         return key_figures_direct(cur, filters)
     view, params = _fact_view(filters)
+    # An unshared article is a story of its own: only shared ones are counted distinct. A view holding only
+    # story roots, or every article (so every root), has as many stories as roots.
+    stories = (
+        "count(*) FILTER (WHERE f.is_story)"
+        if unrestricted(filters) or not filters.include_duplicates
+        else "count(*) FILTER (WHERE NOT f.shared) + count(DISTINCT f.story_id) FILTER (WHERE f.shared)"
+    )
     row = cur.execute(
-        # An unshared article is a story of its own: only shared ones are counted distinct.
-        "SELECT count(*), count(*) FILTER (WHERE NOT f.shared) + count(DISTINCT f.story_id) FILTER (WHERE f.shared),"
+        "SELECT count(*), " + stories + ","
         " count(*) FILTER (WHERE f.published IS NULL), min(f.published), max(f.published) FROM facts_articles f" + view,
         params,
     ).fetchone()
