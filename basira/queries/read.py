@@ -74,21 +74,31 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
     """The filtered view over a facts_* table (schema.sql) aliased `alias`: the text after `FROM facts_x f`,
     and its parameters. The same selection as `selection`, but date, duplicates and source are predicates on
     the fact rows themselves (stored in date order, so a date range skips row groups), and the topic, entity
-    and text filters are one join with the intersection of their article sets (an IN subquery over tens of
-    millions of fact rows cost 3-5x more than this join)."""
+    and text filters are joins with their article sets (an IN subquery over tens of millions of fact rows
+    cost 3-5x more than a join; an INTERSECT of two broad entities' sets cost more than two joins)."""
     from basira.search import entity_term_id, filter_term_ids
 
     # Each set has an article once, so a join keeps each fact row once: an article has a topic once (DISTINCT
-    # when several topics are asked for) and a term one posting.
+    # when several topics are asked for) and a term one posting. The topic set comes from the topic facts
+    # under the view's own predicates, so a date range prunes it before the DISTINCT.
     sets, set_params = [], []
     if filters.topics:
         distinct = "DISTINCT " if len(filters.topics) > 1 else ""
-        sets.append(f"SELECT {distinct}article_id FROM article_topics WHERE topic IN (SELECT unnest(?::VARCHAR[]))")
-        set_params.append(list(filters.topics))
+        own, own_params = _fact_conditions(filters, "t")
+        sets.append(
+            f"SELECT {distinct}t.article_id FROM facts_topics t WHERE t.topic IN (SELECT unnest(?::VARCHAR[])) AND " + own
+        )
+        set_params += [list(filters.topics), *own_params]
     for term in [entity_term_id(e) for e in filters.entities] + filter_term_ids(filters.text):
         sets.append("SELECT article_id FROM search_postings WHERE term_id = ?")
         set_params.append(term)
     joined = "".join(f" JOIN ({part}) required_{i} USING (article_id)" for i, part in enumerate(sets))
+    conditions, params = _fact_conditions(filters, alias)
+    return joined + " WHERE " + conditions, [*set_params, *params]
+
+
+def _fact_conditions(filters: Filters, alias: str) -> tuple[str, list]:
+    """The date, undated, source and duplicates filters as predicates on fact rows aliased `alias`."""
     conditions, params = ["TRUE"], []
     dated = []
     if filters.date_from:
@@ -109,7 +119,7 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
         params.append(list(filters.sources))
     if not filters.include_duplicates:
         conditions.append(f"{alias}.is_story")
-    return joined + " WHERE " + " AND ".join(conditions), [*set_params, *params]
+    return " AND ".join(conditions), params
 
 
 def _flags_only(filters: Filters) -> str | None:
