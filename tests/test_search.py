@@ -445,6 +445,7 @@ def _facts_cases(cur) -> list[Filters]:
         Filters(sources=(source,)),
         Filters(sources=(source, "no such source")),
         Filters(topics=topics),
+        Filters(topics=topics[1:], include_duplicates=False, include_undated=False),
         Filters(text="سوريا"),
         Filters(date_from=dt.date(2024, 6, 1), date_to=dt.date(2025, 6, 30)),
         Filters(date_to=dt.date(2025, 3, 31), include_undated=False, include_duplicates=False),
@@ -487,6 +488,7 @@ def _facts(cur) -> dict[str, list[tuple]]:
     tables = (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
+        "facts_topic_entity_totals", "facts_topic_pair_totals",
     )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
@@ -513,6 +515,14 @@ def test_facts_are_derived_from_the_articles_and_summaries(seed_store):
         assert facts["facts_pair_totals"] == cur.execute(
             "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
             " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_topic_entity_totals"] == cur.execute(
+            "SELECT t.topic, f.entity_id, f.is_story, f.published IS NOT NULL, count(*), sum(f.mentions)"
+            " FROM facts_entities f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_topic_pair_totals"] == cur.execute(
+            "SELECT t.topic, f.pair_id, f.is_story, f.published IS NOT NULL, sum(f.sentences), count(*)"
+            " FROM facts_pairs f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         assert len(facts["facts_topics"]) == cur.execute("SELECT count(*) FROM article_topics").fetchone()[0]
         # Numbers are distinct and cover every name once.
@@ -581,6 +591,10 @@ def test_facts_grow_with_each_batch_as_a_rebuild_would_make_them(tmp_path):
         assert grown["facts_pair_totals"] == con.execute(
             "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
             " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert grown["facts_topic_pair_totals"] == con.execute(
+            "SELECT t.topic, f.pair_id, f.is_story, f.published IS NOT NULL, sum(f.sentences), count(*)"
+            " FROM facts_pairs f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
         ).fetchall()
         summary.rebuild(con)
         rebuilt = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}

@@ -122,14 +122,17 @@ def _fact_conditions(filters: Filters, alias: str) -> tuple[str, list]:
     return " AND ".join(conditions), params
 
 
-def _flags_only(filters: Filters) -> str | None:
-    """For a view narrowed only by the duplicates and undated flags, the condition on the facts_*_totals rows
-    (schema.sql) that sums it; None for any other view."""
-    if filters.date_from or filters.date_to or filters.sources or filters.topics or filters.entities or filters.text:
+def _totals(filters: Filters) -> tuple[str, str, list] | None:
+    """For a view narrowed only by the duplicates and undated flags, and at most one topic, the totals tables
+    that sum it (schema.sql: facts_[topic_]entity_totals, facts_[topic_]pair_totals): their name prefix, the
+    condition on their rows (aliased t) and its parameters; None for any other view."""
+    if filters.date_from or filters.date_to or filters.sources or filters.entities or filters.text or len(filters.topics) > 1:
         return None
-    return " AND ".join(
-        ["TRUE"] + (["t.is_story"] if not filters.include_duplicates else []) + (["t.dated"] if not filters.include_undated else [])
-    )
+    conditions = ["TRUE"] + (["t.is_story"] if not filters.include_duplicates else [])
+    conditions += ["t.dated"] if not filters.include_undated else []
+    if filters.topics:
+        return "facts_topic_", " AND ".join([*conditions, "t.topic = ?"]), [filters.topics[0]]
+    return "facts_", " AND ".join(conditions), []
 
 
 def _facts(cur: duckdb.DuckDBPyConnection) -> bool:
@@ -204,13 +207,13 @@ def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: 
         if entity_type
         else ""
     )
-    flags = _flags_only(filters)
-    if flags:
+    totals = _totals(filters)
+    if totals:
+        prefix, condition, params = totals
         counted = (
             "SELECT t.entity_id, sum(t.articles)::BIGINT AS articles, sum(t.mentions)::BIGINT AS mentions"
-            " FROM facts_entity_totals t WHERE " + flags + typed("t") + " GROUP BY t.entity_id"
+            f" FROM {prefix}entity_totals t WHERE " + condition + typed("t") + " GROUP BY t.entity_id"
         )
-        params = []
     else:
         view, params = _fact_view(filters)
         counted = (
@@ -372,17 +375,18 @@ def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 
 
 
 def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
-    flags = _flags_only(filters)
-    if flags:
+    totals = _totals(filters)
+    if totals:
+        prefix, condition, params = totals
         # Only the pairs reaching the limit-th best sum are joined to their names (ties kept for the order).
         return cur.execute(
             "WITH counted AS (SELECT t.pair_id, sum(t.sentences)::BIGINT AS sentences, sum(t.articles)::BIGINT AS articles"
-            "  FROM facts_pair_totals t WHERE " + flags + " GROUP BY t.pair_id),"
+            f"  FROM {prefix}pair_totals t WHERE " + condition + " GROUP BY t.pair_id),"
             " top AS (SELECT * FROM counted WHERE sentences >="
             "  (SELECT coalesce(min(sentences), 0) FROM (SELECT sentences FROM counted ORDER BY sentences DESC LIMIT ?)))"
             " SELECT d.source, d.target, c.sentences, c.articles FROM top c JOIN summary_pairs d USING (pair_id)"
             " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
-            [limit, limit],
+            [*params, limit, limit],
         ).df()
     view, params = _fact_view(filters)
     # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on

@@ -256,6 +256,26 @@ CREATE TABLE IF NOT EXISTS facts_entity_totals (
     mentions BIGINT NOT NULL
 );
 
+-- The same per topic (an article counts under each of its topics): a view filtered by one topic and the two
+-- flags sums these instead of joining the topic's articles with every fact row.
+CREATE TABLE IF NOT EXISTS facts_topic_entity_totals (
+    topic VARCHAR NOT NULL,
+    entity_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_topic_pair_totals (
+    topic VARCHAR NOT NULL,
+    pair_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    sentences BIGINT NOT NULL,
+    articles BIGINT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS facts_pair_totals (
     pair_id INTEGER NOT NULL,
     is_story BOOLEAN NOT NULL,

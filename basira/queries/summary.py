@@ -146,6 +146,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     for table in (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
+        "facts_topic_entity_totals", "facts_topic_pair_totals",
     ):
         con.execute(f"DELETE FROM {table}")
     con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
@@ -241,24 +242,32 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
         span,
     )
-    for totals, facts, key, sums, (first, second) in (
-        ("facts_entity_totals", "facts_entities", "entity_id", "count(*) AS articles, sum(mentions) AS mentions",
-         ("articles", "mentions")),
-        ("facts_pair_totals", "facts_pairs", "pair_id", "sum(sentences) AS sentences, count(*) AS articles",
-         ("sentences", "articles")),
+    topics = " JOIN article_topics tp USING (article_id)"
+    for totals, source, keys, sums, (first, second) in (
+        ("facts_entity_totals", "facts_entities f", ("f.entity_id",),
+         "count(*) AS articles, sum(f.mentions) AS mentions", ("articles", "mentions")),
+        ("facts_pair_totals", "facts_pairs f", ("f.pair_id",),
+         "sum(f.sentences) AS sentences, count(*) AS articles", ("sentences", "articles")),
+        ("facts_topic_entity_totals", "facts_entities f" + topics, ("tp.topic", "f.entity_id"),
+         "count(*) AS articles, sum(f.mentions) AS mentions", ("articles", "mentions")),
+        ("facts_topic_pair_totals", "facts_pairs f" + topics, ("tp.topic", "f.pair_id"),
+         "sum(f.sentences) AS sentences, count(*) AS articles", ("sentences", "articles")),
     ):
+        names = [k.split(".")[1] for k in keys] + ["is_story", "dated"]
+        same = " AND ".join(f"t.{n} = n.{n}" for n in names)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE new_totals AS SELECT {key}, is_story, published IS NOT NULL AS dated, {sums}"
-            f" FROM {facts} WHERE article_id > ? AND article_id <= ? GROUP BY ALL",
+            f"CREATE OR REPLACE TEMP TABLE new_totals AS SELECT {', '.join(keys)}, f.is_story,"
+            f" f.published IS NOT NULL AS dated, {sums} FROM {source}"
+            " WHERE f.article_id > ? AND f.article_id <= ? GROUP BY ALL",
             span,
         )
         con.execute(
-            f"INSERT INTO {totals} SELECT {key}, is_story, dated, 0, 0 FROM new_totals n WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {totals} t WHERE t.{key} = n.{key} AND t.is_story = n.is_story AND t.dated = n.dated)"
+            f"INSERT INTO {totals} SELECT {', '.join(names)}, 0, 0 FROM new_totals n"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {totals} t WHERE {same})"
         )
         con.execute(
-            f"UPDATE {totals} t SET {first} = t.{first} + n.{first}, {second} = t.{second} + n.{second} FROM new_totals n"
-            f" WHERE t.{key} = n.{key} AND t.is_story = n.is_story AND t.dated = n.dated"
+            f"UPDATE {totals} t SET {first} = t.{first} + n.{first}, {second} = t.{second} + n.{second}"
+            f" FROM new_totals n WHERE {same}"
         )
     con.execute("DROP TABLE new_totals")
     con.execute(
