@@ -391,28 +391,36 @@ def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit:
     view, params = _fact_view(filters)
     # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on
     # the rows and joins, not a semi-join of every per-article pair row with the articles. The first pass sums
-    # candidates among the hot pairs (schema.sql), whose rows are few: any set of pairs gives a floor that is
-    # at most the view's limit-th best. The second pass reads the hot pairs' rows too when every pair whose
-    # total reaches the floor is hot (a broad view), else every pair fact (a narrow view, where the date
-    # order prunes). The floor is its own query: in one statement DuckDB saw the view's join in both passes,
-    # materialised the joined rows (23 million for a broad entity) as a common subplan, 5 s at 1M.
-    floor, outside = cur.execute(
-        "WITH first AS (SELECT f.pair_id, sum(f.sentences) AS sentences FROM facts_hot_pairs f" + view +
-        "  AND f.pair_id IN (SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?)"
-        "  GROUP BY f.pair_id),"
-        " floor AS (SELECT coalesce((SELECT sentences FROM first ORDER BY sentences DESC LIMIT 1 OFFSET ?), 1) AS n)"
-        " SELECT n, (SELECT count(*) FROM summary_pairs WHERE sentences >= n"
-        "  AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)) FROM floor",
-        [*params, TOP_CANDIDATES, max(limit - 1, 0)],
+    # every hot pair (schema.sql: a few million rows at 1M instead of 29) over the view; any set of pairs gives
+    # a floor that is at most the view's limit-th best. When every pair whose total reaches the floor is hot
+    # (a broad view), the first pass already holds the answer; otherwise the second pass sums the reachable
+    # pairs over every pair fact (a narrow view, where the date order prunes). Separate statements: in one,
+    # DuckDB materialised the view's join for both passes as a common subplan (23 M rows, 5 s at 1M).
+    hot = cur.execute(
+        "SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles FROM facts_hot_pairs f" + view +
+        " GROUP BY f.pair_id ORDER BY sentences DESC",
+        params,
+    ).fetchall()
+    floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
+    (outside,) = cur.execute(
+        "SELECT count(*) FROM summary_pairs WHERE sentences >= ? AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)",
+        [floor],
     ).fetchone()
-    table = "facts_hot_pairs" if outside == 0 else "facts_pairs"
+    if outside == 0:
+        reached = [row for row in hot if row[1] >= floor]
+        return cur.execute(
+            "SELECT d.source, d.target, c.sentences, c.articles FROM (SELECT unnest(?::INTEGER[]) AS pair_id,"
+            " unnest(?::BIGINT[]) AS sentences, unnest(?::BIGINT[]) AS articles) c JOIN summary_pairs d USING (pair_id)"
+            " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
+            [[r[0] for r in reached], [r[1] for r in reached], [r[2] for r in reached], limit],
+        ).df()
     return cur.execute(
         "WITH final AS (SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles"
-        f"  FROM {table} f" + view +
-        "  AND f.pair_id IN (SELECT pair_id FROM summary_pairs WHERE sentences >= ?) GROUP BY f.pair_id)"
+        "  FROM facts_pairs f JOIN (SELECT pair_id FROM summary_pairs WHERE sentences >= ?) reachable USING (pair_id)" +
+        view + "  GROUP BY f.pair_id)"
         " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
         " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",
-        [*params, floor, limit],
+        [floor, *params, limit],
     ).df()
 
 
