@@ -488,7 +488,7 @@ def _facts(cur) -> dict[str, list[tuple]]:
     tables = (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
-        "facts_topic_entity_totals", "facts_topic_pair_totals",
+        "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
     )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
@@ -719,6 +719,31 @@ def test_facts_invariants_catch_a_stale_fact(seed_store, tmp_path):
     assert sorted(broken) == ["facts_article_matches_its_article", "facts_rows_match_the_summaries"]
     assert broken["facts_article_matches_its_article"] == [(article,)]
     assert sorted(broken["facts_rows_match_the_summaries"]) == [("facts_hot_pairs",), ("facts_topics",)]
+    con.close()
+
+
+@pytest.mark.parametrize("hot", [0, 2, 25])
+def test_top_entities_are_exact_whichever_entities_are_hot(seed_store, tmp_path, monkeypatch, hot):
+    import shutil
+
+    from basira.queries import summary
+
+    monkeypatch.setattr(summary, "HOT_ENTITIES", hot)
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    summary.rebuild(con)
+    assert con.execute("SELECT count(*) FROM facts_hot_entity_ids").fetchone() == (hot,)
+    assert con.execute("SELECT * FROM facts_hot_entities ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids) ORDER BY ALL"
+    ).fetchall()
+    for filters in _facts_cases(con):
+        for limit in (1, 3, 20):
+            for entity_type in (None, "PER", "LOC"):
+                assert _frames_equal(
+                    read.top_entities(con, filters, entity_type, limit),
+                    read.top_entities_direct(con, filters, entity_type, limit),
+                ), (filters, limit, entity_type)
     con.close()
 
 

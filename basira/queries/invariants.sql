@@ -47,4 +47,7 @@ SELECT 'facts_topics' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM met
 WHERE (SELECT count(*) FROM facts_topics) <> (SELECT count(*) FROM article_topics WHERE article_id <= t.n)
 UNION ALL
 SELECT 'facts_hot_pairs' WHERE (SELECT count(*) FROM facts_hot_pairs)
-    <> (SELECT count(*) FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids));
+    <> (SELECT count(*) FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids))
+UNION ALL
+SELECT 'facts_hot_entities' WHERE (SELECT count(*) FROM facts_hot_entities)
+    <> (SELECT count(*) FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids));

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import duckdb
 import pandas as pd
 
@@ -13,6 +16,7 @@ from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
 _DISPLAY_TITLE = "coalesce(a.title_raw, left(a.text_raw, 80) || '…')"
 _DISPLAY_TITLE_UNALIASED = _DISPLAY_TITLE.replace("a.", "")
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
+T = TypeVar("T")
 
 
 def selection(filters: Filters) -> tuple[str, list]:
@@ -201,12 +205,21 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
     if unrestricted(filters) or not _facts(cur):
         return top_entities_direct(cur, filters, entity_type, limit)
+    try:
+        return _top_entities_facts(cur, filters, entity_type, limit)
+    except duckdb.CatalogException:
+        # Facts next to an entity summary of an older layout (its next refresh rebuilds both).
+        return top_entities_direct(cur, filters, entity_type, limit)
+
+
+def _top_entities_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None, limit: int) -> pd.DataFrame:
     typed = lambda alias: (  # noqa: E731
         f" AND {alias}.entity_id IN (SELECT i.entity_id FROM facts_entity_ids i JOIN entities e USING (entity_key)"
         " WHERE e.entity_type = ?)"
         if entity_type
         else ""
     )
+    type_params = [entity_type] if entity_type else []
     totals = _totals(filters)
     if totals:
         prefix, condition, params = totals
@@ -214,24 +227,59 @@ def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: 
             "SELECT t.entity_id, sum(t.articles)::BIGINT AS articles, sum(t.mentions)::BIGINT AS mentions"
             f" FROM {prefix}entity_totals t WHERE " + condition + typed("t") + " GROUP BY t.entity_id"
         )
-    else:
-        view, params = _fact_view(filters)
+        return _named_entities(cur, counted, [*params, *type_params], limit)
+    view, params = _fact_view(filters)
+    # The two-pass bound of cooccurrence, over the hot entities (schema.sql): their counts in the view give a
+    # floor; when every entity whose whole-store count reaches it is hot (a broad view), they are the answer.
+    hot = _perfect_ht(
+        cur,
+        lambda: cur.execute(
+            "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions FROM facts_hot_entities f"
+            + view + typed("f") + " GROUP BY f.entity_id ORDER BY articles DESC",
+            [*params, *type_params],
+        ).fetchall(),
+    )
+    floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
+    (outside,) = cur.execute(
+        "SELECT count(*) FROM summary_entities s JOIN facts_entity_ids i USING (entity_key) WHERE s.articles >= ?"
+        " AND i.entity_id NOT IN (SELECT entity_id FROM facts_hot_entity_ids)" + typed("i"),
+        [floor, *type_params],
+    ).fetchone()
+    if outside == 0:
+        reached = [row for row in hot if row[1] >= floor]
         counted = (
-            "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
-            " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
+            "SELECT unnest(?::INTEGER[]) AS entity_id, unnest(?::BIGINT[]) AS articles, unnest(?::BIGINT[]) AS mentions"
         )
+        return _named_entities(cur, counted, [[r[0] for r in reached], [r[1] for r in reached], [r[2] for r in reached]], limit)
+    counted = (
+        "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
+        " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
+    )
+    return _named_entities(cur, counted, [*params, *type_params], limit)
+
+
+def _named_entities(cur: duckdb.DuckDBPyConnection, counted: str, params: list, limit: int) -> pd.DataFrame:
+    """The top `limit` of `counted` (entity_id, articles, mentions) with the entities' names."""
     # Grouped by the entity number; only the groups (tens of thousands at most) are joined to their keys.
-    # DuckDB groups small integer keys in a perfect hash table (an array indexed by the key) only up to 12 bits
-    # by default; entity numbers need 16 at 1M. Allowing 18 bits (262,144 entities; beyond, DuckDB falls back
-    # to its hash table) cut this query's CPU 2.2x for a broad entity view. The setting is the cursor's own.
-    cur.execute("SET perfect_ht_threshold = 18")
-    try:
-        return cur.execute(
+    return _perfect_ht(
+        cur,
+        lambda: cur.execute(
             "WITH counted AS (" + counted + "),"
             " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
             " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP,
-            [*params, *([entity_type] if entity_type else []), limit],
-        ).df()
+            [*params, limit],
+        ).df(),
+    )
+
+
+def _perfect_ht(cur: duckdb.DuckDBPyConnection, run: Callable[[], T]) -> T:
+    """Run a query grouping by entity number with DuckDB's perfect hash table allowed for it."""
+    # DuckDB groups small integer keys in a perfect hash table (an array indexed by the key) only up to 12 bits
+    # by default; entity numbers need 16 at 1M. Allowing 18 bits (262,144 entities; beyond, DuckDB falls back
+    # to its hash table) cut top_entities' CPU 2.2x for a broad entity view. The setting is the cursor's own.
+    cur.execute("SET perfect_ht_threshold = 18")
+    try:
+        return run()
     finally:
         cur.execute("RESET perfect_ht_threshold")
 

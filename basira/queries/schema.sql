@@ -300,3 +300,18 @@ CREATE TABLE IF NOT EXISTS facts_hot_pairs (
     pair_id INTEGER NOT NULL,
     sentences INTEGER NOT NULL
 );
+
+-- The same for entities: the entity facts of the store's most frequent entities when the facts were last
+-- built from scratch (read.top_entities).
+CREATE TABLE IF NOT EXISTS facts_hot_entity_ids (
+    entity_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_hot_entities (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
+);

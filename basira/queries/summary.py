@@ -22,6 +22,8 @@ _FACTS_THROUGH = "facts_through"
 # How many of the most frequent pairs get their facts copied to facts_hot_pairs (at 1M: 200 pairs, 5 of the 29
 # million pair facts).
 HOT_PAIRS = 200
+# And of the entities named in most articles (at 1M: 50 entities, 7 of the 20 million entity facts).
+HOT_ENTITIES = 50
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
@@ -146,7 +148,7 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     for table in (
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
-        "facts_topic_entity_totals", "facts_topic_pair_totals",
+        "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
     ):
         con.execute(f"DELETE FROM {table}")
     con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
@@ -237,9 +239,21 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT INTO facts_hot_pair_ids SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?",
             [HOT_PAIRS],
         )
+        con.execute("DELETE FROM facts_hot_entity_ids")
+        con.execute(
+            "INSERT INTO facts_hot_entity_ids SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i"
+            " USING (entity_key) ORDER BY s.articles DESC, i.entity_id LIMIT ?",
+            [HOT_ENTITIES],
+        )
     con.execute(
         "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
         " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
+        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
+        " ORDER BY published NULLS FIRST, article_id, entity_id",
         span,
     )
     topics = " JOIN article_topics tp USING (article_id)"
