@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import duckdb
 import pandas as pd
 
@@ -16,7 +13,6 @@ from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
 _DISPLAY_TITLE = "coalesce(a.title_raw, left(a.text_raw, 80) || '…')"
 _DISPLAY_TITLE_UNALIASED = _DISPLAY_TITLE.replace("a.", "")
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
-T = TypeVar("T")
 
 
 def selection(filters: Filters) -> tuple[str, list]:
@@ -205,11 +201,18 @@ def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
     if unrestricted(filters) or not _facts(cur):
         return top_entities_direct(cur, filters, entity_type, limit)
+    # Entity numbers are grouped in DuckDB's perfect hash table (an array indexed by the key), which it uses
+    # for keys of at most 12 bits by default; entity numbers need 16 at 1M. Allowing 18 (262,144 entities;
+    # beyond, DuckDB falls back to its hash table) cut the CPU 2.2x for a broad entity view. The setting is
+    # the cursor's own and is reset afterwards.
+    cur.execute("SET perfect_ht_threshold = 18")
     try:
         return _top_entities_facts(cur, filters, entity_type, limit)
     except duckdb.CatalogException:
         # Facts next to an entity summary of an older layout (its next refresh rebuilds both).
         return top_entities_direct(cur, filters, entity_type, limit)
+    finally:
+        cur.execute("RESET perfect_ht_threshold")
 
 
 def _top_entities_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None, limit: int) -> pd.DataFrame:
@@ -227,18 +230,15 @@ def _top_entities_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, entity
             "SELECT t.entity_id, sum(t.articles)::BIGINT AS articles, sum(t.mentions)::BIGINT AS mentions"
             f" FROM {prefix}entity_totals t WHERE " + condition + typed("t") + " GROUP BY t.entity_id"
         )
-        return _named_entities(cur, counted, [*params, *type_params], limit)
+        return cur.execute(_named_entities_sql(counted), [*params, *type_params, limit]).df()
     view, params = _fact_view(filters)
     # The two-pass bound of cooccurrence, over the hot entities (schema.sql): their counts in the view give a
     # floor; when every entity whose whole-store count reaches it is hot (a broad view), they are the answer.
-    hot = _perfect_ht(
-        cur,
-        lambda: cur.execute(
-            "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions FROM facts_hot_entities f"
-            + view + typed("f") + " GROUP BY f.entity_id ORDER BY articles DESC",
-            [*params, *type_params],
-        ).fetchall(),
-    )
+    hot = cur.execute(
+        "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions FROM facts_hot_entities f"
+        + view + typed("f") + " GROUP BY f.entity_id ORDER BY articles DESC",
+        [*params, *type_params],
+    ).fetchall()
     floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
     (outside,) = cur.execute(
         "SELECT count(*) FROM summary_entities s JOIN facts_entity_ids i USING (entity_key) WHERE s.articles >= ?"
@@ -250,38 +250,23 @@ def _top_entities_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, entity
         counted = (
             "SELECT unnest(?::INTEGER[]) AS entity_id, unnest(?::BIGINT[]) AS articles, unnest(?::BIGINT[]) AS mentions"
         )
-        return _named_entities(cur, counted, [[r[0] for r in reached], [r[1] for r in reached], [r[2] for r in reached]], limit)
+        columns = [[r[i] for r in reached] for i in range(3)]
+        return cur.execute(_named_entities_sql(counted), [*columns, limit]).df()
     counted = (
         "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
         " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
     )
-    return _named_entities(cur, counted, [*params, *type_params], limit)
+    return cur.execute(_named_entities_sql(counted), [*params, *type_params, limit]).df()
 
 
-def _named_entities(cur: duckdb.DuckDBPyConnection, counted: str, params: list, limit: int) -> pd.DataFrame:
-    """The top `limit` of `counted` (entity_id, articles, mentions) with the entities' names."""
+def _named_entities_sql(counted: str) -> str:
+    """The top N (a last parameter) of the `counted` query's (entity_id, articles, mentions), with names."""
     # Grouped by the entity number; only the groups (tens of thousands at most) are joined to their keys.
-    return _perfect_ht(
-        cur,
-        lambda: cur.execute(
-            "WITH counted AS (" + counted + "),"
-            " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
-            " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP,
-            [*params, limit],
-        ).df(),
+    return (
+        "WITH counted AS (" + counted + "),"
+        " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
+        " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP
     )
-
-
-def _perfect_ht(cur: duckdb.DuckDBPyConnection, run: Callable[[], T]) -> T:
-    """Run a query grouping by entity number with DuckDB's perfect hash table allowed for it."""
-    # DuckDB groups small integer keys in a perfect hash table (an array indexed by the key) only up to 12 bits
-    # by default; entity numbers need 16 at 1M. Allowing 18 bits (262,144 entities; beyond, DuckDB falls back
-    # to its hash table) cut top_entities' CPU 2.2x for a broad entity view. The setting is the cursor's own.
-    cur.execute("SET perfect_ht_threshold = 18")
-    try:
-        return run()
-    finally:
-        cur.execute("RESET perfect_ht_threshold")
 
 
 def article_page(
@@ -291,12 +276,11 @@ def article_page(
     if not _facts(cur):
         return article_page_direct(cur, filters, limit, offset)
     view, params = _fact_view(filters)
-    return _page(
-        cur,
+    page_cte = (
         "WITH page AS (SELECT f.article_id FROM facts_articles f" + view +
-        " ORDER BY f.published DESC NULLS LAST, f.article_id DESC LIMIT ? OFFSET ?)",
-        [*params, limit, offset],
+        " ORDER BY f.published DESC NULLS LAST, f.article_id DESC LIMIT ? OFFSET ?)"
     )
+    return _fill_titles(cur.execute(_page_sql(page_cte), [*params, limit, offset]).df(), cur)
 
 
 def key_figures_direct(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
@@ -376,27 +360,29 @@ def article_page_direct(
 ) -> pd.DataFrame:
     """article_page from the articles table (a store whose facts are not built yet)."""
     cte, params = selection(filters)
-    return _page(
-        cur,
+    page_cte = (
         cte + ", page AS (SELECT s.article_id FROM selected s"
-        " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?)",
-        [*params, limit, offset],
+        " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?)"
     )
+    return _fill_titles(cur.execute(_page_sql(page_cte), [*params, limit, offset]).df(), cur)
 
 
-def _page(cur: duckdb.DuckDBPyConnection, page_cte: str, params: list) -> pd.DataFrame:
-    """The rows of a page given a CTE text ending in `page (article_id)`."""
+def _page_sql(page_cte: str) -> str:
+    """The rows of a page, given a CTE text ending in `page (article_id)`."""
     # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
     # decorrelated into a string_agg over every article's topics (seconds at a million articles).
-    page = cur.execute(
+    return (
         page_cte + ", page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
         " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
-        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC",
-        params,
-    ).df()
+        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC"
+    )
+
+
+def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """An untitled article of a page shows its opening words."""
     # text_raw is ZSTD-compressed: even scanning past it costs ~100 ms, so it is read only for untitled rows.
     untitled = page.loc[page["title_raw"].isna(), "article_id"].tolist()
     if untitled:
