@@ -355,7 +355,7 @@ DIRECT_TOPICS = (
 )
 DIRECT_PAGE = (
     " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source, a.byline,"
-    " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC) FROM article_topics t"
+    " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC, topic) FROM article_topics t"
     " WHERE t.article_id = a.article_id) AS topics FROM selected s JOIN articles a USING (article_id)"
     " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT 50"
 )

@@ -370,9 +370,11 @@ def article_page_direct(
 def _page_sql(page_cte: str) -> str:
     """The rows of a page, given a CTE text ending in `page (article_id)`."""
     # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
-    # decorrelated into a string_agg over every article's topics (seconds at a million articles).
+    # decorrelated into a string_agg over every article's topics (seconds at a million articles). Topics of
+    # equal score are listed by name, as in the extract: without it their order changed from run to run.
     return (
-        page_cte + ", page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
+        page_cte + ", page_topics AS (SELECT t.article_id,"
+        " string_agg(t.topic, ', ' ORDER BY t.score DESC, t.topic) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
         " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
