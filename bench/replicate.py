@@ -34,9 +34,15 @@ SHIFTED = {
     "summary_article_entities": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "summary_article_pairs": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "search_docs": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "facts_articles": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
+    " (published + {k})::DATE AS published)",
+    "facts_topics": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
+    " (published + {k})::DATE AS published)",
+    "facts_entities": "* REPLACE (article_id + {k} * {m} AS article_id, (published + {k})::DATE AS published)",
+    "facts_pairs": "* REPLACE (article_id + {k} * {m} AS article_id, (published + {k})::DATE AS published)",
     "sightings": "* REPLACE (content_hash || '-{k}' AS content_hash)",
 }
-COPIED = ("meta", "batches", "topics", "entities")
+COPIED = ("meta", "batches", "topics", "entities", "facts_sources", "facts_entity_ids")
 
 
 def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:

@@ -509,7 +509,7 @@ DIRECT_TOPICS = (
 )
 DIRECT_PAGE = (
     " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source, a.byline,"
-    " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC) FROM article_topics t"
+    " a.story_id, a.char_count, (SELECT string_agg(topic, ', ' ORDER BY score DESC, topic) FROM article_topics t"
     " WHERE t.article_id = a.article_id) AS topics FROM selected s JOIN articles a USING (article_id)"
     " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT 50"
 )
@@ -583,6 +583,187 @@ def test_top_n_bounds_are_exact_for_any_candidate_count(seed_store, monkeypatch,
                     typed = typed.replace(" GROUP BY ALL", f" WHERE e.entity_type = '{entity_type}' GROUP BY ALL")
                 found = [tuple(r) for r in read.top_entities(cur, filters, entity_type, limit).itertuples(index=False)]
                 assert found == _direct(cur, filters, typed), (filters, entity_type, candidates, limit)
+
+
+def _facts_cases(cur) -> list[Filters]:
+    """_filter_cases and the filters the facts answer differently from the articles table: sources, text,
+    several topics, undated articles kept or dropped inside a date range, and every filter at once."""
+    (source,) = cur.execute(
+        "SELECT coalesce(source_name, source_path) FROM articles GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+    ).fetchone()
+    topics = tuple(t for (t,) in cur.execute("SELECT topic FROM article_topics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2").fetchall())
+    (entity,) = cur.execute("SELECT entity_key FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
+    return _filter_cases(cur) + [
+        Filters(include_undated=False),
+        Filters(include_undated=False, include_duplicates=False),
+        Filters(sources=(source,)),
+        Filters(sources=(source, "no such source")),
+        Filters(topics=topics),
+        Filters(topics=topics[1:], include_duplicates=False, include_undated=False),
+        Filters(text="سوريا"),
+        Filters(date_from=dt.date(2024, 6, 1), date_to=dt.date(2025, 6, 30)),
+        Filters(date_to=dt.date(2025, 3, 31), include_undated=False, include_duplicates=False),
+        Filters(
+            date_from=dt.date(2020, 1, 1), topics=topics[:1], entities=(entity,), sources=(source,),
+            include_duplicates=False, include_undated=False,
+        ),
+    ]
+
+
+def _frames_equal(found, direct) -> bool:
+    return found.equals(direct) and list(found.dtypes) == list(direct.dtypes)
+
+
+def test_dashboard_facts_match_the_direct_queries(seed_store):
+    # The facts (per-article rows with date, story flag and source inline) must give exactly the answers of
+    # the same queries over the articles table, frame for frame, including every dtype.
+    with store.read_cursor(seed_store) as cur:
+        assert cur.execute("SELECT count(*) FROM facts_pairs").fetchone()[0] > 0
+        cases = _facts_cases(cur)
+        sizes = [read.key_figures_direct(cur, f)["articles"] for f in cases]
+        assert 0 < min(sizes[1:]) and max(sizes[1:]) < sizes[0]  # every case is a real, narrower view
+        for filters in cases:
+            assert read.key_figures(cur, filters) == read.key_figures_direct(cur, filters), filters
+            for grain in ("month", "day", "year"):
+                assert _frames_equal(read.timeline(cur, filters, grain), read.timeline_direct(cur, filters, grain)), filters
+            assert _frames_equal(read.topic_counts(cur, filters), read.topic_counts_direct(cur, filters)), filters
+            for entity_type in (None, "PER", "LOC"):
+                assert _frames_equal(
+                    read.top_entities(cur, filters, entity_type, 7), read.top_entities_direct(cur, filters, entity_type, 7)
+                ), (filters, entity_type)
+            assert _frames_equal(read.cooccurrence(cur, filters, 15), read.cooccurrence_direct(cur, filters, 15)), filters
+            for offset in (0, 3):
+                assert _frames_equal(
+                    read.article_page(cur, filters, 5, offset), read.article_page_direct(cur, filters, 5, offset)
+                ), filters
+
+
+def _facts(cur) -> dict[str, list[tuple]]:
+    tables = (
+        "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
+        "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
+        "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
+    )
+    return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def test_facts_are_derived_from_the_articles_and_summaries(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        facts = _facts(cur)
+        assert facts["facts_articles"] == cur.execute(
+            "SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
+            " EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.article_id),"
+            " (SELECT count(*) FROM articles b WHERE b.story_id = a.story_id) > 1"
+            " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path) ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_entities"] == cur.execute(
+            "SELECT a.published, a.article_id = a.story_id, s.source_id, m.article_id, i.entity_id, count(*)"
+            " FROM entity_mentions m JOIN articles a USING (article_id) JOIN facts_entity_ids i USING (entity_key)"
+            " JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert len(facts["facts_pairs"]) == cur.execute("SELECT count(*) FROM summary_article_pairs").fetchone()[0]
+        assert facts["facts_entity_totals"] == cur.execute(
+            "SELECT entity_id, is_story, published IS NOT NULL, count(*), sum(mentions) FROM facts_entities"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_pair_totals"] == cur.execute(
+            "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_topic_entity_totals"] == cur.execute(
+            "SELECT t.topic, f.entity_id, f.is_story, f.published IS NOT NULL, count(*), sum(f.mentions)"
+            " FROM facts_entities f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert facts["facts_topic_pair_totals"] == cur.execute(
+            "SELECT t.topic, f.pair_id, f.is_story, f.published IS NOT NULL, sum(f.sentences), count(*)"
+            " FROM facts_pairs f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert len(facts["facts_topics"]) == cur.execute("SELECT count(*) FROM article_topics").fetchone()[0]
+        # Numbers are distinct and cover every name once.
+        for table, key in (("facts_sources", "source"), ("facts_entity_ids", "entity_key")):
+            assert cur.execute(f"SELECT count(*) = count(DISTINCT {key}) FROM {table}").fetchone() == (True,)
+        assert sorted(k for _, k in facts["facts_entity_ids"]) == [
+            k for (k,) in cur.execute("SELECT DISTINCT entity_key FROM entity_mentions ORDER BY 1").fetchall()
+        ]
+        assert [n for n, _ in facts["facts_entity_ids"]] == list(range(1, len(facts["facts_entity_ids"]) + 1))
+
+
+def test_a_store_without_facts_answers_directly_and_gets_them_on_the_next_refresh(seed_store, tmp_path):
+    import shutil
+
+    from basira.queries import summary
+
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    expected = _facts(con)
+    cases = _facts_cases(con)
+    answers = [(read.key_figures(con, f), read.top_entities(con, f), read.cooccurrence(con, f)) for f in cases]
+    # A store written before the facts existed: no tables, no meta key.
+    for table in expected:
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM meta WHERE key = 'facts_through'")
+    assert not summary.facts_ready(con)
+    for filters, (figures, entities, pairs) in zip(cases, answers, strict=True):
+        assert read.key_figures(con, filters) == figures
+        assert _frames_equal(read.top_entities(con, filters), entities)
+        assert _frames_equal(read.cooccurrence(con, filters), pairs)
+    # The writer creates the schema (empty facts): still not ready until a refresh builds them.
+    from basira.queries import create_schema
+
+    create_schema(con)
+    assert not summary.facts_ready(con)
+    assert read.key_figures(con, Filters()) == answers[0][0]
+    summary.refresh(con)
+    assert summary.facts_ready(con)
+    assert _facts(con) == expected
+    con.close()
+
+
+def test_facts_grow_with_each_batch_as_a_rebuild_would_make_them(tmp_path):
+    from basira import ingest
+    from basira.queries import summary
+
+    seeds = sorted((store.ROOT / "seeds").iterdir())
+    path = tmp_path / "basira.duckdb"
+    half = len(seeds) // 2
+    ingest.ingest_paths(seeds[:half], path)
+    ingest.ingest_paths(seeds[half:], path)
+    pair_names = "SELECT pair_id, (source, target) FROM summary_pairs"
+    with store.writer(path) as con:
+        grown = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}
+        assert len(grown["facts_articles"]) == con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        # The hot pairs chosen by the first batch keep complete rows; totals added batch by batch are the sums
+        # over every fact row.
+        assert grown["facts_hot_pairs"] == con.execute(
+            "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
+        ).fetchall()
+        assert grown["facts_entity_totals"] == con.execute(
+            "SELECT entity_id, is_story, published IS NOT NULL, count(*), sum(mentions) FROM facts_entities"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert grown["facts_pair_totals"] == con.execute(
+            "SELECT pair_id, is_story, published IS NOT NULL, sum(sentences), count(*) FROM facts_pairs"
+            " GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert grown["facts_topic_pair_totals"] == con.execute(
+            "SELECT t.topic, f.pair_id, f.is_story, f.published IS NOT NULL, sum(f.sentences), count(*)"
+            " FROM facts_pairs f JOIN article_topics t USING (article_id) GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        summary.rebuild(con)
+        rebuilt = _facts(con) | {"pairs": con.execute(pair_names).fetchall()}
+    # Numbers (sources, entities, pairs) are given in order of first appearance, so they can differ from a
+    # rebuild's; the facts must be the same once numbers are read as names.
+    def named(facts: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+        sources, entities, pairs = dict(facts["facts_sources"]), dict(facts["facts_entity_ids"]), dict(facts["pairs"])
+        return {
+            "articles": sorted((r[:2] + (sources[r[2]],) + r[3:] for r in facts["facts_articles"]), key=repr),
+            "topics": sorted((r[:2] + (sources[r[2]],) + r[3:] for r in facts["facts_topics"]), key=repr),
+            "entities": sorted((r[:2] + (sources[r[2]], r[3], entities[r[4]], r[5]) for r in facts["facts_entities"]), key=repr),
+            "pairs": sorted((r[:2] + (sources[r[2]], r[3], pairs[r[4]], r[5]) for r in facts["facts_pairs"]), key=repr),
+        }
+    assert named(grown) == named(rebuilt)
+    assert len(grown["facts_articles"]) > half
 
 
 def test_pair_and_entity_totals_match_the_per_article_summaries(seed_store):
@@ -673,3 +854,73 @@ def test_retag_rebuilds_the_summaries(seed_store, tmp_path):
             "SELECT count(*) FROM (SELECT article_id, entity_key, count(*) FROM entity_mentions GROUP BY ALL"
             " EXCEPT SELECT * FROM summary_article_entities)"
         ).fetchone() == (0,)
+
+
+def test_facts_invariants_catch_a_stale_fact(seed_store, tmp_path):
+    import shutil
+
+    from basira.queries import broken_invariants
+
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    assert broken_invariants(con) == {}
+    (article,) = con.execute("SELECT min(article_id) FROM facts_articles WHERE published IS NOT NULL").fetchone()
+    con.execute("UPDATE facts_articles SET published = published + 1 WHERE article_id = ?", [article])
+    con.execute("DELETE FROM facts_topics WHERE article_id = (SELECT min(article_id) FROM facts_topics)")
+    con.execute("DELETE FROM facts_hot_pairs WHERE article_id = (SELECT min(article_id) FROM facts_hot_pairs)")
+    broken = broken_invariants(con)
+    assert sorted(broken) == ["facts_article_matches_its_article", "facts_rows_match_the_summaries"]
+    assert broken["facts_article_matches_its_article"] == [(article,)]
+    assert sorted(broken["facts_rows_match_the_summaries"]) == [("facts_hot_pairs",), ("facts_topics",)]
+    con.close()
+
+
+@pytest.mark.parametrize("hot", [0, 2, 25])
+def test_top_entities_are_exact_whichever_entities_are_hot(seed_store, tmp_path, monkeypatch, hot):
+    import shutil
+
+    from basira.queries import summary
+
+    monkeypatch.setattr(summary, "HOT_ENTITIES", hot)
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    summary.rebuild(con)
+    assert con.execute("SELECT count(*) FROM facts_hot_entity_ids").fetchone() == (hot,)
+    assert con.execute("SELECT * FROM facts_hot_entities ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids) ORDER BY ALL"
+    ).fetchall()
+    for filters in _facts_cases(con):
+        for limit in (1, 3, 20):
+            for entity_type in (None, "PER", "LOC"):
+                assert _frames_equal(
+                    read.top_entities(con, filters, entity_type, limit),
+                    read.top_entities_direct(con, filters, entity_type, limit),
+                ), (filters, limit, entity_type)
+    con.close()
+
+
+@pytest.mark.parametrize("hot", [0, 2, 25])
+def test_cooccurrence_is_exact_whichever_pairs_are_hot(seed_store, tmp_path, monkeypatch, hot):
+    # Few hot pairs make the first pass's floor low and send the second pass to every pair fact; many keep
+    # both passes on the hot rows. The answer must not depend on it.
+    import shutil
+
+    from basira.queries import summary
+
+    monkeypatch.setattr(summary, "HOT_PAIRS", hot)
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    summary.rebuild(con)
+    assert con.execute("SELECT count(*) FROM facts_hot_pair_ids").fetchone() == (hot,)
+    assert con.execute("SELECT * FROM facts_hot_pairs ORDER BY ALL").fetchall() == con.execute(
+        "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
+    ).fetchall()
+    for filters in _facts_cases(con):
+        for limit in (1, 5, 40):
+            assert _frames_equal(read.cooccurrence(con, filters, limit), read.cooccurrence_direct(con, filters, limit)), (
+                filters, limit,
+            )
+    con.close()

@@ -30,3 +30,24 @@ WHERE m.seq >= 0 AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = 
 SELECT article_id, low, high FROM quantities WHERE low > high OR low < 0;
 -- name: sighting_for_every_article
 SELECT a.article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sightings g WHERE g.content_hash = a.content_hash);
+-- name: facts_article_matches_its_article
+SELECT a.article_id FROM articles a
+WHERE a.article_id <= (SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'facts_through')
+AND NOT EXISTS (SELECT 1 FROM facts_articles f JOIN facts_sources s USING (source_id) WHERE f.article_id = a.article_id
+    AND f.published IS NOT DISTINCT FROM a.published AND f.story_id = a.story_id AND f.is_story = (a.article_id = a.story_id)
+    AND s.source = coalesce(a.source_name, a.source_path));
+-- name: facts_rows_match_the_summaries
+SELECT 'facts_entities' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM meta WHERE key = 'facts_through') t
+WHERE (SELECT count(*) FROM facts_entities) <> (SELECT count(*) FROM summary_article_entities WHERE article_id <= t.n)
+UNION ALL
+SELECT 'facts_pairs' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM meta WHERE key = 'facts_through') t
+WHERE (SELECT count(*) FROM facts_pairs) <> (SELECT count(*) FROM summary_article_pairs WHERE article_id <= t.n)
+UNION ALL
+SELECT 'facts_topics' FROM (SELECT coalesce(max(value::BIGINT), 0) AS n FROM meta WHERE key = 'facts_through') t
+WHERE (SELECT count(*) FROM facts_topics) <> (SELECT count(*) FROM article_topics WHERE article_id <= t.n)
+UNION ALL
+SELECT 'facts_hot_pairs' WHERE (SELECT count(*) FROM facts_hot_pairs)
+    <> (SELECT count(*) FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids))
+UNION ALL
+SELECT 'facts_hot_entities' WHERE (SELECT count(*) FROM facts_hot_entities)
+    <> (SELECT count(*) FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids));

@@ -28,6 +28,11 @@ def selection(filters: Filters) -> tuple[str, list]:
 
 def unrestricted(filters: Filters) -> bool:
     """Whether the filtered view is the whole store (then whole-store summaries answer without a join)."""
+    return _everything(filters)
+
+
+def _everything(filters: Filters) -> bool:
+    # The queries call this, not `unrestricted`: tests/test_cache.py counts calls of the public functions.
     return _conditions(filters)[0] == ["TRUE"]
 
 
@@ -70,7 +75,224 @@ def _conditions(filters: Filters) -> tuple[list[str], list]:
     return conditions, params
 
 
+def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
+    """The filtered view over a facts_* table (schema.sql) aliased `alias`: the text after `FROM facts_x f`,
+    and its parameters. The same selection as `selection`, but date, duplicates and source are predicates on
+    the fact rows themselves (stored in date order, so a date range skips row groups), and the topic, entity
+    and text filters are joins with their article sets (an IN subquery over tens of millions of fact rows
+    cost 3-5x more than a join; an INTERSECT of two broad entities' sets cost more than two joins)."""
+    from basira.search import entity_term_id, filter_term_ids
+
+    # Each set has an article once, so a join keeps each fact row once: an article has a topic once (DISTINCT
+    # when several topics are asked for) and a term one posting. The topic set comes from the topic facts
+    # under the view's own predicates, so a date range prunes it before the DISTINCT.
+    sets, set_params = [], []
+    if filters.topics:
+        distinct = "DISTINCT " if len(filters.topics) > 1 else ""
+        own, own_params = _fact_conditions(filters, "t")
+        sets.append(
+            f"SELECT {distinct}t.article_id FROM facts_topics t WHERE t.topic IN (SELECT unnest(?::VARCHAR[])) AND " + own
+        )
+        set_params += [list(filters.topics), *own_params]
+    for term in [entity_term_id(e) for e in filters.entities] + filter_term_ids(filters.text):
+        sets.append("SELECT article_id FROM search_postings WHERE term_id = ?")
+        set_params.append(term)
+    joined = "".join(f" JOIN ({part}) required_{i} USING (article_id)" for i, part in enumerate(sets))
+    conditions, params = _fact_conditions(filters, alias)
+    return joined + " WHERE " + conditions, [*set_params, *params]
+
+
+def _fact_conditions(filters: Filters, alias: str) -> tuple[str, list]:
+    """The date, undated, source and duplicates filters as predicates on fact rows aliased `alias`."""
+    conditions, params = ["TRUE"], []
+    dated = []
+    if filters.date_from:
+        dated.append(f"{alias}.published >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        dated.append(f"{alias}.published <= ?")
+        params.append(filters.date_to)
+    if dated:
+        clause = " AND ".join(dated)
+        conditions.append(f"(({clause}) OR {alias}.published IS NULL)" if filters.include_undated else clause)
+    if not filters.include_undated:
+        conditions.append(f"{alias}.published IS NOT NULL")
+    if filters.sources:
+        conditions.append(
+            f"{alias}.source_id IN (SELECT source_id FROM facts_sources WHERE source IN (SELECT unnest(?::VARCHAR[])))"
+        )
+        params.append(list(filters.sources))
+    if not filters.include_duplicates:
+        conditions.append(f"{alias}.is_story")
+    return " AND ".join(conditions), params
+
+
+def _totals(filters: Filters) -> tuple[str, str, list] | None:
+    """For a view narrowed only by the duplicates and undated flags, and at most one topic, the totals tables
+    that sum it (schema.sql: facts_[topic_]entity_totals, facts_[topic_]pair_totals): their name prefix, the
+    condition on their rows (aliased t) and its parameters; None for any other view."""
+    if filters.date_from or filters.date_to or filters.sources or filters.entities or filters.text or len(filters.topics) > 1:
+        return None
+    conditions = ["TRUE"] + (["t.is_story"] if not filters.include_duplicates else [])
+    conditions += ["t.dated"] if not filters.include_undated else []
+    if filters.topics:
+        return "facts_topic_", " AND ".join([*conditions, "t.topic = ?"]), [filters.topics[0]]
+    return "facts_", " AND ".join(conditions), []
+
+
+def _facts(cur: duckdb.DuckDBPyConnection) -> bool:
+    from basira.queries.summary import facts_ready
+
+    return facts_ready(cur)
+
+
 def key_figures(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
+    if not _facts(cur):
+        return key_figures_direct(cur, filters)
+    view, params = _fact_view(filters)
+    # An unshared article is a story of its own: only shared ones are counted distinct. A view holding only
+    # story roots, or every article (so every root), has as many stories as roots.
+    stories = (
+        "count(*) FILTER (WHERE f.is_story)"
+        if _everything(filters) or not filters.include_duplicates
+        else "count(*) FILTER (WHERE NOT f.shared) + count(DISTINCT f.story_id) FILTER (WHERE f.shared)"
+    )
+    row = cur.execute(
+        "SELECT count(*), " + stories + ","
+        " count(*) FILTER (WHERE f.published IS NULL), min(f.published), max(f.published) FROM facts_articles f" + view,
+        params,
+    ).fetchone()
+    return {"articles": row[0], "stories": row[1], "undated": row[2], "first": row[3], "last": row[4]}
+
+
+def timeline(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "month") -> pd.DataFrame:
+    """Articles and independent stories per period and topic; topic '' is the untagged remainder."""
+    if not _facts(cur):
+        return timeline_direct(cur, filters, grain)
+    view, params = _fact_view(filters)
+    unit = GRAINS[grain]
+    # Tagged articles from the topic facts, the untagged remainder from the article facts: no join at all.
+    # Rows of unshared stories (story NULL below) are one group per period and topic, each row a story; only
+    # shared rows are grouped per story (grouping every row per story was most of the query's time).
+    return cur.execute(
+        f"WITH per_story AS (SELECT date_trunc('{unit}', f.published)::DATE AS period, f.topic,"
+        " CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n FROM facts_topics f" + view +
+        " AND f.published IS NOT NULL GROUP BY ALL"
+        f" UNION ALL SELECT date_trunc('{unit}', f.published)::DATE AS period, '' AS topic,"
+        " CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n FROM facts_articles f" + view +
+        " AND f.published IS NOT NULL AND NOT f.tagged GROUP BY ALL)"
+        " SELECT period, topic, sum(n)::BIGINT AS articles, sum(CASE WHEN story IS NULL THEN n ELSE 1 END)::BIGINT AS stories"
+        " FROM per_story GROUP BY ALL ORDER BY period, topic",
+        [*params, *params],
+    ).df()
+
+
+def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    if not _facts(cur):
+        return topic_counts_direct(cur, filters)
+    view, params = _fact_view(filters)
+    return cur.execute(
+        "WITH per_story AS (SELECT f.topic, CASE WHEN f.shared THEN f.story_id END AS story, count(*) AS n,"
+        " sum(f.score) AS score FROM facts_topics f" + view + " GROUP BY ALL),"
+        " per_topic AS (SELECT topic, sum(n)::BIGINT AS articles,"
+        " sum(CASE WHEN story IS NULL THEN n ELSE 1 END)::BIGINT AS stories,"
+        " round(sum(score) / sum(n), 2) AS mean_score FROM per_story GROUP BY topic)"
+        " SELECT c.topic, tp.label, tp.label_ar, c.articles, c.stories, c.mean_score"
+        " FROM per_topic c LEFT JOIN topics tp USING (topic) ORDER BY c.articles DESC, c.topic",
+        params,
+    ).df()
+
+
+def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
+    if unrestricted(filters) or not _facts(cur):
+        return top_entities_direct(cur, filters, entity_type, limit)
+    # Entity numbers are grouped in DuckDB's perfect hash table (an array indexed by the key), which it uses
+    # for keys of at most 12 bits by default; entity numbers need 16 at 1M. Allowing 18 (262,144 entities;
+    # beyond, DuckDB falls back to its hash table) cut the CPU 2.2x for a broad entity view. The setting is
+    # the cursor's own and is reset afterwards.
+    cur.execute("SET perfect_ht_threshold = 18")
+    try:
+        return _top_entities_facts(cur, filters, entity_type, limit)
+    except duckdb.CatalogException:
+        # Facts next to an entity summary of an older layout (its next refresh rebuilds both).
+        return top_entities_direct(cur, filters, entity_type, limit)
+    finally:
+        cur.execute("RESET perfect_ht_threshold")
+
+
+def _top_entities_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None, limit: int) -> pd.DataFrame:
+    typed = lambda alias: (  # noqa: E731
+        f" AND {alias}.entity_id IN (SELECT i.entity_id FROM facts_entity_ids i JOIN entities e USING (entity_key)"
+        " WHERE e.entity_type = ?)"
+        if entity_type
+        else ""
+    )
+    type_params = [entity_type] if entity_type else []
+    totals = _totals(filters)
+    if totals:
+        prefix, condition, params = totals
+        counted = (
+            "SELECT t.entity_id, sum(t.articles)::BIGINT AS articles, sum(t.mentions)::BIGINT AS mentions"
+            f" FROM {prefix}entity_totals t WHERE " + condition + typed("t") + " GROUP BY t.entity_id"
+        )
+        return cur.execute(_named_entities_sql(counted), [*params, *type_params, limit]).df()
+    view, params = _fact_view(filters)
+    full = (
+        "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions"
+        " FROM facts_entities f" + view + typed("f") + " GROUP BY f.entity_id"
+    )
+    if filters.sources or filters.text:
+        # A source or a word narrows the view to a few percent of the articles, whose top entities are rarely
+        # all hot: the hot pass would be wasted (at 1M, one source: 60-90 ms before the same 140 ms).
+        return cur.execute(_named_entities_sql(full), [*params, *type_params, limit]).df()
+    # The two-pass bound of cooccurrence, over the hot entities (schema.sql): their counts in the view give a
+    # floor; when every entity whose whole-store count reaches it is hot (a broad view), they are the answer.
+    hot = cur.execute(
+        "SELECT f.entity_id, count(*) AS articles, sum(f.mentions)::BIGINT AS mentions FROM facts_hot_entities f"
+        + view + typed("f") + " GROUP BY f.entity_id ORDER BY articles DESC",
+        [*params, *type_params],
+    ).fetchall()
+    floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
+    (outside,) = cur.execute(
+        "SELECT count(*) FROM summary_entities s JOIN facts_entity_ids i USING (entity_key) WHERE s.articles >= ?"
+        " AND i.entity_id NOT IN (SELECT entity_id FROM facts_hot_entity_ids)" + typed("i"),
+        [floor, *type_params],
+    ).fetchone()
+    if outside == 0:
+        reached = [row for row in hot if row[1] >= floor]
+        counted = (
+            "SELECT unnest(?::INTEGER[]) AS entity_id, unnest(?::BIGINT[]) AS articles, unnest(?::BIGINT[]) AS mentions"
+        )
+        columns = [[r[i] for r in reached] for i in range(3)]
+        return cur.execute(_named_entities_sql(counted), [*columns, limit]).df()
+    return cur.execute(_named_entities_sql(full), [*params, *type_params, limit]).df()
+
+
+def _named_entities_sql(counted: str) -> str:
+    """The top N (a last parameter) of the `counted` query's (entity_id, articles, mentions), with names."""
+    # Grouped by the entity number; only the groups (tens of thousands at most) are joined to their keys.
+    return (
+        "WITH counted AS (" + counted + "),"
+        " top AS (SELECT i.entity_key, c.articles, c.mentions FROM counted c JOIN facts_entity_ids i USING (entity_id)"
+        " ORDER BY c.articles DESC, c.mentions DESC, i.entity_key LIMIT ?)" + _NAMED_TOP
+    )
+
+
+def article_page(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 50, offset: int = 0
+) -> pd.DataFrame:
+    """One page of the filtered articles, newest first, undated last."""
+    if not _facts(cur):
+        return article_page_direct(cur, filters, limit, offset)
+    view, params = _fact_view(filters)
+    page_cte = (
+        "WITH page AS (SELECT f.article_id FROM facts_articles f" + view +
+        " ORDER BY f.published DESC NULLS LAST, f.article_id DESC LIMIT ? OFFSET ?)"
+    )
+    return _fill_titles(cur.execute(_page_sql(page_cte), [*params, limit, offset]).df(), cur)
+
+
+def key_figures_direct(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
     cte, params = selection(filters)
     row = cur.execute(
         cte + " SELECT count(*), count(DISTINCT story_id), count(*) FILTER (WHERE published IS NULL),"
@@ -80,7 +302,7 @@ def key_figures(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, i
     return {"articles": row[0], "stories": row[1], "undated": row[2], "first": row[3], "last": row[4]}
 
 
-def timeline(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "month") -> pd.DataFrame:
+def timeline_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "month") -> pd.DataFrame:
     """Articles and independent stories per period and topic; topic '' is the untagged remainder."""
     cte, params = selection(filters)
     unit = GRAINS[grain]
@@ -95,7 +317,7 @@ def timeline(cur: duckdb.DuckDBPyConnection, filters: Filters, grain: str = "mon
     ).df()
 
 
-def topic_counts(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def topic_counts_direct(cur: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     cte, params = selection(filters)
     # Grouped by story first (as in timeline): 1.4-2x less CPU than count(DISTINCT story_id) per topic.
     return cur.execute(
@@ -117,7 +339,7 @@ _NAMED_TOP = (
 )
 
 
-def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
+def top_entities_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: str | None = None, limit: int = 20) -> pd.DataFrame:
     type_clause = " WHERE m.entity_key IN (SELECT entity_key FROM entities WHERE entity_type = ?)" if entity_type else ""
     type_params = [entity_type] if entity_type else []
     if unrestricted(filters):
@@ -142,24 +364,36 @@ def top_entities(cur: duckdb.DuckDBPyConnection, filters: Filters, entity_type: 
     ).df()
 
 
-def article_page(
+def article_page_direct(
     cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 50, offset: int = 0
 ) -> pd.DataFrame:
-    """One page of the filtered articles, newest first, undated last."""
+    """article_page from the articles table (a store whose facts are not built yet)."""
     cte, params = selection(filters)
-    # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
-    # decorrelated into a string_agg over every article's topics (seconds at a million articles).
-    page = cur.execute(
+    page_cte = (
         cte + ", page AS (SELECT s.article_id FROM selected s"
-        " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?),"
-        " page_topics AS (SELECT t.article_id, string_agg(t.topic, ', ' ORDER BY t.score DESC) AS topics"
+        " ORDER BY s.published DESC NULLS LAST, s.article_id DESC LIMIT ? OFFSET ?)"
+    )
+    return _fill_titles(cur.execute(_page_sql(page_cte), [*params, limit, offset]).df(), cur)
+
+
+def _page_sql(page_cte: str) -> str:
+    """The rows of a page, given a CTE text ending in `page (article_id)`."""
+    # The page's ids first, then the topics of those rows only: a correlated subquery in the select list was
+    # decorrelated into a string_agg over every article's topics (seconds at a million articles). Topics of
+    # equal score are listed by name, as in the extract: without it their order changed from run to run.
+    return (
+        page_cte + ", page_topics AS (SELECT t.article_id,"
+        " string_agg(t.topic, ', ' ORDER BY t.score DESC, t.topic) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
         " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
-        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC",
-        [*params, limit, offset],
-    ).df()
+        " ORDER BY a.published DESC NULLS LAST, a.article_id DESC"
+    )
+
+
+def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """An untitled article of a page shows its opening words."""
     # text_raw is ZSTD-compressed: even scanning past it costs ~100 ms, so it is read only for untitled rows.
     untitled = page.loc[page["title_raw"].isna(), "article_id"].tolist()
     if untitled:
@@ -174,10 +408,69 @@ def article_page(
     return page
 
 
-
-
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
     """Entity pairs named in the same sentence, with how many sentences and articles."""
+    if unrestricted(filters) or not _facts(cur):
+        return cooccurrence_direct(cur, filters, limit)
+    try:
+        return _cooccurrence_facts(cur, filters, limit)
+    except (duckdb.CatalogException, duckdb.BinderException):
+        # Facts next to a pair summary of an older layout (its next refresh renumbers both).
+        return cooccurrence_direct(cur, filters, limit)
+
+
+def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+    totals = _totals(filters)
+    if totals:
+        prefix, condition, params = totals
+        # Only the pairs reaching the limit-th best sum are joined to their names (ties kept for the order).
+        return cur.execute(
+            "WITH counted AS (SELECT t.pair_id, sum(t.sentences)::BIGINT AS sentences, sum(t.articles)::BIGINT AS articles"
+            f"  FROM {prefix}pair_totals t WHERE " + condition + " GROUP BY t.pair_id),"
+            " top AS (SELECT * FROM counted WHERE sentences >="
+            "  (SELECT coalesce(min(sentences), 0) FROM (SELECT sentences FROM counted ORDER BY sentences DESC LIMIT ?)))"
+            " SELECT d.source, d.target, c.sentences, c.articles FROM top c JOIN summary_pairs d USING (pair_id)"
+            " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
+            [*params, limit, limit],
+        ).df()
+    view, params = _fact_view(filters)
+    # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on
+    # the rows and joins, not a semi-join of every per-article pair row with the articles. The first pass sums
+    # every hot pair (schema.sql: a few million rows at 1M instead of 29) over the view; any set of pairs gives
+    # a floor that is at most the view's limit-th best. When every pair whose total reaches the floor is hot
+    # (a broad view), the first pass already holds the answer; otherwise the second pass sums the reachable
+    # pairs over every pair fact (a narrow view, where the date order prunes). Separate statements: in one,
+    # DuckDB materialised the view's join for both passes as a common subplan (23 M rows, 5 s at 1M).
+    hot = cur.execute(
+        "SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles FROM facts_hot_pairs f" + view +
+        " GROUP BY f.pair_id ORDER BY sentences DESC",
+        params,
+    ).fetchall()
+    floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
+    (outside,) = cur.execute(
+        "SELECT count(*) FROM summary_pairs WHERE sentences >= ? AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)",
+        [floor],
+    ).fetchone()
+    if outside == 0:
+        reached = [row for row in hot if row[1] >= floor]
+        return cur.execute(
+            "SELECT d.source, d.target, c.sentences, c.articles FROM (SELECT unnest(?::INTEGER[]) AS pair_id,"
+            " unnest(?::BIGINT[]) AS sentences, unnest(?::BIGINT[]) AS articles) c JOIN summary_pairs d USING (pair_id)"
+            " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
+            [[r[0] for r in reached], [r[1] for r in reached], [r[2] for r in reached], limit],
+        ).df()
+    return cur.execute(
+        "WITH final AS (SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles"
+        "  FROM facts_pairs f JOIN (SELECT pair_id FROM summary_pairs WHERE sentences >= ?) reachable USING (pair_id)" +
+        view + "  GROUP BY f.pair_id)"
+        " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
+        " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",
+        [floor, *params, limit],
+    ).df()
+
+
+def cooccurrence_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
+    """cooccurrence from the per-article pair summary joined with the selection (no facts needed)."""
     # Pairs are precomputed per article (queries/summary.py): no self-join of entity_mentions at query time.
     try:
         return _cooccurrence(cur, filters, limit)

@@ -189,3 +189,129 @@ CREATE TABLE IF NOT EXISTS summary_article_pairs (
     pair_id INTEGER NOT NULL,
     sentences INTEGER NOT NULL
 );
+
+-- Per-article facts for the filtered dashboard views (basira/queries/summary.py, read.py): each row carries
+-- the article's date, whether it is its story's root and its source number, so a date, source or duplicates
+-- filter is a predicate on the rows themselves (no join with articles), and the rows are stored in date order
+-- so that a date range skips whole row groups. Entities are numbered (facts_entity_ids) so that grouping is
+-- by an integer. facts_articles.tagged says whether the article has any topic (timeline's untagged remainder);
+-- shared, whether its story has other articles: an unshared row is a story of its own, so counting stories
+-- groups only the shared rows by story_id (half the rows, a few tens of thousands of stories at 1M).
+CREATE TABLE IF NOT EXISTS facts_sources (
+    source_id INTEGER NOT NULL,
+    source VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_entity_ids (
+    entity_id INTEGER NOT NULL,
+    entity_key VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_articles (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    story_id BIGINT NOT NULL,
+    tagged BOOLEAN NOT NULL,
+    shared BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_topics (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    story_id BIGINT NOT NULL,
+    topic VARCHAR NOT NULL,
+    score DOUBLE NOT NULL,
+    shared BOOLEAN NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_entities (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_pairs (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    pair_id INTEGER NOT NULL,
+    sentences INTEGER NOT NULL
+);
+
+-- Totals of the entity and pair facts per story flag and datedness: a view filtered only by those two flags
+-- (stories only, dated only) sums at most four rows per entity or pair instead of every fact row.
+CREATE TABLE IF NOT EXISTS facts_entity_totals (
+    entity_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL
+);
+
+-- The same per topic (an article counts under each of its topics): a view filtered by one topic and the two
+-- flags sums these instead of joining the topic's articles with every fact row.
+CREATE TABLE IF NOT EXISTS facts_topic_entity_totals (
+    topic VARCHAR NOT NULL,
+    entity_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    articles BIGINT NOT NULL,
+    mentions BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_topic_pair_totals (
+    topic VARCHAR NOT NULL,
+    pair_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    sentences BIGINT NOT NULL,
+    articles BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_pair_totals (
+    pair_id INTEGER NOT NULL,
+    is_story BOOLEAN NOT NULL,
+    dated BOOLEAN NOT NULL,
+    sentences BIGINT NOT NULL,
+    articles BIGINT NOT NULL
+);
+
+-- The pair facts of a fixed set of frequent pairs (facts_hot_pair_ids: the store's most frequent pairs when
+-- the facts were last built from scratch), complete for those pairs. Co-occurrence's first pass reads these
+-- few million rows instead of every pair fact, and so does its second pass when every pair that can still
+-- reach the top N is among them (read.cooccurrence).
+CREATE TABLE IF NOT EXISTS facts_hot_pair_ids (
+    pair_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_hot_pairs (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    pair_id INTEGER NOT NULL,
+    sentences INTEGER NOT NULL
+);
+
+-- The same for entities: the entity facts of the store's most frequent entities when the facts were last
+-- built from scratch (read.top_entities).
+CREATE TABLE IF NOT EXISTS facts_hot_entity_ids (
+    entity_id INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS facts_hot_entities (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    mentions INTEGER NOT NULL
+);

@@ -18,6 +18,12 @@ from __future__ import annotations
 import duckdb
 
 _THROUGH = "summary_through"
+_FACTS_THROUGH = "facts_through"
+# How many of the most frequent pairs get their facts copied to facts_hot_pairs (at 1M: 200 pairs, 5 of the 29
+# million pair facts).
+HOT_PAIRS = 200
+# And of the entities named in most articles (at 1M: 50 entities, 7 of the 20 million entity facts).
+HOT_ENTITIES = 50
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
@@ -67,6 +73,13 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     if _upgrade(con):
         rebuild(con)
         return
+    _refresh_summaries(con)
+    # After the summaries: the per-article entity and pair facts are copied from them. A store written before
+    # the facts existed has none (facts_through 0), so its next refresh builds them all, in date order.
+    _refresh_facts(con)
+
+
+def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
     through = _through(con)
     (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
     if last <= through:
@@ -132,4 +145,145 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM summary_pairs")
     con.execute("DELETE FROM summary_entities")
     con.execute("DELETE FROM meta WHERE key = ?", [_THROUGH])
+    for table in (
+        "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
+        "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
+        "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
+    ):
+        con.execute(f"DELETE FROM {table}")
+    con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
     refresh(con)
+
+
+def facts_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the facts cover every summarised article (a store written before they existed has none until
+    its next ingest or retag; the dashboard queries then take the direct formulation)."""
+    try:
+        (ready,) = con.execute(
+            "SELECT (SELECT value FROM meta WHERE key = ?) IS NOT DISTINCT FROM (SELECT value FROM meta WHERE key = ?)",
+            [_FACTS_THROUGH, _THROUGH],
+        ).fetchone()
+    except duckdb.CatalogException:
+        return False
+    return bool(ready)
+
+
+def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the facts of the articles summarised since the last refresh (see schema.sql, facts_*)."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [_FACTS_THROUGH]).fetchone()
+    through, last = (int(row[0]) if row else 0), _through(con)
+    if last <= through:
+        return
+    span = [through, last]
+    # New sources and entities get the next numbers, in name order, as pairs do.
+    con.execute(
+        "INSERT INTO facts_sources"
+        " SELECT (SELECT coalesce(max(source_id), 0) FROM facts_sources) + row_number() OVER (ORDER BY source), source"
+        " FROM (SELECT DISTINCT coalesce(source_name, source_path) AS source FROM articles"
+        "  WHERE article_id > ? AND article_id <= ?) n"
+        " WHERE NOT EXISTS (SELECT 1 FROM facts_sources s WHERE s.source = n.source)",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_entity_ids"
+        " SELECT (SELECT coalesce(max(entity_id), 0) FROM facts_entity_ids) + row_number() OVER (ORDER BY entity_key),"
+        " entity_key"
+        " FROM (SELECT DISTINCT entity_key FROM summary_article_entities WHERE article_id > ? AND article_id <= ?) n"
+        " WHERE NOT EXISTS (SELECT 1 FROM facts_entity_ids i WHERE i.entity_key = n.entity_key)",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_articles"
+        " SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
+        " a.article_id IN (SELECT article_id FROM article_topics WHERE article_id > ? AND article_id <= ?),"
+        " a.story_id IN (SELECT story_id FROM articles WHERE article_id <= ? GROUP BY story_id HAVING count(*) > 1)"
+        " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path)"
+        " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.published NULLS FIRST, a.article_id",
+        [*span, last, *span],
+    )
+    new_articles = (
+        " JOIN (SELECT published, is_story, source_id, article_id, story_id, shared FROM facts_articles"
+        "  WHERE article_id > ? AND article_id <= ?) f USING (article_id)"
+    )
+    con.execute(
+        "INSERT INTO facts_topics"
+        " SELECT f.published, f.is_story, f.source_id, t.article_id, f.story_id, t.topic, t.score, f.shared"
+        " FROM article_topics t" + new_articles +
+        " ORDER BY f.published NULLS FIRST, t.article_id, t.topic",
+        span,
+    )
+    # A new article in an older story makes that story's earlier rows shared too (stories never lose one).
+    for table in ("facts_articles", "facts_topics"):
+        con.execute(
+            f"UPDATE {table} SET shared = TRUE WHERE NOT shared AND story_id IN"
+            " (SELECT story_id FROM articles WHERE article_id > ? AND article_id <= ? AND article_id <> story_id)",
+            span,
+        )
+    con.execute(
+        "INSERT INTO facts_entities SELECT f.published, f.is_story, f.source_id, m.article_id, i.entity_id, m.mentions"
+        " FROM summary_article_entities m" + new_articles + " JOIN facts_entity_ids i USING (entity_key)"
+        " ORDER BY f.published NULLS FIRST, m.article_id, i.entity_id",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_pairs SELECT f.published, f.is_story, f.source_id, p.article_id, p.pair_id, p.sentences"
+        " FROM summary_article_pairs p" + new_articles +
+        " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
+        span,
+    )
+    if through == 0:
+        # A build from scratch chooses the hot pairs; later batches add those pairs' new rows, so their rows
+        # stay complete (which pairs are hot only changes speed, never an answer).
+        con.execute("DELETE FROM facts_hot_pair_ids")
+        con.execute(
+            "INSERT INTO facts_hot_pair_ids SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?",
+            [HOT_PAIRS],
+        )
+        con.execute("DELETE FROM facts_hot_entity_ids")
+        con.execute(
+            "INSERT INTO facts_hot_entity_ids SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i"
+            " USING (entity_key) ORDER BY s.articles DESC, i.entity_id LIMIT ?",
+            [HOT_ENTITIES],
+        )
+    con.execute(
+        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
+        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
+        span,
+    )
+    con.execute(
+        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
+        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
+        " ORDER BY published NULLS FIRST, article_id, entity_id",
+        span,
+    )
+    topics = " JOIN article_topics tp USING (article_id)"
+    for totals, source, keys, sums, (first, second) in (
+        ("facts_entity_totals", "facts_entities f", ("f.entity_id",),
+         "count(*) AS articles, sum(f.mentions) AS mentions", ("articles", "mentions")),
+        ("facts_pair_totals", "facts_pairs f", ("f.pair_id",),
+         "sum(f.sentences) AS sentences, count(*) AS articles", ("sentences", "articles")),
+        ("facts_topic_entity_totals", "facts_entities f" + topics, ("tp.topic", "f.entity_id"),
+         "count(*) AS articles, sum(f.mentions) AS mentions", ("articles", "mentions")),
+        ("facts_topic_pair_totals", "facts_pairs f" + topics, ("tp.topic", "f.pair_id"),
+         "sum(f.sentences) AS sentences, count(*) AS articles", ("sentences", "articles")),
+    ):
+        names = [k.split(".")[1] for k in keys] + ["is_story", "dated"]
+        same = " AND ".join(f"t.{n} = n.{n}" for n in names)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE new_totals AS SELECT {', '.join(keys)}, f.is_story,"
+            f" f.published IS NOT NULL AS dated, {sums} FROM {source}"
+            " WHERE f.article_id > ? AND f.article_id <= ? GROUP BY ALL",
+            span,
+        )
+        con.execute(
+            f"INSERT INTO {totals} SELECT {', '.join(names)}, 0, 0 FROM new_totals n"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {totals} t WHERE {same})"
+        )
+        con.execute(
+            f"UPDATE {totals} t SET {first} = t.{first} + n.{first}, {second} = t.{second} + n.{second}"
+            f" FROM new_totals n WHERE {same}"
+        )
+    con.execute("DROP TABLE new_totals")
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_FACTS_THROUGH, str(last)]
+    )
