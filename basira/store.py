@@ -138,6 +138,10 @@ def _remove_partials(db_path: Path) -> None:
     """Partial files (and their WAL) from a writer that died before its swap. Only under the writer lock:
     DuckDB would replay a dead writer's WAL into a new copy that reuses the name, landing half a batch."""
     for partial in db_path.parent.glob(f".{db_path.name.removesuffix('.duckdb')}.gen-*.partial*"):
+        if partial.is_dir():
+            # DuckDB's spill folder (<file>.tmp), left behind by a writer that died mid-sort.
+            shutil.rmtree(partial, ignore_errors=True)
+            continue
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
 
