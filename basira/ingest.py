@@ -583,9 +583,9 @@ def _store_articles(
 MAX_CANDIDATES = 16
 PER_BUCKET = MAX_CANDIDATES
 # Chunks of a batch whose stored candidates are found by a query before the writer loads the stored buckets
-# into memory. Both scan every stored bucket: at 1M articles a query took 0.7 s of CPU, loading 28 s, so a
-# batch of up to 40k articles never loads, and a larger one never pays more than twice the cheaper choice and
-# from then on a cost per article that does not grow with the store.
+# into memory. Both scan every stored bucket: at 1M articles a query took 0.4-0.8 s of CPU, loading 12-28 s
+# (a shared machine), so a batch of up to 40k articles never loads, a larger one pays at most about twice the
+# cheaper choice, and from then on a cost per article that does not grow with the store.
 QUERY_CHUNKS = 40
 # In memory a (band, bucket) pair is one 64-bit key: the band in the top 5 bits over the bucket hash's top 59.
 # Two buckets of a band that share those 59 bits (odds 2^-59 a pair) only propose an extra candidate, which
