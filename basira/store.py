@@ -39,6 +39,11 @@ READ_MEMORY_LIMIT = "512MB"
 # 10 GB at 1M articles. Everything the writer's queries need at a time fits well within this; sorts of large
 # index merges spill to a temporary folder beside the file.
 WRITE_MEMORY_LIMIT = "1GB"
+# WAL size at which the writer checkpoints. DuckDB's 16 MB default checkpointed every chunk or two, and each
+# checkpoint rewrites the partly filled last row groups of every table it touches: 0.53 ms per article of a
+# 20k batch went to appends, 0.12 with 256 MB (whole writer 1.2 -> 1.03 ms/article, RSS +60 MB). The WAL of a
+# partial copy is never replayed (a failed batch deletes both), so a larger one costs no safety.
+WRITE_CHECKPOINT_THRESHOLD = "256MB"
 
 
 class StoreMissing(FileNotFoundError):
@@ -177,7 +182,10 @@ def writer(db_path: Path | None = None, lock_timeout: float = 600.0) -> Iterator
         partial = final.with_name(f".{final.name.removesuffix('.duckdb')}.partial.duckdb")
         if db_path.exists():
             _copy_generation(db_path.resolve(), partial)
-        con = duckdb.connect(str(partial), config={"memory_limit": WRITE_MEMORY_LIMIT})
+        con = duckdb.connect(
+            str(partial),
+            config={"memory_limit": WRITE_MEMORY_LIMIT, "checkpoint_threshold": WRITE_CHECKPOINT_THRESHOLD},
+        )
         try:
             queries.create_schema(con)
             yield con

@@ -132,6 +132,7 @@ def test_the_writer_runs_under_a_memory_limit_and_clears_a_dead_writers_leftover
     (tmp_path / ".basira.gen-000002.partial.duckdb.tmp" / "spill.block").write_bytes(b"spilled")
     with store.writer(db) as con:
         assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
+        assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone() == ("244.1 MiB",)
         con.execute("INSERT INTO meta VALUES ('probe2', 'x')")
     assert _count(db) == 2
     assert not list(tmp_path.glob(".*partial*"))
