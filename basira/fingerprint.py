@@ -91,3 +91,8 @@ def to_blob(sig: np.ndarray) -> bytes:
 
 def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4").astype(np.uint64)
+
+
+def from_blobs(blobs: list[bytes]) -> np.ndarray:
+    """An (n, PERMUTATIONS) matrix of 32-bit signature values from stored blobs, in one pass."""
+    return np.frombuffer(b"".join(blobs), dtype="<u4").reshape(len(blobs), PERMUTATIONS)

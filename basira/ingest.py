@@ -451,9 +451,10 @@ def _ingest(
         report.batch_id = write.start_batch(con, inputs)
         _refresh_taxonomy(con)
         known_rejections = write.known_rejections(con)
+        candidates = _StoredCandidates()
         iterator = iter(items(con))
         while chunk := list(islice(iterator, CHUNK)):
-            _ingest_chunk(con, chunk, report, known_rejections)
+            _ingest_chunk(con, chunk, report, known_rejections, candidates)
             if progress:
                 progress(report.seen, f"{report.added} added, {report.duplicates} duplicates")
         write.finish_batch(con, report.batch_id, report.added, report.duplicates, sum(report.rejected.values()))
@@ -467,7 +468,9 @@ def _refresh_taxonomy(con) -> None:
     write.set_meta(con, "taxonomy_version", analysis.taxonomy_version())
 
 
-def _ingest_chunk(con, chunk: list[Item], report: IngestReport, known_rejections: set) -> None:
+def _ingest_chunk(
+    con, chunk: list[Item], report: IngestReport, known_rejections: set, candidates: _StoredCandidates
+) -> None:
     report.seen += len(chunk)
     _record_rejections(con, [item for _, item in chunk if isinstance(item, Rejection)], report, known_rejections)
     articles = [(unit, item) for unit, item in chunk if not isinstance(item, Rejection)]
@@ -494,7 +497,7 @@ def _ingest_chunk(con, chunk: list[Item], report: IngestReport, known_rejections
         _table(("content_hash", "source_path", "locator", "url", "batch_id"), new_sightings),
     )
     if fresh:
-        _store_articles(con, fresh, report)
+        _store_articles(con, fresh, report, candidates)
 
 
 def _record_rejections(con, rejections: list[Rejection], report: IngestReport, known: set) -> None:
@@ -545,7 +548,9 @@ def _kept(fresh_by_unit: list[tuple[Prepared, np.ndarray]], name: str) -> pa.Tab
     return pa.concat_tables(parts)
 
 
-def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport) -> None:
+def _store_articles(
+    con, fresh: list[tuple[Prepared, int]], report: IngestReport, candidates: _StoredCandidates
+) -> None:
     first_id = write.next_article_id(con)
     ids = list(range(first_id, first_id + len(fresh)))
     fresh_by_unit: list[tuple[Prepared, np.ndarray]] = []
@@ -559,7 +564,7 @@ def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport
             _prepare_skipped(unit, missing)
     signatures = np.vstack([unit.signatures[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
     buckets = np.vstack([unit.buckets[id_of_row >= 0] for unit, id_of_row in fresh_by_unit])
-    stories = _assign_stories(con, ids, signatures, buckets)
+    stories = _assign_stories(con, candidates, ids, signatures, buckets)
     report.joined_story += sum(1 for i in ids if stories[i] != i)
     articles = _kept(fresh_by_unit, "articles")
     report.chars += pc.sum(articles["char_count"]).as_py() or 0
@@ -572,53 +577,235 @@ def _store_articles(con, fresh: list[tuple[Prepared, int]], report: IngestReport
     report.added += len(fresh)
 
 
-# Candidates checked per new article, per source (stored articles, and earlier ones in the same chunk).
+# Candidates checked per new article, per source (stored articles, and earlier ones in the same chunk); and the
+# members of an LSH bucket that stand for it (its first ones): copies beyond that would only make the work
+# quadratic in the size of a story republished a thousand times.
 MAX_CANDIDATES = 16
+PER_BUCKET = MAX_CANDIDATES
+# Chunks of a batch whose stored candidates are found by a query before the writer loads the stored buckets
+# into memory. Both scan every stored bucket: at 1M articles a query took 0.4-0.8 s of CPU, loading 12-28 s
+# (a shared machine), so a batch of up to 40k articles never loads, a larger one pays at most about twice the
+# cheaper choice, and from then on a cost per article that does not grow with the store.
+QUERY_CHUNKS = 40
+# In memory a (band, bucket) pair is one 64-bit key: the band in the top 5 bits over the bucket hash's top 59.
+# Two buckets of a band that share those 59 bits (odds 2^-59 a pair) only propose an extra candidate, which
+# the signature then judges.
+_HASH_SHIFT = 5
+_LOAD_ROWS = 1 << 20
 
 
-def _assign_stories(con, ids: list[int], sigs: np.ndarray, buckets: np.ndarray) -> dict[int, int]:
+def bucket_keys(buckets: np.ndarray) -> np.ndarray:
+    """The in-memory keys of an (n, BANDS) array of LSH buckets (write.bucket_keys computes the same in SQL)."""
+    bands = np.arange(buckets.shape[1], dtype=np.uint64) << np.uint64(64 - _HASH_SHIFT)
+    return bands | (buckets >> np.uint64(_HASH_SHIFT))
+
+
+def _group_ranks(sorted_keys: np.ndarray, *more: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows sorted by (sorted_keys, *more): the index of each row's first equal row, and its rank among them."""
+    if not sorted_keys.size:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    change = sorted_keys[1:] != sorted_keys[:-1]
+    for other in more:
+        change |= other[1:] != other[:-1]
+    starts = np.flatnonzero(np.r_[True, change])
+    first = np.repeat(starts, np.diff(np.r_[starts, sorted_keys.size]))
+    return first, np.arange(sorted_keys.size) - first
+
+
+def _expand(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, position) for positions starts[i] .. starts[i] + counts[i] - 1 of every i, in order."""
+    owner = np.repeat(np.arange(counts.size), counts)
+    offsets = np.arange(owner.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    return owner, np.repeat(starts, counts) + offsets
+
+
+class _BucketIndex:
+    """The first PER_BUCKET members (lowest article_id) of every stored LSH bucket, in memory: sorted runs of
+    (key, article_id), newer runs holding higher ids, merged like a binary counter as they grow. A lookup is a
+    binary search per run and an insert costs amortised O(log n) copies: flat in the size of the store, where
+    a query scans every stored bucket. 12 bytes per kept bucket (0.35 GB at 1M short articles)."""
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+
+    @classmethod
+    def load(cls, con) -> _BucketIndex:
+        total = write.bucket_count(con)
+        keys, ids = np.empty(total, np.uint64), np.empty(total, np.uint32)
+        at = 0
+        for batch in write.bucket_keys(con, _HASH_SHIFT, _LOAD_ROWS):
+            found = batch.num_rows
+            keys[at : at + found] = batch.column(0).to_numpy(zero_copy_only=False)
+            ids[at : at + found] = _checked_ids(batch.column(1).to_numpy(zero_copy_only=False))
+            at += found
+        keys, ids = keys[:at], ids[:at]
+        order = np.argsort(keys, kind="stable")
+        keys, ids = keys[order], ids[order]
+        del order
+        _, rank = _group_ranks(keys)
+        if not bool(np.all((rank == 0)[1:] | (ids[1:] > ids[:-1]))):
+            # Stored rows came out of article order: sort each bucket's members by id.
+            order = np.lexsort((ids, keys))
+            keys, ids = keys[order], ids[order]
+            _, rank = _group_ranks(keys)
+        keep = rank < PER_BUCKET
+        index = cls()
+        if keys.size:
+            index._runs.append((keys[keep], ids[keep]))
+        return index
+
+    def members(self, probe: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in `probe`, article_id) of every member of each probed key."""
+        owners, found = [np.empty(0, np.int64)], [np.empty(0, np.uint32)]
+        for keys, ids in self._runs:
+            lo = np.searchsorted(keys, probe, "left")
+            counts = np.searchsorted(keys, probe, "right") - lo
+            owner, position = _expand(lo, counts)
+            owners.append(owner)
+            found.append(ids[position])
+        return np.concatenate(owners), np.concatenate(found)
+
+    def add(self, keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Add new articles' (key, article_id) pairs, ids higher than any stored; returns which were kept (the
+        first PER_BUCKET members of each key)."""
+        held = np.zeros(keys.size, np.int64)
+        for run_keys, _ in self._runs:
+            held += np.searchsorted(run_keys, keys, "right") - np.searchsorted(run_keys, keys, "left")
+        order = np.lexsort((ids, keys))
+        _, rank = _group_ranks(keys[order])
+        kept_sorted = held[order] + rank < PER_BUCKET
+        kept = np.zeros(keys.size, bool)
+        kept[order[kept_sorted]] = True
+        run = (keys[order][kept_sorted], _checked_ids(ids[order][kept_sorted]))
+        if run[0].size:
+            self._runs.append(run)
+        while len(self._runs) > 1 and 2 * self._runs[-1][0].size >= self._runs[-2][0].size:
+            newer = self._runs.pop()
+            self._runs[-1] = _merge_runs(self._runs[-1], newer)
+        return kept
+
+
+def _checked_ids(ids: np.ndarray) -> np.ndarray:
+    if ids.size and int(ids.max()) > np.iinfo(np.uint32).max:
+        raise ValueError("article ids beyond 2^32 do not fit the in-memory story index")
+    return ids.astype(np.uint32, copy=False)
+
+
+def _merge_runs(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """One sorted run of two; among equal keys the older run's members (lower ids) come first."""
+    (old_keys, old_ids), (new_keys, new_ids) = older, newer
+    size = old_keys.size + new_keys.size
+    at = np.searchsorted(old_keys, new_keys, "right") + np.arange(new_keys.size)
+    rest = np.ones(size, bool)
+    rest[at] = False
+    keys, ids = np.empty(size, np.uint64), np.empty(size, np.uint32)
+    keys[at], ids[at] = new_keys, new_ids
+    keys[rest], ids[rest] = old_keys, old_ids
+    return keys, ids
+
+
+class _StoredCandidates:
+    """Finds, per new article, the stored articles that share its LSH buckets: by query for the first
+    QUERY_CHUNKS chunks of a batch, then from a _BucketIndex. Both give the same candidates: of each bucket its
+    first PER_BUCKET members, of those the MAX_CANDIDATES sharing most bands (then the lowest ids)."""
+
+    def __init__(self) -> None:
+        self._queried = 0
+        self._index: _BucketIndex | None = None
+
+    def find(self, con, buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, article_id) pairs for an (n, BANDS) array of new articles' buckets."""
+        n, bands = buckets.shape
+        if self._index is None and self._queried >= QUERY_CHUNKS:
+            self._index = _BucketIndex.load(con)
+        if self._index is None:
+            self._queried += 1
+            table = pa.table(
+                {
+                    "row_index": pa.array(np.repeat(np.arange(n, dtype=np.int64), bands)),
+                    "band": pa.array(np.tile(np.arange(bands, dtype=np.int16), n)),
+                    "bucket": pa.array(buckets.reshape(-1), pa.uint64()),
+                }
+            )
+            found = write.bucket_matches(con, table, PER_BUCKET, MAX_CANDIDATES)
+            rows = np.array([r for r, _, _ in found], np.int64)
+            return rows, np.array([a for _, a, _ in found], np.int64)
+        position, ids = self._index.members(bucket_keys(buckets).reshape(-1))
+        pairs, shared = np.unique((position // bands) << 32 | ids.astype(np.int64), return_counts=True)
+        rows, ids = pairs >> 32, pairs & 0xFFFFFFFF
+        order = np.lexsort((ids, -shared, rows))
+        _, rank = _group_ranks(rows[order])
+        best = order[rank < MAX_CANDIDATES]
+        return rows[best], ids[best]
+
+    def add(self, ids: np.ndarray, buckets: np.ndarray) -> np.ndarray:
+        """Record new articles' buckets; returns an (n, BANDS) mask of those to store (all of them while the
+        index is not loaded: it keeps the first members of each bucket when it loads)."""
+        if self._index is None:
+            return np.ones(buckets.shape, bool)
+        keys = bucket_keys(buckets).reshape(-1)
+        return self._index.add(keys, np.repeat(ids, buckets.shape[1])).reshape(buckets.shape)
+
+
+def _chunk_candidates(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, earlier row) pairs of a chunk's articles sharing a bucket, the earlier among that bucket's first
+    MAX_CANDIDATES rows in the chunk."""
+    n, bands = buckets.shape
+    rows = np.repeat(np.arange(n, dtype=np.int64), bands)
+    band = np.tile(np.arange(bands, dtype=np.int64), n)
+    flat = buckets.reshape(-1)
+    order = np.lexsort((rows, flat, band))
+    sorted_rows = rows[order]
+    first, rank = _group_ranks(band[order], flat[order])
+    owner, position = _expand(first, np.minimum(rank, MAX_CANDIDATES))
+    # An earlier row sharing several buckets is one candidate.
+    pairs = np.unique(sorted_rows[owner] * n + sorted_rows[position])
+    return pairs // n, pairs % n
+
+
+def _assign_stories(
+    con, candidates: _StoredCandidates, ids: list[int], sigs: np.ndarray, buckets: np.ndarray
+) -> dict[int, int]:
     """story_id per new article (MinHash signatures `sigs`, LSH band buckets `buckets`, a row per article): the
-    story of its most similar earlier article, else its own id.
+    story of its most similar earlier article (the lowest id on ties), else its own id.
 
     LSH buckets propose candidates (stored ones and earlier ones in this chunk); signature similarity decides.
     """
-    n, bands = buckets.shape
-    row_index = np.repeat(np.arange(n, dtype=np.int64), bands)
-    band_index = np.tile(np.arange(bands, dtype=np.int16), n)
-    flat = buckets.reshape(-1)
-    table = pa.table(
-        {
-            "row_index": pa.array(row_index, pa.int64()),
-            "band": pa.array(band_index, pa.int16()),
-            "bucket": pa.array(flat, pa.uint64()),
-        }
-    )
-    candidates: dict[int, set[int]] = {}
-    for row, other, _shared in write.bucket_matches(con, table, MAX_CANDIDATES):
-        candidates.setdefault(row, set()).add(other)
-    by_bucket: dict[tuple[int, int], list[int]] = {}
-    for row, band, bucket in zip(row_index.tolist(), band_index.tolist(), flat.tolist(), strict=True):
-        earlier = by_bucket.setdefault((band, bucket), [])
-        candidates.setdefault(row, set()).update(ids[e] for e in earlier)
-        # The first members of a bucket stand for it; copies beyond that would only make the work quadratic.
-        if len(earlier) < MAX_CANDIDATES:
-            earlier.append(row)
-    stored_ids = sorted({c for cs in candidates.values() for c in cs if c < ids[0]})
-    known = {i: fingerprint.from_blob(b) for i, b in write.signatures(con, stored_ids).items()}
-    known.update(zip(ids, sigs, strict=True))
+    stored_rows, stored = candidates.find(con, buckets)
+    stored_ids = np.unique(stored).tolist()
+    blobs = write.signatures(con, stored_ids)
+    have = [i for i in stored_ids if i in blobs]
+    known = fingerprint.from_blobs([blobs[i] for i in have])
+    known_at = np.searchsorted(np.array(have, np.int64), stored)
+    found = known_at < len(have)
+    found[found] = np.array(have, np.int64)[known_at[found]] == stored[found]
+    stored_rows, stored, known_at = stored_rows[found], stored[found], known_at[found]
+    chunk_rows, earlier = _chunk_candidates(buckets)
+    first_id = ids[0]
+    rows = np.concatenate([stored_rows, chunk_rows])
+    others = np.concatenate([stored, earlier + first_id])
+    # Signature values are 32-bit: compared as such, the gathered copies take half the memory.
+    narrow = sigs.astype(np.uint32)
+    other_sigs = np.concatenate([known[known_at], narrow[earlier]])
+    similarity = (other_sigs == narrow[rows]).sum(axis=1) / sigs.shape[1]
+    order = np.lexsort((others, -similarity, rows))
+    _, rank = _group_ranks(rows[order])
+    best = order[rank == 0]
+    match = dict(zip(rows[best].tolist(), zip(similarity[best].tolist(), others[best].tolist(), strict=True), strict=True))
     stories = write.story_of(con, stored_ids)
     for row, article_id in enumerate(ids):
-        scored = [(fingerprint.similarity(sigs[row], known[c]), -c) for c in candidates.get(row, ()) if c in known]
-        best = max(scored, default=(0.0, 0))
-        stories[article_id] = stories[-best[1]] if best[0] >= fingerprint.SAME_STORY else article_id
+        score, other = match.get(row, (0.0, 0))
+        stories[article_id] = stories[other] if score >= fingerprint.SAME_STORY else article_id
+    keep = candidates.add(np.asarray(ids, np.int64), buckets)
+    kept_rows, kept_bands = np.nonzero(keep)
     write.append_rows(
         con,
         "story_buckets",
         pa.table(
             {
-                "band": table["band"],
-                "bucket": table["bucket"],
-                "article_id": pa.array(np.asarray(ids)[row_index], pa.int64()),
+                "band": pa.array(kept_bands.astype(np.int16)),
+                "bucket": pa.array(buckets[kept_rows, kept_bands], pa.uint64()),
+                "article_id": pa.array(np.asarray(ids, np.int64)[kept_rows]),
             }
         ),
     )

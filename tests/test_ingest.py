@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from basira import ingest, store
@@ -264,3 +265,44 @@ def test_worker_count_comes_from_the_environment_else_the_cores_up_to_four(monke
     monkeypatch.setenv(ingest.WORKERS_ENV, "two")
     with pytest.raises(ValueError, match="BASIRA_WORKERS must be a whole number"):
         ingest.default_workers()
+
+
+def test_stored_story_candidates_from_memory_are_those_of_the_query(tmp_path, monkeypatch):
+    # Tiny chunks and buckets capped at two members, so that the cap bites and each path runs many chunks.
+    monkeypatch.setattr(ingest, "CHUNK", 10)
+    monkeypatch.setattr(ingest, "PER_BUCKET", 2)
+    inputs = _mixed_inputs(tmp_path / "inputs")
+    stores = {}
+    for path, query_chunks in (("query", 10_000), ("memory", 0)):
+        monkeypatch.setattr(ingest, "QUERY_CHUNKS", query_chunks)
+        db = tmp_path / path / "basira.duckdb"
+        report = ingest.ingest_paths([inputs], db)
+        stores[path] = (_store_tables(db), report.joined_story)
+    (queried, joined_by_query), (in_memory, joined_in_memory) = stores["query"], stores["memory"]
+    assert joined_by_query == joined_in_memory == 62
+    buckets_by_query, buckets_in_memory = queried.pop("story_buckets"), in_memory.pop("story_buckets")
+    assert queried == in_memory
+    # In memory only the first members of each bucket are kept, and stored: those the query looks at.
+    first = {}
+    for band, bucket, article_id in buckets_by_query:
+        first.setdefault((band, bucket), []).append(article_id)
+    expected = sorted((band, bucket, a) for (band, bucket), ids in first.items() for a in sorted(ids)[:2])
+    assert buckets_in_memory == expected
+    assert len(buckets_by_query) == 3040 and len(buckets_in_memory) == 2814
+
+
+def test_bucket_index_keeps_the_first_members_of_each_key_across_runs(monkeypatch):
+    monkeypatch.setattr(ingest, "PER_BUCKET", 2)
+    index = ingest._BucketIndex()
+    u = np.uint64
+    kept = index.add(np.array([5, 9, 5, 5, 7], u), np.array([1, 1, 2, 3, 3], np.int64))
+    assert kept.tolist() == [True, True, True, False, True]
+    assert index.add(np.array([5, 9], u), np.array([4, 4], np.int64)).tolist() == [False, True]
+    assert len(index._runs) == 2  # a run under half the size of the one before stays apart
+    assert index.add(np.array([7, 8, 8], u), np.array([5, 5, 6], np.int64)).tolist() == [True, True, True]
+    assert len(index._runs) == 1  # then three runs merge into one
+    owner, ids = index.members(np.array([9, 5, 6, 7, 8], u))
+    assert list(zip(owner.tolist(), ids.tolist())) == [(0, 1), (0, 4), (1, 1), (1, 2), (3, 3), (3, 5), (4, 5), (4, 6)]
+    keys, ids = ingest._merge_runs((np.array([1, 3, 3], u), np.array([1, 2, 3], np.uint32)),
+                                   (np.array([0, 3, 4], u), np.array([4, 5, 6], np.uint32)))
+    assert keys.tolist() == [0, 1, 3, 3, 3, 4] and ids.tolist() == [4, 1, 2, 3, 5, 6]

@@ -120,3 +120,26 @@ def test_writers_are_serialised_by_the_lock(tmp_path):
         with pytest.raises(TimeoutError, match="Another ingest"):
             with store.writer(db, lock_timeout=0.3):
                 pass
+
+
+def test_the_writer_runs_under_a_memory_limit_and_clears_a_dead_writers_leftovers(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    _write_probe(db, "probe1")
+    # What a writer killed mid-batch leaves: its partial copy, its WAL and DuckDB's spill folder.
+    (tmp_path / ".basira.gen-000002.partial.duckdb").write_bytes(b"half a batch")
+    (tmp_path / ".basira.gen-000002.partial.duckdb.wal").write_bytes(b"log")
+    (tmp_path / ".basira.gen-000002.partial.duckdb.tmp").mkdir()
+    (tmp_path / ".basira.gen-000002.partial.duckdb.tmp" / "spill.block").write_bytes(b"spilled")
+    with store.writer(db) as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() == ("953.6 MiB",)
+        assert con.execute("SELECT current_setting('checkpoint_threshold')").fetchone() == ("244.1 MiB",)
+        con.execute("INSERT INTO meta VALUES ('probe2', 'x')")
+    assert _count(db) == 2
+    assert not list(tmp_path.glob(".*partial*"))
+
+
+def test_a_generation_copy_is_byte_for_byte(tmp_path):
+    source = tmp_path / "source"
+    source.write_bytes(bytes(range(256)) * 5000 + b"tail")
+    store._copy_generation(source, tmp_path / "copy")
+    assert (tmp_path / "copy").read_bytes() == source.read_bytes()

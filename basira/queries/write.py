@@ -89,17 +89,36 @@ def known_rejections(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str,
     return set(con.execute("SELECT source_path, locator, reason, excerpt FROM rejected").fetchall())
 
 
-def bucket_matches(con: duckdb.DuckDBPyConnection, bands: pa.Table, per_row: int) -> list[tuple[int, int, int]]:
-    """(new row index, existing article_id, shared bands) for LSH bucket collisions, the `per_row` most
-    shared per new row: a story republished a thousand times must not make every new copy compare against all."""
+def bucket_matches(
+    con: duckdb.DuckDBPyConnection, bands: pa.Table, per_bucket: int, per_row: int
+) -> list[tuple[int, int, int]]:
+    """(new row index, existing article_id, shared bands) for LSH bucket collisions: of each bucket only its
+    `per_bucket` first members (lowest article_id), of those the `per_row` most shared per new row. A story
+    republished a thousand times must not make every new copy compare against all of its copies."""
     with _scanned(con, "new_bands", bands):
         return con.execute(
-            "SELECT n.row_index, b.article_id, count(*) AS shared FROM new_bands n"
-            " JOIN story_buckets b ON b.band = n.band AND b.bucket = n.bucket"
-            " GROUP BY n.row_index, b.article_id"
-            " QUALIFY row_number() OVER (PARTITION BY n.row_index ORDER BY shared DESC, b.article_id) <= ?",
-            [per_row],
+            "WITH m AS (SELECT n.row_index, b.article_id FROM new_bands n"
+            "  JOIN story_buckets b ON b.band = n.band AND b.bucket = n.bucket"
+            "  QUALIFY row_number() OVER (PARTITION BY n.row_index, n.band ORDER BY b.article_id) <= ?)"
+            " SELECT row_index, article_id, count(*) AS shared FROM m GROUP BY row_index, article_id"
+            " QUALIFY row_number() OVER (PARTITION BY row_index ORDER BY shared DESC, article_id) <= ?",
+            [per_bucket, per_row],
         ).fetchall()
+
+
+def bucket_count(con: duckdb.DuckDBPyConnection) -> int:
+    (found,) = con.execute("SELECT count(*) FROM story_buckets").fetchone()
+    return found
+
+
+def bucket_keys(con: duckdb.DuckDBPyConnection, hash_shift: int, batch_rows: int) -> Iterator[pa.RecordBatch]:
+    """Every stored LSH bucket as (key, article_id) in storage order, in record batches. The key is the band in
+    the top bits over the bucket hash shifted right by `hash_shift` (ingest.bucket_keys computes the same)."""
+    con.complete()
+    yield from con.sql(
+        "SELECT (band::UBIGINT << ?) | (bucket >> ?) AS key, article_id FROM story_buckets",
+        params=[64 - hash_shift, hash_shift],
+    ).to_arrow_reader(batch_rows)
 
 
 def signatures(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> dict[int, bytes]:
