@@ -225,11 +225,16 @@ class Tagger:
                 got = cache[key] = (self._sum((head + ":B", "c:" + etype + ":B")),
                                     self._sum((head + ":I", "c:" + etype + ":I")),
                                     self._sum(("c:after:" + etype,)), self._sum(("c:before:" + etype,)))
-            for i, v in ((first, got[0]), *((k, got[1]) for k in range(first + 1, last + 1)),
-                         (last + 1, got[2]), (first - 1, got[3])):
+            # A candidate adds to each position once, so only the order of candidates fixes the float sums.
+            begin, inner, after, before = got
+            for i, v in ((first, begin), (last + 1, after), (first - 1, before)):
                 if 0 <= i < n and (only is None or i in only):
                     old = out.get(i)
-                    out[i] = v if old is None else [x + y for x, y in zip(old, v)]
+                    out[i] = v if old is None else list(map(add, old, v))
+            for i in range(first + 1, last + 1):
+                if only is None or i in only:
+                    old = out.get(i)
+                    out[i] = inner if old is None else list(map(add, old, inner))
         return out
 
     def viterbi(self, toks: list[str], first: int, last: int, extra: dict[int, list[float]] | None = None
