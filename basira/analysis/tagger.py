@@ -167,7 +167,9 @@ class Tagger:
         # trans[p][t]: weight of tag t after tag p, with the forbidden I- continuations at -1e9.
         self.trans = [[weights.get("t:" + p, zero)[b] if _ALLOWED[a][b] else _NEG for b in range(NTAGS)]
                       for a, p in enumerate(TAGS)]
-        self._cols = [[row[t] for row in self.trans] for t in range(NTAGS)]  # trans by current tag
+        self._cols = tuple(tuple(row[t] for row in self.trans) for t in range(NTAGS))  # trans by current tag
+        # The only allowed ways into I-PER, I-ORG, I-LOC: from B-X and from I-X.
+        self._icols = tuple(self.trans[p][t] for t in (2, 4, 6) for p in (t - 1, t))
         self._roles: dict[str, dict[str, list[float]]] = {r: {} for r, _ in ROLES}
         self._cand: dict[tuple[str, str], tuple[list[float], ...]] = {}
         self._sure: dict[str, bool] = {}
@@ -223,39 +225,149 @@ class Tagger:
                 got = cache[key] = (self._sum((head + ":B", "c:" + etype + ":B")),
                                     self._sum((head + ":I", "c:" + etype + ":I")),
                                     self._sum(("c:after:" + etype,)), self._sum(("c:before:" + etype,)))
-            for i, v in ((first, got[0]), *((k, got[1]) for k in range(first + 1, last + 1)),
-                         (last + 1, got[2]), (first - 1, got[3])):
+            # A candidate adds to each position once, so only the order of candidates fixes the float sums.
+            begin, inner, after, before = got
+            for i, v in ((first, begin), (last + 1, after), (first - 1, before)):
                 if 0 <= i < n and (only is None or i in only):
                     old = out.get(i)
-                    out[i] = v if old is None else [x + y for x, y in zip(old, v)]
+                    out[i] = v if old is None else list(map(add, old, v))
+            for i in range(first + 1, last + 1):
+                if only is None or i in only:
+                    old = out.get(i)
+                    out[i] = inner if old is None else list(map(add, old, inner))
         return out
 
     def viterbi(self, toks: list[str], first: int, last: int, extra: dict[int, list[float]] | None = None
                 ) -> list[int]:
         """Best tag indices for toks[first..last], entered from O."""
-        trans = self.trans
-        if first == last:  # one word: no path to follow
-            score = [t + e for t, e in zip(trans[0], self.emissions(toks, first, extra))]
-            return [score.index(max(score))]
-        score = [t + e for t, e in zip(trans[0], self.emissions(toks, first, extra))]
-        backs: list[list[int]] = []
-        cols = self._cols
-        for i in range(first + 1, last + 1):
-            em = self.emissions(toks, i, extra)
-            back, new = [], []
-            # O and the B- tags may follow any tag (C-level map/max over the 7); I-X only B-X or I-X.
-            for t in (0, 1, 3, 5):
-                vals = list(map(add, score, cols[t]))
-                best = max(vals)
-                back.append(vals.index(best))
-                new.append(best + em[t])
-            for t in (2, 4, 6):
-                b, c = score[t - 1] + cols[t][t - 1], score[t] + cols[t][t]
-                back.append(t - 1 if b >= c else t)
-                new.append((b if b >= c else c) + em[t])
-            # back and new are in the order O, B-PER, B-ORG, B-LOC, I-PER, I-ORG, I-LOC: back to TAGS order.
-            backs.append([back[0], back[1], back[4], back[2], back[5], back[3], back[6]])
-            score = [new[0], new[1], new[4], new[2], new[5], new[3], new[6]]
+        # Unrolled over the 7 tags with the scores in locals: list/map/max/index calls per tag cost several
+        # times the arithmetic. Sums are added in the same order as emissions() and ties go to the lowest
+        # tag index (as list.index(max(...)) did), so the path is the same to the last bit.
+        n = len(toks)
+        roles, v = self._roles, self._vector
+        r0, r1, r2, r3, r4 = roles[""], roles["p"], roles["n"], roles["pp"], roles["nn"]
+        ext = extra or {}
+        (a00, a01, a02, a03, a04, a05, a06), (a10, a11, a12, a13, a14, a15, a16), _, \
+            (a30, a31, a32, a33, a34, a35, a36), _, (a50, a51, a52, a53, a54, a55, a56), _ = self._cols
+        c21, c22, c43, c44, c65, c66 = self._icols
+        backs: list[tuple[int, ...]] = []
+        s0 = s1 = s2 = s3 = s4 = s5 = s6 = 0.0
+        for i in range(first, last + 1):
+            a = toks[i]
+            b = toks[i - 1] if i > 0 else BREAK
+            c = toks[i + 1] if i + 1 < n else BREAK
+            d = toks[i - 2] if i > 1 else BREAK
+            e = toks[i + 2] if i + 2 < n else BREAK
+            em = map(add, map(add, map(add, map(add, r0.get(a) or v(a, ""), r1.get(b) or v(b, "p")),
+                                                r2.get(c) or v(c, "n")), r3.get(d) or v(d, "pp")),
+                     r4.get(e) or v(e, "nn"))
+            got = ext.get(i)
+            if got is not None:
+                em = map(add, em, got)
+            e0, e1, e2, e3, e4, e5, e6 = em
+            if i == first:
+                t0, t1, t2, t3, t4, t5, t6 = self.trans[0]
+                s0, s1, s2, s3, s4, s5, s6 = t0 + e0, t1 + e1, t2 + e2, t3 + e3, t4 + e4, t5 + e5, t6 + e6
+                continue
+            # O
+            x0, k0 = s0 + a00, 0
+            x = s1 + a01
+            if x > x0:
+                x0, k0 = x, 1
+            x = s2 + a02
+            if x > x0:
+                x0, k0 = x, 2
+            x = s3 + a03
+            if x > x0:
+                x0, k0 = x, 3
+            x = s4 + a04
+            if x > x0:
+                x0, k0 = x, 4
+            x = s5 + a05
+            if x > x0:
+                x0, k0 = x, 5
+            x = s6 + a06
+            if x > x0:
+                x0, k0 = x, 6
+            # B-PER
+            x1, k1 = s0 + a10, 0
+            x = s1 + a11
+            if x > x1:
+                x1, k1 = x, 1
+            x = s2 + a12
+            if x > x1:
+                x1, k1 = x, 2
+            x = s3 + a13
+            if x > x1:
+                x1, k1 = x, 3
+            x = s4 + a14
+            if x > x1:
+                x1, k1 = x, 4
+            x = s5 + a15
+            if x > x1:
+                x1, k1 = x, 5
+            x = s6 + a16
+            if x > x1:
+                x1, k1 = x, 6
+            # B-ORG
+            x3, k3 = s0 + a30, 0
+            x = s1 + a31
+            if x > x3:
+                x3, k3 = x, 1
+            x = s2 + a32
+            if x > x3:
+                x3, k3 = x, 2
+            x = s3 + a33
+            if x > x3:
+                x3, k3 = x, 3
+            x = s4 + a34
+            if x > x3:
+                x3, k3 = x, 4
+            x = s5 + a35
+            if x > x3:
+                x3, k3 = x, 5
+            x = s6 + a36
+            if x > x3:
+                x3, k3 = x, 6
+            # B-LOC
+            x5, k5 = s0 + a50, 0
+            x = s1 + a51
+            if x > x5:
+                x5, k5 = x, 1
+            x = s2 + a52
+            if x > x5:
+                x5, k5 = x, 2
+            x = s3 + a53
+            if x > x5:
+                x5, k5 = x, 3
+            x = s4 + a54
+            if x > x5:
+                x5, k5 = x, 4
+            x = s5 + a55
+            if x > x5:
+                x5, k5 = x, 5
+            x = s6 + a56
+            if x > x5:
+                x5, k5 = x, 6
+            # I-X only after B-X or I-X (ties to B-X).
+            x2, x = s1 + c21, s2 + c22
+            if x2 >= x:
+                k2 = 1
+            else:
+                x2, k2 = x, 2
+            x4, x = s3 + c43, s4 + c44
+            if x4 >= x:
+                k4 = 3
+            else:
+                x4, k4 = x, 4
+            x6, x = s5 + c65, s6 + c66
+            if x6 >= x:
+                k6 = 5
+            else:
+                x6, k6 = x, 6
+            backs.append((k0, k1, k2, k3, k4, k5, k6))
+            s0, s1, s2, s3, s4, s5, s6 = x0 + e0, x1 + e1, x2 + e2, x3 + e3, x4 + e4, x5 + e5, x6 + e6
+        score = [s0, s1, s2, s3, s4, s5, s6]
         k = score.index(max(score))
         path = [k]
         for back in reversed(backs):
