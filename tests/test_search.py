@@ -924,3 +924,50 @@ def test_cooccurrence_is_exact_whichever_pairs_are_hot(seed_store, tmp_path, mon
                 filters, limit,
             )
     con.close()
+
+
+def _hot_choice(con) -> tuple[list[int], list[int]]:
+    return (
+        [r[0] for r in con.execute("SELECT entity_id FROM facts_hot_entity_ids ORDER BY 1").fetchall()],
+        [r[0] for r in con.execute("SELECT pair_id FROM facts_hot_pair_ids ORDER BY 1").fetchall()],
+    )
+
+
+def _top_now(con, n: int) -> tuple[list[int], list[int]]:
+    entities = con.execute(
+        "SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i USING (entity_key)"
+        " ORDER BY s.articles DESC, i.entity_id LIMIT ?", [n]
+    ).fetchall()
+    pairs = con.execute("SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?", [n]).fetchall()
+    return sorted(r[0] for r in entities), sorted(r[0] for r in pairs)
+
+
+@pytest.mark.parametrize(("first_batch", "rechosen"), [(3, True), (8, False)])
+def test_hot_sets_are_chosen_again_when_the_store_has_doubled(tmp_path, monkeypatch, first_batch, rechosen):
+    # A store grown from a few articles must not keep their hot sets forever: 3 -> 12 articles is more than
+    # double (chosen again), 8 -> 12 is not (kept). Either way the hot rows stay complete.
+    from basira import ingest
+    from basira.queries import summary
+
+    monkeypatch.setattr(summary, "HOT_ENTITIES", 3)
+    monkeypatch.setattr(summary, "HOT_PAIRS", 3)
+    seeds = sorted((store.ROOT / "seeds").iterdir())
+    path = tmp_path / "basira.duckdb"
+    ingest.ingest_paths(seeds[:first_batch], path, workers=1)
+    with store.writer(path) as con:
+        first = _hot_choice(con)
+        assert first == _top_now(con, 3)
+    ingest.ingest_paths(seeds[first_batch:], path, workers=1)
+    with store.writer(path) as con:
+        now = _top_now(con, 3)
+        assert now != first  # the seeds' most frequent entities and pairs change as the store grows
+        assert _hot_choice(con) == (now if rechosen else first)
+        assert con.execute("SELECT value FROM meta WHERE key = 'facts_hot_chosen_at'").fetchone() == (
+            ("12",) if rechosen else (str(first_batch),)
+        )
+        assert con.execute("SELECT * FROM facts_hot_pairs ORDER BY ALL").fetchall() == con.execute(
+            "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
+        ).fetchall()
+        assert con.execute("SELECT * FROM facts_hot_entities ORDER BY ALL").fetchall() == con.execute(
+            "SELECT * FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids) ORDER BY ALL"
+        ).fetchall()

@@ -24,6 +24,9 @@ _FACTS_THROUGH = "facts_through"
 HOT_PAIRS = 200
 # And of the entities named in most articles (at 1M: 50 entities, 7 of the 20 million entity facts).
 HOT_ENTITIES = 50
+# The hot sets are chosen again when the store has grown this many times over since they were chosen.
+HOT_REGROW = 2
+_HOT_CHOSEN_AT = "facts_hot_chosen_at"
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
@@ -168,6 +171,43 @@ def facts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(ready)
 
 
+def _choose_hot(con: duckdb.DuckDBPyConnection, last: int) -> None:
+    """Choose the hot pairs and entities from the whole-store totals and copy all their facts.
+
+    Called on a build from scratch and again each time the store has grown HOT_REGROW-fold since the last
+    choice: a store grown from small batches (the two seed articles, then daily uploads) would otherwise keep
+    the first batch's choice forever, and the broad views the hot rows exist for would group the full facts.
+    Re-choosing at each doubling copies the hot rows O(log n) times in all.
+    """
+    con.execute("DELETE FROM facts_hot_pair_ids")
+    con.execute(
+        "INSERT INTO facts_hot_pair_ids SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?",
+        [HOT_PAIRS],
+    )
+    con.execute("DELETE FROM facts_hot_entity_ids")
+    con.execute(
+        "INSERT INTO facts_hot_entity_ids SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i"
+        " USING (entity_key) ORDER BY s.articles DESC, i.entity_id LIMIT ?",
+        [HOT_ENTITIES],
+    )
+    con.execute("DELETE FROM facts_hot_pairs")
+    con.execute(
+        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id <= ?"
+        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
+        [last],
+    )
+    con.execute("DELETE FROM facts_hot_entities")
+    con.execute(
+        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id <= ?"
+        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
+        " ORDER BY published NULLS FIRST, article_id, entity_id",
+        [last],
+    )
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_HOT_CHOSEN_AT, str(last)]
+    )
+
+
 def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     """Add the facts of the articles summarised since the last refresh (see schema.sql, facts_*)."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [_FACTS_THROUGH]).fetchone()
@@ -231,31 +271,23 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
         span,
     )
-    if through == 0:
-        # A build from scratch chooses the hot pairs; later batches add those pairs' new rows, so their rows
-        # stay complete (which pairs are hot only changes speed, never an answer).
-        con.execute("DELETE FROM facts_hot_pair_ids")
+    chosen = con.execute("SELECT value FROM meta WHERE key = ?", [_HOT_CHOSEN_AT]).fetchone()
+    if through == 0 or chosen is None or last >= HOT_REGROW * int(chosen[0]):
+        _choose_hot(con, last)
+    else:
+        # Later batches add the hot pairs' and entities' new rows, so their rows stay complete (which are hot
+        # only changes speed, never an answer).
         con.execute(
-            "INSERT INTO facts_hot_pair_ids SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?",
-            [HOT_PAIRS],
+            "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
+            " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
+            span,
         )
-        con.execute("DELETE FROM facts_hot_entity_ids")
         con.execute(
-            "INSERT INTO facts_hot_entity_ids SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i"
-            " USING (entity_key) ORDER BY s.articles DESC, i.entity_id LIMIT ?",
-            [HOT_ENTITIES],
+            "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
+            " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
+            " ORDER BY published NULLS FIRST, article_id, entity_id",
+            span,
         )
-    con.execute(
-        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
-        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
-        span,
-    )
-    con.execute(
-        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
-        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
-        " ORDER BY published NULLS FIRST, article_id, entity_id",
-        span,
-    )
     topics = " JOIN article_topics tp USING (article_id)"
     for totals, source, keys, sums, (first, second) in (
         ("facts_entity_totals", "facts_entities f", ("f.entity_id",),
