@@ -236,10 +236,14 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         "INSERT INTO facts_articles"
         " SELECT a.published, a.article_id = a.story_id, s.source_id, a.article_id, a.story_id,"
         " a.article_id IN (SELECT article_id FROM article_topics WHERE article_id > ? AND article_id <= ?),"
-        " a.story_id IN (SELECT story_id FROM articles WHERE article_id <= ? GROUP BY story_id HAVING count(*) > 1)"
+        # Only the new articles' stories are counted: grouping every stored article at every chunk grew with
+        # the store.
+        " a.story_id IN (SELECT story_id FROM articles WHERE article_id <= ? AND story_id IN"
+        "  (SELECT story_id FROM articles WHERE article_id > ? AND article_id <= ?)"
+        "  GROUP BY story_id HAVING count(*) > 1)"
         " FROM articles a JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path)"
         " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.published NULLS FIRST, a.article_id",
-        [*span, last, *span],
+        [*span, last, *span, *span],
     )
     new_articles = (
         " JOIN (SELECT published, is_story, source_id, article_id, story_id, shared FROM facts_articles"
