@@ -171,6 +171,21 @@ def facts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(ready)
 
 
+def _copy_hot_rows(con: duckdb.DuckDBPyConnection, after: int, last: int) -> None:
+    """Copy the hot pairs' and entities' facts of articles after..last, in date order."""
+    con.execute(
+        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
+        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
+        [after, last],
+    )
+    con.execute(
+        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
+        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
+        " ORDER BY published NULLS FIRST, article_id, entity_id",
+        [after, last],
+    )
+
+
 def _choose_hot(con: duckdb.DuckDBPyConnection, last: int) -> None:
     """Choose the hot pairs and entities from the whole-store totals and copy all their facts.
 
@@ -191,18 +206,8 @@ def _choose_hot(con: duckdb.DuckDBPyConnection, last: int) -> None:
         [HOT_ENTITIES],
     )
     con.execute("DELETE FROM facts_hot_pairs")
-    con.execute(
-        "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id <= ?"
-        " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
-        [last],
-    )
     con.execute("DELETE FROM facts_hot_entities")
-    con.execute(
-        "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id <= ?"
-        " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
-        " ORDER BY published NULLS FIRST, article_id, entity_id",
-        [last],
-    )
+    _copy_hot_rows(con, 0, last)
     con.execute(
         "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_HOT_CHOSEN_AT, str(last)]
     )
@@ -281,17 +286,7 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     else:
         # Later batches add the hot pairs' and entities' new rows, so their rows stay complete (which are hot
         # only changes speed, never an answer).
-        con.execute(
-            "INSERT INTO facts_hot_pairs SELECT * FROM facts_pairs WHERE article_id > ? AND article_id <= ?"
-            " AND pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY published NULLS FIRST, article_id, pair_id",
-            span,
-        )
-        con.execute(
-            "INSERT INTO facts_hot_entities SELECT * FROM facts_entities WHERE article_id > ? AND article_id <= ?"
-            " AND entity_id IN (SELECT entity_id FROM facts_hot_entity_ids)"
-            " ORDER BY published NULLS FIRST, article_id, entity_id",
-            span,
-        )
+        _copy_hot_rows(con, through, last)
     topics = " JOIN article_topics tp USING (article_id)"
     for totals, source, keys, sums, (first, second) in (
         ("facts_entity_totals", "facts_entities f", ("f.entity_id",),
