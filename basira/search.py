@@ -21,14 +21,12 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from itertools import compress
-from operator import itemgetter
 from dataclasses import dataclass
 from typing import Literal
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -163,74 +161,88 @@ def filter_term_ids(text: str) -> list[int]:
     return [term_id(s) for s in parse_query(text).terms]
 
 
-class _TermCache(dict):
-    """token -> (term_id, stem), or None for a function word; a missing token is folded on first lookup, so
-    `map(cache.__getitem__, tokens)` runs in C for every token seen before."""
+class _Vocabulary(dict):
+    """token -> the number of the stem it is indexed under (-1 for a function word), with each stem's text and
+    term_id by number. A missing token is folded on first lookup, so `map(vocabulary.__getitem__, tokens)` runs
+    in C for every token seen before; numbers only mean something until the next clear()."""
 
-    def __missing__(self, token: str) -> tuple[int, str] | None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.stems: list[str] = []
+        self.term_ids: list[int] = []
+        self._numbers: dict[str, int] = {}
+
+    def __missing__(self, token: str) -> int:
         stem = index_stem(token)
-        found = None if stem is None else (term_id(stem), stem)
-        self[token] = found
-        return found
+        if stem is None:
+            number = -1
+        else:
+            number = self._numbers.get(stem, -1)
+            if number < 0:
+                number = self._numbers[stem] = len(self.stems)
+                self.stems.append(stem)
+                self.term_ids.append(term_id(stem))
+        self[token] = number
+        return number
+
+    def clear(self) -> None:
+        super().clear()
+        self.stems.clear()
+        self.term_ids.clear()
+        self._numbers.clear()
 
 
-_term_cache = _TermCache()
+_vocabulary = _Vocabulary()
+_POSTINGS_SCHEMA = pa.schema(
+    [("term_id", pa.int64()), ("stem", pa.string()), ("article_id", pa.int64()), ("tf", pa.int32())]
+)
 
 
-def _indexed_term(token: str) -> tuple[int, str] | None:
-    """(term_id, stem) a token is indexed under, or None for a function word; memoised per token."""
-    if len(_term_cache) > _CACHE_LIMIT:
-        _term_cache.clear()
-    return _term_cache[token]
-
-
-@dataclass
-class Postings:
-    """One article's postings: (term_id, stem) per distinct indexed token, and its count. Two tokens with one
-    stem give two entries; add_chunk sums them."""
-
-    terms: list[tuple[int, str]]
-    tfs: list[int]
-
-
-def article_postings(tokens: Iterable[str], more: Iterable[str] = ()) -> Postings:
-    """The postings of an article whose indexed text (title and non-boilerplate sentences, normalised) has
-    `tokens` and `more`. Every step is a C-level pass (Counter, map over the term cache, compress); only
-    tokens never seen before run Python code. Ingest computes this next to the story fingerprint (in a worker
-    process when there are several), a rebuild from the stored text: the same function, so the same index."""
-    counted = Counter(tokens)
-    counted.update(more)
-    if len(_term_cache) > _CACHE_LIMIT:
-        _term_cache.clear()
-    found = list(map(_term_cache.__getitem__, counted))
-    return Postings(list(filter(None, found)), list(compress(counted.values(), found)))
-
-
-def postings_table(rows: Iterable[tuple[int, Postings]]) -> pa.Table:
-    """(term_id, stem, article_id, tf) rows of the articles' postings."""
-    terms: list[tuple[int, str]] = []
-    owners: list[int] = []
-    tfs: list[int] = []
-    for article_id, postings in rows:
-        terms.extend(postings.terms)
-        tfs.extend(postings.tfs)
-        owners.extend([article_id] * len(postings.tfs))
-    return pa.table(
-        {
-            "term_id": pa.array(list(map(itemgetter(0), terms)), pa.int64()),
-            "stem": pa.array(list(map(itemgetter(1), terms)), pa.string()),
-            "article_id": pa.array(owners, pa.int64()),
-            "tf": pa.array(tfs, pa.int32()),
-        }
+def postings_table(rows: Iterable[tuple[int, list[str]]]) -> pa.Table:
+    """(term_id, stem, article_id, tf) of articles given as (article_id, tokens of the indexed text: title and
+    non-boilerplate sentences, normalised), one row per stem and article. Ingest computes this next to the
+    story fingerprint (in a worker process when there are several), a rebuild from the stored text: the same
+    function, so the same index. Python runs only for tokens never seen before; counting is one numpy pass
+    over all the articles' tokens (a Counter and a list of tuples per article cost several times more)."""
+    if len(_vocabulary) > _CACHE_LIMIT:
+        _vocabulary.clear()  # between calls only: the numbers of one call must stay valid throughout
+    ids: list[int] = []
+    sizes: list[int] = []
+    tokens: list[str] = []
+    for article_id, found in rows:
+        ids.append(article_id)
+        sizes.append(len(found))
+        tokens.extend(found)
+    numbers = np.fromiter(map(_vocabulary.__getitem__, tokens), np.int64, len(tokens))
+    owners = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
+    indexed = numbers >= 0
+    # One key per (article, stem): their distinct values and counts are the postings, in article order.
+    width = max(len(_vocabulary.stems), 1)
+    keys, tfs = np.unique(owners[indexed] * width + numbers[indexed], return_counts=True)
+    stems, at = np.unique(keys % width, return_inverse=True)
+    term_ids = pa.array([_vocabulary.term_ids[i] for i in stems.tolist()], pa.int64())
+    texts = pa.array([_vocabulary.stems[i] for i in stems.tolist()], pa.string())
+    where = pa.array(at.reshape(-1))
+    return pa.Table.from_arrays(
+        [
+            term_ids.take(where),
+            texts.take(where),
+            pa.array(np.asarray(ids, np.int64)[keys // width]),
+            pa.array(tfs.astype(np.int32)),
+        ],
+        schema=_POSTINGS_SCHEMA,
     )
 
 
-def _entity_rows(rows: Sequence[tuple[int, str, int]]) -> pa.Table:
+def _entity_rows(rows: pa.Table) -> pa.Table:
+    """(term_id, article_id, tf) of (article_id, entity_key, mentions) rows: each distinct key is hashed once."""
+    keys = rows["entity_key"].combine_chunks().dictionary_encode()
+    term_ids = pa.array([entity_term_id(key) for key in keys.dictionary.to_pylist()], pa.int64())
     return pa.table(
         {
-            "term_id": pa.array([entity_term_id(key) for _, key, _ in rows], pa.int64()),
-            "article_id": pa.array([a for a, _, _ in rows], pa.int64()),
-            "tf": pa.array([n for _, _, n in rows], pa.int32()),
+            "term_id": term_ids.take(keys.indices),
+            "article_id": rows["article_id"].cast(pa.int64()),
+            "tf": rows["mentions"].cast(pa.int32()),
         }
     )
 
@@ -239,9 +251,7 @@ def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Ta
     """Index stored articles as one new run; `postings` (see postings_table) when the caller computed them,
     else they are computed from the stored text."""
     if postings is None:
-        postings = postings_table(
-            (article_id, article_postings(tokenize(text))) for article_id, text in sql.article_texts(con, ids)
-        )
+        postings = postings_table((article_id, tokenize(text)) for article_id, text in sql.article_texts(con, ids))
     entities = _entity_rows(sql.article_entities(con, ids))
     runs = sql.runs(con)
     run_id = max((r[0] for r in runs), default=0) + 1

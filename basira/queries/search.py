@@ -77,13 +77,14 @@ def article_texts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[
     ).fetchall()
 
 
-def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str, int]]:
+def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pa.Table:
     """(article_id, entity_key, mentions) of the articles, from the dashboard summary."""
-    return con.execute(
+    con.complete()  # a relation cannot run while an earlier result still owns the connection
+    return con.sql(
         "SELECT article_id, entity_key, mentions FROM summary_article_entities"
         " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
-        [min(ids), max(ids), ids],
-    ).fetchall()
+        params=[min(ids), max(ids), ids],
+    ).to_arrow_table()
 
 
 def add_chunk(

@@ -38,6 +38,10 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     )
 
 
+def set_threads(con: duckdb.DuckDBPyConnection, threads: int) -> None:
+    con.execute("SET threads = ?", [threads])
+
+
 def start_batch(con: duckdb.DuckDBPyConnection, inputs: str) -> int:
     (batch_id,) = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchone()
     con.execute(
