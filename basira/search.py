@@ -162,26 +162,29 @@ def filter_term_ids(text: str) -> list[int]:
 
 
 class _Vocabulary(dict):
-    """token -> the number of the stem it is indexed under (-1 for a function word), with each stem's text and
-    term_id by number. A missing token is folded on first lookup, so `map(vocabulary.__getitem__, tokens)` runs
-    in C for every token seen before; numbers only mean something until the next clear()."""
+    """token -> the number of the term it is indexed under (-1 for a function word), with each term's id and
+    stem by number. Terms are numbered by term_id, so two stems whose 64-bit ids collide are one term (as the
+    index stores them), shown by the first stem seen. A missing token is folded on first lookup, so
+    `map(vocabulary.__getitem__, tokens)` runs in C for every token seen before; numbers only mean something
+    until the next clear()."""
 
     def __init__(self) -> None:
         super().__init__()
         self.stems: list[str] = []
         self.term_ids: list[int] = []
-        self._numbers: dict[str, int] = {}
+        self._numbers: dict[int, int] = {}
 
     def __missing__(self, token: str) -> int:
         stem = index_stem(token)
         if stem is None:
             number = -1
         else:
-            number = self._numbers.get(stem, -1)
+            found = term_id(stem)
+            number = self._numbers.get(found, -1)
             if number < 0:
-                number = self._numbers[stem] = len(self.stems)
+                number = self._numbers[found] = len(self.stems)
                 self.stems.append(stem)
-                self.term_ids.append(term_id(stem))
+                self.term_ids.append(found)
         self[token] = number
         return number
 
@@ -200,7 +203,7 @@ _POSTINGS_SCHEMA = pa.schema(
 
 def postings_table(rows: Iterable[tuple[int, list[str]]]) -> pa.Table:
     """(term_id, stem, article_id, tf) of articles given as (article_id, tokens of the indexed text: title and
-    non-boilerplate sentences, normalised), one row per stem and article. Ingest computes this next to the
+    non-boilerplate sentences, normalised), one row per term_id and article. Ingest computes this next to the
     story fingerprint (in a worker process when there are several), a rebuild from the stored text: the same
     function, so the same index. Python runs only for tokens never seen before; counting is one numpy pass
     over all the articles' tokens (a Counter and a list of tuples per article cost several times more)."""
@@ -216,7 +219,7 @@ def postings_table(rows: Iterable[tuple[int, list[str]]]) -> pa.Table:
     numbers = np.fromiter(map(_vocabulary.__getitem__, tokens), np.int64, len(tokens))
     owners = np.repeat(np.arange(len(ids), dtype=np.int64), sizes)
     indexed = numbers >= 0
-    # One key per (article, stem): their distinct values and counts are the postings, in article order.
+    # One key per (article, term): their distinct values and counts are the postings, in article order.
     width = max(len(_vocabulary.stems), 1)
     keys, tfs = np.unique(owners[indexed] * width + numbers[indexed], return_counts=True)
     stems, at = np.unique(keys % width, return_inverse=True)

@@ -90,19 +90,14 @@ def article_entities(con: duckdb.DuckDBPyConnection, ids: list[int]) -> pa.Table
 def add_chunk(
     con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table, entities: pa.Table, run_id: int
 ) -> None:
-    """Index a chunk: postings (term_id, stem, article_id, tf), summed per term and article; the articles join
-    search_docs, their terms' df is added to search_terms, their postings become run `run_id` (level 0)
-    together with the entity postings (term_id, article_id, tf = mentions; dl 0), which serve the entity filter
-    and never count in BM25 lengths or df."""
+    """Index a chunk: postings (term_id, stem, article_id, tf), one row per term and article (search.postings_table
+    sums them); the articles join search_docs, their terms' df is added to search_terms, their postings become
+    run `run_id` (level 0) together with the entity postings (term_id, article_id, tf = mentions; dl 0), which
+    serve the entity filter and never count in BM25 lengths or df."""
     con.register("chunk_entities", entities)
-    con.register("chunk_postings", postings)
+    con.register("search_chunk", postings)
     con.register("chunk_ids", pa.table({"article_id": pa.array(ids, pa.int64())}))
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE search_chunk AS"
-            " SELECT term_id, any_value(stem) AS stem, article_id, sum(tf)::INTEGER AS tf FROM chunk_postings"
-            " GROUP BY term_id, article_id"
-        )
         con.execute(
             "CREATE OR REPLACE TEMP TABLE search_chunk_docs AS"
             " SELECT i.article_id, coalesce(sum(c.tf), 0)::INTEGER AS length"
@@ -124,9 +119,8 @@ def add_chunk(
         con.execute("INSERT INTO search_runs VALUES (?, 0, ?)", [run_id, rows])
     finally:
         con.unregister("chunk_entities")
-        con.unregister("chunk_postings")
+        con.unregister("search_chunk")
         con.unregister("chunk_ids")
-        con.execute("DROP TABLE IF EXISTS search_chunk")
         con.execute("DROP TABLE IF EXISTS search_chunk_docs")
 
 
