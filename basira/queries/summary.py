@@ -94,17 +94,19 @@ def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
         " WHERE article_id > ? AND article_id <= ? GROUP BY ALL ORDER BY article_id, entity_key",
         [through, last],
     )
-    con.execute(
-        "INSERT INTO summary_entities SELECT DISTINCT entity_key, 0, 0 FROM summary_article_entities n"
-        " WHERE article_id > ? AND article_id <= ?"
-        " AND NOT EXISTS (SELECT 1 FROM summary_entities e WHERE e.entity_key = n.entity_key)",
-        [through, last],
-    )
+    # Totals: the keys already stored are updated, then the new ones inserted with theirs. (Inserting zeros first
+    # and updating every key made DuckDB write an update for each new row too: most rows of a young store.)
     con.execute(
         "UPDATE summary_entities e SET articles = e.articles + n.articles, mentions = e.mentions + n.mentions"
         " FROM (SELECT entity_key, count(*) AS articles, sum(mentions) AS mentions FROM summary_article_entities"
         "  WHERE article_id > ? AND article_id <= ? GROUP BY entity_key) n"
         " WHERE e.entity_key = n.entity_key",
+        [through, last],
+    )
+    con.execute(
+        "INSERT INTO summary_entities SELECT entity_key, count(*), sum(mentions) FROM summary_article_entities n"
+        " WHERE article_id > ? AND article_id <= ?"
+        " AND NOT EXISTS (SELECT 1 FROM summary_entities e WHERE e.entity_key = n.entity_key) GROUP BY entity_key",
         [through, last],
     )
     con.execute(
@@ -116,19 +118,20 @@ def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
         " GROUP BY ALL",
         [through, last],
     )
+    con.execute(
+        "UPDATE summary_pairs p SET sentences = p.sentences + n.sentences, articles = p.articles + n.articles"
+        " FROM (SELECT source, target, sum(sentences) AS sentences, count(*) AS articles FROM new_pairs GROUP BY ALL) n"
+        " WHERE p.source = n.source AND p.target = n.target"
+    )
     # Pairs seen for the first time get the next numbers, in (source, target) order so that a rebuild numbers
     # them the same way every time.
     con.execute(
         "INSERT INTO summary_pairs"
         " SELECT (SELECT coalesce(max(pair_id), 0) FROM summary_pairs) + row_number() OVER (ORDER BY source, target),"
-        " source, target, 0, 0"
-        " FROM (SELECT DISTINCT source, target FROM new_pairs n WHERE NOT EXISTS"
-        "  (SELECT 1 FROM summary_pairs p WHERE p.source = n.source AND p.target = n.target))"
-    )
-    con.execute(
-        "UPDATE summary_pairs p SET sentences = p.sentences + n.sentences, articles = p.articles + n.articles"
-        " FROM (SELECT source, target, sum(sentences) AS sentences, count(*) AS articles FROM new_pairs GROUP BY ALL) n"
-        " WHERE p.source = n.source AND p.target = n.target"
+        " source, target, sentences, articles"
+        " FROM (SELECT source, target, sum(sentences) AS sentences, count(*) AS articles FROM new_pairs n"
+        "  WHERE NOT EXISTS (SELECT 1 FROM summary_pairs p WHERE p.source = n.source AND p.target = n.target)"
+        "  GROUP BY ALL)"
     )
     con.execute(
         "INSERT INTO summary_article_pairs SELECT n.article_id, p.pair_id, n.sentences"
@@ -307,12 +310,12 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
             span,
         )
         con.execute(
-            f"INSERT INTO {totals} SELECT {', '.join(names)}, 0, 0 FROM new_totals n"
-            f" WHERE NOT EXISTS (SELECT 1 FROM {totals} t WHERE {same})"
-        )
-        con.execute(
             f"UPDATE {totals} t SET {first} = t.{first} + n.{first}, {second} = t.{second} + n.{second}"
             f" FROM new_totals n WHERE {same}"
+        )
+        con.execute(
+            f"INSERT INTO {totals} SELECT {', '.join(names)}, {first}, {second} FROM new_totals n"
+            f" WHERE NOT EXISTS (SELECT 1 FROM {totals} t WHERE {same})"
         )
     con.execute("DROP TABLE new_totals")
     con.execute(
