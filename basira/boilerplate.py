@@ -19,6 +19,7 @@ SOCIAL_CAPTION = "social_caption"
 HASHTAGS = "hashtags"
 NAVIGATION = "navigation"
 RELATED_LINK = "related_link"
+AFTER_ARTICLE = "after_article"
 
 _SHORT_LINE_WORDS = 15
 _MENU_LINE_WORDS = 12
@@ -61,6 +62,10 @@ _COPYRIGHT_SHORT = _PHRASES["copyright_short_line"]
 _PREFIXES = _PHRASES["line_prefixes"]
 _MENU = re.compile(
     r"(?<!\S)(?:" + "|".join(re.escape(p) for p in _PHRASES["menu_words"]) + r")(?!\S)"
+)
+# A comments widget ends the article; "to view this video please enable javascript" is a player inside it.
+_ARTICLE_END = re.compile(
+    "(?:" + "|".join(re.escape(p) for p in _PHRASES["article_end_markers"]) + ")(?!\\W*(?:video|فيديو))"
 )
 BYLINE_PREFIXES = _PHRASES["byline_prefixes"]
 FUNCTION_WORDS = frozenset(_PHRASES["function_words"])
@@ -159,6 +164,23 @@ def is_related_link(norm: str, context: LineContext) -> bool:
         return False
     neighbours = _content_words(context.prev_norm) | _content_words(context.next_norm)
     return not _content_words(norm) & neighbours
+
+
+def article_end(sentence_norms: list[str]) -> int | None:
+    """Index of the first sentence holding a comments-widget marker ("Please enable JavaScript to view the comments
+    powered by Disqus", "التعليقات المنشورة لا تعبر عن رأي الموقع"), or None. Scraped pages put comments and sidebars of
+    other stories after it (al-Bayan's "Please enable JavaScript to view the" is followed by a dozen unrelated ledes),
+    so that sentence and every later one are not the article's text."""
+    # One search over the joined text (most articles have no marker); the per-sentence walk runs only on a hit.
+    m = _ARTICLE_END.search("\n".join(sentence_norms))
+    if m is None:
+        return None
+    offset = 0
+    for i, norm in enumerate(sentence_norms):
+        offset += len(norm) + 1
+        if offset > m.start():
+            return i
+    return None
 
 
 def classify_line(line_raw: str, line_norm: str, context: LineContext | None = None) -> str | None:

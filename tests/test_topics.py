@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.12.2+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.12.3+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -375,3 +375,57 @@ def test_exclude_patterns_drop_term_and_pattern_hits(tmp_path):
     assert evidence("وقع الحادث قرب السجن") == []
     assert evidence("نقل إلى السجن بعد تهريب البضائع") == ["سجن"]
     assert evidence("نقل إلى السجن بعد تهريب السلاح") == ["سجن", "تهريب السلاح"]
+
+
+def evidence_of(text: str) -> dict[str, list[str]]:
+    return {t.topic: [e.term for e in t.evidence] for t in analyze_article(one(text), None).topics}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.3: prison only faced, with the words of a sentence or charge in between
+        ("قال المحامي إن موكله يواجه احتمال الحكم عليه بالسجن ثلاث سنوات",
+         {"transitional_justice": ["حكم عليه بالسجن"]}),
+        ("ستواجه المتهمة عقوبة قد تصل إلى السجن عشرين عاما", {}),
+        # a penalty set by a law or a group
+        ("ينص القانون على أن يعاقب المخالف بالسجن مدة لا تقل عن سنة", {}),
+        # a player suspended by a disciplinary committee
+        ("غاب اللاعبان الموقوفان من قبل لجنة الانضباط عن المباراة", {}),
+        # a release after an abduction is of a hostage
+        ("أفرجت العصابة عن الرجل بعد اختطافه أسبوعا", {"kidnapping": ["اختطاف"]}),
+        # funds and instalments are "released" and "held", not people
+        ("طالبت الحكومة بالإفراج عن الدفعة الثانية من القرض", {}),
+        ("تنتظر الشركة استعادة أموالها المحتجزة في الخارج", {}),
+        # a defection denied, only possible, from the Brotherhood, and breathing smoke
+        ("نفت قيادة الفصيل انشقاق أي من عناصرها", {}),
+        ("تتفاوض الحكومة مع منشقين محتملين عن التنظيم", {}),
+        ("قال القيادي الإخواني المنشق إن الجماعة تعيش أزمة", {}),
+        ("توفي الحارس بسبب تنشق الدخان الكثيف", {}),
+        ("أعلن المرشح انسحابه من الانتخابات", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_3(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # held in a named prison: the "faces" pattern does not reach it
+        ("كان المعتقلون يواجهون التعذيب والجوع في سجن المزة", {"prisons": ["معتقل", "التعذيب", "سجن"]}),
+        ("يواجه النظام السجناء بالقمع في السجن", {"prisons": ["سجناء", "سجن"]}),
+        # house arrest is detention
+        ("وضعت السلطات زعيم المعارضة قيد الإقامة الجبرية منذ عامين", {"prisons": ["الاقامه الجبريه"]}),
+        # leaving an armed group without the word "defect"
+        ('أعلن لواء المعتصم انسحابه من "جبهة ثوار سوريا" وانضمامه إلى فصيل آخر',
+         {"defected_officers": ['انسحابه من "جبهه']}),
+        ("حاول عشرات المقاتلين الأجانب الفرار من التنظيم خلال الأسبوع الماضي",
+         {"defected_officers": ["فرار من التنظيم"]}),
+        ("أعلنت الكتيبة الانفصال عن هيئة تحرير الشام", {"defected_officers": ["الانفصال عن هييه"]}),
+        ("انشق ضابط برتبة عقيد عن الجيش وفر من صفوف قواته", {"defected_officers": ["انشق", "فر من صفوف"]}),
+        ("نفت الوزارة الخبر، وأكدت انشقاق ضابطين عن الجيش", {"defected_officers": ["انشقاق"]}),
+    ],
+)
+def test_facts_kept_and_found_by_taxonomy_2026_12_3(text, expected):
+    assert evidence_of(text) == expected
