@@ -60,6 +60,9 @@ _PHRASES = _load()
 _COPYRIGHT_ANYWHERE = _PHRASES["copyright_anywhere"]
 _COPYRIGHT_SHORT = _PHRASES["copyright_short_line"]
 _PREFIXES = _PHRASES["line_prefixes"]
+_GLUED_BODY_PREFIXES = _PHRASES["glued_body_prefixes"]
+_BODY_CONTINUATIONS = frozenset(_PHRASES["body_continuations"])
+_GLUED_BODY_MIN_WORDS = 12
 _MENU = re.compile(
     r"(?<!\S)(?:" + "|".join(re.escape(p) for p in _PHRASES["menu_words"]) + r")(?!\S)"
 )
@@ -116,6 +119,21 @@ def _is_copyright(norm: str, words: int) -> bool:
     return words <= _SHORT_LINE_WORDS and _contains_any(norm, _COPYRIGHT_SHORT)
 
 
+def _glued_body(rest: str) -> bool:
+    """The text after a "read more" label is a body paragraph the scraper glued to it: it goes on with a narrative
+    continuation ("وقال", "وفي", "وكان"...), is long, and ends a sentence (a teaser is a headline, or a lede cut off
+    with an ellipsis, ". . ." in pre-tokenised text)."""
+    rest = rest.lstrip(" :-")
+    first = rest.split(" ", 1)[0]
+    tail = rest.rstrip(_CLOSERS)[-6:].replace(" ", "")
+    return (
+        first in _BODY_CONTINUATIONS
+        and word_count(rest) >= _GLUED_BODY_MIN_WORDS
+        and ends_with_mark(rest)
+        and not tail.endswith(("..", "\u2026"))
+    )
+
+
 def _starts_with_clutter(norm: str) -> bool:
     head = norm.lstrip(_LEADING_BULLETS)
     if not head.startswith(_PREFIXES):
@@ -124,7 +142,7 @@ def _starts_with_clutter(norm: str) -> bool:
         if head.startswith(prefix):
             rest = head[len(prefix) : len(prefix) + 1]
             if not rest or not rest.isalnum():
-                return True
+                return not (prefix in _GLUED_BODY_PREFIXES and _glued_body(head[len(prefix) :]))
     return False
 
 
