@@ -8,8 +8,10 @@ topics are scored for that article. `split` is "dev" (tuned on), "holdout" (neve
 are printed only with `--show-errors --split holdout`, after tuning is finished) "holdout2" (61 articles
 added later to measure the core topics on unseen text; scored before tuning, then its errors were studied) or
 "holdout3" (30 articles judged after that tuning: the unseen-article check of taxonomy 2026.12.2), "holdout4"
-(50 articles judged before the next round of changes, whose errors were then studied) and "holdout5" (40 articles
-judged at the same time and sealed: it is scored only with --score-sealed, once, with the final code).
+(50 articles judged before the next round of changes, whose errors were then studied), "holdout5" (40 articles
+judged at the same time, sealed until the final code of that round scored it once; its errors were studied in the next
+round) and "holdout6" (42 articles judged before the defection-context change of taxonomy 2026.12.4 and sealed: it is
+scored only with --score-sealed, once, with the final code).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -30,9 +32,9 @@ from basira.sentences import split_sentences
 from eval.corpora import available, load_article
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED = ("holdout5",)
+SEALED = ("holdout6",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
