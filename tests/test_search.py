@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -417,6 +418,10 @@ def _index_contents(db: Path) -> dict[str, list[tuple]]:
             "terms": cur.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall(),
             "docs": cur.execute("SELECT * FROM search_docs ORDER BY ALL").fetchall(),
             "stats": cur.execute("SELECT * FROM meta WHERE key LIKE 'search_%' ORDER BY ALL").fetchall(),
+            "texts": [
+                (a, zlib.decompress(body).decode())
+                for a, body in cur.execute("SELECT * FROM search_text ORDER BY article_id").fetchall()
+            ],
         }
 
 
@@ -453,6 +458,60 @@ def test_a_store_without_an_index_catches_up_on_the_next_ingest(tmp_path):
     with store.writer(path) as con:
         search.index_articles(con, _store_articles(con, 4, ARTICLES[3:]))
     assert _search(path, "السجون")["article_id"].tolist() == [2, 1, 3]
+
+
+def _stored_lines(cur) -> list[tuple[int, str]]:
+    """Per article, its normalised title and non-boilerplate sentences one per line, straight from the tables."""
+    return cur.execute(
+        "SELECT a.article_id, concat_ws(chr(10), a.title_norm, string_agg(s.text_norm, chr(10) ORDER BY s.seq)"
+        " FILTER (WHERE NOT s.is_boilerplate)) FROM articles a LEFT JOIN sentences s USING (article_id)"
+        " GROUP BY a.article_id, a.title_norm ORDER BY a.article_id"
+    ).fetchall()
+
+
+def test_phrase_bodies_are_the_stored_lines(db):
+    with store.read_cursor(db) as cur:
+        assert _index_contents(db)["texts"] == _stored_lines(cur)
+        assert _index_contents(db)["texts"][0] == (1, "تقرير\nالسجون مكتظه بالمعتقلين\nزار الوفد السجون والسجن المركزي")
+        assert search_sql.texts_complete(cur)
+
+
+def test_a_store_without_phrase_texts_verifies_on_sentences_then_gets_them(db):
+    # An index built before search_text existed: phrases are checked on the sentences (same answers) until the
+    # next ingest gives every indexed article its body.
+    before = _index_contents(db)["texts"]
+    with store.writer(db) as con:
+        con.execute("DELETE FROM search_text WHERE article_id <> 2")
+        search_sql.update_stats(con)
+    with store.read_cursor(db) as cur:
+        assert not search_sql.texts_complete(cur)
+    assert _search(db, '"ضباط منشقين"')["article_id"].tolist() == [3]
+    assert _search(db, '"منشقين ضباط"')["article_id"].tolist() == [5]
+    assert _search(db, '"ضباط السجون"').empty
+    with store.writer(db) as con:
+        search.index_articles(con, [])
+    assert _index_contents(db)["texts"] == before
+    with store.read_cursor(db) as cur:
+        assert search_sql.texts_complete(cur)
+
+
+def test_phrase_bodies_answer_as_the_sentences_do(zipf_db):
+    # Phrases inside one sentence, across two sentences (never a match), in the title, and two at once.
+    with store.read_cursor(zipf_db) as cur:
+        ids = [a for (a,) in cur.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()]
+        rows = cur.execute(
+            "SELECT text_norm FROM sentences WHERE seq < 2 ORDER BY article_id, seq LIMIT 60"
+        ).fetchall()
+        words = [t.split() for (t,) in rows]
+        inside = [" ".join(w[1:3]) for w in words if len(w) > 2]
+        across = [f"{a[-1]} {b[0]}" for a, b in zip(words, words[1:])]
+        phrases = [[p] for p in inside + across] + [[a, b] for a, b in zip(inside, inside[5:])]
+        hits = []
+        for pair in phrases:
+            direct = search_sql.articles_with_phrases(cur, ids, pair)
+            assert search._bodies_with_phrases(cur, ids, pair) == direct, pair
+            hits.append(len(direct))
+        assert min(hits[: len(inside)]) >= 1 and max(hits) > 3 and 0 in hits
 
 
 def test_a_new_search_version_rebuilds(db, monkeypatch):
@@ -522,6 +581,21 @@ def seed_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeds") / "basira.duckdb"
     ingest.ingest_paths([store.ROOT / "seeds"], path)
     return path
+
+
+def test_ingest_writes_the_phrase_bodies_a_rebuild_would(seed_store, tmp_path):
+    # Ingest compresses each article's lines in its worker; a rebuild reads them back from the tables.
+    ingested = _index_contents(seed_store)["texts"]
+    with store.read_cursor(seed_store) as cur:
+        assert ingested == _stored_lines(cur)
+        assert len(ingested) == cur.execute("SELECT count(*) FROM articles").fetchone()[0] > 10
+    import shutil
+
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(seed_store.resolve(), rebuilt)
+    with store.writer(rebuilt) as con:
+        search.rebuild_index(con)
+    assert _index_contents(rebuilt)["texts"] == ingested
 
 
 def _direct(cur, filters: Filters, tail: str) -> list[tuple]:

@@ -1,7 +1,8 @@
 """SQL of the search index (see basira/search.py for the design).
 
 Tables: search_docs (indexed length per article), search_terms (stem, df; term_id is a hash of the stem),
-search_runs (the postings runs) and one table search_run_<id> per run, each sorted by (term_id, article_id).
+search_runs (the postings runs) and one table search_run_<id> per run, each sorted by (term_id, article_id);
+search_text (each article's phrase-matching text, compressed).
 The view search_postings is the union of the runs. Index stats live in meta under search_*.
 """
 
@@ -49,8 +50,50 @@ def set_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
 
 def update_stats(con: duckdb.DuckDBPyConnection) -> None:
     docs, avgdl = con.execute("SELECT count(*), coalesce(avg(length), 0) FROM search_docs").fetchone()
+    (texts,) = con.execute("SELECT count(*) FROM search_text").fetchone()
     _set_meta(con, "search_docs", str(docs))
     _set_meta(con, "search_avgdl", repr(float(avgdl)))
+    _set_meta(con, "search_texts", str(texts))
+
+
+def text_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(articles indexed, articles with their phrase text in search_text)."""
+    return con.execute("SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM search_text)").fetchone()
+
+
+def texts_complete(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every indexed article has its phrase text (as of the last index update): a store indexed before
+    search_text existed has none until its next ingest."""
+    rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN ('search_docs', 'search_texts')").fetchall())
+    return rows.get("search_texts") is not None and rows.get("search_texts") == rows.get("search_docs")
+
+
+def untexted_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Indexed articles without their phrase text, in id order."""
+    rows = con.execute(
+        "SELECT d.article_id FROM search_docs d ANTI JOIN search_text t USING (article_id) ORDER BY d.article_id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def add_texts(con: duckdb.DuckDBPyConnection, texts: pa.Table) -> None:
+    """Append (article_id, body) rows to search_text, in article order like every other per-article table."""
+    con.register("chunk_texts", texts)
+    try:
+        con.execute("INSERT INTO search_text SELECT article_id, body FROM chunk_texts ORDER BY article_id")
+    finally:
+        con.unregister("chunk_texts")
+
+
+def article_bodies(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, bytes]]:
+    """(article_id, compressed phrase text) of each of `ids`; the BETWEEN lets the scan skip row groups."""
+    if not ids:
+        return []
+    return cur.execute(
+        "SELECT article_id, body FROM search_text"
+        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
+        [min(ids), max(ids), ids],
+    ).fetchall()
 
 
 def unindexed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -159,7 +202,7 @@ def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS search_postings")
     for run_id in ids:
         con.execute(f"DROP TABLE IF EXISTS {run_table(run_id)}")
-    for table in ("search_runs", "search_docs", "search_terms"):
+    for table in ("search_runs", "search_docs", "search_terms", "search_text"):
         con.execute(f"DROP TABLE IF EXISTS {quote_identifier(table)}")
     create_schema(con)
 
