@@ -272,10 +272,13 @@ def _any_cases(cur) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("sample", [16384, 60, 7])
 @pytest.mark.parametrize(("limit", "offset"), [(1, 0), (5, 0), (50, 0), (10, 7), (40, 30), (700, 0)])
-def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
+def test_any_mode_top_n_equals_summing_every_posting(zipf_db, monkeypatch, limit, offset, sample):
     # rank_any_split sums only the articles with a rarer term and takes the rest as a top-N of the commonest
-    # term's weights; rank_any sums every posting. Same ids, scores, matched stems and order, ties included.
+    # term's weights, above a bound from a sample of them (whole list, part of it, or too few rows to bound
+    # anything); rank_any sums every posting. Same ids, scores, matched stems and order, ties included.
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", sample)
     narrowings = [Filters(), Filters(sources=("s1.net",)), Filters(date_from=dt.date(2023, 1, 1), include_undated=False)]
     with store.read_cursor(zipf_db) as cur:
         cases = _any_cases(cur)
@@ -294,6 +297,47 @@ def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
         alone = [r for r in ranked if r[2] == [weighted[-1][1]]]
         assert len(ranked) == 60 and 30 < len(alone) < 60
         assert len({r[1] for r in alone}) < len(alone)
+
+
+@pytest.mark.parametrize("sample", [16384, 60, 7])
+def test_one_term_top_n_above_the_floor_is_bm25_in_exact_order(zipf_db, monkeypatch, sample):
+    # Every stem down to the middle ones takes the bounded path here; the ranking is BM25 computed in Python.
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", sample)
+    monkeypatch.setattr(search_sql, "FLOOR_MAX_IDF", 1e9)
+    narrowings = [Filters(), Filters(sources=("s1.net",))]
+    with store.read_cursor(zipf_db) as cur:
+        stems = [t for (t,) in cur.execute("SELECT term FROM search_terms ORDER BY df DESC, term").fetchall()]
+        for stem in [*stems[:6], *stems[40:42]]:
+            [(term, _, idf)], avgdl = _weighted(cur, stem)
+            for filters in narrowings:
+                cte, params = read.selection(filters) if filters != Filters() else ("", [])
+                kept = cur.execute(
+                    (cte + " SELECT article_id FROM selected") if cte else "SELECT article_id FROM articles", params
+                ).fetchall()
+                rows = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [term]).fetchall()
+                direct = sorted(
+                    (-round(idf * 2.2 * tf / (tf + 1.2 * 0.25 + 1.2 * 0.75 / avgdl * dl), 9), a)
+                    for a, tf, dl in rows if (a,) in set(kept)
+                )
+                for limit, offset in ((50, 0), (5, 3), (1, 0)):
+                    found = search_sql.rank_all(cur, [(term, stem, idf)], avgdl, search.K1, search.B, cte, params, limit, offset)
+                    assert [r[0] for r in found] == [a for _, a in direct[offset : offset + limit]], (stem, filters)
+                    assert [r[1] for r in found] == pytest.approx([-s for s, _ in direct[offset : offset + limit]], abs=1e-8)
+                    assert {tuple(r[2]) for r in found} <= {(stem,)}
+            assert len(rows) > 60 or stem in stems[40:42]
+
+
+def test_floor_is_the_kth_best_of_the_sample_or_nothing(monkeypatch):
+    # Weights 0.1 .. 1.0 (ten rows, in that order): the first six rows' third best is 0.4; fewer rows than k
+    # bound nothing.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE ws AS SELECT (range + 1) / 10 AS w FROM range(10) ORDER BY range")
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", 6)
+    floor = "WITH rows AS (FROM ws) " + search_sql._floor_sql("rows")
+    assert con.execute(floor, search_sql._floor_params(3)).fetchone()[0] == pytest.approx(0.4 - search_sql.FLOOR_SLACK)
+    assert con.execute(floor, search_sql._floor_params(7)).fetchone()[0] == float("-inf")
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", 100)
+    assert con.execute(floor, search_sql._floor_params(10)).fetchone()[0] == pytest.approx(0.1 - search_sql.FLOOR_SLACK)
 
 
 @pytest.mark.parametrize("gap", [0.0, 1e9])
