@@ -56,8 +56,10 @@ PHRASE_MARGIN = 16
 PHRASE_GROWTH = 4
 PHRASE_SLACK = 1.25
 PHRASE_CANDIDATES = 4000
-# zlib level of search_text bodies: 6 (the default) stores 2.6x smaller than the UTF-8 text; 9 gains little more.
-PHRASE_BODY_LEVEL = 6
+# zlib level of search_text bodies. On 20k real articles (2.2k characters): level 1 compresses in 65 us to 43% of
+# the UTF-8 bytes, level 6 in 146 us to 38%; ingest throughput is the scarcer resource (an article costs ~5 ms of
+# CPU in all), and inflating either takes ~20 us.
+PHRASE_BODY_LEVEL = 1
 
 _WAW, _FA, _BA, _KAF, _LAM = "\u0648", "\u0641", "\u0628", "\u0643", "\u0644"
 _AL = "\u0627\u0644"
@@ -433,13 +435,15 @@ def search(
         rows = rank(cur, weighted, avgdl, K1, B, cte, params, limit, 0)
     if not rows:
         return _empty()
+    if not context:
+        # Built in one go: adding six empty columns one by one and reindexing cost 1.4 ms a query, 0.25 so.
+        ids, scores, matched = zip(*rows)
+        empty = [None] * len(rows)
+        found = {"article_id": ids, "score": scores, "matched_terms": matched}
+        return pd.DataFrame({c: found.get(c, empty) for c in RESULT_COLUMNS}, columns=RESULT_COLUMNS)
     frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms"])
-    if context:
-        extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
-        frame = frame.merge(extra, on="article_id", how="left")
-    else:
-        for column in RESULT_COLUMNS[3:]:
-            frame[column] = None
+    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
+    frame = frame.merge(extra, on="article_id", how="left")
     return frame[RESULT_COLUMNS]
 
 

@@ -190,6 +190,16 @@ def test_all_terms_by_default_any_on_request(db):
     assert anyway["matched_terms"].tolist() == [["سجون", "منشق"], ["منشق"], ["سجون"], ["سجون"]]
 
 
+def test_without_context_the_ranking_columns_are_the_same_and_the_rest_empty(db):
+    for query in ("السجون", "منشقين ضباط", '"ضباط منشقين"'):
+        full = _search(db, query)
+        bare = _search(db, query, context=False)
+        assert list(bare.columns) == search.RESULT_COLUMNS and len(bare) == len(full) > 0
+        assert bare[["article_id", "score", "matched_terms"]].equals(full[["article_id", "score", "matched_terms"]])
+        assert bare.drop(columns=["article_id", "score", "matched_terms"]).isna().all().all()
+    assert _search(db, "السجون", context=False)["matched_terms"].tolist() == [["سجون"]] * 3
+
+
 def test_title_only_hit_points_at_the_title(db):
     found = _search(db, "تقرير")
     assert (found["article_id"].tolist(), found["seq"].tolist(), found["sentence"].tolist()) == ([1], [-1], ["تقرير"])
