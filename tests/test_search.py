@@ -350,11 +350,14 @@ def test_floor_is_the_kth_best_of_the_sample_or_nothing(monkeypatch):
     assert con.execute(floor, search_sql._floor_params(10)).fetchone()[0] == pytest.approx(0.1 - search_sql.FLOOR_SLACK)
 
 
+@pytest.mark.parametrize("listed", [0.0, 1e9])
 @pytest.mark.parametrize("gap", [0.0, 1e9])
-def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap):
-    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never) is only a plan: the ranking
-    # equals BM25 summed in Python over the articles that have every term, rarest term first.
+def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap, listed):
+    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never), or reading the rarest list
+    # first and binding its ids (listed 0: whenever the next list is long; 1e9: never), is only a plan: the
+    # ranking equals BM25 summed in Python over the articles that have every term, rarest term first.
     monkeypatch.setattr(search_sql, "SEMI_JOIN_IDF_GAP", gap)
+    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", listed)
     with store.read_cursor(zipf_db) as cur:
         nonempty = 0
         for query in _any_cases(cur):
@@ -376,6 +379,25 @@ def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, g
                 assert [r[2] for r in found] == [sorted(t for _, t, _ in weighted)] * len(found)
             nonempty += bool(direct)
         assert nonempty >= 8
+
+
+def test_listed_rarest_ranks_as_the_join_does_within_filters(zipf_db, monkeypatch):
+    narrowings = [Filters(sources=("s1.net",)), Filters(date_from=dt.date(2023, 1, 1), include_undated=False)]
+    with store.read_cursor(zipf_db) as cur:
+        listed = nonempty = 0
+        for query in _any_cases(cur):
+            weighted, avgdl = _weighted(cur, query)
+            listed += len(weighted) > 1 and weighted[1][2] < search_sql.FLOOR_MAX_IDF
+            for filters in narrowings:
+                cte, params = read.selection(filters)
+                for limit, offset in ((50, 0), (4, 3)):
+                    args = (weighted, avgdl, search.K1, search.B, cte, params, limit, offset)
+                    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", 0.0)
+                    found = search_sql.rank_all(cur, *args)
+                    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", 1e9)
+                    assert found == search_sql.rank_all(cur, *args), (query, filters)
+                    nonempty += bool(found)
+        assert listed >= 6 and nonempty >= 12
 
 
 @pytest.mark.parametrize("mode", ["all", "any"])
