@@ -235,8 +235,8 @@ def postings_table(rows: Iterable[tuple[int, Postings]]) -> pa.Table:
 
 def phrase_body(title_norm: str | None, sentences_norm: Iterable[str]) -> bytes:
     """An article's search_text body: its normalised title (when it has one) and non-boilerplate sentences in
-    order, one per line, compressed. A normalised phrase never holds a line break (spaces are collapsed), so it
-    occurs in the body exactly when it occurs inside one of those lines."""
+    order, one per line, compressed. A phrase without a line break occurs in the body exactly when it occurs
+    inside one of those lines (a phrase with one, which normalisation keeps, is checked on the sentences)."""
     lines = [title_norm, *sentences_norm] if title_norm else list(sentences_norm)
     return zlib.compress("\n".join(lines).encode(), PHRASE_BODY_LEVEL)
 

@@ -209,6 +209,9 @@ def test_quoted_phrase_must_occur_as_written(db):
     assert _search(db, '"ضباط منشقين"')["article_id"].tolist() == [3]
     assert _search(db, '"منشقين ضباط"')["article_id"].tolist() == [5]
     assert _search(db, '"ضباط السجون"').empty
+    # Article 1's body holds "بالمعتقلين\nزار" (one sentence per line); no sentence does, so no match.
+    assert _search(db, '"السجون مكتظة بالمعتقلين\nزار الوفد"').empty
+    assert _search(db, '"السجون مكتظة بالمعتقلين"')["article_id"].tolist() == [1]
 
 
 @pytest.mark.parametrize("margin", [0, 1, 16])
