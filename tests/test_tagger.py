@@ -137,3 +137,26 @@ def test_shipped_model_on_fixed_sentences() -> None:
     assert _found(on, "قتل مدني في ريف درعا برصاص قناص") == [("LOC", "درعا", "gazetteer")]
     assert _found(on, "وزار محافظة صلاح الدين") == []
     assert _found(on, "وأوضح حسن أن الوضع بشكل حسن") == []
+
+
+def test_scanner_finds_the_model_openers() -> None:
+    tagger = Tagger(WEIGHTS, LEX, gate=0)
+    tagger.use_common(frozenset(LEX.ranks))
+    scanner = Scanner()
+    scanner.add("other", {"ان"})
+    scanner.add_live("open", tagger.hopeful, tagger.judge)
+    doc = prepare_doc([Sentence(0, 0, 0, len(TEXT), TEXT, normalize_text(TEXT + " كريستيانو"))])
+    scanner.scan(doc)
+    # judged on first sight (common words never), then found like any key, every occurrence
+    assert tagger.hopeful == {"كريستيانو", "ريال"}
+    assert doc.hits == {"other": [3], "open": [1, 5, 7]}
+    assert sorted(Tagger.positions(doc, tagger.hopeful)) == [1, 5, 7]
+
+
+def test_exact_ties_go_to_the_lowest_tag() -> None:
+    # integer scores: O and B-PER tie on "x", so O wins; a B-PER edge breaks the tie
+    tagger = Tagger({"w:x": _vec(O=1.0, B_PER=1.0)}, LEX)
+    toks = ["قال", "x", "ان"]
+    assert tagger.viterbi(toks, 1, 1) == [0]
+    tagger = Tagger({"w:x": _vec(O=1.0, B_PER=1.01)}, LEX)
+    assert tagger.viterbi(toks, 1, 1) == [1]

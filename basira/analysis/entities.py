@@ -357,6 +357,7 @@ _IBN = frozenset(name_forms(normalize_text("بن")) | name_forms(normalize_text(
 _ABD = frozenset(name_forms(normalize_text("عبد")))
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
+MODEL_OPENERS = "ner:model_openers"  # words the sequence model may open a name on (Tagger.judge), found by the scan
 # Candidate tuples sort in resolution order: higher priority, then longer, then earlier, then found first.
 # (-priority, start - end, start, order, first_tok, last_tok, type, method, entity, alias_kind)
 Cand = tuple
@@ -385,6 +386,7 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
+_CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
 
 
@@ -431,6 +433,9 @@ class GazetteerRecognizer:
         scanner.add(FIRST, res.first_names.keys())
         scanner.add(SPEECH, res.speech)
         scanner.add(OPENERS, _OPENERS)
+        if self.tagger is not None and not self.tagger_full:
+            self.tagger.use_common(res.common)
+            scanner.add_live(MODEL_OPENERS, self.tagger.hopeful, self.tagger.judge)
 
     def recognize(self, sentences: list[Sentence]) -> list[EntityMention]:
         doc = prepare_doc(sentences)
@@ -517,28 +522,18 @@ class GazetteerRecognizer:
         assert tagger is not None
         mode, types = self.tagger_mode, self.tagger_types
         if self.tagger_full:
-            spans = tagger.decode_all(doc.toks, tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands], doc.n))
+            spans = tagger.decode_all(doc.toks, list(map(_CAND_FEATURES, cands)))
         else:
-            openers = tagger.openers(doc, self.res.common)
-            toks = doc.toks
             checks = self.tagger_checks
             # A candidate's window covers it and the word after it (does the name go on?).
             seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
-            seeds.extend((i, i) for i in tagger.positions(doc, openers))
+            at = doc.hits.get(MODEL_OPENERS)
+            if at is None:  # scanned by a Scanner this recogniser did not register with
+                at = tagger.positions(doc, tagger.openers(doc, self.res.common))
+            seeds.extend((i, i) for i in at)
             if not seeds:
                 return
-            windows = tagger.windows(toks, seeds)
-            lo, hi = windows[0][0] - 1, windows[-1][1] + 1
-            near = set()
-            for a, b in windows:
-                near.update(range(a - 1, b + 2))
-            # Only the candidates that touch a window are features there (an article has ~140 candidates).
-            cfeats = tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands
-                                               if lo <= c[5] and c[4] <= hi and (c[4] in near or c[5] in near)], doc.n,
-                                              near)
-            spans = []
-            for a, b in windows:
-                spans.extend(chunks(tagger.viterbi(toks, a, b, cfeats), a))
+            spans = tagger.decode_seeds(doc, seeds, list(map(_CAND_FEATURES, cands)))
         prio = -_TAG if mode == "low" else -_MODEL
         ts, toks = doc.ts, doc.toks
         order = 1 << 29
