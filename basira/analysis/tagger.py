@@ -44,13 +44,38 @@ ROLES = (("", 0), ("p", -1), ("n", 1), ("pp", -2), ("nn", 2))
 
 
 class Lexicon:
-    """Word knowledge the features read: common-word ranks and curated word lists (no corpus text).
+    """Word knowledge the features read: common-word ranks, curated word lists and word clusters (no corpus text).
 
-    `flags` maps a flag name ("first", "title", "head", ...) to the words that carry it."""
+    `flags` maps a flag name ("first", "title", "head", ...) to the words that carry it; `clusters` maps a word
+    to its (fine, coarse) distributional cluster (eval/build_clusters.py, from unlabelled news)."""
 
-    def __init__(self, ranks: dict[str, int], flags: dict[str, Iterable[str]] | None = None) -> None:
+    def __init__(self, ranks: dict[str, int], flags: dict[str, Iterable[str]] | None = None,
+                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
         self.ranks = ranks
         self.flags = tuple((name, frozenset(words)) for name, words in (flags or {}).items())
+        self.clusters = clusters or {}
+
+
+def read_clusters(path: Path = CLUSTERS_FILE) -> dict[str, tuple[str, str]]:
+    """word -> (fine, coarse) cluster ids; a missing file is no clusters."""
+    out: dict[str, tuple[str, str]] = {}
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            word, fine, coarse = line.rstrip("\n").split("\t")
+            out[word] = (fine, coarse)
+    return out
+
+
+_NO_CLUSTER = ("-", "-")  # a word outside the cluster vocabulary: rare in news, so often a name
+
+
+def _cluster(tok: str, s: str, lex: Lexicon) -> tuple[str, str]:
+    c = lex.clusters
+    return c.get(tok) or c.get(s) or _NO_CLUSTER
 
 
 def stem(tok: str) -> str:
@@ -98,6 +123,10 @@ def self_features(tok: str, lex: Lexicon) -> list[str]:
     if s != tok:
         out.append("cl:" + tok[: len(tok) - len(s)])
     out.extend("g:" + f for f in _flags(tok, s, lex))
+    if lex.clusters:
+        fine, coarse = _cluster(tok, s, lex)
+        out.append("k:" + fine)
+        out.append("kc:" + coarse)
     return out
 
 
@@ -107,6 +136,11 @@ def context_features(tok: str, role: str, lex: Lexicon) -> list[str]:
         return [role + "w:" + _ctx(tok)]
     s = stem(tok)
     flags = [role + "g:" + f for f in _flags(tok, s, lex)]
+    if lex.clusters:
+        fine, coarse = _cluster(tok, s, lex)
+        flags.append(role + "kc:" + coarse)
+        if role == "p" or role == "n":
+            flags.append(role + "k:" + fine)
     if role == "pp" or role == "nn":
         return [role + "w:" + tok, role + "s:" + s, *flags]
     return [role + "w:" + tok, role + "s:" + s, role + "b:" + band(tok, lex.ranks), role + "x2:" + tok[-2:],
