@@ -19,6 +19,7 @@ SOCIAL_CAPTION = "social_caption"
 HASHTAGS = "hashtags"
 NAVIGATION = "navigation"
 RELATED_LINK = "related_link"
+AFTER_ARTICLE = "after_article"
 
 _SHORT_LINE_WORDS = 15
 _MENU_LINE_WORDS = 12
@@ -59,9 +60,19 @@ _PHRASES = _load()
 _COPYRIGHT_ANYWHERE = _PHRASES["copyright_anywhere"]
 _COPYRIGHT_SHORT = _PHRASES["copyright_short_line"]
 _PREFIXES = _PHRASES["line_prefixes"]
+_GLUED_BODY_PREFIXES = _PHRASES["glued_body_prefixes"]
+_BODY_CONTINUATIONS = frozenset(_PHRASES["body_continuations"])
+_GLUED_BODY_MIN_WORDS = 12
 _MENU = re.compile(
     r"(?<!\S)(?:" + "|".join(re.escape(p) for p in _PHRASES["menu_words"]) + r")(?!\S)"
 )
+# A comments widget ends the article; "to view this video please enable javascript" is a player inside it.
+_ARTICLE_END = re.compile(
+    "(?:" + "|".join(re.escape(p) for p in _PHRASES["article_end_markers"]) + ")(?!\\W*(?:video|فيديو))"
+)
+# The longest word of each marker: the regex runs only on articles holding one (a regex scan of every article cost
+# more than the rest of article_end; str's substring search is much faster).
+_ARTICLE_END_ANCHORS = tuple({max(p.split(), key=len) for p in _PHRASES["article_end_markers"]})
 BYLINE_PREFIXES = _PHRASES["byline_prefixes"]
 FUNCTION_WORDS = frozenset(_PHRASES["function_words"])
 _WORD = re.compile(r"[^\W_]+")
@@ -111,6 +122,21 @@ def _is_copyright(norm: str, words: int) -> bool:
     return words <= _SHORT_LINE_WORDS and _contains_any(norm, _COPYRIGHT_SHORT)
 
 
+def _glued_body(rest: str) -> bool:
+    """The text after a "read more" label is a body paragraph the scraper glued to it: it goes on with a narrative
+    continuation ("وقال", "وفي", "وكان"...), is long, and ends a sentence (a teaser is a headline, or a lede cut off
+    with an ellipsis, ". . ." in pre-tokenised text)."""
+    rest = rest.lstrip(" :-")
+    first = rest.split(" ", 1)[0]
+    tail = rest.rstrip(_CLOSERS)[-6:].replace(" ", "")
+    return (
+        first in _BODY_CONTINUATIONS
+        and word_count(rest) >= _GLUED_BODY_MIN_WORDS
+        and ends_with_mark(rest)
+        and not tail.endswith(("..", "\u2026"))
+    )
+
+
 def _starts_with_clutter(norm: str) -> bool:
     head = norm.lstrip(_LEADING_BULLETS)
     if not head.startswith(_PREFIXES):
@@ -119,7 +145,7 @@ def _starts_with_clutter(norm: str) -> bool:
         if head.startswith(prefix):
             rest = head[len(prefix) : len(prefix) + 1]
             if not rest or not rest.isalnum():
-                return True
+                return not (prefix in _GLUED_BODY_PREFIXES and _glued_body(head[len(prefix) :]))
     return False
 
 
@@ -159,6 +185,26 @@ def is_related_link(norm: str, context: LineContext) -> bool:
         return False
     neighbours = _content_words(context.prev_norm) | _content_words(context.next_norm)
     return not _content_words(norm) & neighbours
+
+
+def article_end(sentence_norms: list[str]) -> int | None:
+    """Index of the first sentence holding a comments-widget marker ("Please enable JavaScript to view the comments
+    powered by Disqus", "التعليقات المنشورة لا تعبر عن رأي الموقع"), or None. Scraped pages put comments and sidebars of
+    other stories after it (al-Bayan's "Please enable JavaScript to view the" is followed by a dozen unrelated ledes),
+    so that sentence and every later one are not the article's text."""
+    # One search over the joined text (most articles have no marker); the per-sentence walk runs only on a hit.
+    joined = "\n".join(sentence_norms)
+    if not any(anchor in joined for anchor in _ARTICLE_END_ANCHORS):
+        return None
+    m = _ARTICLE_END.search(joined)
+    if m is None:
+        return None
+    offset = 0
+    for i, norm in enumerate(sentence_norms):
+        offset += len(norm) + 1
+        if offset > m.start():
+            return i
+    return None
 
 
 def classify_line(line_raw: str, line_norm: str, context: LineContext | None = None) -> str | None:

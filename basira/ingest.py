@@ -218,6 +218,7 @@ UNIT_SCHEMAS: dict[str, pa.Schema] = {
          ("surface", _STR), ("seq", _I32)]
     ),
     "postings": pa.schema([("row", _I32), ("term_id", pa.int64()), ("stem", _STR), ("tf", _I32)]),
+    "texts": pa.schema([("row", _I32), ("body", pa.binary())]),
 }
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
 _ENTITY_COLUMNS = ("entity_key", "entity_type", "canonical", "latin")
@@ -272,6 +273,7 @@ class _Rows:
         self.articles: list[tuple] = []
         self.sentences: list[tuple] = []
         self.postings: list[tuple[int, list[str]]] = []  # the tokens of each row's indexed text
+        self.texts: list[tuple[int, bytes]] = []
         self.results: list[tuple[int, ArticleAnalysis]] = []
         self.signatures: dict[int, np.ndarray] = {}
 
@@ -292,6 +294,8 @@ class _Rows:
         tokens = fingerprint.story_tokens(record)
         self.signatures[row] = fingerprint.signature(tokens)
         self.postings.append((row, tokens + tokenize(title) if title else tokens))
+        by_seq = sorted(record.sentences, key=lambda s: s.seq)
+        self.texts.append((row, search.phrase_body(title, (s.text_norm for s in by_seq if not s.is_boilerplate))))
         self.results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
 
     def tables(self) -> dict[str, pa.Table]:
@@ -299,6 +303,7 @@ class _Rows:
             "articles": _columns(UNIT_SCHEMAS["articles"], self.articles),
             "sentences": _columns(UNIT_SCHEMAS["sentences"], self.sentences),
             "postings": _postings_table(self.postings),
+            "texts": _columns(UNIT_SCHEMAS["texts"], self.texts),
             **_analysis_tables(self.results),
         }
 
@@ -588,7 +593,7 @@ def _store_articles(
     write.append_rows(con, "articles", articles)
     write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
     _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
-    search.index_articles(con, ids, _kept(fresh_by_unit, "postings"))
+    search.index_articles(con, ids, _kept(fresh_by_unit, "postings"), _kept(fresh_by_unit, "texts"))
     report.added += len(fresh)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
-from basira.boilerplate import BYLINE_PREFIXES, FUNCTION_WORDS, classify_line, ends_with_mark
+from basira.boilerplate import BYLINE_PREFIXES, FUNCTION_WORDS, article_end, classify_line, ends_with_mark
 from basira.dates import date_from_url, find_date_in_text, parse_date
 from basira.decoding import DecodeError, decode_bytes, unescape_html
 from basira.model import ParsedArticle, Rejection, Sentence
@@ -186,7 +186,7 @@ def date_article(
 
 
 def _sentences(body: str) -> list[Sentence]:
-    return split_sentences(body, classify_line)
+    return split_sentences(body, classify_line, article_end)
 
 
 def read_seed(name: str, text: str, encoding: str) -> Iterator[Item]:

@@ -14,6 +14,9 @@ The `fts` extension cannot be installed here and its tokenizer drops Arabic lett
 - `dl` (the article's indexed length) is stored on every posting so that BM25 needs no join.
 - The best sentence to show is found at query time for the result page only (the sentence containing the
   most query stems): tracking each term's first sentence at ingest cost more than all the rest of indexing.
+- A quoted phrase is checked against `search_text`: per article, its normalised title and non-boilerplate
+  sentences one per line, zlib-compressed (`phrase_body`). Reading the same lines from `sentences` decompresses
+  a whole vector of text per article (about 1 ms each at 1M articles, hundreds of candidates per phrase).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -50,6 +54,10 @@ PHRASE_MARGIN = 16
 PHRASE_GROWTH = 4
 PHRASE_SLACK = 1.25
 PHRASE_CANDIDATES = 4000
+# zlib level of search_text bodies. On 20k real articles (2.2k characters): level 1 compresses in 65 us to 43% of
+# the UTF-8 bytes, level 6 in 146 us to 38%; ingest throughput is the scarcer resource (an article costs ~5 ms of
+# CPU in all), and inflating either takes ~20 us.
+PHRASE_BODY_LEVEL = 1
 
 _WAW, _FA, _BA, _KAF, _LAM = "\u0648", "\u0641", "\u0628", "\u0643", "\u0644"
 _AL = "\u0627\u0644"
@@ -237,6 +245,27 @@ def postings_table(rows: Iterable[tuple[int, list[str]]]) -> pa.Table:
     )
 
 
+def phrase_body(title_norm: str | None, sentences_norm: Iterable[str]) -> bytes:
+    """An article's search_text body: its normalised title (when it has one) and non-boilerplate sentences in
+    order, one per line, compressed. A phrase without a line break occurs in the body exactly when it occurs
+    inside one of those lines (a phrase with one, which normalisation keeps, is checked on the sentences)."""
+    lines = [title_norm, *sentences_norm] if title_norm else list(sentences_norm)
+    return zlib.compress("\n".join(lines).encode(), PHRASE_BODY_LEVEL)
+
+
+def texts_table(rows: Iterable[tuple[int, bytes]]) -> pa.Table:
+    """(article_id, body) rows for search_text."""
+    ids, bodies = [], []
+    for article_id, body in rows:
+        ids.append(article_id)
+        bodies.append(body)
+    return pa.table({"article_id": pa.array(ids, pa.int64()), "body": pa.array(bodies, pa.binary())})
+
+
+def _stored_texts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, str]]:
+    return sql.article_texts(con, ids) if ids else []
+
+
 def _entity_rows(rows: pa.Table) -> pa.Table:
     """(term_id, article_id, tf) of (article_id, entity_key, mentions) rows: each distinct key is hashed once."""
     keys = rows["entity_key"].combine_chunks().dictionary_encode()
@@ -250,16 +279,38 @@ def _entity_rows(rows: pa.Table) -> pa.Table:
     )
 
 
-def _index_chunk(con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table | None = None) -> None:
-    """Index stored articles as one new run; `postings` (see postings_table) when the caller computed them,
-    else they are computed from the stored text."""
-    if postings is None:
-        postings = postings_table((article_id, tokenize(text)) for article_id, text in sql.article_texts(con, ids))
+def _index_chunk(
+    con: duckdb.DuckDBPyConnection, ids: list[int], postings: pa.Table | None = None, texts: pa.Table | None = None
+) -> None:
+    """Index stored articles as one new run; `postings` (see postings_table) and `texts` (see texts_table) when
+    the caller computed them, else they are computed from the stored text (article_texts gives each article's
+    lines in the order phrase_body joins them)."""
+    if postings is None or texts is None:
+        stored = _stored_texts(con, ids)
+        if postings is None:
+            postings = postings_table((article_id, tokenize(text)) for article_id, text in stored)
+        if texts is None:
+            texts = _compressed(stored)
     entities = _entity_rows(sql.article_entities(con, ids))
     runs = sql.runs(con)
     run_id = max((r[0] for r in runs), default=0) + 1
     sql.add_chunk(con, ids, postings, entities, run_id)
+    sql.add_texts(con, texts)
     _merge_levels(con)
+
+
+def _compressed(stored: Iterable[tuple[int, str]]) -> pa.Table:
+    return texts_table((article_id, zlib.compress(text.encode(), PHRASE_BODY_LEVEL)) for article_id, text in stored)
+
+
+def _catch_up_texts(con: duckdb.DuckDBPyConnection) -> None:
+    """Give search_text the indexed articles it lacks (a store indexed before it existed), from the stored text."""
+    indexed, texted = sql.text_counts(con)
+    if indexed == texted:
+        return
+    missing = sql.untexted_ids(con)
+    for start in range(0, len(missing), REBUILD_CHUNK):
+        sql.add_texts(con, _compressed(_stored_texts(con, missing[start : start + REBUILD_CHUNK])))
 
 
 def _merge_levels(con: duckdb.DuckDBPyConnection) -> None:
@@ -285,12 +336,15 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
     sql.refresh_postings_view(con)
 
 
-def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings: pa.Table | None = None) -> None:
+def index_articles(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings: pa.Table | None = None, texts: pa.Table | None = None
+) -> None:
     """Add stored articles to the search index and the dashboard's entity summaries (called by ingest after
-    their sentences and analysis are stored). `postings` are theirs (see postings_table) when ingest has them.
+    their sentences and analysis are stored). `postings` and `texts` are theirs (see postings_table and
+    texts_table) when ingest has them.
 
-    Articles stored before the index existed, or under another SEARCH_VERSION, are (re)indexed first, so an
-    old store catches up on its next ingest.
+    Articles stored before the index existed, or under another SEARCH_VERSION, are (re)indexed first, and
+    indexed articles without their phrase text get it, so an old store catches up on its next ingest.
     """
     summary.refresh(con)
     version, indexed, articles = sql.index_state(con)
@@ -303,11 +357,12 @@ def index_articles(con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings:
         sql.clear_index(con)
         sql.set_version(con, SEARCH_VERSION)
         indexed = 0
+    _catch_up_texts(con)
     if indexed + len(ids) != articles:
         ids = sql.unindexed_ids(con)
-        postings = None
+        postings = texts = None
     if postings is not None and ids:
-        _index_chunk(con, ids, postings)
+        _index_chunk(con, ids, postings, texts)
     else:
         for start in range(0, len(ids), REBUILD_CHUNK):
             _index_chunk(con, ids[start : start + REBUILD_CHUNK])
@@ -395,13 +450,15 @@ def search(
         rows = rank(cur, weighted, avgdl, K1, B, cte, params, limit, 0)
     if not rows:
         return _empty()
+    if not context:
+        # Built in one go: adding six empty columns one by one and reindexing cost 1.4 ms a query, 0.25 so.
+        ids, scores, matched = zip(*rows)
+        empty = [None] * len(rows)
+        found = {"article_id": ids, "score": scores, "matched_terms": matched}
+        return pd.DataFrame({c: found.get(c, empty) for c in RESULT_COLUMNS}, columns=RESULT_COLUMNS)
     frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms"])
-    if context:
-        extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
-        frame = frame.merge(extra, on="article_id", how="left")
-    else:
-        for column in RESULT_COLUMNS[3:]:
-            frame[column] = None
+    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
+    frame = frame.merge(extra, on="article_id", how="left")
     return frame[RESULT_COLUMNS]
 
 
@@ -433,18 +490,20 @@ def _context(cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str]) ->
 def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) -> list[tuple]:
     """Ranked candidates verified in rounds, in rank order, until `limit` of them contain every phrase.
 
-    Verifying reads sentence text, and DuckDB decompresses a vector of text for every candidate (about 2 ms
-    each at 1M articles), so as few candidates as will do are verified: the first round is just over the
-    limit, and each later one is sized from the share of candidates that held the phrase so far (fixed x4
-    growth when none did). Any schedule keeps the same articles: the first `limit` in rank order that hold it.
+    Verifying reads each candidate's search_text body (tens of microseconds; from `sentences`, for a store
+    whose bodies are not all built yet, about 1 ms), so as few candidates as will do are verified: the first
+    round is just over the limit, and each later one is sized from the share of candidates that held the phrase
+    so far (fixed x4 growth when none did). Any schedule keeps the same articles: the first `limit` in rank order that hold it.
     The candidates are ranked once, all PHRASE_CANDIDATES of them: ranking costs the same for 66 as for 4,000
     (every posting of the terms is read either way), and a ranking per round cost 30 ms each."""
     ranked = rank(cur, weighted, avgdl, K1, B, cte, params, PHRASE_CANDIDATES, 0)
+    verify = _bodies_with_phrases if sql.texts_complete(cur) and not any("\n" in p for p in phrases) else None
     kept: list[tuple] = []
     offset, size = 0, limit + PHRASE_MARGIN
     while offset < len(ranked):
         batch = ranked[offset : offset + size]
-        found = sql.articles_with_phrases(cur, [r[0] for r in batch], list(phrases))
+        ids = [r[0] for r in batch]
+        found = verify(cur, ids, phrases) if verify else sql.articles_with_phrases(cur, ids, list(phrases))
         kept.extend(r for r in batch if r[0] in found)
         if len(kept) >= limit:
             break
@@ -454,3 +513,17 @@ def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) ->
         else:
             size *= PHRASE_GROWTH
     return kept[:limit]
+
+
+def _bodies_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrases: Sequence[str]) -> set[int]:
+    """Those of `ids` whose search_text body holds every phrase: sql.articles_with_phrases' answer (a phrase
+    without a line break is in the body exactly when it is inside one of its lines)."""
+    # UTF-8 is self-synchronising: a phrase's bytes occur in the body's bytes exactly where the phrase occurs in
+    # its text, so the body is never decoded.
+    wanted = [phrase.encode() for phrase in phrases]
+    found = set()
+    for article_id, body in sql.article_bodies(cur, ids):
+        text = zlib.decompress(body)
+        if all(phrase in text for phrase in wanted):
+            found.add(article_id)
+    return found

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from basira.boilerplate import LineContext
+from basira.boilerplate import AFTER_ARTICLE, LineContext
 from basira.model import Sentence
 from basira.normalize import normalize_text
 
 BoilerplateRule = Callable[[str, str, LineContext], str | None]
+# Given every sentence's normalised text, the index of the first sentence after the article's end (None: no end seen).
+ArticleEndRule = Callable[[list[str]], int | None]
 
 _MARK = "[.!?\u061f\u061b\u2026]"
 _CLOSERS = "\"'\u201d\u2019\u00bb)\\]"
@@ -76,11 +78,15 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     return paragraphs
 
 
-def split_sentences(text_raw: str, boilerplate: BoilerplateRule | None = None) -> list[Sentence]:
+def split_sentences(
+    text_raw: str, boilerplate: BoilerplateRule | None = None, article_end: ArticleEndRule | None = None
+) -> list[Sentence]:
     """Sentences of `text_raw` in order; `text_raw[s.start:s.end] == s.text_raw` always holds.
 
     `boilerplate(line_raw, line_norm, context)` returns a reason code or None; a flagged line flags
-    all of its sentences (see boilerplate.classify_line).
+    all of its sentences (see boilerplate.classify_line). `article_end(norms)` gives the first sentence past the
+    end of the article (see boilerplate.article_end); it and every later sentence not already flagged get the
+    reason boilerplate.AFTER_ARTICLE.
     """
     paragraphs = _paragraph_spans(text_raw)
     raws = [text_raw[a:b] for _, _, spans in paragraphs for a, b in spans]
@@ -104,11 +110,14 @@ def split_sentences(text_raw: str, boilerplate: BoilerplateRule | None = None) -
             )
             reasons[p] = boilerplate(text_raw[start:end], line_norms[p], context)
 
+    end = article_end(norms) if article_end is not None and norms else None
     sentences = []
     seq = 0
     for p, (_, _, spans) in enumerate(paragraphs):
-        reason = reasons[p]
         for a, b in spans:
+            reason = reasons[p]
+            if reason is None and end is not None and seq >= end:
+                reason = AFTER_ARTICLE
             sentences.append(Sentence(seq, p, a, b, raws[seq], norms[seq], reason is not None, reason))
             seq += 1
     return sentences

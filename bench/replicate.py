@@ -34,6 +34,7 @@ SHIFTED = {
     "summary_article_entities": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "summary_article_pairs": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "search_docs": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "search_text": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "facts_articles": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
     " (published + {k})::DATE AS published)",
     "facts_topics": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"

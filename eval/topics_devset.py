@@ -1,13 +1,21 @@
 """Per-topic precision/recall/F1 of analyze_article on the labelled development set (eval/devset.jsonl).
 
-    python -m eval.topics_devset [--show-errors]
+    python -m eval.topics_devset [--show-errors] [--split NAME] [--no-boilerplate] [--score-sealed]
 
 Each devset line references an article in ../shared/corpora (no corpus text is stored here), lists the
 topics a human judged present (`topics`) and the topics that were judged at all (`judged`); only judged
 topics are scored for that article. `split` is "dev" (tuned on), "holdout" (never tuned on: its errors
 are printed only with `--show-errors --split holdout`, after tuning is finished) "holdout2" (61 articles
 added later to measure the core topics on unseen text; scored before tuning, then its errors were studied) or
-"holdout3" (30 articles judged after that tuning: the unseen-article check of taxonomy 2026.12.2).
+"holdout3" (30 articles judged after that tuning: the unseen-article check of taxonomy 2026.12.2), "holdout4"
+(50 articles judged before the next round of changes, whose errors were then studied), "holdout5" (40 articles
+judged at the same time, sealed until the final code of that round scored it once; its errors were studied in the next
+round) and "holdout6" (42 articles judged before the defection-context change of taxonomy 2026.12.4 and sealed: it is
+scored only with --score-sealed, once, with the final code).
+
+Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
+(classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
+--no-boilerplate scores the bare splitter, as this script did before holdout4.
 """
 
 from __future__ import annotations
@@ -19,11 +27,14 @@ from collections import Counter
 from pathlib import Path
 
 from basira.analysis import analyze_article
-from basira.analysis.segment import split_sentences
+from basira.boilerplate import article_end, classify_line
+from basira.sentences import split_sentences
 from eval.corpora import available, load_article
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2", "holdout3")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+# Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
+SEALED = ("holdout6",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
@@ -35,12 +46,13 @@ def split_of(ref: dict) -> str:
     return ref.get("split", "dev")
 
 
-def evaluate(devset: list[dict]) -> tuple[Counter, Counter, Counter, list[str]]:
+def evaluate(devset: list[dict], boilerplate: bool = True) -> tuple[Counter, Counter, Counter, list[str]]:
     tp, fp, fn = Counter(), Counter(), Counter()
     errors = []
     for ref in devset:
         title, text = load_article(ref)
-        analysis = analyze_article(split_sentences(text), title)
+        sentences = split_sentences(text, classify_line, article_end) if boilerplate else split_sentences(text)
+        analysis = analyze_article(sentences, title)
         predicted = {t.topic for t in analysis.topics}
         gold = set(ref["topics"])
         for topic in ref["judged"]:
@@ -94,19 +106,27 @@ def table(name: str, rows: list[dict], topics: list[str], tp: Counter, fp: Count
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
-    ap.add_argument("--split", choices=(*SPLITS, "all"), default="dev", help="whose errors --show-errors lists")
+    ap.add_argument("--split", choices=(*SPLITS, *SEALED, "all"), default="dev", help="whose errors --show-errors lists")
+    ap.add_argument("--no-boilerplate", action="store_true", help="count topic mentions in boilerplate lines too")
+    ap.add_argument("--score-sealed", action="store_true", help=f"also score the sealed split(s) {', '.join(SEALED)}")
     args = ap.parse_args(argv)
+    if args.split in SEALED and not args.score_sealed:
+        ap.error(f"{args.split} is sealed: add --score-sealed")
     if not available():
         print("corpora not found in ../shared/corpora; skipping the devset evaluation.")
         return 0
     devset = load_devset()
     topics = topic_order(devset)
     shown: list[str] = []
-    for name in (*SPLITS, "all"):
-        rows = devset if name == "all" else [r for r in devset if split_of(r) == name]
+    names = (*SPLITS, *(SEALED if args.score_sealed else ()), "all")
+    for name in names:
+        if name == "all":
+            rows = [r for r in devset if args.score_sealed or split_of(r) not in SEALED]
+        else:
+            rows = [r for r in devset if split_of(r) == name]
         if not rows:
             continue
-        tp, fp, fn, errors = evaluate(rows)
+        tp, fp, fn, errors = evaluate(rows, boilerplate=not args.no_boilerplate)
         print("\n".join(table(name, rows, topics, tp, fp, fn)))
         if name == args.split:
             shown = errors

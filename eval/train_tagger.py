@@ -4,6 +4,8 @@
     python -m eval.train_tagger --cv [--epochs N] [--gate G ...] [--o-sure S ...] [--mode low over veto]
         [--checks M,M ...] [--veto T,T ...] [--types T,T ...] [--full] [--folds N]
                                                  # 5-fold cross-validation on train, a grid (no writing)
+    --clusters PATH|none                         # word clusters (default basira/data/word_clusters.tsv,
+                                                 # eval/build_clusters.py, from unlabelled news only)
 
 Train is the full Benajiba file minus the CAMeL Lab test split (eval/build_name_lists.py); the test split is
 never read here. Sentences are grouped 20 at a time and tokenised exactly as the recogniser does (prepare_doc),
@@ -25,7 +27,7 @@ import numpy as np
 
 from basira.analysis.doc import NONWORD, Doc, prepare_doc
 from basira.analysis.entities import MODEL_CHECKS, MODEL_VETO, TAGGER_MODE, GazetteerRecognizer, Resources, load_resources, tagger_lexicon
-from basira.analysis.tagger import (_ALLOWED, NTAGS, ROLES, TAGS, WEIGHTS_FILE, Lexicon, Tagger, candidate_features,
+from basira.analysis.tagger import (_ALLOWED, CLUSTERS_FILE, NTAGS, ROLES, TAGS, WEIGHTS_FILE, Lexicon, Tagger, candidate_features,
                                     context_features, self_features)
 from eval.build_name_lists import Token, read_train
 from eval.ner_anercorp import FULL, cross_validate, report, split_sentences, to_sentence
@@ -216,13 +218,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--veto", nargs="*", default=[",".join(MODEL_VETO)], help="types the model may drop")
     ap.add_argument("--full", action="store_true", help="decode every word (slow; the model's ceiling)")
     ap.add_argument("--folds", type=int, default=5, help="score only the first N folds (quick looks)")
+    ap.add_argument("--clusters", default=str(CLUSTERS_FILE),
+                    help="word clusters file (eval/build_clusters.py), or 'none' for no cluster features")
     args = ap.parse_args(argv)
     if not FULL.exists():
         print(f"ANERcorp not found at {FULL}")
         return 1
     tokens = read_train(FULL)
     base = load_resources(learned=[])
-    lex = tagger_lexicon(base)
+    lex = tagger_lexicon(base, clusters=None if args.clusters == "none" else Path(args.clusters))
+    print(f"word clusters: {len(lex.clusters)} words ({args.clusters})")
     if args.cv:
         models: dict[tuple[int, int], dict] = {}
         for mode, checks, veto in ((m, c, v) for m in args.mode for c in args.checks for v in args.veto):
@@ -240,10 +245,12 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "tagger_checks": [c for c in checks.split(",") if c],
                                                                  "tagger_veto": veto.split(",")})
                         report(tp, fp, fn, f"train CV ({args.folds} of 5 folds), guideline, model epochs={args.epochs}"
-                                           f" mode={mode} checks={checks} veto={veto} types={types} gate={gate} o_sure={o_sure} full={args.full}")
+                                           f" mode={mode} checks={checks} veto={veto} types={types} gate={gate} o_sure={o_sure} full={args.full}"
+                                           f" clusters={args.clusters}")
         return 0
     weights = train(tokens, base, lex, args.epochs)
-    write(weights, f"epochs={args.epochs}; trained on {len(tokens)} train tokens; {len(weights)} features")
+    write(weights, f"epochs={args.epochs}; trained on {len(tokens)} train tokens; {len(weights)} features; "
+                   f"{len(lex.clusters)} clustered words")
     print(f"wrote {len(weights)} features to {WEIGHTS_FILE}")
     return 0
 

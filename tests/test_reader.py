@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from basira import reader
-from basira.boilerplate import LineContext, classify_line
+from basira.boilerplate import LineContext, article_end, classify_line
 from basira.model import ParsedArticle
 from basira.normalize import clean_raw, normalize_text
 from basira.reader import NO_DATE, read_bytes, read_path, split_seed
@@ -394,6 +394,39 @@ def test_a_custom_boilerplate_rule_gets_raw_norm_and_context():
     ]
 
 
+@pytest.mark.parametrize(
+    "sentences, end",
+    [
+        (["استعاد الجيش القرية بعد معارك.", "please enable javascript to view the comments powered by disqus.",
+          "اعتقلت الشرطة ثلاثة أشخاص في مدينة أخرى."], 1),
+        (["نص الخبر.", "وتابع المتحدث حديثه , please enable javascript to view the عثرت الفرق على جثث"], 1),
+        (["نص الخبر.", "التعليقات المنشورة لا تعبر عن رأي الموقع.", "تعليق أول."], 1),
+        (["أضف تعليقك", "نص"], 0),
+        # a video player inside the article is not its end
+        (["to view this video please enable javascript , and consider upgrading your web browser", "نص الخبر."], None),
+        (["please enable javascript to view the video", "نص"], None),
+        (["أضف تعليقك فيديو", "نص"], None),
+        (["لا شيء هنا.", "ولا هنا."], None),
+        ([], None),
+    ],
+)
+def test_article_end(sentences, end):
+    assert article_end([normalize_text(x) for x in sentences]) == end
+
+
+def test_sentences_after_the_article_end_are_boilerplate():
+    text = ("قال الوزير إن الحملة مستمرة. وأضاف أن الوضع مستقر.\n"
+            "Please enable JavaScript to view the أعلنت الشرطة تحرير رهائن خطفوا الأسبوع الماضي.\n"
+            "جميع الحقوق محفوظة 2017\nتعرض مسلحون لقافلة على الطريق.")
+    result = split_sentences(text, classify_line, article_end)
+    assert [(s.paragraph, s.boilerplate_reason) for s in result] == [
+        (0, None), (0, None), (1, "after_article"), (2, "navigation"), (3, "after_article")]
+    assert [s.is_boilerplate for s in result] == [False, False, True, True, True]
+    # without the rule (or without a marker) nothing changes
+    assert [s.boilerplate_reason for s in split_sentences(text, classify_line)] == [None, None, None, "navigation", None]
+    assert [s.boilerplate_reason for s in split_sentences("أولى.\nثانية.", classify_line, article_end)] == [None, None]
+
+
 BODY = "أعلن وزير الداخلية السوري أنس خطاب عن إحباط مخطط انقلاب كان يخطط له ضباط من النظام السابق في دمشق."
 BODY_2 = "وجاءت هذه التصريحات خلال استعراض الوزير لأنشطة الوزارة في مختلف المجالات الموكلة إليها منذ أشهر."
 
@@ -408,6 +441,16 @@ CLASSIFY = [
     ("الرئيسية » أخبار", "", BODY, "navigation"),
     ("اقرأ أيضا: الأمن العام يوقف خلية في حمص", BODY, BODY_2, "navigation"),
     ("إقرأ أيضاً", BODY, BODY_2, "navigation"),
+    # a body paragraph glued to a "read more" label by the scraper stays body; a teaser or a short line does not
+    ("اقرأ المزيد وقال الوزير إن الحملة الأمنية مستمرة في المدينة حتى القبض على جميع المطلوبين .", BODY, BODY_2, None),
+    ("اقرأ أيضا : وفي الشمال دارت اشتباكات بين الفصائل استمرت ساعات وأسفرت عن قتلى من الطرفين .", BODY, BODY_2, None),
+    ("اقرأ أيضا : وقال الوزير إن الحملة الأمنية مستمرة في المدينة حتى القبض على جميع المطلوبين . . .", BODY, BODY_2,
+     "navigation"),
+    ("اقرأ أيضا : وزير الداخلية يعلن نتائج الحملة الأمنية في المدينة حتى القبض على جميع المطلوبين .", BODY, BODY_2,
+     "navigation"),
+    ("اقرأ أيضا : وقال الوزير إن الحملة مستمرة .", BODY, BODY_2, "navigation"),
+    ("تابعنا على : وقال الوزير إن الحملة الأمنية مستمرة في المدينة حتى القبض على جميع المطلوبين .", BODY, BODY_2,
+     "navigation"),
     ("شارك", BODY, BODY_2, "navigation"),
     ("تابعنا على فيسبوك وتويتر", BODY, BODY_2, "navigation"),
     ("فيسبوك تويتر واتساب", BODY, BODY_2, "navigation"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -189,6 +190,16 @@ def test_all_terms_by_default_any_on_request(db):
     assert anyway["matched_terms"].tolist() == [["سجون", "منشق"], ["منشق"], ["سجون"], ["سجون"]]
 
 
+def test_without_context_the_ranking_columns_are_the_same_and_the_rest_empty(db):
+    for query in ("السجون", "منشقين ضباط", '"ضباط منشقين"'):
+        full = _search(db, query)
+        bare = _search(db, query, context=False)
+        assert list(bare.columns) == search.RESULT_COLUMNS and len(bare) == len(full) > 0
+        assert bare[["article_id", "score", "matched_terms"]].equals(full[["article_id", "score", "matched_terms"]])
+        assert bare.drop(columns=["article_id", "score", "matched_terms"]).isna().all().all()
+    assert _search(db, "السجون", context=False)["matched_terms"].tolist() == [["سجون"]] * 3
+
+
 def test_title_only_hit_points_at_the_title(db):
     found = _search(db, "تقرير")
     assert (found["article_id"].tolist(), found["seq"].tolist(), found["sentence"].tolist()) == ([1], [-1], ["تقرير"])
@@ -198,6 +209,9 @@ def test_quoted_phrase_must_occur_as_written(db):
     assert _search(db, '"ضباط منشقين"')["article_id"].tolist() == [3]
     assert _search(db, '"منشقين ضباط"')["article_id"].tolist() == [5]
     assert _search(db, '"ضباط السجون"').empty
+    # Article 1's body holds "بالمعتقلين\nزار" (one sentence per line); no sentence does, so no match.
+    assert _search(db, '"السجون مكتظة بالمعتقلين\nزار الوفد"').empty
+    assert _search(db, '"السجون مكتظة بالمعتقلين"')["article_id"].tolist() == [1]
 
 
 @pytest.mark.parametrize("margin", [0, 1, 16])
@@ -271,10 +285,13 @@ def _any_cases(cur) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("sample", [16384, 60, 7])
 @pytest.mark.parametrize(("limit", "offset"), [(1, 0), (5, 0), (50, 0), (10, 7), (40, 30), (700, 0)])
-def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
+def test_any_mode_top_n_equals_summing_every_posting(zipf_db, monkeypatch, limit, offset, sample):
     # rank_any_split sums only the articles with a rarer term and takes the rest as a top-N of the commonest
-    # term's weights; rank_any sums every posting. Same ids, scores, matched stems and order, ties included.
+    # term's weights, above a bound from a sample of them (whole list, part of it, or too few rows to bound
+    # anything); rank_any sums every posting. Same ids, scores, matched stems and order, ties included.
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", sample)
     narrowings = [Filters(), Filters(sources=("s1.net",)), Filters(date_from=dt.date(2023, 1, 1), include_undated=False)]
     with store.read_cursor(zipf_db) as cur:
         cases = _any_cases(cur)
@@ -295,11 +312,55 @@ def test_any_mode_top_n_equals_summing_every_posting(zipf_db, limit, offset):
         assert len({r[1] for r in alone}) < len(alone)
 
 
+@pytest.mark.parametrize("sample", [16384, 60, 7])
+def test_one_term_top_n_above_the_floor_is_bm25_in_exact_order(zipf_db, monkeypatch, sample):
+    # Every stem down to the middle ones takes the bounded path here; the ranking is BM25 computed in Python.
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", sample)
+    monkeypatch.setattr(search_sql, "FLOOR_MAX_IDF", 1e9)
+    narrowings = [Filters(), Filters(sources=("s1.net",))]
+    with store.read_cursor(zipf_db) as cur:
+        stems = [t for (t,) in cur.execute("SELECT term FROM search_terms ORDER BY df DESC, term").fetchall()]
+        for stem in [*stems[:6], *stems[40:42]]:
+            [(term, _, idf)], avgdl = _weighted(cur, stem)
+            for filters in narrowings:
+                cte, params = read.selection(filters) if filters != Filters() else ("", [])
+                kept = cur.execute(
+                    (cte + " SELECT article_id FROM selected") if cte else "SELECT article_id FROM articles", params
+                ).fetchall()
+                rows = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [term]).fetchall()
+                direct = sorted(
+                    (-round(idf * 2.2 * tf / (tf + 1.2 * 0.25 + 1.2 * 0.75 / avgdl * dl), 9), a)
+                    for a, tf, dl in rows if (a,) in set(kept)
+                )
+                for limit, offset in ((50, 0), (5, 3), (1, 0)):
+                    found = search_sql.rank_all(cur, [(term, stem, idf)], avgdl, search.K1, search.B, cte, params, limit, offset)
+                    assert [r[0] for r in found] == [a for _, a in direct[offset : offset + limit]], (stem, filters)
+                    assert [r[1] for r in found] == pytest.approx([-s for s, _ in direct[offset : offset + limit]], abs=1e-8)
+                    assert {tuple(r[2]) for r in found} <= {(stem,)}
+            assert len(rows) > 60 or stem in stems[40:42]
+
+
+def test_floor_is_the_kth_best_of_the_sample_or_nothing(monkeypatch):
+    # Weights 0.1 .. 1.0 (ten rows, in that order): the first six rows' third best is 0.4; fewer rows than k
+    # bound nothing.
+    con = duckdb.connect()
+    con.execute("CREATE TABLE ws AS SELECT (range + 1) / 10 AS w FROM range(10) ORDER BY range")
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", 6)
+    floor = "WITH rows AS (FROM ws) " + search_sql._floor_sql("rows")
+    assert con.execute(floor, search_sql._floor_params(3)).fetchone()[0] == pytest.approx(0.4 - search_sql.FLOOR_SLACK)
+    assert con.execute(floor, search_sql._floor_params(7)).fetchone()[0] == float("-inf")
+    monkeypatch.setattr(search_sql, "FLOOR_SAMPLE", 100)
+    assert con.execute(floor, search_sql._floor_params(10)).fetchone()[0] == pytest.approx(0.1 - search_sql.FLOOR_SLACK)
+
+
+@pytest.mark.parametrize("listed", [0.0, 1e9])
 @pytest.mark.parametrize("gap", [0.0, 1e9])
-def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap):
-    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never) is only a plan: the ranking
-    # equals BM25 summed in Python over the articles that have every term, rarest term first.
+def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, gap, listed):
+    # Semi-joining the longer lists to the rarest first (gap 0: always; 1e9: never), or reading the rarest list
+    # first and binding its ids (listed 0: whenever the next list is long; 1e9: never), is only a plan: the
+    # ranking equals BM25 summed in Python over the articles that have every term, rarest term first.
     monkeypatch.setattr(search_sql, "SEMI_JOIN_IDF_GAP", gap)
+    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", listed)
     with store.read_cursor(zipf_db) as cur:
         nonempty = 0
         for query in _any_cases(cur):
@@ -321,6 +382,25 @@ def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, g
                 assert [r[2] for r in found] == [sorted(t for _, t, _ in weighted)] * len(found)
             nonempty += bool(direct)
         assert nonempty >= 8
+
+
+def test_listed_rarest_ranks_as_the_join_does_within_filters(zipf_db, monkeypatch):
+    narrowings = [Filters(sources=("s1.net",)), Filters(date_from=dt.date(2023, 1, 1), include_undated=False)]
+    with store.read_cursor(zipf_db) as cur:
+        listed = nonempty = 0
+        for query in _any_cases(cur):
+            weighted, avgdl = _weighted(cur, query)
+            listed += len(weighted) > 1 and weighted[1][2] < search_sql.FLOOR_MAX_IDF
+            for filters in narrowings:
+                cte, params = read.selection(filters)
+                for limit, offset in ((50, 0), (4, 3)):
+                    args = (weighted, avgdl, search.K1, search.B, cte, params, limit, offset)
+                    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", 0.0)
+                    found = search_sql.rank_all(cur, *args)
+                    monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", 1e9)
+                    assert found == search_sql.rank_all(cur, *args), (query, filters)
+                    nonempty += bool(found)
+        assert listed >= 6 and nonempty >= 12
 
 
 @pytest.mark.parametrize("mode", ["all", "any"])
@@ -417,6 +497,10 @@ def _index_contents(db: Path) -> dict[str, list[tuple]]:
             "terms": cur.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall(),
             "docs": cur.execute("SELECT * FROM search_docs ORDER BY ALL").fetchall(),
             "stats": cur.execute("SELECT * FROM meta WHERE key LIKE 'search_%' ORDER BY ALL").fetchall(),
+            "texts": [
+                (a, zlib.decompress(body).decode())
+                for a, body in cur.execute("SELECT * FROM search_text ORDER BY article_id").fetchall()
+            ],
         }
 
 
@@ -453,6 +537,60 @@ def test_a_store_without_an_index_catches_up_on_the_next_ingest(tmp_path):
     with store.writer(path) as con:
         search.index_articles(con, _store_articles(con, 4, ARTICLES[3:]))
     assert _search(path, "السجون")["article_id"].tolist() == [2, 1, 3]
+
+
+def _stored_lines(cur) -> list[tuple[int, str]]:
+    """Per article, its normalised title and non-boilerplate sentences one per line, straight from the tables."""
+    return cur.execute(
+        "SELECT a.article_id, concat_ws(chr(10), a.title_norm, string_agg(s.text_norm, chr(10) ORDER BY s.seq)"
+        " FILTER (WHERE NOT s.is_boilerplate)) FROM articles a LEFT JOIN sentences s USING (article_id)"
+        " GROUP BY a.article_id, a.title_norm ORDER BY a.article_id"
+    ).fetchall()
+
+
+def test_phrase_bodies_are_the_stored_lines(db):
+    with store.read_cursor(db) as cur:
+        assert _index_contents(db)["texts"] == _stored_lines(cur)
+        assert _index_contents(db)["texts"][0] == (1, "تقرير\nالسجون مكتظه بالمعتقلين\nزار الوفد السجون والسجن المركزي")
+        assert search_sql.texts_complete(cur)
+
+
+def test_a_store_without_phrase_texts_verifies_on_sentences_then_gets_them(db):
+    # An index built before search_text existed: phrases are checked on the sentences (same answers) until the
+    # next ingest gives every indexed article its body.
+    before = _index_contents(db)["texts"]
+    with store.writer(db) as con:
+        con.execute("DELETE FROM search_text WHERE article_id <> 2")
+        search_sql.update_stats(con)
+    with store.read_cursor(db) as cur:
+        assert not search_sql.texts_complete(cur)
+    assert _search(db, '"ضباط منشقين"')["article_id"].tolist() == [3]
+    assert _search(db, '"منشقين ضباط"')["article_id"].tolist() == [5]
+    assert _search(db, '"ضباط السجون"').empty
+    with store.writer(db) as con:
+        search.index_articles(con, [])
+    assert _index_contents(db)["texts"] == before
+    with store.read_cursor(db) as cur:
+        assert search_sql.texts_complete(cur)
+
+
+def test_phrase_bodies_answer_as_the_sentences_do(zipf_db):
+    # Phrases inside one sentence, across two sentences (never a match), in the title, and two at once.
+    with store.read_cursor(zipf_db) as cur:
+        ids = [a for (a,) in cur.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()]
+        rows = cur.execute(
+            "SELECT text_norm FROM sentences WHERE seq < 2 ORDER BY article_id, seq LIMIT 60"
+        ).fetchall()
+        words = [t.split() for (t,) in rows]
+        inside = [" ".join(w[1:3]) for w in words if len(w) > 2]
+        across = [f"{a[-1]} {b[0]}" for a, b in zip(words, words[1:])]
+        phrases = [[p] for p in inside + across] + [[a, b] for a, b in zip(inside, inside[5:])]
+        hits = []
+        for pair in phrases:
+            direct = search_sql.articles_with_phrases(cur, ids, pair)
+            assert search._bodies_with_phrases(cur, ids, pair) == direct, pair
+            hits.append(len(direct))
+        assert min(hits[: len(inside)]) >= 1 and max(hits) > 3 and 0 in hits
 
 
 def test_a_new_search_version_rebuilds(db, monkeypatch):
@@ -522,6 +660,21 @@ def seed_store(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("seeds") / "basira.duckdb"
     ingest.ingest_paths([store.ROOT / "seeds"], path)
     return path
+
+
+def test_ingest_writes_the_phrase_bodies_a_rebuild_would(seed_store, tmp_path):
+    # Ingest compresses each article's lines in its worker; a rebuild reads them back from the tables.
+    ingested = _index_contents(seed_store)["texts"]
+    with store.read_cursor(seed_store) as cur:
+        assert ingested == _stored_lines(cur)
+        assert len(ingested) == cur.execute("SELECT count(*) FROM articles").fetchone()[0] > 10
+    import shutil
+
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(seed_store.resolve(), rebuilt)
+    with store.writer(rebuilt) as con:
+        search.rebuild_index(con)
+    assert _index_contents(rebuilt)["texts"] == ingested
 
 
 def _direct(cur, filters: Filters, tail: str) -> list[tuple]:

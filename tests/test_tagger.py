@@ -7,7 +7,7 @@ from pathlib import Path
 from basira.analysis.doc import Scanner, prepare_doc
 from basira.analysis.entities import GazetteerRecognizer
 from basira.analysis.tagger import (NTAGS, Lexicon, Tagger, candidate_features, chunks, context_features,
-                                    read_weights, self_features, stem)
+                                    read_clusters, read_weights, self_features, stem)
 from basira.model import Sentence
 from basira.normalize import normalize_text
 
@@ -129,11 +129,50 @@ def test_shipped_model_on_fixed_sentences() -> None:
     assert _found(on, "وأكد مصدر أن المنطقة آمنة جدا") == []
     assert _found(off, "سهل الغاب منطقة زراعية") == [("PER", "سهل الغاب", "rule:given_name")]
     assert _found(on, "سهل الغاب منطقة زراعية") == [("LOC", "الغاب", "rule:place")]
-    # ... keeps organisations (it may bound them better) and the lists
+    # ... keeps organisations and the lists. (The round-3 weights, without word clusters, bounded this one better,
+    # "جيش الفتح" alone; the cluster model, chosen on cross-validation, leaves the rule's span: RESULTS.md.)
     assert _found(off, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح السيطره", "rule:org")]
-    assert _found(on, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح", "model:tagger")]
+    assert _found(on, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح السيطره", "rule:org")]
     assert _found(on, "وقال ولي العهد السعودي الأمير محمد بن سلمان إن") == [("PER", "محمد بن سلمان", "gazetteer")]
     # never a name on a place ("ريف درعا"), after a place head, or one ambiguous given name
     assert _found(on, "قتل مدني في ريف درعا برصاص قناص") == [("LOC", "درعا", "gazetteer")]
     assert _found(on, "وزار محافظة صلاح الدين") == []
     assert _found(on, "وأوضح حسن أن الوضع بشكل حسن") == []
+
+
+def test_scanner_finds_the_model_openers() -> None:
+    tagger = Tagger(WEIGHTS, LEX, gate=0)
+    tagger.use_common(frozenset(LEX.ranks))
+    scanner = Scanner()
+    scanner.add("other", {"ان"})
+    scanner.add_live("open", tagger.hopeful, tagger.judge)
+    doc = prepare_doc([Sentence(0, 0, 0, len(TEXT), TEXT, normalize_text(TEXT + " كريستيانو"))])
+    scanner.scan(doc)
+    # judged on first sight (common words never), then found like any key, every occurrence
+    assert tagger.hopeful == {"كريستيانو", "ريال"}
+    assert doc.hits == {"other": [3], "open": [1, 5, 7]}
+    assert sorted(Tagger.positions(doc, tagger.hopeful)) == [1, 5, 7]
+
+
+def test_exact_ties_go_to_the_lowest_tag() -> None:
+    # integer scores: O and B-PER tie on "x", so O wins; a B-PER edge breaks the tie
+    tagger = Tagger({"w:x": _vec(O=1.0, B_PER=1.0)}, LEX)
+    toks = ["قال", "x", "ان"]
+    assert tagger.viterbi(toks, 1, 1) == [0]
+    tagger = Tagger({"w:x": _vec(O=1.0, B_PER=1.01)}, LEX)
+    assert tagger.viterbi(toks, 1, 1) == [1]
+
+
+def test_cluster_features(tmp_path: Path) -> None:
+    path = tmp_path / "c.tsv"
+    path.write_text("# header\nريال\t7\t2\nمدريد\t9\t2\n", encoding="utf-8")
+    clusters = read_clusters(path)
+    assert clusters == {"ريال": ("7", "2"), "مدريد": ("9", "2")}
+    assert read_clusters(tmp_path / "missing.tsv") == {}
+    lex = Lexicon({}, None, clusters)
+    assert self_features("لريال", lex)[-2:] == ["k:7", "kc:2"]  # the clitic-stripped stem's cluster
+    assert self_features("رونالدو", lex)[-2:] == ["k:-", "kc:-"]  # outside the vocabulary
+    assert context_features("مدريد", "n", lex) == ["nw:مدريد", "ns:مدريد", "nb:0", "nx2:يد", "np2:مد", "nsb:0",
+                                                   "nkc:2", "nk:9"]
+    assert context_features("مدريد", "nn", lex) == ["nnw:مدريد", "nns:مدريد", "nnkc:2"]
+    assert "k:7" not in self_features("لريال", Lexicon({}))  # no clusters, no cluster features

@@ -160,7 +160,7 @@ def test_boilerplate_is_ignored():
 
 
 def test_evidence_offsets_point_at_the_term():
-    sents = one("وقال إن المنشقين عادوا")
+    sents = one("وقال إن المنشقين عادوا إلى الجيش")  # a defection needs its context (taxonomy 2026.12.4)
     tag = analyze_article(sents).topics[0]
     ev = tag.evidence[0]
     assert sents[0].text_norm[ev.start : ev.end] == normalize_text("المنشقين")
@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.12.2+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.12.4+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -375,3 +375,133 @@ def test_exclude_patterns_drop_term_and_pattern_hits(tmp_path):
     assert evidence("وقع الحادث قرب السجن") == []
     assert evidence("نقل إلى السجن بعد تهريب البضائع") == ["سجن"]
     assert evidence("نقل إلى السجن بعد تهريب السلاح") == ["سجن", "تهريب السلاح"]
+
+
+def evidence_of(text: str) -> dict[str, list[str]]:
+    return {t.topic: [e.term for e in t.evidence] for t in analyze_article(one(text), None).topics}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.3: prison only faced, with the words of a sentence or charge in between
+        ("قال المحامي إن موكله يواجه احتمال الحكم عليه بالسجن ثلاث سنوات",
+         {"transitional_justice": ["حكم عليه بالسجن"]}),
+        ("ستواجه المتهمة عقوبة قد تصل إلى السجن عشرين عاما", {}),
+        # a penalty set by a law or a group
+        ("ينص القانون على أن يعاقب المخالف بالسجن مدة لا تقل عن سنة", {}),
+        # a player suspended by a disciplinary committee
+        ("غاب اللاعبان الموقوفان من قبل لجنة الانضباط عن المباراة", {}),
+        # a release after an abduction is of a hostage
+        ("أفرجت العصابة عن الرجل بعد اختطافه أسبوعا", {"kidnapping": ["اختطاف"]}),
+        # funds and instalments are "released" and "held", not people
+        ("طالبت الحكومة بالإفراج عن الدفعة الثانية من القرض", {}),
+        ("تنتظر الشركة استعادة أموالها المحتجزة في الخارج", {}),
+        # a defection denied, only possible, from the Brotherhood, and breathing smoke
+        ("نفت قيادة الفصيل انشقاق أي من عناصرها", {}),
+        ("تتفاوض الحكومة مع منشقين محتملين عن التنظيم", {}),
+        ("قال القيادي الإخواني المنشق إن الجماعة تعيش أزمة", {}),
+        ("توفي الحارس بسبب تنشق الدخان الكثيف", {}),
+        ("أعلن المرشح انسحابه من الانتخابات", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_3(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # held in a named prison: the "faces" pattern does not reach it
+        ("كان المعتقلون يواجهون التعذيب والجوع في سجن المزة", {"prisons": ["معتقل", "التعذيب", "سجن"]}),
+        ("يواجه النظام السجناء بالقمع في السجن", {"prisons": ["سجناء", "سجن"]}),
+        # house arrest is detention
+        ("وضعت السلطات زعيم المعارضة قيد الإقامة الجبرية منذ عامين", {"prisons": ["الاقامه الجبريه"]}),
+        # leaving an armed group without the word "defect"
+        ('أعلن لواء المعتصم انسحابه من "جبهة ثوار سوريا" وانضمامه إلى فصيل آخر',
+         {"defected_officers": ['انسحابه من "جبهه']}),
+        ("حاول عشرات المقاتلين الأجانب الفرار من التنظيم خلال الأسبوع الماضي",
+         {"defected_officers": ["فرار من التنظيم"]}),
+        ("أعلنت الكتيبة الانفصال عن هيئة تحرير الشام", {"defected_officers": ["انفصال عن هييه"]}),
+        ("انشق ضابط برتبة عقيد عن الجيش وفر من صفوف قواته", {"defected_officers": ["انشق", "فر من صفوف"]}),
+        ("نفت الوزارة الخبر، وأكدت انشقاق ضابطين عن الجيش", {"defected_officers": ["انشقاق"]}),
+    ],
+)
+def test_facts_kept_and_found_by_taxonomy_2026_12_3(text, expected):
+    assert evidence_of(text) == expected
+
+
+def sentences_of(texts: list[str]) -> list[Sentence]:
+    return [Sentence(i, 0, 0, len(t), t, normalize_text(t)) for i, t in enumerate(texts)]
+
+
+def test_context_patterns_need_context_within_the_window(tmp_path):
+    from basira.analysis.doc import Scanner, prepare_doc
+    from basira.analysis.topics import load_taxonomy, tag_topics
+
+    def taxonomy_with(window: str):
+        path = tmp_path / f"taxonomy{window}.toml"
+        path.write_text(
+            'version = "t"\n[[topic]]\nid = "x"\nterms = ["انشقاق"]\npatterns = [\'فر من \\S+\']\n'
+            f"context_patterns = ['جيش', 'ضابط']\n{window}\n"
+            '[[topic]]\nid = "y"\nterms = ["سجن"]\n',
+            encoding="utf-8",
+        )
+        return load_taxonomy(path)
+
+    def evidence(taxonomy, texts: list[str]) -> list[tuple[str, int, str]]:
+        scanner = Scanner()
+        taxonomy.register(scanner)
+        doc = prepare_doc(sentences_of(texts), None)
+        scanner.scan(doc)
+        return [(t.topic, e.seq, e.term) for t in tag_topics(taxonomy, doc) for e in t.evidence]
+
+    alone, beside = taxonomy_with(""), taxonomy_with("context_window = 1")
+    assert sorted(alone.context) == ["x"] and alone.context["x"][1] == 0 and beside.context["x"][1] == 1
+    # in the sentence itself: both count; term and pattern hits alike
+    assert evidence(alone, ["انشقاق ضابط ثم فر من الجيش"]) == [("x", 0, "انشقاق"), ("x", 0, "فر من الجيش")]
+    # context in the next sentence: only with a window of 1
+    texts = ["تحدث عن الانشقاق", "كان ضابطا", "نقل إلى السجن"]
+    assert evidence(alone, texts) == [("y", 2, "سجن")]
+    assert evidence(beside, texts) == [("x", 0, "انشقاق"), ("y", 2, "سجن")]
+    # two sentences away: out of the window; other topics never need context
+    assert evidence(beside, ["تحدث عن الانشقاق", "ثم سافر", "كان ضابطا في السجن"]) == [("y", 2, "سجن")]
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # taxonomy 2026.12.4: no military, security, state or armed-group word in the sentence or next to it
+        (["رفعت الرقابة الحظر عن روايات الكاتب المنشق"], {}),
+        (["المثقف المنشق ألقى محاضرة عن الحرية"], {}),
+        (["كانت الفرقة وليدة انشقاق أصاب الطائفة الأم"], {}),
+        # words that only contain a context word: creed, discipline
+        (["انتقد الشيخ التعصب واحترم عقيدته.", "فالانشقاق في رأيه داء قديم."], {}),
+        (["أكد ضرورة الانضباط في العمل.", "وتحدث عن الانشقاق داخل الطائفة."], {}),
+        # the soldier is two sentences away
+        (["وصل العقيد إلى الحدود التركية مع عائلته.", "ثم سافر إلى باريس.", "وجاء انشقاقه بعد أسابيع من القصف."], {}),
+        # a splinter group named without what it left, even beside an army word
+        (["قدم الجيش السلاح إلى جماعات فلسطينية منشقة"], {}),
+        (["شاركت مجموعته المنشقة في حملة عسكرية"], {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_4(texts, expected):
+    assert {t.topic: [e.term for e in t.evidence] for t in analyze_article(sentences_of(texts), None).topics} == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (["وصل العقيد إلى الحدود التركية مع عائلته.", "وجاء انشقاقه بعد أسابيع من القصف."],
+         {"defected_officers": [(1, "انشقاق")]}),
+        (["أعلن الطيار انشقاقه وهبط بطائرته في الأردن"], {"defected_officers": [(0, "انشقاق")]}),
+        (["قال دبلوماسي منشق إن السفارة أغلقت"], {"defected_officers": [(0, "منشق")]}),
+        (["وتزايدت الانشقاقات في صفوف المقاتلين"], {"defected_officers": [(0, "انشقاق")]}),
+        # a group that left an army is a defection; a group of defected officers too
+        (["تقاتل مجموعة منشقة عن الجيش النظامي في ريف حمص"], {"defected_officers": [(0, "منشق")]}),
+        (["شاركت مجموعة من الضباط المنشقين في حملة عسكرية"], {"defected_officers": [(0, "الضباط المنشقين")]}),
+    ],
+)
+def test_facts_kept_by_taxonomy_2026_12_4(texts, expected):
+    analysis = analyze_article(sentences_of(texts), None)
+    assert {t.topic: [(e.seq, e.term) for e in t.evidence] for t in analysis.topics} == expected

@@ -32,8 +32,9 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 220
-    assert Counter(split_of(r) for r in data) == {"dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30}
+    assert len({_key(r) for r in data}) == len(data) == 352
+    assert Counter(split_of(r) for r in data) == {
+        "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -66,7 +67,37 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
     counts = Counter(t for r in data for t in r["topics"])
     assert (counts["prisons"], counts["coups"], counts["defected_officers"]) == (12, 7, 8)
     assert sum(not r["topics"] for r in data) == 4
-    assert rows()[-30:] == data
+    assert rows()[190:220] == data
+
+
+@pytest.mark.parametrize(
+    "split, size, core, no_topic, hard",
+    [
+        # judged together, before any change of the round that used holdout4's errors; holdout5 stayed sealed
+        ("holdout4", 50, (16, 6, 9), 7, 14),
+        ("holdout5", 40, (13, 7, 7), 10, 11),
+        # judged before the defection context rule (taxonomy 2026.12.4) and sealed
+        ("holdout6", 42, (12, 1, 21), 9, 9),
+    ],
+)
+def test_holdout4_to_sealed_holdout6(split, size, core, no_topic, hard):
+    data = [r for r in rows() if split_of(r) == split]
+    counts = Counter(t for r in data for t in r["topics"])
+    assert len(data) == size
+    assert (counts["prisons"], counts["coups"], counts["defected_officers"]) == core
+    assert sum(not r["topics"] for r in data) == no_topic
+    assert sum("hard negative" in r["note"] for r in data) == hard
+    # appended after holdout3, in this order
+    start = {"holdout4": 220, "holdout5": 270, "holdout6": 310}[split]
+    assert rows()[start : start + size] == data
+
+
+def test_sealed_split_is_scored_only_on_request():
+    from eval.topics_devset import SEALED, SPLITS, main
+
+    assert SEALED == ("holdout6",) and "holdout6" not in SPLITS and "holdout5" in SPLITS
+    with pytest.raises(SystemExit):
+        main(["--show-errors", "--split", "holdout6"])
 
 
 def test_prf_and_micro_average():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate, compress, count, repeat
 from operator import add
 
@@ -136,15 +136,25 @@ class Scanner:
         self._owners: dict[str, tuple[object, ...]] = {}
         self._shared: dict[tuple[object, ...], tuple[object, ...]] = {}  # equal owner tuples are one object
         self._stale = False
+        # Key sets that grow as articles come (see add_live): name -> (keys, judge).
+        self._live: dict[object, tuple[set[str], Callable[[set[str]], None]]] = {}
 
     def add(self, name: object, keys: Iterable[str]) -> None:
         self._sets[name] = frozenset(keys)
         self._stale = True  # the union of the keys is rebuilt once, at the next scan, not after every add
 
+    def add_live(self, name: object, keys: set[str], judge: Callable[[set[str]], None]) -> None:
+        """Register a key set decided token by token as articles come: before each scan, `judge(vocab)` gets the
+        article's distinct tokens and adds to `keys` (in place) those of them it accepts. A token's verdict must
+        never change (it is cached with the token's owners); `keys` may be cleared only to be judged again."""
+        self._sets[name] = keys  # type: ignore[assignment]
+        self._live[name] = (keys, judge)
+        self._stale = True
+
     def build(self) -> None:
         """Prepare for scanning now (scan does it when keys were added since the last build)."""
         if self._stale:
-            self._keys = frozenset().union(*self._sets.values())
+            self._keys = frozenset().union(*(k for name, k in self._sets.items() if name not in self._live))
             self._owners = {}
             self._stale = False
 
@@ -164,6 +174,10 @@ class Scanner:
         doc.hits = hits
         doc.vocab = vocab = set(toks)
         found = vocab.intersection(self._keys)
+        for keys, judge in self._live.values():
+            judge(vocab)
+            if keys:
+                found |= vocab.intersection(keys)
         if not found:
             return
         owners = self._owners

@@ -18,9 +18,9 @@ Whether an unknown token can be (part of) a name is decided by the frequent-word
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
 behind clitics or before a pronoun suffix, is not a name; anything else may be.
 
-Optionally (``use_tagger=True``, off by default: it costs ~60 % more analysis CPU) a sequence model
-trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows, the lists' and rules'
-candidates as features) proposes person/organisation names over the rules (under the lists and the title
+Optionally (``use_tagger=True``, off by default: it costs ~0.8-1.1 ms more CPU per article, over the
+budget) a sequence model trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows,
+the lists' and rules' candidates and word clusters from unlabelled news as features) proposes person/organisation names over the rules (under the lists and the title
 rule) and drops the rule-found persons it does not confirm.
 
 Work is done on a Doc (doc.py) scanned once for all lexicons: Python runs only at the token positions
@@ -43,8 +43,8 @@ from typing import Protocol
 from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
 from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
 from basira.analysis.records import mention
-from basira.analysis.tagger import (WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks, read_ranks,
-                                    read_weights)
+from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
+                                    read_clusters, read_ranks, read_weights)
 from basira.analysis.transliterate import slug, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
@@ -322,16 +322,17 @@ def _char_weights(counts: dict[str, tuple[int, int]]) -> dict[str, float]:
     return out
 
 
-def tagger_lexicon(res: Resources, data: Path = DATA) -> TaggerLexicon:
-    """The tagger's word knowledge from curated files only (never the list learned from ANERcorp, which would
-    leak the training names into the features)."""
+def tagger_lexicon(res: Resources, data: Path = DATA, clusters: Path | None = CLUSTERS_FILE) -> TaggerLexicon:
+    """The tagger's word knowledge from curated files and unlabelled news only (never the list learned from
+    ANERcorp, which would leak the training names into the features); `clusters` None: without word clusters."""
     first = [normalize_text(line.partition("\t")[0]) for line in
              (data / "gazetteer" / "first_names.tsv").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith("#")]
     return TaggerLexicon(read_ranks(data / "gazetteer" / "common_words.tsv"), {
         "first": first, "per": res.person_words, "loc": res.loc_words, "name": res.name_words,
         "title": res.title_words, "head": res.heads, "orgh": res.org_name_heads, "nat": res.nationality,
-        "verb": res.verbs, "stop": res.stop, "speech": res.speech, "gov": res.government_heads})
+        "verb": res.verbs, "stop": res.stop, "speech": res.speech, "gov": res.government_heads},
+        read_clusters(clusters) if clusters is not None else None)
 
 
 _EMPTY: frozenset[int] = frozenset()
@@ -357,6 +358,7 @@ _IBN = frozenset(name_forms(normalize_text("بن")) | name_forms(normalize_text(
 _ABD = frozenset(name_forms(normalize_text("عبد")))
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
+MODEL_OPENERS = "ner:model_openers"  # words the sequence model may open a name on (Tagger.judge), found by the scan
 # Candidate tuples sort in resolution order: higher priority, then longer, then earlier, then found first.
 # (-priority, start - end, start, order, first_tok, last_tok, type, method, entity, alias_kind)
 Cand = tuple
@@ -369,7 +371,9 @@ RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-v
 _RUN = 0  # a run of adjacent rare words: the weakest cue
 _TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
 _MODEL = 1.5  # the sequence model over the rules, under the lists and the title rule
-TAGGER_GATE = -32.0  # see Tagger.gate (cross-validated on train, eval/RESULTS.md)
+# See Tagger.gate: cross-validated on train with the word-cluster features (-16, -20, -24, -32: PER F1 0.738,
+# 0.736, 0.735, 0.729); a lower gate opens more windows, so it costs more (eval/RESULTS.md).
+TAGGER_GATE = -16.0
 # How the model's names combine with the candidates: "low" below every list and rule (the round-2 proposer),
 # "over" above the rules (under the lists and the title rule), "veto" as "over" and a rule candidate of a
 # MODEL_VETO type that the model does not find with the same bounds is dropped (cross-validated, RESULTS.md).
@@ -385,6 +389,7 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
+_CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
 
 
@@ -398,8 +403,8 @@ class GazetteerRecognizer:
         self.res = resources or load_resources()
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
-        # on ANERcorp it adds +0.038 PER F1 cross-validated and +0.053 on the test split, but costs ~1 ms of
-        # CPU per article (analysis ~1.6x slower), over the speed budget; see eval/RESULTS.md.
+        # on ANERcorp it adds +0.046 PER F1 cross-validated and +0.074 on the test split, but costs ~0.8-1.1 ms
+        # of CPU per article (analysis ~1.6-1.8x slower), over the speed budget; see eval/RESULTS.md.
         if tagger is None and use_tagger:
             tagger = Tagger(read_weights(WEIGHTS_FILE), tagger_lexicon(self.res), gate=TAGGER_GATE)
         self.tagger = tagger if use_tagger and tagger else None  # an empty model (no weights file) is no tagger
@@ -431,6 +436,9 @@ class GazetteerRecognizer:
         scanner.add(FIRST, res.first_names.keys())
         scanner.add(SPEECH, res.speech)
         scanner.add(OPENERS, _OPENERS)
+        if self.tagger is not None and not self.tagger_full:
+            self.tagger.use_common(res.common)
+            scanner.add_live(MODEL_OPENERS, self.tagger.hopeful, self.tagger.judge)
 
     def recognize(self, sentences: list[Sentence]) -> list[EntityMention]:
         doc = prepare_doc(sentences)
@@ -517,28 +525,18 @@ class GazetteerRecognizer:
         assert tagger is not None
         mode, types = self.tagger_mode, self.tagger_types
         if self.tagger_full:
-            spans = tagger.decode_all(doc.toks, tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands], doc.n))
+            spans = tagger.decode_all(doc.toks, list(map(_CAND_FEATURES, cands)))
         else:
-            openers = tagger.openers(doc, self.res.common)
-            toks = doc.toks
             checks = self.tagger_checks
             # A candidate's window covers it and the word after it (does the name go on?).
             seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
-            seeds.extend((i, i) for i in tagger.positions(doc, openers))
+            at = doc.hits.get(MODEL_OPENERS)
+            if at is None:  # scanned by a Scanner this recogniser did not register with
+                at = tagger.positions(doc, tagger.openers(doc, self.res.common))
+            seeds.extend((i, i) for i in at)
             if not seeds:
                 return
-            windows = tagger.windows(toks, seeds)
-            lo, hi = windows[0][0] - 1, windows[-1][1] + 1
-            near = set()
-            for a, b in windows:
-                near.update(range(a - 1, b + 2))
-            # Only the candidates that touch a window are features there (an article has ~140 candidates).
-            cfeats = tagger.candidate_vectors([(c[4], c[5], c[6], c[7]) for c in cands
-                                               if lo <= c[5] and c[4] <= hi and (c[4] in near or c[5] in near)], doc.n,
-                                              near)
-            spans = []
-            for a, b in windows:
-                spans.extend(chunks(tagger.viterbi(toks, a, b, cfeats), a))
+            spans = tagger.decode_seeds(doc, seeds, list(map(_CAND_FEATURES, cands)))
         prio = -_TAG if mode == "low" else -_MODEL
         ts, toks = doc.ts, doc.toks
         order = 1 << 29

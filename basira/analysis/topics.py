@@ -48,6 +48,9 @@ class Taxonomy:
     pattern_prefixes: tuple[str, ...] | None = None
     # Per topic, one alternation of its `exclude_patterns`: a hit of the topic overlapping a match does not count.
     exclude_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # Per topic, (one alternation of its `context_patterns`, `context_window`): a hit of the topic counts only when
+    # its sentence or one within the window before or after it matches.
+    context: dict[str, tuple[re.Pattern[str], int]] = field(default_factory=dict)
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(TERMS, self.terms.keys())
@@ -66,6 +69,7 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     group_patterns: list[str] = []
     groups: dict[str, str] = {}
     exclude_patterns: dict[str, re.Pattern[str]] = {}
+    context: dict[str, tuple[re.Pattern[str], int]] = {}
     for raw in doc.get("topic", []):
         topic = Topic(
             id=raw["id"],
@@ -86,13 +90,16 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
             excludes.add_term(term, topic.id)
         if raw.get("exclude_patterns"):
             exclude_patterns[topic.id] = re.compile("|".join(f"(?:{p})" for p in raw["exclude_patterns"]))
+        if raw.get("context_patterns"):
+            context[topic.id] = (re.compile("|".join(f"(?:{p})" for p in raw["context_patterns"])),
+                                 int(raw.get("context_window", 0)))
         if raw.get("patterns"):
             name = f"t{len(groups)}"
             groups[name] = topic.id
             group_patterns.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in raw["patterns"]) + ")")
     pattern = re.compile("|".join(group_patterns)) if group_patterns else None
     return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups,
-                    _literal_prefixes(pattern), exclude_patterns)
+                    _literal_prefixes(pattern), exclude_patterns, context)
 
 
 _PREFIX_LIMIT = 500  # literal prefixes kept per pattern; a longer list stops growing (a shorter prefix is still exact)
@@ -251,6 +258,19 @@ def _pattern_lines(taxonomy: Taxonomy, doc: Doc) -> set[int] | range:
     return lines
 
 
+def _in_context(doc: Doc, context: tuple[re.Pattern[str], int], line: int, memo: dict[int, bool]) -> bool:
+    """Whether the sentence `line`, or one within the window around it, matches the context pattern (each
+    sentence searched at most once per topic and article: `memo`)."""
+    pattern, window = context
+    for k in range(max(0, line - window), min(len(doc.norms), line + window + 1)):
+        found = memo.get(k)
+        if found is None:
+            found = memo[k] = pattern.search(doc.norms[k]) is not None
+        if found:
+            return True
+    return False
+
+
 def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
     """Topic tags of a Doc already scanned with a Scanner the taxonomy registered with."""
     per_line = _term_hits(taxonomy, doc)
@@ -259,12 +279,17 @@ def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
     evidence: dict[str, list[TopicEvidence]] = {}
     sentence_strength: dict[str, dict[int, float]] = {}
     seqs = doc.seqs
+    contexts = taxonomy.context
+    context_memo: dict[str, dict[int, bool]] = {}
     for line in lines:
         hits = per_line.get(line, [])
         if len(hits) > 1:
             hits = _drop_nested(hits)
         if line in pattern_lines:
             hits = hits + _pattern_hits(taxonomy, doc, line)
+        if contexts and hits:
+            hits = [h for h in hits if h[0] not in contexts
+                    or _in_context(doc, contexts[h[0]], line, context_memo.setdefault(h[0], {}))]
         seq = seqs[line]
         for topic, strength, _, start, end, term in hits:
             evidence.setdefault(topic, []).append(make_evidence(topic, seq, term, start, end))

@@ -156,6 +156,17 @@ CREATE TABLE IF NOT EXISTS search_runs (
     postings BIGINT NOT NULL
 );
 
+-- Each indexed article's normalised title and non-boilerplate sentences, one per line, zlib-compressed: what a
+-- quoted phrase is checked against. Read from `sentences`, one article's lines cost about 1 ms at 1M (DuckDB
+-- decompresses a whole vector of text); here a few hundred bodies cost a few ms. The key makes a list of ids an
+-- index lookup that reads only their blocks: a scan pins a whole vector's blocks per id (~3 MB), and a few
+-- hundred candidates then overflow a reader's 512 MB buffer pool on every query. The body is zlib bytes:
+-- DuckDB's own string compression only slows it down.
+CREATE TABLE IF NOT EXISTS search_text (
+    article_id BIGINT PRIMARY KEY,
+    body BLOB NOT NULL USING COMPRESSION uncompressed
+);
+
 CREATE VIEW IF NOT EXISTS search_postings AS
 SELECT NULL::BIGINT AS term_id, NULL::BIGINT AS article_id, NULL::INTEGER AS tf, NULL::INTEGER AS dl WHERE FALSE;
 

@@ -1,7 +1,8 @@
 """SQL of the search index (see basira/search.py for the design).
 
 Tables: search_docs (indexed length per article), search_terms (stem, df; term_id is a hash of the stem),
-search_runs (the postings runs) and one table search_run_<id> per run, each sorted by (term_id, article_id).
+search_runs (the postings runs) and one table search_run_<id> per run, each sorted by (term_id, article_id);
+search_text (each article's phrase-matching text, compressed).
 The view search_postings is the union of the runs. Index stats live in meta under search_*.
 """
 
@@ -49,8 +50,49 @@ def set_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
 
 def update_stats(con: duckdb.DuckDBPyConnection) -> None:
     docs, avgdl = con.execute("SELECT count(*), coalesce(avg(length), 0) FROM search_docs").fetchone()
+    (texts,) = con.execute("SELECT count(*) FROM search_text").fetchone()
     _set_meta(con, "search_docs", str(docs))
     _set_meta(con, "search_avgdl", repr(float(avgdl)))
+    _set_meta(con, "search_texts", str(texts))
+
+
+def text_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(articles indexed, articles with their phrase text in search_text)."""
+    return con.execute("SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM search_text)").fetchone()
+
+
+def texts_complete(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every indexed article has its phrase text (as of the last index update): a store indexed before
+    search_text existed has none until its next ingest."""
+    rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN ('search_docs', 'search_texts')").fetchall())
+    return rows.get("search_texts") is not None and rows.get("search_texts") == rows.get("search_docs")
+
+
+def untexted_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Indexed articles without their phrase text, in id order."""
+    rows = con.execute(
+        "SELECT d.article_id FROM search_docs d ANTI JOIN search_text t USING (article_id) ORDER BY d.article_id"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def add_texts(con: duckdb.DuckDBPyConnection, texts: pa.Table) -> None:
+    """Append (article_id, body) rows to search_text, in article order like every other per-article table."""
+    con.register("chunk_texts", texts)
+    try:
+        con.execute("INSERT INTO search_text SELECT article_id, body FROM chunk_texts ORDER BY article_id")
+    finally:
+        con.unregister("chunk_texts")
+
+
+def article_bodies(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple[int, bytes]]:
+    """(article_id, compressed phrase text) of each of `ids`. A list of constants on the primary key is an index
+    lookup (400 ids: 7 ms at 1M articles); a join to an unnested list scans and pins every vector it touches
+    (150 ms once the candidates' vectors overflow the buffer pool)."""
+    if not ids:
+        return []
+    marks = ", ".join(["?"] * len(ids))
+    return cur.execute(f"SELECT article_id, body FROM search_text WHERE article_id IN ({marks})", ids).fetchall()
 
 
 def unindexed_ids(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -154,7 +196,7 @@ def clear_index(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP VIEW IF EXISTS search_postings")
     for run_id in ids:
         con.execute(f"DROP TABLE IF EXISTS {run_table(run_id)}")
-    for table in ("search_runs", "search_docs", "search_terms"):
+    for table in ("search_runs", "search_docs", "search_terms", "search_text"):
         con.execute(f"DROP TABLE IF EXISTS {quote_identifier(table)}")
     create_schema(con)
 
@@ -223,6 +265,10 @@ def rank_all(
     One join per extra term rather than a GROUP BY over all postings. The stems are the same for every row, so
     they are added here: a constant list column costs DuckDB a list per posting (half the time of a common
     term's query)."""
+    if len(terms) == 1 and terms[0][2] < FLOOR_MAX_IDF:
+        return _rank_one(cur, terms[0], avgdl, k1, b, cte, cte_params, limit, offset)
+    if len(terms) > 1 and terms[0][2] >= LISTED_MIN_IDF and terms[1][2] < FLOOR_MAX_IDF:
+        return _rank_listed(cur, terms, avgdl, k1, b, cte, cte_params, limit, offset)
     # A list much longer than the rarest is first cut to the rarest's articles (a semi join builds its hash table
     # on the short list): DuckDB cannot estimate a view's term lists and may build a plain join's table on the
     # long one. Between lists of similar length the semi join is a second pass for nothing.
@@ -246,6 +292,83 @@ def rank_all(
     params.extend([limit, offset])
     stems = sorted(t[1] for t in terms)
     return [(article_id, score, list(stems)) for article_id, score in cur.execute(query, params).fetchall()]
+
+
+# A rarest list this short (idf 5.6: about 3.5k of 1M articles), when the next is long (idf under FLOOR_MAX_IDF),
+# is read first and its ids bound into the query. Between shorter lists (a 376-article name against 38k and 132k)
+# the extra round trip cost more than it saved (25 -> 28 ms).
+LISTED_MIN_IDF = 5.6
+
+
+def _rank_listed(
+    cur: duckdb.DuckDBPyConnection,
+    terms: list[tuple[int, str, float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """rank_all when the rarest list is short and the next one long: the rarest postings are read first and
+    bound as lists, so a longer list is filtered by `IN (SELECT unnest(?))`, which DuckDB checks inside its scan
+    (tf and dl are then read only for the matches), rather than semi-joined to a CTE after the scan. 1M
+    articles, 1.4-3.7k rare articles against a 520-670k list: 26-32 -> 18-22 ms CPU; with 7-15k rare
+    articles it was slower. Same tf and dl, same expression: same scores, order and ties."""
+    rows = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [terms[0][0]]).fetchall()
+    if not rows:
+        return []
+    ids, tfs, dls = (list(column) for column in zip(*rows))
+    parts = ["t0 AS (SELECT unnest(?::BIGINT[]) AS article_id, unnest(?::INTEGER[]) AS tf, unnest(?::INTEGER[]) AS dl)"]
+    parts += [
+        f"t{i} AS (SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?"
+        " AND article_id IN (SELECT unnest(?::BIGINT[])))"
+        for i in range(1, len(terms))
+    ]
+    score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
+    joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
+    narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
+    query = (
+        _with(cte) + ", ".join(parts)
+        + f" SELECT t0.article_id, round({score}, 9) AS score FROM t0" + joins + narrowed
+        + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
+    )
+    params = [*cte_params, ids, tfs, dls]
+    for term_id, _, _ in terms[1:]:
+        params.extend([term_id, ids])
+    for _, _, idf in terms:
+        params.extend(_weight_params(idf, avgdl, k1, b))
+    params.extend([limit, offset])
+    stems = sorted(t[1] for t in terms)
+    return [(article_id, score, list(stems)) for article_id, score in cur.execute(query, params).fetchall()]
+
+
+def _rank_one(
+    cur: duckdb.DuckDBPyConnection,
+    term: tuple[int, str, float],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """rank_all of one term: its top limit + offset by weight, sorting only the rows above a sampled bound (the
+    same round(w, 9), order and ties). The list is read twice, not materialised: the sample stops early."""
+    term_id, stem, idf = term
+    narrowed = " JOIN selected s ON s.article_id = p.article_id" if cte else ""
+    rows = f"(SELECT p.article_id, {_weight('p')} AS w FROM search_postings p{narrowed} WHERE p.term_id = ?)"
+    query = (
+        _with(cte) + f"bound AS ({_floor_sql(rows)})"
+        f" SELECT r.article_id, round(r.w, 9) AS score FROM {rows} r WHERE r.w >= (SELECT w FROM bound)"
+        " ORDER BY score DESC, r.article_id LIMIT ? OFFSET ?"
+    )
+    weight = [*_weight_params(idf, avgdl, k1, b), term_id]
+    floor = _floor_params(limit + offset)
+    params = [*cte_params, floor[0], floor[1], *weight, *floor[2:], *weight, limit, offset]
+    return [(article_id, score, [stem]) for article_id, score in cur.execute(query, params).fetchall()]
 
 
 def rank_any(
@@ -276,6 +399,29 @@ def rank_any(
         params.extend([*_weight_params(idf, avgdl, k1, b), stem, term_id])
     params.extend([limit, offset])
     return cur.execute(query, params).fetchall()
+
+
+# Rows of a long list whose k-th best weight bounds its top k from below (see _floor_sql).
+FLOOR_SAMPLE = 16384
+# A single term's top-N is bounded first only when its list is long (idf 2.5: in over 8% of the articles); for a
+# short list the second read costs more than the sort it saves (a 2k list: 9 -> 15 ms at 1M).
+FLOOR_MAX_IDF = 2.5
+# Below the floor by more than rounding can move a score: a row whose round(w, 9) ties the k-th best is kept.
+FLOOR_SLACK = 1e-6
+
+
+def _floor_sql(rows: str) -> str:
+    """A lower bound on the k-th best weight `w` of `rows` (bind _floor_params(k)): the k-th best among its first
+    FLOOR_SAMPLE rows, which are k real rows; -inf when the sample has fewer than k. A top-k that first drops the
+    rows below it keeps the same answer, and sorts a few thousand rows instead of a common term's 600k."""
+    return (
+        "SELECT CASE WHEN count(*) = ? THEN min(w) - ? ELSE '-inf'::DOUBLE END AS w"
+        f" FROM (SELECT w FROM (SELECT w FROM {rows} LIMIT ?) ORDER BY w DESC LIMIT ?)"
+    )
+
+
+def _floor_params(k: int) -> list:
+    return [k, FLOOR_SLACK, FLOOR_SAMPLE, k]
 
 
 def rank_any_split(
@@ -310,8 +456,11 @@ def rank_any_split(
         " UNION ALL SELECT c.article_id, c.w, ?::BIGINT FROM common c SEMI JOIN rare_ids USING (article_id)),"
         " summed AS (SELECT h.article_id, round(sum(h.w), 9) AS score, sum(h.bit) AS bits"
         " FROM hits h" + narrowed.format("h") + " GROUP BY h.article_id),"
-        " alone AS (SELECT c.article_id, round(c.w, 9) AS score, ?::BIGINT AS bits"
-        " FROM common c" + narrowed.format("c") + " ANTI JOIN rare_ids r ON r.article_id = c.article_id"
+        " lone AS (SELECT c.article_id, c.w FROM common c" + narrowed.format("c")
+        + " ANTI JOIN rare_ids r ON r.article_id = c.article_id),"
+        " bound AS (" + _floor_sql("lone") + "),"
+        " alone AS (SELECT c.article_id, round(c.w, 9) AS score, ?::BIGINT AS bits FROM common c" + narrowed.format("c")
+        + " ANTI JOIN rare_ids r ON r.article_id = c.article_id WHERE c.w >= (SELECT w FROM bound)"
         " ORDER BY score DESC, c.article_id LIMIT ?)"
         " SELECT * FROM (FROM summed UNION ALL FROM alone) ORDER BY score DESC, article_id LIMIT ? OFFSET ?"
     )
@@ -319,8 +468,8 @@ def rank_any_split(
     for bit, (term_id, _, idf) in enumerate(rarer):
         params.extend([*_weight_params(idf, avgdl, k1, b), 1 << bit, term_id])
     common_bit = 1 << len(rarer)
-    params.extend([*_weight_params(common_idf, avgdl, k1, b), common_id, common_bit, common_bit])
-    params.extend([limit + offset, limit, offset])
+    params.extend([*_weight_params(common_idf, avgdl, k1, b), common_id, common_bit])
+    params.extend([*_floor_params(limit + offset), common_bit, limit + offset, limit, offset])
     stems = [t[1] for t in terms]
     return [
         (article_id, score, sorted(stem for bit, stem in enumerate(stems) if bits >> bit & 1))

@@ -24,7 +24,7 @@ BATCH_RECORDS = 1200  # over ingest.CHUNK: the first progress line comes while t
 TABLES = {
     "articles": "*", "sentences": "*", "sightings": "*", "rejected": "*", "article_topics": "*",
     "topic_evidence": "*", "entities": "*", "entity_mentions": "*", "quotations": "*", "quantities": "*",
-    "story_buckets": "*", "story_signatures": "*", "search_docs": "*", "search_terms": "*",
+    "story_buckets": "*", "story_signatures": "*", "search_docs": "*", "search_terms": "*", "search_text": "*",
     "batches": "batch_id, inputs, articles_added, duplicates, rejected",
 }
 
