@@ -15,7 +15,7 @@ make O certain (``o_sure``). Outside the windows every tag is O.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -59,15 +59,22 @@ class Lexicon:
 def read_clusters(path: Path = CLUSTERS_FILE) -> dict[str, tuple[str, str]]:
     """word -> (fine, coarse) cluster ids; a missing file is no clusters."""
     out: dict[str, tuple[str, str]] = {}
+    for line in _data_lines(path):
+        word, fine, coarse = line.split("\t")
+        out[word] = (fine, coarse)
+    return out
+
+
+def _data_lines(path: Path) -> Iterator[str]:
+    """The lines of a model data file without comments, blank lines or line ends; a missing file has none (an
+    empty model: the recogniser then runs on its rules alone)."""
     if not path.exists():
-        return out
+        return
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.startswith("#") or not line.strip():
                 continue
-            word, fine, coarse = line.rstrip("\n").split("\t")
-            out[word] = (fine, coarse)
-    return out
+            yield line.rstrip("\n")
 
 
 _NO_CLUSTER = ("-", "-")  # a word outside the cluster vocabulary: rare in news, so often a name
@@ -165,14 +172,9 @@ def candidate_features(cands: Iterable[tuple[int, int, str, str]], n: int) -> di
 def read_weights(path: Path = WEIGHTS_FILE) -> dict[str, list[float]]:
     """feature -> one weight per tag (TAGS order); a missing file is an empty model."""
     out: dict[str, list[float]] = {}
-    if not path.exists():
-        return out
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            feat, _, ws = line.rstrip("\n").partition("\t")
-            out[feat] = [int(w) / 100 for w in ws.split(" ")]
+    for line in _data_lines(path):
+        feat, _, ws = line.partition("\t")
+        out[feat] = [int(w) / 100 for w in ws.split(" ")]
     return out
 
 

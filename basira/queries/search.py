@@ -277,16 +277,32 @@ def rank_all(
         + (" AND article_id IN (SELECT article_id FROM t0))" if i and terms[0][2] - idf > SEMI_JOIN_IDF_GAP else ")")
         for i, (_, _, idf) in enumerate(terms)
     ]
+    return _join_lists(cur, parts, [*cte_params, *(t[0] for t in terms)], terms, avgdl, k1, b, cte, limit, offset)
+
+
+def _join_lists(
+    cur: duckdb.DuckDBPyConnection,
+    parts: list[str],
+    part_params: list,
+    terms: list[tuple[int, str, float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    limit: int,
+    offset: int,
+) -> list[tuple]:
+    """The top of the join of the term lists t0..tn (CTEs in `parts`, their parameters after the filter CTE's in
+    `part_params`), scored by summed BM25: the one query both "all" plans end in."""
     score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
     joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
     narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
     query = (
         _with(cte) + ", ".join(parts)
-        + f" SELECT t0.article_id, round({score}, 9) AS score"
-        + " FROM t0" + joins + narrowed
+        + f" SELECT t0.article_id, round({score}, 9) AS score FROM t0" + joins + narrowed
         + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
     )
-    params = [*cte_params, *(t[0] for t in terms)]
+    params = list(part_params)
     for _, _, idf in terms:
         params.extend(_weight_params(idf, avgdl, k1, b))
     params.extend([limit, offset])
@@ -326,22 +342,10 @@ def _rank_listed(
         " AND article_id IN (SELECT unnest(?::BIGINT[])))"
         for i in range(1, len(terms))
     ]
-    score = " + ".join(_weight(f"t{i}") for i in range(len(terms)))
-    joins = "".join(f" JOIN t{i} ON t{i}.article_id = t0.article_id" for i in range(1, len(terms)))
-    narrowed = " JOIN selected s ON s.article_id = t0.article_id" if cte else ""
-    query = (
-        _with(cte) + ", ".join(parts)
-        + f" SELECT t0.article_id, round({score}, 9) AS score FROM t0" + joins + narrowed
-        + " ORDER BY score DESC, t0.article_id LIMIT ? OFFSET ?"
-    )
     params = [*cte_params, ids, tfs, dls]
     for term_id, _, _ in terms[1:]:
         params.extend([term_id, ids])
-    for _, _, idf in terms:
-        params.extend(_weight_params(idf, avgdl, k1, b))
-    params.extend([limit, offset])
-    stems = sorted(t[1] for t in terms)
-    return [(article_id, score, list(stems)) for article_id, score in cur.execute(query, params).fetchall()]
+    return _join_lists(cur, parts, params, terms, avgdl, k1, b, cte, limit, offset)
 
 
 def _rank_one(
