@@ -18,32 +18,20 @@ Seeded: rebuilding gives the same file.
 from __future__ import annotations
 
 import argparse
-import html
-import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
 
 import numpy as np
 
 from basira.analysis.doc import PUNCTUATION
 from basira.analysis.tagger import CLUSTERS_FILE
 from basira.normalize import normalize_text
-from eval.corpora import FILES, available, iter_baly_texts
+from eval.corpora import available, iter_unlabelled_texts
 
 HEADER = ("# word clusters for the sequence model (basira/analysis/tagger.py): normalised word, fine cluster, coarse "
           "cluster; built by eval/build_clusters.py from unlabelled news (Baly2018 + SaudiNewsNet) by context counts, "
           "PPMI, SVD and k-means. {settings}\n")
 _BOUNDARY = "<p>"
-
-
-def texts() -> Iterator[str]:
-    yield from iter_baly_texts()
-    for name in ("saudinewsnet_syria", "saudinewsnet_negatives"):
-        with FILES[name].open(encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                yield html.unescape((row.get("title") or "") + "\n" + (row.get("content") or ""))
 
 
 def tokens(text: str) -> list[str]:
@@ -89,7 +77,7 @@ def spherical_kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int
 def build(words: int, contexts: int, dims: int, fine: int, coarse: int, seed: int = 1
           ) -> tuple[list[str], np.ndarray, np.ndarray, int]:
     freq: Counter[str] = Counter()
-    docs = [tokens(t) for t in texts()]
+    docs = [tokens(t) for t in iter_unlabelled_texts()]
     for d in docs:
         freq.update(d)
     del freq[_BOUNDARY]

@@ -16,7 +16,6 @@ using it would leak the NER test split into the word list).
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import sys
 from collections import Counter
@@ -26,7 +25,7 @@ from basira.analysis.doc import PUNCTUATION
 from basira.analysis.entities import DATA, GAZETTEER_FILES, read_gazetteer
 from basira.analysis.morphology import prefixed
 from basira.normalize import normalize_text
-from eval.corpora import FILES, available, iter_baly_texts
+from eval.corpora import available, iter_unlabelled_texts
 
 OUT = DATA / "gazetteer" / "common_words.tsv"
 HEADER = ("# frequent normalised news tokens (document frequency over Baly2018 + SaudiNewsNet), minus tokens that "
@@ -40,15 +39,6 @@ NAME_RATE = 0.08  # at most this share of a token's occurrences may follow a giv
 PLACE_RATE = 0.15  # ... or a place head
 OPENER_RATE = 0.6  # a word (without the article) this often followed by a rare word opens names
 AL = "\u0627\u0644"
-
-
-def _texts():
-    yield from iter_baly_texts()
-    for corpus in ("saudinewsnet_syria", "saudinewsnet_negatives"):
-        with FILES[corpus].open(encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                yield html.unescape((row.get("title") or "") + "\n" + (row.get("content") or ""))
 
 
 def _contexts(cfg: dict) -> tuple[frozenset[str], frozenset[str]]:
@@ -70,7 +60,7 @@ def _drop_name_openers(words: list[str], stop: frozenset[str]) -> list[str]:
     listed = set(words)
     seen: Counter[str] = Counter()
     before_rare: Counter[str] = Counter()
-    for text in _texts():
+    for text in iter_unlabelled_texts():
         toks = PUNCTUATION.sub(" ", normalize_text(text)).split()
         for a, b in zip(toks, toks[1:]):
             if a in listed:
@@ -87,7 +77,7 @@ def build(min_df: int, max_words: int) -> list[str]:
     total: Counter[str] = Counter()
     after_name: Counter[str] = Counter()
     after_place: Counter[str] = Counter()
-    for text in _texts():
+    for text in iter_unlabelled_texts():
         toks = PUNCTUATION.sub(" ", normalize_text(text)).split()
         df.update(set(toks))
         total.update(toks)

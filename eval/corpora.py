@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import os
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,3 +52,14 @@ def iter_baly_texts(limit: int | None = None):
         yield row["text"]
         if limit is not None and len(seen) >= limit:
             return
+
+
+def iter_unlabelled_texts() -> Iterator[str]:
+    """Every unlabelled news text: the unique Baly texts, then SaudiNewsNet's Syria articles and negatives (title
+    and body), the text the common-word list and the word clusters are built from."""
+    yield from iter_baly_texts()
+    for corpus in ("saudinewsnet_syria", "saudinewsnet_negatives"):
+        with FILES[corpus].open(encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                yield html.unescape((row.get("title") or "") + "\n" + (row.get("content") or ""))
