@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 from basira import analysis, fingerprint, reader, search, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection, Sentence
 from basira.normalize import clean_raw, tokenize
-from basira.queries import write
+from basira.queries import set_meta, write
 
 CHUNK = 1000
 WORKERS_ENV = "BASIRA_WORKERS"
@@ -485,7 +485,7 @@ def _ingest(
 def _refresh_taxonomy(con) -> None:
     topics = analysis.taxonomy().topics.values()
     write.replace_topics(con, [(t.id, t.label, t.label_ar, t.description) for t in topics])
-    write.set_meta(con, "taxonomy_version", analysis.taxonomy_version())
+    set_meta(con, "taxonomy_version", analysis.taxonomy_version())
 
 
 def _ingest_chunk(

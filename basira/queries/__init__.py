@@ -26,12 +26,19 @@ def _sql_file(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of the store's key-value `meta` table, None when the key is not set."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_sql_file("schema.sql"))
-    con.execute(
-        "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [SCHEMA_VERSION],
-    )
+    set_meta(con, "schema_version", SCHEMA_VERSION)
 
 
 @cache

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from basira.queries import create_schema, quote_identifier
+from basira.queries import create_schema, get_meta, quote_identifier, set_meta
 
 POSTING_COLUMNS = "term_id, article_id, tf, dl"
 _EMPTY_POSTINGS = (
@@ -29,31 +29,22 @@ def run_table(run_id: int) -> str:
     return quote_identifier(f"search_run_{run_id}")
 
 
-def _meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def _set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute("INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value])
-
-
 def index_state(con: duckdb.DuckDBPyConnection) -> tuple[str | None, int, int]:
     """(index version, articles indexed, articles stored)."""
     indexed, stored = con.execute("SELECT (SELECT count(*) FROM search_docs), (SELECT count(*) FROM articles)").fetchone()
-    return _meta(con, "search_version"), indexed, stored
+    return get_meta(con, "search_version"), indexed, stored
 
 
 def set_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
-    _set_meta(con, "search_version", version)
+    set_meta(con, "search_version", version)
 
 
 def update_stats(con: duckdb.DuckDBPyConnection) -> None:
     docs, avgdl = con.execute("SELECT count(*), coalesce(avg(length), 0) FROM search_docs").fetchone()
     (texts,) = con.execute("SELECT count(*) FROM search_text").fetchone()
-    _set_meta(con, "search_docs", str(docs))
-    _set_meta(con, "search_avgdl", repr(float(avgdl)))
-    _set_meta(con, "search_texts", str(texts))
+    set_meta(con, "search_docs", str(docs))
+    set_meta(con, "search_avgdl", repr(float(avgdl)))
+    set_meta(con, "search_texts", str(texts))
 
 
 def text_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
@@ -203,7 +194,7 @@ def clear_index(con: duckdb.DuckDBPyConnection) -> None:
 
 def corpus_stats(cur: duckdb.DuckDBPyConnection) -> tuple[int, float]:
     """(articles indexed, mean indexed length) as of the last index update."""
-    docs, avgdl = _meta(cur, "search_docs"), _meta(cur, "search_avgdl")
+    docs, avgdl = get_meta(cur, "search_docs"), get_meta(cur, "search_avgdl")
     return int(docs or 0), float(avgdl or 0.0)
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import duckdb
 
+from basira.queries import get_meta, set_meta
+
 _THROUGH = "summary_through"
 _FACTS_THROUGH = "facts_through"
 # How many of the most frequent pairs get their facts copied to facts_hot_pairs (at 1M: 200 pairs, 5 of the 29
@@ -30,8 +32,7 @@ _HOT_CHOSEN_AT = "facts_hot_chosen_at"
 
 
 def _through(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_THROUGH]).fetchone()
-    return int(row[0]) if row else 0
+    return int(get_meta(con, _THROUGH) or 0)
 
 
 def _numbered_pairs(con: duckdb.DuckDBPyConnection) -> bool:
@@ -138,9 +139,7 @@ def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
         " FROM new_pairs n JOIN summary_pairs p USING (source, target) ORDER BY n.article_id, p.pair_id"
     )
     con.execute("DROP TABLE new_pairs")
-    con.execute(
-        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_THROUGH, str(last)]
-    )
+    set_meta(con, _THROUGH, str(last))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -211,15 +210,12 @@ def _choose_hot(con: duckdb.DuckDBPyConnection, last: int) -> None:
     con.execute("DELETE FROM facts_hot_pairs")
     con.execute("DELETE FROM facts_hot_entities")
     _copy_hot_rows(con, 0, last)
-    con.execute(
-        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_HOT_CHOSEN_AT, str(last)]
-    )
+    set_meta(con, _HOT_CHOSEN_AT, str(last))
 
 
 def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     """Add the facts of the articles summarised since the last refresh (see schema.sql, facts_*)."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [_FACTS_THROUGH]).fetchone()
-    through, last = (int(row[0]) if row else 0), _through(con)
+    through, last = int(get_meta(con, _FACTS_THROUGH) or 0), _through(con)
     if last <= through:
         return
     span = [through, last]
@@ -283,8 +279,8 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
         " ORDER BY f.published NULLS FIRST, p.article_id, p.pair_id",
         span,
     )
-    chosen = con.execute("SELECT value FROM meta WHERE key = ?", [_HOT_CHOSEN_AT]).fetchone()
-    if through == 0 or chosen is None or last >= HOT_REGROW * int(chosen[0]):
+    chosen = get_meta(con, _HOT_CHOSEN_AT)
+    if through == 0 or chosen is None or last >= HOT_REGROW * int(chosen):
         _choose_hot(con, last)
     else:
         # Later batches add the hot pairs' and entities' new rows, so their rows stay complete (which are hot
@@ -318,6 +314,4 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
             f" WHERE NOT EXISTS (SELECT 1 FROM {totals} t WHERE {same})"
         )
     con.execute("DROP TABLE new_totals")
-    con.execute(
-        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [_FACTS_THROUGH, str(last)]
-    )
+    set_meta(con, _FACTS_THROUGH, str(last))

@@ -32,12 +32,6 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
 
 
-def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
-    con.execute(
-        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
-    )
-
-
 def set_threads(con: duckdb.DuckDBPyConnection, threads: int) -> None:
     con.execute("SET threads = ?", [threads])
 
