@@ -5,7 +5,7 @@ import pytest
 from basira.analysis import analyze_article
 from basira.analysis.entities import GazetteerRecognizer, Recognizer
 from basira.analysis.segment import simple_split
-from basira.analysis.transliterate import transliterate
+from basira.analysis.transliterate import SPELLINGS_FILE, skeleton, spelling_rows, transliterate
 from basira.model import Sentence
 from basira.normalize import normalize_text
 
@@ -93,9 +93,52 @@ def test_rule_found_person_gets_transliteration_and_surname_alias(recognizer):
     assert dalati[0].latin and dalati[0].latin.isascii()
 
 
-@pytest.mark.parametrize("arabic, latin", [("محمود", "Mhmud"), ("الدالاتي", "al-Dalati")])
+@pytest.mark.parametrize(
+    "arabic, latin",
+    [
+        ("محمود", "Mahmoud"),  # the spelling table
+        ("الدالاتي", "al-Dalati"),  # read off the gazetteer's "Ahmed al-Dalati"
+        ("خالد العبد الله", "Khaled al-Abdullah"),  # a two-word entry
+        ("عبد الحليم خدام", "Abdulhalim Khaddam"),
+        ("عبد الغفور الأحمد", "Abd al-Ghfur al-Ahmed"),  # unknown "عبد ال…" compound; "ال" + a known given name
+        ("أسامة بن لادن", "Osama bin Laden"),  # particles
+        ("أبو محمد الجولاني", "Abu Mohammed al-Julani"),
+        ("مروان حداد", "Marwan Hdad"),  # an unknown word keeps the skeleton
+    ],
+)
 def test_transliterate(arabic, latin):
     assert transliterate(normalize_text(arabic)) == latin
+
+
+@pytest.mark.parametrize(
+    "arabic, latin",
+    [("محمود", "Mhmud"), ("الدالاتي", "al-Dalati"), ("خالد العبد الله", "Khald al-Bd al-Lh"), ("أبو محمد", "Abu Mhmd")],
+)
+def test_skeleton_is_unchanged_by_the_spelling_table(arabic, latin):
+    # entity keys are minted from it: a change here would re-key stored entities and break shared links
+    assert skeleton(normalize_text(arabic)) == latin
+
+
+def test_spelling_table_has_one_spelling_per_normalised_name():
+    rows = spelling_rows(SPELLINGS_FILE)
+    spelled: dict[str, set[str]] = {}
+    for arabic, latin in rows:
+        spelled.setdefault(arabic, set()).add(latin)
+    assert {a: s for a, s in spelled.items() if len(s) > 1} == {}
+    assert all(latin.isascii() and latin for _, latin in rows)
+
+
+def test_rule_found_person_keeps_skeleton_key_and_reads_in_news_spelling(recognizer):
+    mentions = recognizer.recognize(sents("قال العميد خالد العبد الله إن الشحنة ضبطت"))
+    assert [(m.entity_key, m.latin) for m in mentions if m.entity_type == "PER"] == [
+        ("per:khald_al_bd_al_lh", "Khaled al-Abdullah")
+    ]
+
+
+def test_second_half_of_a_compound_name_is_not_a_surname_alias(recognizer):
+    # "الله" of "العبد الله" alone is not the person (it was, and underlined every "الله" after the name)
+    mentions = recognizer.recognize(sents("قال العميد خالد العبد الله إن الشحنة ضبطت", "وأضاف العبد الله أن الله كريم"))
+    assert [m.surface for m in mentions if m.entity_type == "PER"] == [normalize_text("خالد العبد الله")]
 
 
 # --- rules added for ANERcorp-style names (no model; each row is one behaviour) ---------------------------------

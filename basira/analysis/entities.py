@@ -9,8 +9,9 @@ Resolution rules inside one article:
 * A *role* alias ("وزير الداخلية السوري") resolves to the person only when the article also names
   that person; otherwise it is not reported, because the office holder depends on the date.
 * A rule-found person (after a rank, title, nationality adjective or speech verb, from a known given name,
-  or from "عبد"/"أبو") gets a key minted from its transliteration; its last name token alone later in the
-  article resolves to it.
+  or from "عبد"/"أبو") gets a key minted from its consonant skeleton and a Latin name in news spelling
+  (transliterate.py); its last name token alone later in the article resolves to it, unless that token is
+  the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names).
 
@@ -45,7 +46,7 @@ from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, na
 from basira.analysis.records import mention
 from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
                                     read_clusters, read_ranks, read_weights)
-from basira.analysis.transliterate import slug, transliterate
+from basira.analysis.transliterate import skeleton, slug, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
 
@@ -252,8 +253,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             # "نيسان" is April in our news (Nissan in ANERcorp), a frequent word needs strong evidence, and a lone
             # given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
-        latin = transliterate(phrase)
-        entity = Entity(f"{etype.lower()}:{slug(latin)}", etype, phrase, latin)
+        entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
         forms = {f for f in name_forms(words[0]) if f == words[0] or f not in common_all}
@@ -1020,9 +1020,13 @@ class GazetteerRecognizer:
         except KeyError:
             pass
         res = self.res
-        surname: str | None = entity.canonical.rpartition(" ")[2]
+        rest, _, surname_word = entity.canonical.rpartition(" ")
+        surname: str | None = surname_word
+        before = rest.rpartition(" ")[2]
+        if before in res.particles or (before.startswith(AL) and before[2:] in res.particles):
+            surname = None
         # An ordinary word as surname ("حداد") only for a name found after a title or a known given name.
-        if not (surname != entity.canonical and len(surname) > 2 and surname not in _ORDINALS
+        if surname is not None and not (surname != entity.canonical and len(surname) > 2 and surname not in _ORDINALS
                 and surname not in res.stop and surname not in res.ali_forms
                 and (self.name_like(surname)
                      or (key[1] and not surname.startswith(AL) and not self._is_blocker(surname)
@@ -1068,8 +1072,7 @@ class GazetteerRecognizer:
         elif etype != "ORG" and len(words[0]) > 3 and words[0][0] == "\u0648" and words[0][1:] in self.res.name_words:
             words[0] = words[0][1:]
         canonical = " ".join(words)
-        latin = transliterate(canonical)
-        return Entity(f"{etype.lower()}:{slug(latin)}", etype, canonical, latin)
+        return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
 
     def _surname_mentions(self, doc: Doc, covered: dict[int, Cand],
                           short_to_entity: dict[str, Entity]) -> list[EntityMention]:
