@@ -6,11 +6,14 @@ Flagged lines stay in the article; analysis just skips them. Phrases live in dat
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from basira.model import Sentence
 from basira.normalize import normalize_text
 
 _DATA = Path(__file__).parent / "data" / "boilerplate.json"
@@ -20,6 +23,14 @@ HASHTAGS = "hashtags"
 NAVIGATION = "navigation"
 RELATED_LINK = "related_link"
 AFTER_ARTICLE = "after_article"
+REPEATED_PARAGRAPH = "repeated_paragraph"
+
+# A paragraph found word for word (normalised) in this many pages of one site is a sidebar, teaser or ticker of that
+# site, not the content of any of them. Pages, not articles: a page scraped again with a changed counter or date is
+# another article but the same page (its URL), and must not make its own paragraphs look repeated. Shorter paragraphs are not counted: datelines, bylines and formulae
+# ("وقال:") recur in real bodies and never hold the evidence of a topic on their own.
+REPEAT_MIN_PAGES = 3
+REPEAT_MIN_WORDS = 8
 
 _SHORT_LINE_WORDS = 15
 _MENU_LINE_WORDS = 12
@@ -223,3 +234,58 @@ def classify_line(line_raw: str, line_norm: str, context: LineContext | None = N
     if context is not None and is_related_link(line_norm, context):
         return RELATED_LINK
     return None
+
+
+def site_key(source_name: str | None) -> str | None:
+    """The outlet whose pages are compared for repeated paragraphs: the article's source name (the reader fills it
+    from the record's source field or its URL's host), lower-cased; None when the article names none."""
+    key = (source_name or "").strip().lower().removeprefix("www.")
+    return key or None
+
+
+def _key64(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def paragraph_fingerprint(site: str, paragraph_norm: str) -> int:
+    """A signed 64-bit key of a normalised paragraph on one site (the site is part of the key, so one number
+    identifies the pair)."""
+    return _key64(f"{site}\n{paragraph_norm}")
+
+
+def page_key(url: str | None, content_hash: str) -> int:
+    """A signed 64-bit key of the page an article was scraped from: its URL, else the article itself."""
+    return _key64(f"url\n{url.strip()}" if url and url.strip() else f"article\n{content_hash}")
+
+
+def paragraph_fingerprints(sentences: Iterable[Sentence], site: str | None) -> list[tuple[int, int]]:
+    """(paragraph, fingerprint) of each paragraph of at least REPEAT_MIN_WORDS words, over all sentences
+    (flagged ones too: whether a line recurs does not depend on what the line rules said about it). A paragraph
+    repeated inside one article is listed at each place; it still counts as one article."""
+    return fingerprints_of_paragraphs(((s.paragraph, s.text_norm) for s in sentences), site)
+
+
+def fingerprints_of_paragraphs(parts: Iterable[tuple[int, str]], site: str | None) -> list[tuple[int, int]]:
+    """paragraph_fingerprints over (paragraph, sentence text_norm) pairs in sentence order."""
+    if site is None:
+        return []
+    paragraphs: dict[int, list[str]] = {}
+    for paragraph, norm in parts:
+        if norm:
+            paragraphs.setdefault(paragraph, []).append(norm)
+    found = []
+    for paragraph, norms in sorted(paragraphs.items()):
+        text = " ".join(norms)
+        if word_count(text) >= REPEAT_MIN_WORDS:
+            found.append((paragraph, paragraph_fingerprint(site, text)))
+    return found
+
+
+def flag_paragraphs(sentences: Iterable[Sentence], paragraphs: set[int]) -> list[Sentence]:
+    """The sentences with those of `paragraphs` not yet flagged marked REPEATED_PARAGRAPH."""
+    return [
+        replace(s, is_boilerplate=True, boilerplate_reason=REPEATED_PARAGRAPH)
+        if s.paragraph in paragraphs and not s.is_boilerplate
+        else s
+        for s in sentences
+    ]

@@ -25,10 +25,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from basira import analysis, fingerprint, reader, search, store
+from basira import analysis, boilerplate, fingerprint, reader, search, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection, Sentence
 from basira.normalize import clean_raw, tokenize
-from basira.queries import set_meta, write
+from basira.queries import paragraphs, set_meta, write
 
 CHUNK = 1000
 WORKERS_ENV = "BASIRA_WORKERS"
@@ -57,6 +57,8 @@ class IngestReport:
     rejections: list[Rejection] = field(default_factory=list)
     chars: int = 0
     seconds: float = 0.0
+    repeated: int = 0  # new articles with a paragraph repeated on their site whose analysis changed (analysed again)
+    retag_pending: int = 0  # stored articles analysed before one of their paragraphs recurred (retag corrects them)
 
     def summary(self) -> str:
         rate = self.seen / self.seconds if self.seconds else 0.0
@@ -70,6 +72,13 @@ class IngestReport:
         for rejection in self.rejections[:10]:
             where = f"{rejection.source_path} {rejection.locator}".strip()
             lines.append(f"    - {where}: {rejection.detail}")
+        if self.repeated:
+            lines.append(f"  {self.repeated} new articles analysed without a paragraph repeated on their site's pages")
+        if self.retag_pending:
+            lines.append(
+                f"  {self.retag_pending} stored articles hold a paragraph that now recurs on their site"
+                " (a sidebar): run `retag` to stop counting it"
+            )
         return "\n".join(lines)
 
 
@@ -218,9 +227,12 @@ UNIT_SCHEMAS: dict[str, pa.Schema] = {
          ("surface", _STR), ("seq", _I32)]
     ),
     "postings": pa.schema([("row", _I32), ("term_id", pa.int64()), ("stem", _STR), ("tf", _I32)]),
+    "paragraphs": pa.schema([("row", _I32), ("paragraph", _I32), ("fingerprint", pa.int64()), ("page", pa.int64())]),
     "texts": pa.schema([("row", _I32), ("body", pa.binary())]),
 }
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
+# The analysis tables whose rows point to a sentence (article_topics scores come from topic_evidence).
+_ROWS_BY_SENTENCE = ANALYSIS_TABLES[1:]
 _ENTITY_COLUMNS = ("entity_key", "entity_type", "canonical", "latin")
 
 
@@ -274,6 +286,7 @@ class _Rows:
         self.sentences: list[tuple] = []
         self.postings: list[tuple[int, list[str]]] = []  # the tokens of each row's indexed text
         self.texts: list[tuple[int, bytes]] = []
+        self.paragraphs: list[tuple[int, int, int]] = []
         self.results: list[tuple[int, ArticleAnalysis]] = []
         self.signatures: dict[int, np.ndarray] = {}
 
@@ -296,6 +309,10 @@ class _Rows:
         self.postings.append((row, tokens + tokenize(title) if title else tokens))
         by_seq = sorted(record.sentences, key=lambda s: s.seq)
         self.texts.append((row, search.phrase_body(title, (s.text_norm for s in by_seq if not s.is_boilerplate))))
+        site, page = boilerplate.site_key(record.source_name), boilerplate.page_key(record.url, content_hash)
+        self.paragraphs.extend(
+            (row, p, fp, page) for p, fp in boilerplate.paragraph_fingerprints(record.sentences, site)
+        )
         self.results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
 
     def tables(self) -> dict[str, pa.Table]:
@@ -304,6 +321,7 @@ class _Rows:
             "sentences": _columns(UNIT_SCHEMAS["sentences"], self.sentences),
             "postings": _postings_table(self.postings),
             "texts": _columns(UNIT_SCHEMAS["texts"], self.texts),
+            "paragraphs": _columns(UNIT_SCHEMAS["paragraphs"], self.paragraphs),
             **_analysis_tables(self.results),
         }
 
@@ -477,6 +495,8 @@ def _ingest(
             _ingest_chunk(con, chunk, report, known_rejections, candidates)
             if progress:
                 progress(report.seen, f"{report.added} added, {report.duplicates} duplicates")
+        if report.added:
+            report.retag_pending = paragraphs.count_pending(con, boilerplate.REPEAT_MIN_PAGES)
         write.finish_batch(con, report.batch_id, report.added, report.duplicates, sum(report.rejected.values()))
     report.seconds = time.perf_counter() - started
     return report
@@ -593,6 +613,7 @@ def _store_articles(
     write.append_rows(con, "articles", articles)
     write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
     _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
+    report.repeated += _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"))
     search.index_articles(con, ids, _kept(fresh_by_unit, "postings"), _kept(fresh_by_unit, "texts"))
     report.added += len(fresh)
 
@@ -837,6 +858,49 @@ def _assign_stories(
     return {i: stories[i] for i in ids}
 
 
+def _record_paragraphs(con, last_id: int) -> None:
+    """Record the paragraphs of stored articles up to `last_id` not recorded yet: a store written before
+    article_paragraphs existed gets them on its next ingest or retag (the counts must include its articles)."""
+    after = paragraphs.recorded_through(con)
+    while after < last_id:
+        upto = min(after + CHUNK, last_id)
+        rows = [
+            (article_id, p, fp, boilerplate.page_key(url, content_hash))
+            for article_id, source_name, url, content_hash, parts in paragraphs.sites_and_sentences(con, after, upto)
+            for p, fp in boilerplate.fingerprints_of_paragraphs(parts, boilerplate.site_key(source_name))
+        ]
+        paragraphs.add_paragraphs(con, _table(("article_id", "paragraph", "fingerprint", "page"), rows), upto)
+        after = upto
+
+
+def _flag_repeated(con, ids: list[int], rows: pa.Table) -> int:
+    """Count the new articles' paragraphs; flag those now found on REPEAT_MIN_PAGES pages of their site as
+    'repeated_paragraph' in the new articles, and analyse those articles again (the workers analysed them without
+    the store's counts). Older articles holding a paragraph that has just crossed the threshold are left to retag:
+    their topics are already in the dashboard's summaries, which only retag rebuilds. Returns articles re-analysed."""
+    _record_paragraphs(con, ids[0] - 1)
+    paragraphs.add_paragraphs(con, rows.select(["article_id", "paragraph", "fingerprint", "page"]), ids[-1])
+    found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, ids[0], ids[-1])
+    if not found:
+        return 0
+    paragraphs.flag_sentences(con, found, boilerplate.REPEATED_PARAGRAPH)
+    # An article whose flagged sentences gave no topic evidence, mention, quotation or quantity keeps its analysis.
+    return _reanalyse(con, paragraphs.analysed_in(con, _ROWS_BY_SENTENCE, found))
+
+
+def _reanalyse(con, article_ids: list[int]) -> int:
+    if not article_ids:
+        return 0
+    rows = paragraphs.sentences_of(con, article_ids)
+    results = [
+        (article_id, analysis.analyze_article([Sentence(*s) for s in sentences], title))
+        for article_id, title, sentences in rows
+    ]
+    paragraphs.delete_analysis(con, ANALYSIS_TABLES, article_ids)
+    store_analysis(con, results)
+    return len(rows)
+
+
 def _store_analysis_tables(con, tables: dict[str, pa.Table]) -> None:
     """Append analysis tables (article_id, not row); entity_mentions carries the entities' descriptions, the
     last one of each key winning."""
@@ -877,6 +941,10 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
         write.clear_analysis(con)
         after = 0
         last = write.next_article_id(con) - 1
+        # Paragraphs that recurred on their site after an article was stored stop counting in it too.
+        _record_paragraphs(con, last)
+        found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, 1, last)
+        paragraphs.flag_sentences(con, found, boilerplate.REPEATED_PARAGRAPH)
         while after < last:
             rows = write.article_sentences(con, after, CHUNK)
             results = [
@@ -889,6 +957,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
             if progress:
                 progress(done, "re-analysed")
         search.rebuild_summaries(con)
+        paragraphs.count_pending(con, boilerplate.REPEAT_MIN_PAGES)
     return done
 
 

@@ -42,6 +42,35 @@ def load_article(ref: dict) -> tuple[str | None, str]:
     return html.unescape(row.get("title") or "") or None, html.unescape(row.get("content") or "")
 
 
+def site_of(ref: dict) -> str | None:
+    """The outlet ingest would record for a devset reference (the reader's source field: Baly's `source_domain`,
+    SaudiNewsNet's `source`)."""
+    if ref["corpus"] == "baly2018":
+        return _baly_index()[(ref["claim_id"], int(ref["article_idx"]))].get("source_domain") or None
+    return _rows(ref["corpus"])[int(ref["line"])].get("source") or None
+
+
+# Corpora that are one collection of pages: SaudiNewsNet's Syria subset and its negatives come from the same papers.
+COLLECTIONS = {"baly2018": ("baly2018",), "saudinewsnet_syria": ("saudinewsnet_syria", "saudinewsnet_negatives")}
+COLLECTIONS["saudinewsnet_negatives"] = COLLECTIONS["saudinewsnet_syria"]
+
+
+def iter_collection(corpus: str) -> Iterator[tuple[str | None, str | None, str]]:
+    """(site, url, body text) of every distinct article of the collection `corpus` belongs to, as ingest would
+    store them once each (Baly lists one page under several claims)."""
+    seen: set[str] = set()
+    for name in COLLECTIONS[corpus]:
+        for row in _rows(name):
+            if name == "baly2018":
+                site, text = row.get("source_domain") or None, row["text"]
+            else:
+                site, text = row.get("source") or None, html.unescape(row.get("content") or "")
+            if text in seen:
+                continue
+            seen.add(text)
+            yield site, row.get("url") or None, text
+
+
 def iter_baly_texts(limit: int | None = None):
     seen: set[str] = set()
     for row in _rows("baly2018"):

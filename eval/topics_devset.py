@@ -10,12 +10,16 @@ added later to measure the core topics on unseen text; scored before tuning, the
 "holdout3" (30 articles judged after that tuning: the unseen-article check of taxonomy 2026.12.2), "holdout4"
 (50 articles judged before the next round of changes, whose errors were then studied), "holdout5" (40 articles
 judged at the same time, sealed until the final code of that round scored it once; its errors were studied in the next
-round) and "holdout6" (42 articles judged before the defection-context change of taxonomy 2026.12.4 and sealed: it is
-scored only with --score-sealed, once, with the final code).
+round), "holdout6" (42 articles judged before the defection-context change of taxonomy 2026.12.4, sealed until that
+round's final code scored it once) and "holdout7" (52 articles judged for the three core topics only, before the
+repeated-paragraph rule and taxonomy 2026.12.5, and sealed: it is scored only with --score-sealed, once, with the final
+code).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
---no-boilerplate scores the bare splitter, as this script did before holdout4.
+--no-boilerplate scores the bare splitter, as this script did before holdout4. Paragraphs found word for word in
+three or more pages (URLs) of the same site (counted over the article's whole corpus, as the store counts them) are
+flagged `repeated_paragraph` as ingest flags them; --no-repeated scores without that rule, as before holdout7.
 """
 
 from __future__ import annotations
@@ -24,17 +28,27 @@ import argparse
 import json
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 from basira.analysis import analyze_article
-from basira.boilerplate import article_end, classify_line
+from basira.boilerplate import (
+    REPEAT_MIN_PAGES,
+    article_end,
+    classify_line,
+    flag_paragraphs,
+    page_key,
+    paragraph_fingerprints,
+    site_key,
+)
+from basira.model import Sentence
 from basira.sentences import split_sentences
-from eval.corpora import available, load_article
+from eval.corpora import COLLECTIONS, available, iter_collection, load_article, site_of
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6")
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED = ("holdout6",)
+SEALED = ("holdout7",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
@@ -46,12 +60,41 @@ def split_of(ref: dict) -> str:
     return ref.get("split", "dev")
 
 
-def evaluate(devset: list[dict], boilerplate: bool = True) -> tuple[Counter, Counter, Counter, list[str]]:
+@lru_cache(maxsize=None)
+def paragraph_counts(collection: tuple[str, ...]) -> Counter:
+    """On how many distinct pages (URLs) of each site every paragraph occurs, over the whole collection: what the
+    store's paragraph_counts holds once the collection is ingested."""
+    pages: set[tuple[int, int]] = set()
+    for i, (site, url, text) in enumerate(iter_collection(collection[0])):
+        sentences = split_sentences(text, classify_line, article_end)
+        page = page_key(url, str(i))
+        pages.update((fp, page) for _, fp in paragraph_fingerprints(sentences, site_key(site)))
+    return Counter(fp for fp, _ in pages)
+
+
+def article_sentences(ref: dict, text: str, boilerplate: bool = True, repeated: bool = True) -> list[Sentence]:
+    """The article's sentences as ingest stores them: the line rules, the end of the article, and (`repeated`)
+    paragraphs that recur on REPEAT_MIN_PAGES or more pages of its site flagged `repeated_paragraph`."""
+    if not boilerplate:
+        return split_sentences(text)
+    sentences = split_sentences(text, classify_line, article_end)
+    if repeated:
+        counts = paragraph_counts(COLLECTIONS[ref["corpus"]])
+        found = paragraph_fingerprints(sentences, site_key(site_of(ref)))
+        shared = {p for p, fp in found if counts[fp] >= REPEAT_MIN_PAGES}
+        if shared:
+            sentences = flag_paragraphs(sentences, shared)
+    return sentences
+
+
+def evaluate(
+    devset: list[dict], boilerplate: bool = True, repeated: bool = True
+) -> tuple[Counter, Counter, Counter, list[str]]:
     tp, fp, fn = Counter(), Counter(), Counter()
     errors = []
     for ref in devset:
         title, text = load_article(ref)
-        sentences = split_sentences(text, classify_line, article_end) if boilerplate else split_sentences(text)
+        sentences = article_sentences(ref, text, boilerplate, repeated)
         analysis = analyze_article(sentences, title)
         predicted = {t.topic for t in analysis.topics}
         gold = set(ref["topics"])
@@ -108,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", action="store_true", help="list false positives and negatives")
     ap.add_argument("--split", choices=(*SPLITS, *SEALED, "all"), default="dev", help="whose errors --show-errors lists")
     ap.add_argument("--no-boilerplate", action="store_true", help="count topic mentions in boilerplate lines too")
+    ap.add_argument(
+        "--no-repeated", action="store_true", help="count paragraphs repeated across a site's articles (as before holdout7)"
+    )
     ap.add_argument("--score-sealed", action="store_true", help=f"also score the sealed split(s) {', '.join(SEALED)}")
     args = ap.parse_args(argv)
     if args.split in SEALED and not args.score_sealed:
@@ -126,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             rows = [r for r in devset if split_of(r) == name]
         if not rows:
             continue
-        tp, fp, fn, errors = evaluate(rows, boilerplate=not args.no_boilerplate)
+        tp, fp, fn, errors = evaluate(rows, boilerplate=not args.no_boilerplate, repeated=not args.no_repeated)
         print("\n".join(table(name, rows, topics, tp, fp, fn)))
         if name == args.split:
             shown = errors

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.12.4+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.12.5+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -505,3 +505,37 @@ def test_exclusions_of_taxonomy_2026_12_4(texts, expected):
 def test_facts_kept_by_taxonomy_2026_12_4(texts, expected):
     analysis = analyze_article(sentences_of(texts), None)
     assert {t.topic: [(e.seq, e.term) for e in t.evidence] for t in analysis.topics} == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # defections only expected or predicted
+        ("رجح المصدر حدوث انشقاقات في صفوف مقاتلي الجبهة", {}),
+        ("قال الضابط إن الجيش سيواجه انشقاقات خلال الأسابيع المقبلة", {}),
+        # a member leaving a party, the Dawa party or the MEK, named after the verb
+        ("قال المسؤول في الأمن إنه انشق من حزب الدعوة لأسباب تنظيمية", {}),
+        ("بات الوزير قياديا في تجمع الإصلاح المنشق عن الدعوة", {}),
+        ("اعتقلت الشرطة عملاء معظمهم منشقون عن منظمة مجاهدي خلق", {"arrests": ["اعتقل"]}),
+        # political dissidents
+        ("تعرض أحد المنشقين الأكراد للتعذيب على يد تلك الميليشيا", {}),
+        ("رشح للجائزة عدة منشقين روس بمجال حقوق الإنسان بعد اعتقالهم", {"arrests": ["اعتقال"]}),
+        ("قال الكاتب المنشق إن النظام سجن أصدقاءه", {"prisons": ["سجن"]}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_5(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("انشق العقيد عن الجيش وانضم إلى حزب معارض", {"defected_officers": ["انشق"]}),
+        ("أعلن ضباط منشقون أكراد تشكيل كتيبة جديدة", {"defected_officers": ["منشق"]}),
+        ("شهدت قوات النظام انشقاقات واسعة العام الماضي", {"defected_officers": ["انشقاق"]}),
+        ("انشق عشرات المقاتلين عن حزب الله وفروا من جبهات القتال",
+         {"armed_clashes": ["جبهات القتال"], "defected_officers": ["انشق"]}),
+    ],
+)
+def test_defections_kept_by_taxonomy_2026_12_5(text, expected):
+    assert evidence_of(text) == expected

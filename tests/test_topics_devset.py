@@ -23,18 +23,20 @@ def _key(r: dict) -> tuple:
 
 
 def test_every_article_is_judged_for_every_topic():
+    # holdout7 was judged for the three core topics only (the topics it measures), and says so in `judged`.
     ids = list(taxonomy().topics)
     for r in rows():
-        assert r["judged"] == ids, _key(r)
+        assert r["judged"] == (list(CORE) if split_of(r) == "holdout7" else ids), _key(r)
         assert set(r["topics"]) <= set(ids), _key(r)
         assert len(set(r["topics"])) == len(r["topics"]), _key(r)
 
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 352
+    assert len({_key(r) for r in data}) == len(data) == 404
     assert Counter(split_of(r) for r in data) == {
-        "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42}
+        "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42,
+        "holdout7": 52}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -78,9 +80,11 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
         ("holdout5", 40, (13, 7, 7), 10, 11),
         # judged before the defection context rule (taxonomy 2026.12.4) and sealed
         ("holdout6", 42, (12, 1, 21), 9, 9),
+        # judged for the core topics before the repeated-paragraph rule and taxonomy 2026.12.5, and sealed
+        ("holdout7", 52, (12, 7, 14), 26, 14),
     ],
 )
-def test_holdout4_to_sealed_holdout6(split, size, core, no_topic, hard):
+def test_holdout4_to_sealed_holdout7(split, size, core, no_topic, hard):
     data = [r for r in rows() if split_of(r) == split]
     counts = Counter(t for r in data for t in r["topics"])
     assert len(data) == size
@@ -88,16 +92,16 @@ def test_holdout4_to_sealed_holdout6(split, size, core, no_topic, hard):
     assert sum(not r["topics"] for r in data) == no_topic
     assert sum("hard negative" in r["note"] for r in data) == hard
     # appended after holdout3, in this order
-    start = {"holdout4": 220, "holdout5": 270, "holdout6": 310}[split]
+    start = {"holdout4": 220, "holdout5": 270, "holdout6": 310, "holdout7": 352}[split]
     assert rows()[start : start + size] == data
 
 
 def test_sealed_split_is_scored_only_on_request():
     from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == ("holdout6",) and "holdout6" not in SPLITS and "holdout5" in SPLITS
+    assert SEALED == ("holdout7",) and "holdout7" not in SPLITS and "holdout6" in SPLITS
     with pytest.raises(SystemExit):
-        main(["--show-errors", "--split", "holdout6"])
+        main(["--show-errors", "--split", "holdout7"])
 
 
 def test_prf_and_micro_average():

@@ -67,6 +67,24 @@ CREATE TABLE IF NOT EXISTS sentences (
     boilerplate_reason VARCHAR
 );
 
+-- Paragraphs repeated across one site's pages (sidebars, teasers, tickers): every paragraph of at least
+-- boilerplate.REPEAT_MIN_WORDS words of every article, keyed by a 64-bit fingerprint of (site, normalised paragraph),
+-- with the page it was on (a key of the URL, else of the article), and per fingerprint the number of distinct pages
+-- holding it. Ingest appends and counts; a paragraph counted on boilerplate.REPEAT_MIN_PAGES pages has its sentences
+-- flagged 'repeated_paragraph' (new articles at once, older ones by retag). meta 'paragraphs_through' is the last
+-- article_id whose paragraphs are recorded.
+CREATE TABLE IF NOT EXISTS article_paragraphs (
+    article_id BIGINT NOT NULL,
+    paragraph INTEGER NOT NULL,
+    fingerprint BIGINT NOT NULL,
+    page BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS paragraph_counts (
+    fingerprint BIGINT NOT NULL,
+    pages INTEGER NOT NULL
+);
+
 -- MinHash LSH buckets and signatures for near-duplicate (same story) detection.
 CREATE TABLE IF NOT EXISTS story_buckets (
     band SMALLINT NOT NULL,

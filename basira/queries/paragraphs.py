@@ -1,0 +1,139 @@
+"""Named queries of the repeated-paragraph counts (article_paragraphs, paragraph_counts; see schema.sql)."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from basira.queries import get_meta, quote_identifier, set_meta
+from basira.queries.write import _scanned
+
+_THROUGH = "paragraphs_through"
+_PENDING = "repeated_paragraphs_pending"
+
+
+def recorded_through(con: duckdb.DuckDBPyConnection) -> int:
+    """The last article_id whose paragraphs are recorded (0 for a store written before the table existed)."""
+    return int(get_meta(con, _THROUGH) or 0)
+
+
+def add_paragraphs(con: duckdb.DuckDBPyConnection, rows: pa.Table, through: int) -> None:
+    """Record (article_id, paragraph, fingerprint, page) rows of articles not recorded before and count each
+    fingerprint once per page not counted for it yet. `through` is the last article_id now recorded."""
+    if rows.num_rows:
+        con.execute("CREATE OR REPLACE TEMP TABLE incoming_paragraph_counts (fingerprint BIGINT, n INTEGER)")
+        with _scanned(con, "incoming_paragraphs", rows):
+            con.execute(
+                "INSERT INTO incoming_paragraph_counts"
+                " SELECT i.fingerprint, count(DISTINCT i.page) FROM incoming_paragraphs i"
+                " WHERE NOT EXISTS (SELECT 1 FROM article_paragraphs p"
+                "  WHERE p.fingerprint = i.fingerprint AND p.page = i.page)"
+                " GROUP BY i.fingerprint"
+            )
+            con.execute(
+                "INSERT INTO article_paragraphs"
+                " SELECT article_id, paragraph, fingerprint, page FROM incoming_paragraphs"
+            )
+        con.execute(
+            "UPDATE paragraph_counts c SET pages = c.pages + i.n FROM incoming_paragraph_counts i"
+            " WHERE c.fingerprint = i.fingerprint"
+        )
+        con.execute(
+            "INSERT INTO paragraph_counts SELECT i.fingerprint, i.n FROM incoming_paragraph_counts i"
+            " WHERE NOT EXISTS (SELECT 1 FROM paragraph_counts c WHERE c.fingerprint = i.fingerprint)"
+        )
+        con.execute("DROP TABLE incoming_paragraph_counts")
+    set_meta(con, _THROUGH, str(through))
+
+
+def repeated_paragraphs(
+    con: duckdb.DuckDBPyConnection, min_pages: int, first_id: int, last_id: int
+) -> list[tuple[int, int]]:
+    """(article_id, paragraph) of the articles in [first_id, last_id] whose paragraph is counted on `min_pages`
+    or more pages and whose sentences are not all flagged yet."""
+    return con.execute(
+        "SELECT DISTINCT p.article_id, p.paragraph FROM article_paragraphs p"
+        " JOIN paragraph_counts c USING (fingerprint)"
+        " WHERE c.pages >= ? AND p.article_id BETWEEN ? AND ?"
+        " AND EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = p.article_id AND s.paragraph = p.paragraph"
+        "  AND NOT s.is_boilerplate)"
+        " ORDER BY p.article_id, p.paragraph",
+        [min_pages, first_id, last_id],
+    ).fetchall()
+
+
+def flag_sentences(con: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]], reason: str) -> None:
+    """Flag the not yet flagged sentences of these (article_id, paragraph) pairs as boilerplate `reason`."""
+    if not pairs:
+        return
+    table = pa.table({"article_id": [a for a, _ in pairs], "paragraph": [p for _, p in pairs]})
+    with _scanned(con, "flagged_paragraphs", table):
+        con.execute(
+            "UPDATE sentences s SET is_boilerplate = true, boilerplate_reason = ? FROM flagged_paragraphs f"
+            " WHERE s.article_id = f.article_id AND s.paragraph = f.paragraph AND NOT s.is_boilerplate",
+            [reason],
+        )
+
+
+def count_pending(con: duckdb.DuckDBPyConnection, min_pages: int) -> int:
+    """Stored articles holding a repeated paragraph not flagged yet: analysed before the paragraph recurred (retag
+    corrects them). Also kept in meta 'repeated_paragraphs_pending'."""
+    (found,) = con.execute(
+        "SELECT count(DISTINCT p.article_id) FROM article_paragraphs p JOIN paragraph_counts c USING (fingerprint)"
+        " WHERE c.pages >= ? AND EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = p.article_id"
+        "  AND s.paragraph = p.paragraph AND NOT s.is_boilerplate)",
+        [min_pages],
+    ).fetchone()
+    set_meta(con, _PENDING, str(found))
+    return found
+
+
+def analysed_in(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...], pairs: list[tuple[int, int]]) -> list[int]:
+    """The articles of these (article_id, paragraph) pairs whose sentences there hold a row of one of the analysis
+    `tables` (a topic's evidence, a mention, a quotation, a quantity): only those change when the paragraphs stop
+    counting."""
+    if not pairs:
+        return []
+    held = " OR ".join(
+        f"EXISTS (SELECT 1 FROM {quote_identifier(t)} x WHERE x.article_id = s.article_id AND x.seq = s.seq)"
+        for t in tables
+    )
+    table = pa.table({"article_id": [a for a, _ in pairs], "paragraph": [p for _, p in pairs]})
+    with _scanned(con, "checked_paragraphs", table):
+        rows = con.execute(
+            "SELECT DISTINCT s.article_id FROM sentences s JOIN checked_paragraphs c"
+            " ON s.article_id = c.article_id AND s.paragraph = c.paragraph"
+            f" WHERE {held} ORDER BY s.article_id"
+        ).fetchall()
+    return [a for (a,) in rows]
+
+
+def delete_analysis(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...], article_ids: list[int]) -> None:
+    """Remove the analysis rows of these articles (before they are analysed again)."""
+    for table in tables:
+        con.execute(
+            f"DELETE FROM {quote_identifier(table)} WHERE article_id IN (SELECT unnest(?::BIGINT[]))", [article_ids]
+        )
+
+
+def sentences_of(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> list[tuple]:
+    """(article_id, title_raw, sentences) of these articles, in id order (as write.article_sentences)."""
+    return con.execute(
+        "SELECT a.article_id, a.title_raw,"
+        " list((s.seq, s.paragraph, s.start_char, s.end_char, s.text_raw, s.text_norm,"
+        "       s.is_boilerplate, s.boilerplate_reason) ORDER BY s.seq)"
+        " FROM articles a JOIN sentences s USING (article_id)"
+        " WHERE a.article_id IN (SELECT unnest(?::BIGINT[])) GROUP BY ALL ORDER BY a.article_id",
+        [article_ids],
+    ).fetchall()
+
+
+def sites_and_sentences(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, source_name, url, content_hash, [(paragraph, text_norm)] in sentence order) of the articles in
+    (after_id, last_id]: what recording an older store's paragraphs needs."""
+    return con.execute(
+        "SELECT a.article_id, a.source_name, a.url, a.content_hash, list((s.paragraph, s.text_norm) ORDER BY s.seq)"
+        " FROM articles a JOIN sentences s USING (article_id)"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id],
+    ).fetchall()

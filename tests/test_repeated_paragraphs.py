@@ -1,0 +1,157 @@
+"""Paragraphs repeated word for word across one site's articles (sidebars, teasers) stop counting as topic evidence:
+the rules (boilerplate.py), then ingest and retag on fixture stores."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from basira import boilerplate, ingest, store
+from basira.model import Sentence
+from basira.queries import broken_invariants
+
+# A lede of another story that a site prints beside its articles: a coup, so that its topic shows whether it counts.
+SIDEBAR = "قال مصدر عسكري إن محاولة الانقلاب الفاشلة في العاصمة انتهت باعتقال عشرات الضباط."
+BODIES = (
+    "ارتفعت أسعار الخضار في الأسواق المحلية هذا الأسبوع بسبب موجة الحر الشديدة.",
+    "افتتحت البلدية حديقة عامة جديدة في وسط المدينة بحضور عدد من الأهالي.",
+    "أعلنت وزارة التربية موعد بدء العام الدراسي الجديد في المدارس الحكومية.",
+)
+
+
+def _sentence(seq: int, paragraph: int, norm: str, flagged: bool = False) -> Sentence:
+    return Sentence(seq, paragraph, 0, len(norm), norm, norm, flagged, "navigation" if flagged else None)
+
+
+@pytest.mark.parametrize(
+    "source_name, key",
+    [("Example.org", "example.org"), ("www.example.org", "example.org"), (" alriyadh ", "alriyadh"), ("", None),
+     (None, None)],
+)
+def test_site_key(source_name, key):
+    assert boilerplate.site_key(source_name) == key
+
+
+def test_paragraph_fingerprints_of_long_paragraphs_per_site():
+    long = "كلمة " * 7 + "أخيرة"
+    sentences = [
+        _sentence(0, 0, "عنوان قصير"),  # fewer than REPEAT_MIN_WORDS words: not counted
+        _sentence(1, 1, long),
+        _sentence(2, 2, "كلمة كلمة كلمة كلمة", flagged=True),  # a paragraph of two sentences, one flagged
+        _sentence(3, 2, "كلمة كلمة كلمة كلمة"),
+        _sentence(4, 3, long),  # the same paragraph twice in one article: listed at both places
+    ]
+    found = boilerplate.paragraph_fingerprints(sentences, "a.com")
+    fp_long = boilerplate.paragraph_fingerprint("a.com", long)
+    assert found == [(1, fp_long), (2, boilerplate.paragraph_fingerprint("a.com", "كلمة " * 7 + "كلمة")),
+                     (3, fp_long)]
+    assert boilerplate.paragraph_fingerprint("b.com", long) != fp_long
+    assert boilerplate.paragraph_fingerprints(sentences, None) == []
+
+
+def test_flag_paragraphs_keeps_earlier_reasons():
+    sentences = [_sentence(0, 0, "أ"), _sentence(1, 1, "ب", flagged=True), _sentence(2, 1, "ج")]
+    flagged = boilerplate.flag_paragraphs(sentences, {1})
+    assert [(s.is_boilerplate, s.boilerplate_reason) for s in flagged] == [
+        (False, None), (True, "navigation"), (True, "repeated_paragraph")]
+
+
+def _write(folder: Path, name: str, records: list[tuple]) -> Path:
+    """A JSON Lines file of (source, body[, url]) records, one per line."""
+    path = folder / name
+    path.write_text(
+        "".join(
+            json.dumps({"title": f"خبر محلي رقم {i} من {path.stem}", "text": record[1], "source": record[0],
+                        "date": "2017-03-0%d" % (i + 1), **({"url": record[2]} if len(record) > 2 else {})},
+                       ensure_ascii=False) + "\n"
+            for i, record in enumerate(records)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def _article(i: int) -> str:
+    return BODIES[i] + "\n" + SIDEBAR
+
+
+def _coup_tags(db: Path) -> list[int]:
+    with store.read_cursor(db) as cur:
+        return [a for (a,) in cur.execute(
+            "SELECT article_id FROM article_topics WHERE topic = 'coups' ORDER BY article_id").fetchall()]
+
+
+def _flagged(db: Path) -> list[tuple[int, str]]:
+    with store.read_cursor(db) as cur:
+        return cur.execute(
+            "SELECT article_id, boilerplate_reason FROM sentences WHERE boilerplate_reason = 'repeated_paragraph'"
+            " ORDER BY article_id").fetchall()
+
+
+def test_third_article_of_a_site_stops_the_paragraph_counting_and_retag_corrects_the_first_two(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    first = ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(0)), ("site.com", _article(1))])], db)
+    assert (first.repeated, first.retag_pending) == (0, 0)
+    assert _coup_tags(db) == [1, 2]
+    # the same paragraph on another site does not add to this site's count
+    other = ingest.ingest_paths([_write(tmp_path, "b.jsonl", [("other.com", _article(2))])], db)
+    assert (other.repeated, other.retag_pending, _coup_tags(db)) == (0, 0, [1, 2, 3])
+    third = ingest.ingest_paths([_write(tmp_path, "c.jsonl", [("site.com", _article(2))])], db)
+    # the new article is right at once; the two stored before it wait for retag (their tags are in the summaries)
+    assert (third.repeated, third.retag_pending) == (1, 2)
+    assert "2 stored articles hold a paragraph that now recurs" in third.summary()
+    assert _coup_tags(db) == [1, 2, 3]
+    assert _flagged(db) == [(4, "repeated_paragraph")]
+    assert ingest.retag(db) == 4
+    assert _coup_tags(db) == [3]
+    assert _flagged(db) == [(1, "repeated_paragraph"), (2, "repeated_paragraph"), (4, "repeated_paragraph")]
+    with store.read_cursor(db) as cur:
+        assert broken_invariants(cur) == {}
+        assert cur.execute("SELECT value FROM meta WHERE key = 'repeated_paragraphs_pending'").fetchone() == ("0",)
+
+
+def test_three_articles_in_one_batch_are_all_corrected_by_the_writer(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    report = ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(i)) for i in range(3)])], db)
+    assert (report.repeated, report.retag_pending) == (3, 0)
+    assert _coup_tags(db) == []
+    assert _flagged(db) == [(1, "repeated_paragraph"), (2, "repeated_paragraph"), (3, "repeated_paragraph")]
+    with store.read_cursor(db) as cur:
+        assert cur.execute("SELECT fingerprint, pages FROM paragraph_counts WHERE pages > 1").fetchall() == [
+            (boilerplate.paragraph_fingerprint("site.com", _norm(SIDEBAR)), 3)]
+        assert broken_invariants(cur) == {}
+
+
+def _norm(text: str) -> str:
+    from basira.normalize import normalize_text
+
+    return normalize_text(text)
+
+
+def test_a_store_written_before_the_counts_gets_them_on_its_next_ingest(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(0)), ("site.com", _article(1))])], db)
+    with store.writer(db) as con:  # as a store of the previous version: no paragraph rows, no meta key
+        con.execute("DROP TABLE article_paragraphs")
+        con.execute("DROP TABLE paragraph_counts")
+        con.execute("DELETE FROM meta WHERE key = 'paragraphs_through'")
+    report = ingest.ingest_paths([_write(tmp_path, "c.jsonl", [("site.com", _article(2))])], db)
+    assert (report.repeated, report.retag_pending) == (1, 2)
+    with store.read_cursor(db) as cur:
+        assert cur.execute("SELECT count(DISTINCT article_id) FROM article_paragraphs").fetchone() == (3,)
+    ingest.retag(db)
+    assert _coup_tags(db) == []
+
+
+def test_a_page_scraped_again_counts_once(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    home = "https://site.com/index.php"
+    # the same front page twice (its reader counter changed: two articles) and one other page: two pages
+    again = [("site.com", _article(0) + "\nعدد القراء 5365371", home), ("site.com", _article(0) + "\nعدد القراء 5365435", home),
+             ("site.com", _article(1), "https://site.com/a/1")]
+    report = ingest.ingest_paths([_write(tmp_path, "a.jsonl", again)], db)
+    assert (report.added, report.repeated, _coup_tags(db)) == (3, 0, [1, 2, 3])
+    third = ingest.ingest_paths([_write(tmp_path, "b.jsonl", [("site.com", _article(2), "https://site.com/a/2")])], db)
+    assert (third.repeated, third.retag_pending, _coup_tags(db)) == (1, 3, [1, 2, 3])
