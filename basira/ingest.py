@@ -613,8 +613,10 @@ def _store_articles(
     write.append_rows(con, "articles", articles)
     write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
     _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
-    report.repeated += _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"))
-    search.index_articles(con, ids, _kept(fresh_by_unit, "postings"), _kept(fresh_by_unit, "texts"))
+    reanalysed, flagged = _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"))
+    report.repeated += reanalysed
+    postings, texts = search.reindexed(con, flagged, _kept(fresh_by_unit, "postings"), _kept(fresh_by_unit, "texts"))
+    search.index_articles(con, ids, postings, texts)
     report.added += len(fresh)
 
 
@@ -873,19 +875,21 @@ def _record_paragraphs(con, last_id: int) -> None:
         after = upto
 
 
-def _flag_repeated(con, ids: list[int], rows: pa.Table) -> int:
+def _flag_repeated(con, ids: list[int], rows: pa.Table) -> tuple[int, list[int]]:
     """Count the new articles' paragraphs; flag those now found on REPEAT_MIN_PAGES pages of their site as
     'repeated_paragraph' in the new articles, and analyse those articles again (the workers analysed them without
     the store's counts). Older articles holding a paragraph that has just crossed the threshold are left to retag:
-    their topics are already in the dashboard's summaries, which only retag rebuilds. Returns articles re-analysed."""
+    their topics are already in the dashboard's summaries, which only retag rebuilds. Returns the number of
+    articles re-analysed and the new articles with a sentence flagged (their search text changed too)."""
     _record_paragraphs(con, ids[0] - 1)
     paragraphs.add_paragraphs(con, rows.select(["article_id", "paragraph", "fingerprint", "page"]), ids[-1])
     found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, ids[0], ids[-1])
     if not found:
-        return 0
+        return 0, []
     paragraphs.flag_sentences(con, found, boilerplate.REPEATED_PARAGRAPH)
     # An article whose flagged sentences gave no topic evidence, mention, quotation or quantity keeps its analysis.
-    return _reanalyse(con, paragraphs.analysed_in(con, _ROWS_BY_SENTENCE, found))
+    reanalysed = _reanalyse(con, paragraphs.analysed_in(con, _ROWS_BY_SENTENCE, found))
+    return reanalysed, sorted({article_id for article_id, _ in found})
 
 
 def _reanalyse(con, article_ids: list[int]) -> int:

@@ -33,6 +33,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
@@ -301,6 +302,29 @@ def _index_chunk(
 
 def _compressed(stored: Iterable[tuple[int, str]]) -> pa.Table:
     return texts_table((article_id, zlib.compress(text.encode(), PHRASE_BODY_LEVEL)) for article_id, text in stored)
+
+
+def reindexed(
+    con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings: pa.Table, texts: pa.Table
+) -> tuple[pa.Table, pa.Table]:
+    """`postings` and `texts` of new articles (see postings_table and texts_table, with article_id) where those of
+    `ids` are made again from the stored text. Ingest workers compute them before the writer flags a sidebar
+    paragraph that the batch has just made recur; without this the sidebar's words would still find the article."""
+    ids = list(ids)
+    if not ids:
+        return postings, texts
+    stored = _stored_texts(con, ids)
+    fresh = postings_table((article_id, tokenize(text)) for article_id, text in stored)
+    bodies = _compressed(stored)
+    wanted = pa.array(ids, pa.int64())
+    return (
+        pa.concat_tables([_without(postings, wanted), fresh.select(postings.column_names).cast(postings.schema)]),
+        pa.concat_tables([_without(texts, wanted), bodies.select(texts.column_names).cast(texts.schema)]),
+    )
+
+
+def _without(table: pa.Table, ids: pa.Array) -> pa.Table:
+    return table.filter(pc.invert(pc.is_in(table["article_id"], value_set=ids)))
 
 
 def _catch_up_texts(con: duckdb.DuckDBPyConnection) -> None:

@@ -4,13 +4,15 @@ the rules (boilerplate.py), then ingest and retag on fixture stores."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from basira import boilerplate, ingest, store
+from basira import boilerplate, ingest, search, store
 from basira.model import Sentence
 from basira.queries import broken_invariants
+from tests.search_index import index_contents
 
 # A lede of another story that a site prints beside its articles: a coup, so that its topic shows whether it counts.
 SIDEBAR = "قال مصدر عسكري إن محاولة الانقلاب الفاشلة في العاصمة انتهت باعتقال عشرات الضباط."
@@ -155,3 +157,43 @@ def test_a_page_scraped_again_counts_once(tmp_path):
     assert (report.added, report.repeated, _coup_tags(db)) == (3, 0, [1, 2, 3])
     third = ingest.ingest_paths([_write(tmp_path, "b.jsonl", [("site.com", _article(2), "https://site.com/a/2")])], db)
     assert (third.repeated, third.retag_pending, _coup_tags(db)) == (1, 3, [1, 2, 3])
+
+
+def _found(db: Path, query: str) -> list[int]:
+    with store.read_cursor(db) as cur:
+        return sorted(search.search(cur, query, context=False)["article_id"].tolist())
+
+
+def _rebuilt_index(db: Path, tmp_path: Path) -> dict[str, list[tuple]]:
+    copy = tmp_path / "rebuilt.duckdb"
+    shutil.copyfile(db, copy)
+    with store.writer(copy) as con:
+        search.rebuild_index(con)
+    return index_contents(copy)
+
+
+# Words of the sidebar only ("failed", "dozens") and a phrase of it.
+SIDEBAR_QUERIES = ("الفاشلة", "عشرات الضباط", '"محاولة الانقلاب"')
+
+
+def test_a_sidebar_flagged_by_the_writer_is_not_searched(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(i)) for i in range(3)])], db)
+    for query in SIDEBAR_QUERIES:
+        assert _found(db, query) == [], query
+    assert _found(db, "الحكومية") == [3]  # the article's own text still is
+    assert index_contents(db) == _rebuilt_index(db, tmp_path)
+
+
+def test_older_articles_leave_the_sidebar_search_at_retag(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(0)), ("site.com", _article(1))])], db)
+    ingest.ingest_paths([_write(tmp_path, "b.jsonl", [("other.com", _article(2))])], db)
+    ingest.ingest_paths([_write(tmp_path, "c.jsonl", [("site.com", _article(2))])], db)
+    # article 4 is flagged at once; 1 and 2 wait for retag; 3 is the only page of other.com holding the paragraph
+    for query in SIDEBAR_QUERIES:
+        assert _found(db, query) == [1, 2, 3], query
+    ingest.retag(db)
+    for query in SIDEBAR_QUERIES:
+        assert _found(db, query) == [3], query
+    assert index_contents(db) == _rebuilt_index(db, tmp_path)

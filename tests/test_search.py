@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import zlib
 from pathlib import Path
 
 import duckdb
@@ -16,6 +15,7 @@ from basira.filters import Filters
 from basira.normalize import normalize_text
 from basira.queries import read, write
 from basira.queries import search as search_sql
+from tests.search_index import index_contents
 
 
 @pytest.mark.parametrize(
@@ -490,20 +490,6 @@ def test_dashboard_text_filter_uses_the_index(db):
         assert read.article_count(cur, Filters(text="في")) == 5
 
 
-def _index_contents(db: Path) -> dict[str, list[tuple]]:
-    with store.read_cursor(db) as cur:
-        return {
-            "postings": cur.execute("SELECT * FROM search_postings ORDER BY ALL").fetchall(),
-            "terms": cur.execute("SELECT * FROM search_terms ORDER BY ALL").fetchall(),
-            "docs": cur.execute("SELECT * FROM search_docs ORDER BY ALL").fetchall(),
-            "stats": cur.execute("SELECT * FROM meta WHERE key LIKE 'search_%' ORDER BY ALL").fetchall(),
-            "texts": [
-                (a, zlib.decompress(body).decode())
-                for a, body in cur.execute("SELECT * FROM search_text ORDER BY article_id").fetchall()
-            ],
-        }
-
-
 def test_incremental_index_equals_full_rebuild(tmp_path, monkeypatch):
     monkeypatch.setattr(search, "FANOUT", 2)
     incremental = tmp_path / "incremental.duckdb"
@@ -524,7 +510,7 @@ def test_incremental_index_equals_full_rebuild(tmp_path, monkeypatch):
     with store.writer(rebuilt) as con:
         assert search.rebuild_index(con) == 12
         assert con.execute("SELECT count(*) FROM search_runs").fetchone() == (1,)
-    assert _index_contents(incremental) == _index_contents(rebuilt)
+    assert index_contents(incremental) == index_contents(rebuilt)
     for query in ("السجون", "منشقين السجون", "عنوان 3"):
         assert _search(incremental, query).equals(_search(rebuilt, query))
 
@@ -550,15 +536,15 @@ def _stored_lines(cur) -> list[tuple[int, str]]:
 
 def test_phrase_bodies_are_the_stored_lines(db):
     with store.read_cursor(db) as cur:
-        assert _index_contents(db)["texts"] == _stored_lines(cur)
-        assert _index_contents(db)["texts"][0] == (1, "تقرير\nالسجون مكتظه بالمعتقلين\nزار الوفد السجون والسجن المركزي")
+        assert index_contents(db)["texts"] == _stored_lines(cur)
+        assert index_contents(db)["texts"][0] == (1, "تقرير\nالسجون مكتظه بالمعتقلين\nزار الوفد السجون والسجن المركزي")
         assert search_sql.texts_complete(cur)
 
 
 def test_a_store_without_phrase_texts_verifies_on_sentences_then_gets_them(db):
     # An index built before search_text existed: phrases are checked on the sentences (same answers) until the
     # next ingest gives every indexed article its body.
-    before = _index_contents(db)["texts"]
+    before = index_contents(db)["texts"]
     with store.writer(db) as con:
         con.execute("DELETE FROM search_text WHERE article_id <> 2")
         search_sql.update_stats(con)
@@ -569,7 +555,7 @@ def test_a_store_without_phrase_texts_verifies_on_sentences_then_gets_them(db):
     assert _search(db, '"ضباط السجون"').empty
     with store.writer(db) as con:
         search.index_articles(con, [])
-    assert _index_contents(db)["texts"] == before
+    assert index_contents(db)["texts"] == before
     with store.read_cursor(db) as cur:
         assert search_sql.texts_complete(cur)
 
@@ -594,12 +580,12 @@ def test_phrase_bodies_answer_as_the_sentences_do(zipf_db):
 
 
 def test_a_new_search_version_rebuilds(db, monkeypatch):
-    before = _index_contents(db)
+    before = index_contents(db)
     monkeypatch.setattr(search, "SEARCH_VERSION", "test-next")
     with store.writer(db) as con:
         search.index_articles(con, [])
         assert con.execute("SELECT value FROM meta WHERE key = 'search_version'").fetchone() == ("test-next",)
-    after = _index_contents(db)
+    after = index_contents(db)
     assert after["postings"] == before["postings"] and after["terms"] == before["terms"]
 
 
@@ -664,7 +650,7 @@ def seed_store(tmp_path_factory) -> Path:
 
 def test_ingest_writes_the_phrase_bodies_a_rebuild_would(seed_store, tmp_path):
     # Ingest compresses each article's lines in its worker; a rebuild reads them back from the tables.
-    ingested = _index_contents(seed_store)["texts"]
+    ingested = index_contents(seed_store)["texts"]
     with store.read_cursor(seed_store) as cur:
         assert ingested == _stored_lines(cur)
         assert len(ingested) == cur.execute("SELECT count(*) FROM articles").fetchone()[0] > 10
@@ -674,7 +660,7 @@ def test_ingest_writes_the_phrase_bodies_a_rebuild_would(seed_store, tmp_path):
     shutil.copyfile(seed_store.resolve(), rebuilt)
     with store.writer(rebuilt) as con:
         search.rebuild_index(con)
-    assert _index_contents(rebuilt)["texts"] == ingested
+    assert index_contents(rebuilt)["texts"] == ingested
 
 
 def _direct(cur, filters: Filters, tail: str) -> list[tuple]:
