@@ -288,8 +288,8 @@ class DeferredExport:
     taxonomy version come from one cursor, so the manifest describes exactly the rows exported.
     """
 
-    def __init__(self, query_name: str, filters: Filters) -> None:
-        self.query_name, self.filters, self.db = query_name, filters, db_path()
+    def __init__(self, query_name: str, filters: Filters, *args: object) -> None:
+        self.query_name, self.filters, self.args, self.db = query_name, filters, args, db_path()
         self._lock = threading.Lock()
         self._loaded: tuple[pd.DataFrame, str, str | None] | None = None
 
@@ -298,7 +298,7 @@ class DeferredExport:
         with self._lock:
             if self._loaded is None:
                 with store.read_cursor(self.db) as cur:
-                    frame = getattr(read, self.query_name)(cur, self.filters)
+                    frame = getattr(read, self.query_name)(cur, self.filters, *self.args)
                     self._loaded = (frame, read.store_fingerprint(cur), read.taxonomy_version(cur))
             return self._loaded
 
@@ -306,8 +306,8 @@ class DeferredExport:
         return self.load()[0]
 
 
-def deferred(query_name: str, filters: Filters) -> DeferredExport:
-    return DeferredExport(query_name, filters)
+def deferred(query_name: str, filters: Filters, *args: object) -> DeferredExport:
+    return DeferredExport(query_name, filters, *args)
 
 
 def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:

@@ -611,6 +611,7 @@ def _store_articles(
     articles = articles.append_column("story_id", pa.array([stories[i] for i in ids], pa.int64()))
     articles = articles.append_column("batch_id", pa.array([report.batch_id] * len(ids), pa.int32()))
     write.append_rows(con, "articles", articles)
+    write.add_openings(con, articles)
     write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
     _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
     reanalysed, flagged = _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"))

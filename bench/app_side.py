@@ -25,6 +25,8 @@ QUERIES: dict[str, Callable] = {
     "top_entities": lambda cur, f: read.top_entities(cur, f, None, 20),
     "article_page": lambda cur, f: read.article_page(cur, f, 50, 0),
     "cooccurrence": lambda cur, f: read.cooccurrence(cur, f, 40),
+    # The Topics page's evidence list (prisons: a large topic in every corpus).
+    "evidence_highlights": lambda cur, f: read.evidence_highlights(cur, f, "prisons"),
 }
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from basira.queries import create_schema
+from basira.queries import create_schema, set_meta
 from basira.queries import search as search_sql
 
 # Per table: the column list with the article id (and other ids) shifted for copy {k} (source max id {m}).
@@ -35,6 +35,7 @@ SHIFTED = {
     "summary_article_pairs": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "search_docs": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "search_text": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "article_openings": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "facts_articles": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
     " (published + {k})::DATE AS published)",
     "facts_topics": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
@@ -78,6 +79,8 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
     con.execute(f"INSERT INTO search_terms SELECT term_id, term, df * {copies} FROM src.search_terms")
     search_sql.refresh_postings_view(con)
     search_sql.update_stats(con)
+    # The copies' openings were copied too: a later ingest must not add them again.
+    set_meta(con, "openings_through", str(con.execute("SELECT max(article_id) FROM articles").fetchone()[0]))
     con.execute("CHECKPOINT")
     con.close()
     return {"copies": copies, "source": str(source), "seconds": time.perf_counter() - started}

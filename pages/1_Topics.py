@@ -43,13 +43,13 @@ names = {r.topic: f"{r.label_ar} · {r.label}" for r in topics.itertuples(index=
 candidates = list(counts["topic"])
 default = filters.topics[0] if filters.topics and filters.topics[0] in candidates else candidates[0]
 topic = st.selectbox("Topic", candidates, index=candidates.index(default), format_func=lambda t: names.get(t, t))
-evidence = ui.query("evidence_sentences", filters, topic, 200)
+evidence = ui.query("evidence_highlights", filters, topic)
 st.caption("Strongest first: sentences matching more of the topic's terms, in articles where the topic scores higher "
-           "(two per article here; the download has them all).")
-for row in evidence[evidence["rank_in_article"] <= 2].head(15).itertuples(index=False):
+           "(two per article here; the download has the strongest 200).")
+for row in evidence.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "topic",
                               f"{row.label}: {row.terms}")
     caption = f"{render.date_text(row.published)} · {row.source} · terms: {row.terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(evidence.drop(columns=["sentence_norm", "starts", "ends"]), "evidence_sentences", filters)
+ui.export_buttons(ui.deferred("evidence_extract", filters, topic, 200), "evidence_sentences", filters)

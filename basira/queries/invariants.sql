@@ -5,6 +5,13 @@ SELECT article_id FROM articles WHERE (published IS NULL) <> (undated_reason IS 
 SELECT a.article_id FROM articles a LEFT JOIN articles s ON s.article_id = a.story_id WHERE s.article_id IS NULL;
 -- name: story_root_is_its_own_story
 SELECT a.article_id FROM articles a JOIN articles s ON s.article_id = a.story_id WHERE s.story_id <> s.article_id;
+-- name: untitled_article_has_its_opening
+SELECT a.article_id FROM articles a
+WHERE a.title_raw IS NULL AND a.article_id <= (SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'openings_through')
+AND NOT EXISTS (SELECT 1 FROM article_openings o WHERE o.article_id = a.article_id AND o.opening = left(a.text_raw, 80));
+-- name: opening_only_for_untitled
+SELECT o.article_id FROM article_openings o LEFT JOIN articles a USING (article_id)
+WHERE a.article_id IS NULL OR a.title_raw IS NOT NULL;
 -- name: every_article_has_sentences
 SELECT a.article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.article_id);
 -- name: sentence_seq_unique

@@ -7,6 +7,7 @@ import pandas as pd
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
+from basira.queries import write
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
 
 # Lists need something to click on: an untitled article shows its opening words instead of nothing.
@@ -395,20 +396,33 @@ def _page_sql(page_cte: str) -> str:
     )
 
 
-def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection, column: str = "title_raw") -> pd.DataFrame:
     """An untitled article of a page shows its opening words."""
-    # text_raw is ZSTD-compressed: even scanning past it costs ~100 ms, so it is read only for untitled rows.
-    untitled = page.loc[page["title_raw"].isna(), "article_id"].tolist()
+    untitled = page.loc[page[column].isna(), "article_id"].tolist()
     if untitled:
-        fallback = dict(
-            cur.execute(
-                "SELECT article_id, " + _DISPLAY_TITLE_UNALIASED + " FROM articles"
-                " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
-                [untitled],
-            ).fetchall()
-        )
-        page["title_raw"] = page["title_raw"].fillna(page["article_id"].map(fallback))
+        page[column] = page[column].fillna(page["article_id"].map(_openings(cur, untitled)))
     return page
+
+
+def _openings(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, str]:
+    """{article_id: its opening words and an ellipsis} of a few untitled articles, from article_openings. An
+    article that table does not cover yet (a store written before it, until its next ingest) is read from its
+    text, one equality branch per article, which DuckDB prunes to one row group before reading."""
+    ids = [int(i) for i in ids]
+    if not ids:
+        return {}
+    marks = ", ".join(["?"] * len(ids))
+    try:
+        # A list of constants on the primary key is an index lookup.
+        found = dict(cur.execute(f"SELECT article_id, opening FROM article_openings WHERE article_id IN ({marks})", ids).fetchall())
+    except duckdb.CatalogException:
+        found = {}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        branch = "SELECT article_id, left(text_raw, ?) FROM articles WHERE article_id = ?"
+        params = [p for i in missing for p in (write.OPENING_CHARS, i)]
+        found.update(cur.execute(" UNION ALL ".join([branch] * len(missing)), params).fetchall())
+    return {i: found[i] + "…" for i in ids if i in found}
 
 
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
@@ -681,11 +695,15 @@ def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str,
         "quantities": one(
             "SELECT low, high, unit, kind, surface, seq FROM quantities WHERE article_id = ? ORDER BY seq, surface"
         ),
-        "story": cur.execute(
-            "SELECT article_id, published, " + _DISPLAY_TITLE_UNALIASED + " AS title, coalesce(source_name, source_path) AS source"
-            " FROM articles WHERE story_id = ? AND article_id <> ? ORDER BY published NULLS LAST, article_id",
-            [int(row["story_id"]), article_id],
-        ).df(),
+        "story": _fill_titles(
+            cur.execute(
+                "SELECT article_id, published, title_raw AS title, coalesce(source_name, source_path) AS source"
+                " FROM articles WHERE story_id = ? AND article_id <> ? ORDER BY published NULLS LAST, article_id",
+                [int(row["story_id"]), article_id],
+            ).df(),
+            cur,
+            "title",
+        ),
     }
 
 
@@ -695,26 +713,106 @@ def evidence_sentences(
     """Sentences that are evidence for a topic (or any topic) in the filtered view, strongest first:
     most distinct matched terms, then the article's topic score, then newest. `rank_in_article` lets a
     list show a few sentences per article rather than one article's every sentence."""
+    return _with_text(_evidence_ranked(cur, filters, topic, limit), cur, "topic", "starts")
+
+
+def evidence_highlights(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, per_article: int = 2, count: int = 15,
+    pool: int = 200,
+) -> pd.DataFrame:
+    """The first `count` of evidence_sentences(..., limit=`pool`) with `rank_in_article` <= `per_article`: what the
+    Topics page shows. Only their text is read (a sentence costs ~3 ms of CPU to fetch at 100k articles)."""
+    ranked = _evidence_ranked(cur, filters, topic, pool)
+    shown = ranked[ranked["rank_in_article"] <= per_article].head(count).reset_index(drop=True)
+    return _with_text(shown, cur, "topic", "starts")
+
+
+def evidence_extract(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """evidence_sentences as downloaded: without the normalised text and highlight offsets."""
+    return evidence_sentences(cur, filters, topic, limit).drop(columns=["sentence_norm", "starts", "ends"])
+
+
+def _evidence_ranked(cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None, limit: int) -> pd.DataFrame:
+    """evidence_sentences without the article and sentence text. Ranked on counts alone; the matched terms and
+    offsets are worked out for the winners only (string and list aggregates over every hit cost most of a second
+    at 100k articles), and so is `rank_in_article`: within one article and topic the ranking's order is
+    (terms_matched, seq), the order of that rank, so an article's rows among the winners are its first ones."""
     cte, params = selection(filters)
     topic_clause = " AND e.topic = ?" if topic else ""
     return cur.execute(
         cte + ", hits AS ("
-        " SELECT e.article_id, e.topic, e.seq, count(DISTINCT e.term) AS terms_matched,"
-        " string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
+        " SELECT e.article_id, s.published, e.topic, e.seq, count(DISTINCT e.term) AS terms_matched"
+        " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL),"
+        " top AS ("
+        " SELECT h.*, t.score FROM hits h LEFT JOIN article_topics t ON t.article_id = h.article_id AND t.topic = h.topic"
+        " ORDER BY h.terms_matched DESC, t.score DESC NULLS LAST, h.published DESC NULLS LAST, h.article_id, h.seq"
+        " LIMIT ?),"
+        " spans AS ("
+        " SELECT e.article_id, e.topic, e.seq, string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
         " list(e.start_char ORDER BY e.start_char) AS starts, list(e.end_char ORDER BY e.start_char) AS ends"
-        " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL)"
-        " SELECT h.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, " + _DISPLAY_TITLE + " AS title,"
-        " h.topic, tp.label, h.seq, h.terms_matched, h.terms, round(t.score, 2) AS topic_score,"
-        " row_number() OVER (PARTITION BY h.article_id, h.topic ORDER BY h.terms_matched DESC, h.seq) AS rank_in_article,"
-        " coalesce(st.text_raw, a.title_raw) AS sentence, coalesce(st.text_norm, a.title_norm, '') AS sentence_norm, h.starts, h.ends"
-        " FROM hits h JOIN articles a USING (article_id)"
-        " LEFT JOIN sentences st ON st.article_id = h.article_id AND st.seq = h.seq"
-        " LEFT JOIN article_topics t ON t.article_id = h.article_id AND t.topic = h.topic"
-        " LEFT JOIN topics tp ON tp.topic = h.topic"
-        " ORDER BY h.terms_matched DESC, t.score DESC NULLS LAST, a.published DESC NULLS LAST, h.article_id, h.seq"
-        " LIMIT ?",
+        " FROM topic_evidence e JOIN top USING (article_id, topic, seq) GROUP BY ALL)"
+        " SELECT p.article_id, p.published, p.topic, tp.label, p.seq, p.terms_matched, x.terms,"
+        " round(p.score, 2) AS topic_score,"
+        " row_number() OVER (PARTITION BY p.article_id, p.topic ORDER BY p.terms_matched DESC, p.seq) AS rank_in_article,"
+        " x.starts, x.ends"
+        " FROM top p JOIN spans x USING (article_id, topic, seq)"
+        " LEFT JOIN topics tp ON tp.topic = p.topic"
+        " ORDER BY p.terms_matched DESC, p.score DESC NULLS LAST, p.published DESC NULLS LAST, p.article_id, p.seq",
         [*params, *([topic] if topic else []), limit],
     ).df()
+
+
+def _with_text(ranked: pd.DataFrame, cur: duckdb.DuckDBPyConnection, title_before: str, text_before: str) -> pd.DataFrame:
+    """`ranked` (article_id, seq, ...) with source and display title inserted before column `title_before`, and
+    the sentence raw and normalised before `text_before` (seq -1, the title: the title's)."""
+    ids, seqs = ranked["article_id"].tolist(), ranked["seq"].tolist()
+    about = {row[0]: row[1:] for row in _article_labels(cur, sorted(set(ids)))}
+    texts = _sentence_texts(cur, list(zip(ids, seqs, strict=True)))
+    columns: dict[str, list] = {"source": [], "title": [], "sentence": [], "sentence_norm": []}
+    for article_id, seq in zip(ids, seqs, strict=True):
+        source, title, title_raw, title_norm = about[article_id]
+        raw, norm = texts.get((article_id, seq), (title_raw, title_norm or ""))
+        for name, value in (("source", source), ("title", title), ("sentence", raw), ("sentence_norm", norm)):
+            columns[name].append(value)
+    for name, before in (("source", title_before), ("title", title_before), ("sentence", text_before),
+                         ("sentence_norm", text_before)):
+        ranked.insert(ranked.columns.get_loc(before), name, pd.Series(columns[name], index=ranked.index, dtype=object))
+    return ranked
+
+
+def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
+    """(article_id, source, display title, title_raw, title_norm) of a few articles."""
+    if not ids:
+        return []
+    rows = cur.execute(
+        "SELECT article_id, coalesce(source_name, source_path), title_raw, title_norm FROM articles"
+        " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall()
+    openings = _openings(cur, [row[0] for row in rows if row[2] is None])
+    return [
+        (article_id, source, title_raw if title_raw is not None else openings.get(article_id), title_raw, title_norm)
+        for article_id, source, title_raw, title_norm in rows
+    ]
+
+
+def _sentence_texts(cur: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
+    """{(article_id, seq): (text_raw, text_norm)} of a few sentences. One equality branch per article: DuckDB
+    prunes it to one row group and filters rows before reading their text (see queries.search.result_sentences)."""
+    wanted: dict[int, set[int]] = {}
+    for article_id, seq in pairs:
+        if seq >= 0:
+            wanted.setdefault(int(article_id), set()).add(int(seq))
+    if not wanted:
+        return {}
+    branch = "SELECT article_id, seq, text_raw, text_norm FROM sentences WHERE article_id = ? AND list_contains(?, seq)"
+    params: list = []
+    for article_id, seqs in wanted.items():
+        params += [article_id, sorted(seqs)]
+    rows = cur.execute(" UNION ALL ".join([branch] * len(wanted)), params).fetchall()
+    return {(a, q): (raw, norm) for a, q, raw, norm in rows}
 
 
 def entity_timeline(
@@ -735,21 +833,20 @@ def entity_timeline(
 def pair_sentences(
     cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 100
 ) -> pd.DataFrame:
-    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into)."""
+    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into). Chosen
+    first from ids and offsets, then the text of those `limit` sentences is read (as in evidence_sentences)."""
     cte, params = selection(filters)
-    return cur.execute(
+    ranked = cur.execute(
         cte + ", both_named AS ("
-        " SELECT m.article_id, m.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
+        " SELECT m.article_id, s.published, m.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
         " list(m.end_char ORDER BY m.start_char) AS ends, count(DISTINCT m.entity_key) AS named"
         " FROM selected s JOIN entity_mentions m USING (article_id)"
-        " WHERE m.entity_key IN (?, ?) GROUP BY ALL)"
-        " SELECT b.article_id, a.published, coalesce(a.source_name, a.source_path) AS source, " + _DISPLAY_TITLE + " AS title,"
-        " b.seq, st.text_raw AS sentence, st.text_norm AS sentence_norm, b.starts, b.ends"
-        " FROM both_named b JOIN articles a USING (article_id)"
-        " JOIN sentences st ON st.article_id = b.article_id AND st.seq = b.seq"
-        " WHERE b.named = 2 ORDER BY a.published DESC NULLS LAST, b.article_id, b.seq LIMIT ?",
+        " WHERE m.entity_key IN (?, ?) AND m.seq >= 0 GROUP BY ALL)"
+        " SELECT article_id, published, seq, starts, ends FROM both_named"
+        " WHERE named = 2 ORDER BY published DESC NULLS LAST, article_id, seq LIMIT ?",
         [*params, first, second, limit],
     ).df()
+    return _with_text(ranked, cur, "seq", "starts")
 
 
 def mentions_extract(

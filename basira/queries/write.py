@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from basira.queries import quote_identifier
+from basira.queries import get_meta, quote_identifier, set_meta
 
 
 @contextlib.contextmanager
@@ -141,6 +142,35 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> N
     columns = ", ".join(quote_identifier(c) for c in rows.column_names)
     with _scanned(con, "incoming_rows", rows):
         con.execute(f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} FROM incoming_rows")
+
+
+# What an untitled article shows in place of a title: its first characters and an ellipsis.
+OPENING_CHARS = 80
+_OPENINGS_THROUGH = "openings_through"
+
+
+def add_openings(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> None:
+    """Store the openings of the untitled ones among new articles (article_id, title_raw, text_raw), after those
+    of any stored article not covered yet (a store written before article_openings existed: one pass over its
+    untitled articles' text, on its next ingest)."""
+    if articles.num_rows == 0:
+        return
+    ids = articles["article_id"]
+    first, last = pc.min(ids).as_py(), pc.max(ids).as_py()
+    through = int(get_meta(con, _OPENINGS_THROUGH) or 0)
+    if through < first - 1:
+        con.execute(
+            f"INSERT INTO article_openings SELECT article_id, left(text_raw, {OPENING_CHARS}) FROM articles"
+            " WHERE article_id > ? AND article_id < ? AND title_raw IS NULL"
+            " AND article_id NOT IN (SELECT article_id FROM article_openings) ORDER BY article_id",
+            [through, first],
+        )
+    with _scanned(con, "incoming_openings", articles.select(["article_id", "title_raw", "text_raw"])):
+        con.execute(
+            f"INSERT INTO article_openings SELECT article_id, left(text_raw, {OPENING_CHARS}) FROM incoming_openings"
+            " WHERE title_raw IS NULL ORDER BY article_id"
+        )
+    set_meta(con, _OPENINGS_THROUGH, str(last))
 
 
 def replace_topics(con: duckdb.DuckDBPyConnection, topics: list[tuple[str, str, str, str]]) -> None:

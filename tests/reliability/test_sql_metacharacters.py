@@ -63,7 +63,7 @@ def _arguments(function, filters: Filters, value: str) -> list[object]:
     for name, parameter in list(inspect.signature(function).parameters.items())[1:]:
         if name == "filters":
             args.append(filters)
-        elif name in ("limit", "offset"):
+        elif name in ("limit", "offset", "per_article", "count", "pool"):
             args.append(5 if name == "limit" else 0)
         elif name == "grain":
             args.append("month")  # an identifier: whitelisted, see test_an_unknown_grain_is_refused_not_run
@@ -71,6 +71,10 @@ def _arguments(function, filters: Filters, value: str) -> list[object]:
             args.append(1)
         elif name == "keys":
             args.append([value, "per:anas_khattab"])
+        elif name == "ids":
+            args.append([1, 2])
+        elif name == "pairs":
+            args.append([(1, 0), (2, -1)])
         elif name in ("entity_key", "entity_type", "topic", "first", "second", "query"):
             args.append(value)
         else:
@@ -91,7 +95,7 @@ def _filters(value: str, date_from: str | None = None, date_to: str | None = Non
 def _run_every_query(cur, filters: Filters, value: str) -> None:
     for name, function in READ_QUERIES.items():
         result = function(cur, *_arguments(function, filters, value))
-        assert isinstance(result, (pd.DataFrame, dict, int, str, type(None))), name
+        assert isinstance(result, (pd.DataFrame, dict, list, int, str, type(None))), name
     for mode in ("all", "any"):
         for query in (value, f'{value} "{value} سجن"', f"سجن {value}"):
             assert isinstance(search.search(cur, query, filters, mode=mode), pd.DataFrame)

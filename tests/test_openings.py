@@ -1,0 +1,126 @@
+"""Untitled articles show their opening words in lists (article_openings), and the lists that show sentence text
+(evidence, pair sentences) read it only for the rows they return: on a fixture store, including one written before
+article_openings existed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from basira import ingest, store
+from basira.filters import Filters
+from basira.queries import broken_invariants, read
+
+LONG = (
+    "أعلنت وزارة الداخلية السورية الإفراج عن مئة معتقل من سجن صيدنايا بعد انتهاء التحقيق معهم في دمشق، "
+    "وقالت إن السجون ستفتح أمام المنظمات الإنسانية."
+)
+SHORT = "زار وفد حقوقي السجن المركزي في حمص."
+TITLED = "قالت مصادر إن المعتقلين في السجون يعانون من الاكتظاظ."
+RECORDS = [
+    {"title": "السجون في سوريا", "text": TITLED, "source": "a.org", "date": "2020-01-03"},
+    {"text": LONG, "source": "b.org", "date": "2020-01-02"},
+    {"text": SHORT, "source": "c.org", "date": "2020-01-01"},
+]
+
+
+def _ingest(db: Path, folder: Path, records: list[dict], name: str = "a.jsonl") -> None:
+    path = folder / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    ingest.ingest_paths([path], db)
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    path = tmp_path / "basira.duckdb"
+    _ingest(path, tmp_path, RECORDS)
+    return path
+
+
+def _titles(db: Path) -> dict[int, str]:
+    with store.read_cursor(db) as cur:
+        page = read.article_page(cur, Filters(), 50, 0)
+    return dict(zip(page["article_id"], page["title_raw"], strict=True))
+
+
+EXPECTED_TITLES = {1: "السجون في سوريا", 2: LONG[:80] + "…", 3: SHORT + "…"}
+
+
+def test_ingest_stores_the_openings_of_untitled_articles(db):
+    with store.read_cursor(db) as cur:
+        assert cur.execute("SELECT * FROM article_openings ORDER BY article_id").fetchall() == [(2, LONG[:80]), (3, SHORT)]
+        assert cur.execute("SELECT value FROM meta WHERE key = 'openings_through'").fetchone() == ("3",)
+        assert broken_invariants(cur) == {}
+    assert _titles(db) == EXPECTED_TITLES
+
+
+def test_a_store_written_before_the_openings_reads_them_from_the_text_then_catches_up(db, tmp_path):
+    with store.writer(db) as con:  # as a store of the previous version
+        con.execute("DROP TABLE article_openings")
+        con.execute("DELETE FROM meta WHERE key = 'openings_through'")
+    assert _titles(db) == EXPECTED_TITLES
+    _ingest(db, tmp_path, [{"text": "نص رابع بلا عنوان عن الموقوفين.", "source": "d.org", "date": "2019-12-31"}], "b.jsonl")
+    with store.read_cursor(db) as cur:
+        assert [r[0] for r in cur.execute("SELECT article_id FROM article_openings ORDER BY 1").fetchall()] == [2, 3, 4]
+        assert broken_invariants(cur) == {}
+    assert _titles(db) == {**EXPECTED_TITLES, 4: "نص رابع بلا عنوان عن الموقوفين.…"}
+
+
+def test_evidence_sentences_carry_their_article_title_and_sentence(db):
+    with store.read_cursor(db) as cur:
+        evidence = read.evidence_sentences(cur, Filters(), "prisons", 200)
+        # the sentence of a title hit (seq -1) is the title
+        rows = {(r.article_id, r.seq): (r.title, r.source, r.sentence) for r in evidence.itertuples(index=False)}
+    assert list(evidence.columns) == [
+        "article_id", "published", "source", "title", "topic", "label", "seq", "terms_matched", "terms", "topic_score",
+        "rank_in_article", "sentence", "sentence_norm", "starts", "ends"]
+    assert rows == {
+        (1, -1): ("السجون في سوريا", "a.org", "السجون في سوريا"),
+        (1, 0): ("السجون في سوريا", "a.org", TITLED),
+        (2, 0): (EXPECTED_TITLES[2], "b.org", LONG),
+        (3, 0): (EXPECTED_TITLES[3], "c.org", SHORT),
+    }
+    for row in evidence.itertuples(index=False):
+        for start, end in zip(row.starts, row.ends, strict=True):
+            assert row.sentence_norm[start:end], "offsets point into the normalised sentence"
+
+
+def test_pair_sentences_carry_their_article_title_and_sentence(db):
+    with store.read_cursor(db) as cur:
+        keys = cur.execute(
+            "SELECT DISTINCT entity_key FROM entity_mentions WHERE article_id = 2 ORDER BY entity_key").fetchall()
+        first, second = keys[0][0], keys[1][0]
+        pairs = read.pair_sentences(cur, Filters(), first, second, 100)
+    assert list(pairs.columns) == [
+        "article_id", "published", "source", "title", "seq", "sentence", "sentence_norm", "starts", "ends"]
+    assert [(r.article_id, r.title, r.sentence) for r in pairs.itertuples(index=False)] == [(2, EXPECTED_TITLES[2], LONG)]
+
+
+def test_a_story_lists_its_other_copies_with_their_openings(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    _ingest(db, tmp_path, [{"text": LONG, "source": "b.org", "date": "2020-01-02"},
+                           {"text": LONG + " ونقلت المصادر الخبر.", "source": "e.org", "date": "2020-01-04"}])
+    with store.read_cursor(db) as cur:
+        detail = read.article_detail(cur, 2)
+    assert detail["story"][["article_id", "title"]].values.tolist() == [[1, LONG[:80] + "…"]]
+
+
+@pytest.mark.parametrize(("per_article", "count"), [(1, 2), (2, 15), (1, 15)])
+def test_evidence_highlights_are_the_first_rows_of_the_evidence_within_the_per_article_cap(db, per_article, count):
+    with store.read_cursor(db) as cur:
+        everything = read.evidence_sentences(cur, Filters(), "prisons", 200)
+        shown = read.evidence_highlights(cur, Filters(), "prisons", per_article, count)
+    expected = everything[everything["rank_in_article"] <= per_article].head(count).reset_index(drop=True)
+    assert shown.drop(columns=["starts", "ends"]).equals(expected.drop(columns=["starts", "ends"]))
+    assert len(shown) == min(count, {1: 3, 2: 4}[per_article])
+
+
+def test_the_evidence_download_drops_the_highlight_columns(db):
+    with store.read_cursor(db) as cur:
+        extract = read.evidence_extract(cur, Filters(), "prisons")
+    assert list(extract.columns) == [
+        "article_id", "published", "source", "title", "topic", "label", "seq", "terms_matched", "terms", "topic_score",
+        "rank_in_article", "sentence"]
+    assert len(extract) == 4
