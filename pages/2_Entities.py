@@ -30,9 +30,9 @@ grain = ui.choice("Per", {"week": "Week", "month": "Month"}, "grain", "month")
 timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
-mentions = ui.query("mentions_extract", filters, focus, 20_000)
-ui.table(mentions[["article_id", "published", "source", "surface", "method", "sentence"]].head(200))
-ui.export_buttons(mentions, "entity_mentions", filters)
+mentions = ui.query("mentions_extract", filters, focus, 200)
+ui.table(mentions[["article_id", "published", "source", "surface", "method", "sentence"]])
+ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters)
 
 st.subheader("Named in the same sentence")
 pairs = ui.query("cooccurrence", filters, 40)
@@ -62,11 +62,12 @@ chosen = st.selectbox(
 if chosen != shown:
     st.query_params["pair"] = chosen
 first, second = chosen.split("|")
-sentences = ui.query("pair_sentences", filters, first, second, 200)
+sentences = ui.query("pair_sentences", filters, first, second, 20)
 both = " and ".join(render.markdown_text(pair_names.get(k, k)) for k in (first, second))
-st.caption(f"{len(sentences)} sentences name both {both}.")
-for row in sentences.head(20).itertuples(index=False):
+count = ui.query("pair_sentence_count", filters, first, second)
+st.caption(f"{count:,} sentences name both {both}" + (" (the newest 20 here; the download has 200)." if count > 20 else "."))
+for row in sentences.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "entity", "entity")
     st.html(render.sentence_html(row.sentence, marks, f"{render.date_text(row.published)} · {row.source}"))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(sentences.drop(columns=["sentence_norm", "starts", "ends"]), "pair_sentences", filters)
+ui.export_buttons(ui.deferred("pair_extract", filters, first, second, 200), "pair_sentences", filters)

@@ -222,6 +222,9 @@ def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
     sentences = _exported(at, "pair_sentences")
     expected = _query(dashboard_env, "pair_sentences", Filters(), source, target, 200)
     assert list(sentences["sentence"]) == list(expected["sentence"]) and len(expected) >= 1
+    count = _query(dashboard_env, "pair_sentence_count", Filters(), source, target)
+    assert count == len(expected)
+    assert any(c.value.startswith(f"{count:,} sentences name both") for c in at.caption)
 
 
 def test_clicking_an_entity_bar_filters_by_it(dashboard_env):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
@@ -786,11 +787,7 @@ def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tupl
     """(article_id, source, display title, title_raw, title_norm) of a few articles."""
     if not ids:
         return []
-    rows = cur.execute(
-        "SELECT article_id, coalesce(source_name, source_path), title_raw, title_norm FROM articles"
-        " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
-        [ids],
-    ).fetchall()
+    rows = _article_sources(cur, ids)
     openings = _openings(cur, [row[0] for row in rows if row[2] is None])
     return [
         (article_id, source, title_raw if title_raw is not None else openings.get(article_id), title_raw, title_norm)
@@ -798,20 +795,51 @@ def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tupl
     ]
 
 
+def _article_sources(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
+    """(article_id, source, title_raw, title_norm) of the articles `ids`."""
+    if not ids:
+        return []
+    return cur.execute(
+        "SELECT article_id, coalesce(source_name, source_path), title_raw, title_norm FROM articles"
+        " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+        [ids],
+    ).fetchall()
+
+
+# Up to this many articles, their sentences are read one equality branch per article; more, in one pass.
+_BRANCHES = 256
+
+
 def _sentence_texts(cur: duckdb.DuckDBPyConnection, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[str, str]]:
-    """{(article_id, seq): (text_raw, text_norm)} of a few sentences. One equality branch per article: DuckDB
-    prunes it to one row group and filters rows before reading their text (see queries.search.result_sentences)."""
+    """{(article_id, seq): (text_raw, text_norm)} of sentences (seq -1, a title, has none). A few articles: one
+    equality branch each, which DuckDB prunes to one row group and filters before reading any text (~3 ms of CPU
+    a sentence at 100k articles; a join to the list read the text of every row group it touched). Many (a
+    download): one scan of the row groups their ids span."""
     wanted: dict[int, set[int]] = {}
     for article_id, seq in pairs:
         if seq >= 0:
             wanted.setdefault(int(article_id), set()).add(int(seq))
     if not wanted:
         return {}
-    branch = "SELECT article_id, seq, text_raw, text_norm FROM sentences WHERE article_id = ? AND list_contains(?, seq)"
-    params: list = []
-    for article_id, seqs in wanted.items():
-        params += [article_id, sorted(seqs)]
-    rows = cur.execute(" UNION ALL ".join([branch] * len(wanted)), params).fetchall()
+    if len(wanted) <= _BRANCHES:
+        branch = "SELECT article_id, seq, text_raw, text_norm FROM sentences WHERE article_id = ? AND list_contains(?, seq)"
+        params: list = []
+        for article_id, seqs in wanted.items():
+            params += [article_id, sorted(seqs)]
+        rows = cur.execute(" UNION ALL ".join([branch] * len(wanted)), params).fetchall()
+    else:
+        keys = pa.table({"article_id": pa.array([a for a, seqs in wanted.items() for _ in seqs], pa.int64()),
+                         "seq": pa.array([q for seqs in wanted.values() for q in seqs], pa.int32())})
+        cur.register("wanted_sentences", keys)
+        try:
+            rows = cur.execute(
+                "SELECT st.article_id, st.seq, st.text_raw, st.text_norm FROM sentences st"
+                " JOIN wanted_sentences w ON st.article_id = w.article_id AND st.seq = w.seq"
+                " WHERE st.article_id BETWEEN ? AND ?",
+                [min(wanted), max(wanted)],
+            ).fetchall()
+        finally:
+            cur.unregister("wanted_sentences")
     return {(a, q): (raw, norm) for a, q, raw, norm in rows}
 
 
@@ -830,41 +858,71 @@ def entity_timeline(
     ).df()
 
 
+def _pairs_named(filters: Filters, first: str, second: str) -> tuple[str, list]:
+    """A `both_named` CTE: (article_id, published, seq) of the filtered view's sentences naming both entities.
+    min <> max rather than count(DISTINCT): over the ~400k mentions of two common entities at 100k articles it
+    is the cheaper aggregate."""
+    cte, params = selection(filters)
+    return (
+        cte + ", both_named AS ("
+        " SELECT m.article_id, s.published, m.seq FROM selected s JOIN entity_mentions m USING (article_id)"
+        " WHERE m.entity_key IN (?, ?) AND m.seq >= 0 GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))",
+        [*params, first, second],
+    )
+
+
 def pair_sentences(
     cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 100
 ) -> pd.DataFrame:
-    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into). Chosen
-    first from ids and offsets, then the text of those `limit` sentences is read (as in evidence_sentences)."""
-    cte, params = selection(filters)
+    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into), newest
+    first. Chosen from ids alone; the mention offsets and the text of those `limit` sentences are read after
+    (see evidence_sentences)."""
+    cte, params = _pairs_named(filters, first, second)
     ranked = cur.execute(
-        cte + ", both_named AS ("
-        " SELECT m.article_id, s.published, m.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
-        " list(m.end_char ORDER BY m.start_char) AS ends, count(DISTINCT m.entity_key) AS named"
-        " FROM selected s JOIN entity_mentions m USING (article_id)"
-        " WHERE m.entity_key IN (?, ?) AND m.seq >= 0 GROUP BY ALL)"
-        " SELECT article_id, published, seq, starts, ends FROM both_named"
-        " WHERE named = 2 ORDER BY published DESC NULLS LAST, article_id, seq LIMIT ?",
-        [*params, first, second, limit],
+        cte + ", top AS (SELECT * FROM both_named ORDER BY published DESC NULLS LAST, article_id, seq LIMIT ?)"
+        " SELECT t.article_id, t.published, t.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
+        " list(m.end_char ORDER BY m.start_char) AS ends"
+        " FROM top t JOIN entity_mentions m ON m.article_id = t.article_id AND m.seq = t.seq AND m.entity_key IN (?, ?)"
+        " GROUP BY ALL ORDER BY t.published DESC NULLS LAST, t.article_id, t.seq",
+        [*params, limit, first, second],
     ).df()
     return _with_text(ranked, cur, "seq", "starts")
+
+
+def pair_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 200) -> pd.DataFrame:
+    """pair_sentences as downloaded: without the normalised text and highlight offsets."""
+    return pair_sentences(cur, filters, first, second, limit).drop(columns=["sentence_norm", "starts", "ends"])
+
+
+def pair_sentence_count(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> int:
+    """How many sentences of the filtered view name both entities."""
+    cte, params = _pairs_named(filters, first, second)
+    return cur.execute(cte + " SELECT count(*) FROM both_named", params).fetchone()[0]
 
 
 def mentions_extract(
     cur: duckdb.DuckDBPyConnection, filters: Filters, entity_key: str | None = None, limit: int = 100_000
 ) -> pd.DataFrame:
-    """Entity mentions in the filtered view, one row per mention, with the sentence it is in."""
+    """Entity mentions in the filtered view, one row per mention, with the sentence it is in. Chosen from ids and
+    offsets first; the sentence text of those `limit` rows is read after (see _sentence_texts)."""
     cte, params = selection(filters)
     key_clause = " AND m.entity_key = ?" if entity_key else ""
-    return cur.execute(
-        cte + " SELECT m.article_id, a.published, coalesce(a.source_name, a.source_path) AS source,"
-        " m.entity_key, e.entity_type, e.canonical, e.latin, m.surface, m.method, m.seq, st.text_raw AS sentence"
-        " FROM selected s JOIN entity_mentions m USING (article_id) JOIN articles a USING (article_id)"
+    ranked = cur.execute(
+        cte + " SELECT m.article_id, s.published, m.entity_key, e.entity_type, e.canonical, e.latin, m.surface,"
+        " m.method, m.seq"
+        " FROM selected s JOIN entity_mentions m USING (article_id)"
         " LEFT JOIN entities e USING (entity_key)"
-        " LEFT JOIN sentences st ON st.article_id = m.article_id AND st.seq = m.seq"
         " WHERE TRUE" + key_clause +
-        " ORDER BY a.published DESC NULLS LAST, m.article_id, m.seq, m.start_char LIMIT ?",
+        " ORDER BY s.published DESC NULLS LAST, m.article_id, m.seq, m.start_char LIMIT ?",
         [*params, *([entity_key] if entity_key else []), limit],
     ).df()
+    ids, seqs = ranked["article_id"].tolist(), ranked["seq"].tolist()
+    sources = {row[0]: row[1] for row in _article_sources(cur, sorted(set(ids)))}
+    texts = _sentence_texts(cur, list(zip(ids, seqs, strict=True)))
+    ranked.insert(2, "source", pd.Series([sources.get(a) for a in ids], index=ranked.index, dtype=object))
+    ranked["sentence"] = pd.Series([texts.get((a, q), (None, None))[0] for a, q in zip(ids, seqs, strict=True)],
+                                   index=ranked.index, dtype=object)
+    return ranked
 
 
 def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str, limit: int = 50) -> pd.DataFrame:

@@ -124,3 +124,23 @@ def test_the_evidence_download_drops_the_highlight_columns(db):
         "article_id", "published", "source", "title", "topic", "label", "seq", "terms_matched", "terms", "topic_score",
         "rank_in_article", "sentence"]
     assert len(extract) == 4
+
+
+def test_mentions_extract_rows_carry_their_source_and_sentence(db):
+    with store.read_cursor(db) as cur:
+        key = cur.execute("SELECT entity_key FROM entity_mentions WHERE article_id = 3 ORDER BY seq, start_char").fetchone()[0]
+        mentions = read.mentions_extract(cur, Filters(), key, 200)
+    assert list(mentions.columns) == [
+        "article_id", "published", "source", "entity_key", "entity_type", "canonical", "latin", "surface", "method",
+        "seq", "sentence"]
+    assert {(r.article_id, r.source, r.sentence) for r in mentions.itertuples(index=False)} >= {(3, "c.org", SHORT)}
+
+
+@pytest.mark.parametrize("query", ["mentions_extract", "evidence_sentences"])
+def test_many_articles_read_their_sentences_in_one_pass_with_the_same_result(db, monkeypatch, query):
+    with store.read_cursor(db) as cur:
+        few = getattr(read, query)(cur, Filters())
+        monkeypatch.setattr(read, "_BRANCHES", 1)  # three articles: more than one branch allows
+        many = getattr(read, query)(cur, Filters())
+    assert len(few) >= 3
+    assert few.drop(columns=["starts", "ends"], errors="ignore").equals(many.drop(columns=["starts", "ends"], errors="ignore"))
