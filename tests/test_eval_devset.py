@@ -56,6 +56,8 @@ def test_core_topics_reach_f1_on_devset():
         ("holdout4", {"prisons": (16, 3, 0), "coups": (6, 0, 0), "defected_officers": (8, 0, 1)}),
         ("holdout5", {"prisons": (12, 1, 1), "coups": (7, 0, 0), "defected_officers": (7, 0, 0)}),
         ("holdout6", {"prisons": (10, 3, 2), "coups": (1, 0, 0), "defected_officers": (20, 0, 1)}),
+        # holdout7 scored once with 2026.12.5, then studied
+        ("holdout7", {"prisons": (11, 9, 1), "coups": (7, 2, 0), "defected_officers": (13, 3, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
