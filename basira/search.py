@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
+from basira.queries import openings
 from basira.queries import read as read_queries
 from basira.queries import search as sql
 from basira.queries import summary
@@ -504,10 +505,13 @@ def _context(cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str]) ->
     for article_id, seq, raw, norm in sql.result_sentences(cur, ids):
         by_article.setdefault(article_id, []).append((seq, raw, norm))
     rows = []
-    for article_id, published, title, source, title_norm in sql.result_metadata(cur, ids):
+    metadata = sql.result_metadata(cur, ids)
+    # An untitled article is listed by its opening words, as on every other page.
+    opened = openings.untitled_openings(cur, [row[0] for row in metadata if row[2] is None])
+    for article_id, published, title, source, title_norm in metadata:
         found = best_sentence(by_article.get(article_id, []), stems)
         seq, sentence, sentence_norm = found if found else (-1, title, title_norm)
-        rows.append((article_id, seq, published, title, source, sentence, sentence_norm))
+        rows.append((article_id, seq, published, title or opened.get(article_id), source, sentence, sentence_norm))
     return rows
 
 

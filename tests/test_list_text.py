@@ -144,3 +144,11 @@ def test_many_articles_read_their_sentences_in_one_pass_with_the_same_result(db,
         many = getattr(read, query)(cur, Filters())
     assert len(few) >= 3
     assert few.drop(columns=["starts", "ends"], errors="ignore").equals(many.drop(columns=["starts", "ends"], errors="ignore"))
+
+
+def test_search_lists_an_untitled_article_by_its_opening(db):
+    from basira import search
+
+    with store.read_cursor(db) as cur:
+        found = search.search(cur, "حمص")
+    assert [(r.article_id, r.title, r.sentence) for r in found.itertuples(index=False)] == [(3, SHORT + "…", SHORT)]

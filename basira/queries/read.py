@@ -8,7 +8,7 @@ import pyarrow as pa
 
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
-from basira.queries import write
+from basira.queries import openings
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
 
 # Lists need something to click on: an untitled article shows its opening words instead of nothing.
@@ -401,29 +401,8 @@ def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection, column: str
     """An untitled article of a page shows its opening words."""
     untitled = page.loc[page[column].isna(), "article_id"].tolist()
     if untitled:
-        page[column] = page[column].fillna(page["article_id"].map(_openings(cur, untitled)))
+        page[column] = page[column].fillna(page["article_id"].map(openings.untitled_openings(cur, untitled)))
     return page
-
-
-def _openings(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, str]:
-    """{article_id: its opening words and an ellipsis} of a few untitled articles, from article_openings. An
-    article that table does not cover yet (a store written before it, until its next ingest) is read from its
-    text, one equality branch per article, which DuckDB prunes to one row group before reading."""
-    ids = [int(i) for i in ids]
-    if not ids:
-        return {}
-    marks = ", ".join(["?"] * len(ids))
-    try:
-        # A list of constants on the primary key is an index lookup.
-        found = dict(cur.execute(f"SELECT article_id, opening FROM article_openings WHERE article_id IN ({marks})", ids).fetchall())
-    except duckdb.CatalogException:
-        found = {}
-    missing = [i for i in ids if i not in found]
-    if missing:
-        branch = "SELECT article_id, left(text_raw, ?) FROM articles WHERE article_id = ?"
-        params = [p for i in missing for p in (write.OPENING_CHARS, i)]
-        found.update(cur.execute(" UNION ALL ".join([branch] * len(missing)), params).fetchall())
-    return {i: found[i] + "…" for i in ids if i in found}
 
 
 def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
@@ -788,9 +767,9 @@ def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tupl
     if not ids:
         return []
     rows = _article_sources(cur, ids)
-    openings = _openings(cur, [row[0] for row in rows if row[2] is None])
+    opened = openings.untitled_openings(cur, [row[0] for row in rows if row[2] is None])
     return [
-        (article_id, source, title_raw if title_raw is not None else openings.get(article_id), title_raw, title_norm)
+        (article_id, source, title_raw if title_raw is not None else opened.get(article_id), title_raw, title_norm)
         for article_id, source, title_raw, title_norm in rows
     ]
 

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basira.queries import get_meta, quote_identifier, set_meta
+from basira.queries.openings import OPENING_CHARS
 
 
 @contextlib.contextmanager
@@ -144,8 +145,6 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> N
         con.execute(f"INSERT INTO {quote_identifier(table)} ({columns}) SELECT {columns} FROM incoming_rows")
 
 
-# What an untitled article shows in place of a title: its first characters and an ellipsis.
-OPENING_CHARS = 80
 _OPENINGS_THROUGH = "openings_through"
 
 
