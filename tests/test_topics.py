@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 def test_taxonomy_version_has_declared_version_and_hash():
     version = taxonomy_version()
-    assert version.startswith("topics-2026.12.6+") and len(version.split("+")[1]) == 8
+    assert version.startswith("topics-2026.12.7+") and len(version.split("+")[1]) == 8
 
 
 def test_seed_000_topics():
@@ -533,8 +533,9 @@ def test_exclusions_of_taxonomy_2026_12_5(text, expected):
         ("انشق العقيد عن الجيش وانضم إلى حزب معارض", {"defected_officers": ["انشق"]}),
         ("أعلن ضباط منشقون أكراد تشكيل كتيبة جديدة", {"defected_officers": ["منشق"]}),
         ("شهدت قوات النظام انشقاقات واسعة العام الماضي", {"defected_officers": ["انشقاق"]}),
+        # since 2026.12.6 the flight from the front is a second piece of evidence
         ("انشق عشرات المقاتلين عن حزب الله وفروا من جبهات القتال",
-         {"armed_clashes": ["جبهات القتال"], "defected_officers": ["انشق"]}),
+         {"armed_clashes": ["جبهات القتال"], "defected_officers": ["انشق", "فروا من جبهات القتال"]}),
     ],
 )
 def test_defections_kept_by_taxonomy_2026_12_5(text, expected):

@@ -100,6 +100,7 @@ def test_holdout4_to_sealed_holdout8(split, size, core, no_topic, hard):
 
 
 def test_sealed_split_is_scored_only_on_request():
+    # holdout7 was scored once at the end of the sixth round, then became an ordinary split whose errors are studied.
     from eval.topics_devset import SEALED, SPLITS, main
 
     assert SEALED == ("holdout8",) and "holdout8" not in SPLITS and "holdout7" in SPLITS

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from basira.analysis.doc import Doc, Scanner
+from basira.analysis.frames import IN, Frame, load_frame, verdict
 from basira.analysis.morphology import Lexicon, hit_order
 from basira.analysis.records import evidence as make_evidence
 from basira.model import TopicEvidence, TopicTag
@@ -51,6 +52,9 @@ class Taxonomy:
     # Per topic, (one alternation of its `context_patterns`, `context_window`): a hit of the topic counts only when
     # its sentence or one within the window before or after it matches.
     context: dict[str, tuple[re.Pattern[str], int]] = field(default_factory=dict)
+    # Per topic, its `frame` file read: a one-word term hit whose clause says it is out of the topic (a defection from a
+    # party, or one only predicted) does not count; one it says is in the topic needs no context. Read only at hits.
+    frames: dict[str, Frame] = field(default_factory=dict)
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(TERMS, self.terms.keys())
@@ -61,9 +65,17 @@ def _file_version(data: bytes, declared: str) -> str:
     return f"topics-{declared}+{hashlib.sha256(data).hexdigest()[:8]}"
 
 
+def _frame_files(doc: dict, folder: Path) -> dict[str, Path]:
+    return {raw["id"]: folder / raw["frame"] for raw in doc.get("topic", []) if raw.get("frame")}
+
+
 def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     data = path.read_bytes()
     doc = tomllib.loads(data.decode("utf-8"))
+    frame_files = _frame_files(doc, path.parent)
+    frames = {topic: load_frame(file) for topic, file in frame_files.items()}
+    # A frame file is part of the taxonomy: editing it must change the stored version, so retag sees it.
+    hashed = data + b"".join(frame_files[t].read_bytes() for t in sorted(frame_files))
     topics: dict[str, Topic] = {}
     terms, excludes = Lexicon(), Lexicon()
     group_patterns: list[str] = []
@@ -98,8 +110,8 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
             groups[name] = topic.id
             group_patterns.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in raw["patterns"]) + ")")
     pattern = re.compile("|".join(group_patterns)) if group_patterns else None
-    return Taxonomy(_file_version(data, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups,
-                    _literal_prefixes(pattern), exclude_patterns, context)
+    return Taxonomy(_file_version(hashed, str(doc.get("version", "0"))), topics, terms, excludes, pattern, groups,
+                    _literal_prefixes(pattern), exclude_patterns, context, frames)
 
 
 _PREFIX_LIMIT = 500  # literal prefixes kept per pattern; a longer list stops growing (a shorter prefix is still exact)
@@ -183,8 +195,10 @@ def _drop_nested(hits: list[_TopicHit]) -> list[_TopicHit]:
     return kept
 
 
-def _term_hits(taxonomy: Taxonomy, doc: Doc) -> dict[int, list[_TopicHit]]:
-    """Term hits per line, exclusions applied."""
+def _term_hits(taxonomy: Taxonomy, doc: Doc, confirmed: set[tuple[str, int, int]] | None = None
+               ) -> dict[int, list[_TopicHit]]:
+    """Term hits per line, exclusions applied. Hits whose frame says they are the topic are added to `confirmed`
+    as (topic, line, start): they need no context."""
     found = taxonomy.terms.match(doc, doc.hits.get(TERMS, ()))
     if not found:
         return {}
@@ -194,16 +208,24 @@ def _term_hits(taxonomy: Taxonomy, doc: Doc) -> dict[int, list[_TopicHit]]:
     if doc.hits.get(EXCLUDES):
         for entry, first, last in taxonomy.excludes.match(doc, doc.hits[EXCLUDES]):
             excluded.setdefault(entry.payload, []).append((first, last))  # type: ignore[arg-type]
-    ts, line_char = doc.ts, doc.line_char
+    ts, line_char, frames = doc.ts, doc.line_char, taxonomy.frames
     per_line: dict[int, list[_TopicHit]] = {}
     for entry, first, last in found:
         ref: TermRef = entry.payload  # type: ignore[assignment]
         spans = excluded.get(ref.topic)
         if spans and any(a <= last and first <= b for a, b in spans):
             continue
+        said = None
+        # A phrase term names the defectors itself ("الضباط المنشقين"): the frame reads one-word hits only.
+        if first == last and ref.topic in frames:
+            said = verdict(frames[ref.topic], doc, first, last)
+            if said is not None and said != IN:  # OUT or MODAL
+                continue
         line = doc.line_of(first)
         base = line_char[line]
         start, end = ts[first] - base, ts[last + 1] - 1 - base
+        if said is not None and confirmed is not None:
+            confirmed.add((ref.topic, line, start))
         per_line.setdefault(line, []).append((ref.topic, ref.strength, line, start, end, entry.term))
     if taxonomy.exclude_patterns:
         _drop_pattern_excluded(taxonomy, doc, per_line)
@@ -273,7 +295,8 @@ def _in_context(doc: Doc, context: tuple[re.Pattern[str], int], line: int, memo:
 
 def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
     """Topic tags of a Doc already scanned with a Scanner the taxonomy registered with."""
-    per_line = _term_hits(taxonomy, doc)
+    confirmed: set[tuple[str, int, int]] = set()
+    per_line = _term_hits(taxonomy, doc, confirmed)
     pattern_lines = _pattern_lines(taxonomy, doc) if taxonomy.pattern is not None else ()
     lines = sorted(per_line.keys() | pattern_lines) if pattern_lines else sorted(per_line)
     evidence: dict[str, list[TopicEvidence]] = {}
@@ -288,7 +311,7 @@ def tag_topics(taxonomy: Taxonomy, doc: Doc) -> tuple[TopicTag, ...]:
         if line in pattern_lines:
             hits = hits + _pattern_hits(taxonomy, doc, line)
         if contexts and hits:
-            hits = [h for h in hits if h[0] not in contexts
+            hits = [h for h in hits if h[0] not in contexts or (h[0], line, h[3]) in confirmed
                     or _in_context(doc, contexts[h[0]], line, context_memo.setdefault(h[0], {}))]
         seq = seqs[line]
         for topic, strength, _, start, end, term in hits:
