@@ -72,7 +72,7 @@ CPU_STAGES: list[tuple[str, str, object, str, int]] = [
     ("prepare", "normalise title", fingerprint, "title_norm", 1),
     ("prepare", "content hash", fingerprint, "content_hash", 1),
     ("prepare", "story tokens", fingerprint, "story_tokens", 1),
-    ("prepare", "MinHash signature", fingerprint, "signature", 1),
+    ("prepare", "MinHash signatures (a unit at once)", fingerprint, "signatures", 1),
     ("prepare", "LSH band buckets", fingerprint, "band_matrix", 1),
     ("prepare", "phrase body (zlib)", search, "phrase_body", 1),
     ("prepare", "paragraph fingerprints", boilerplate, "paragraph_fingerprints", 1),
