@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from itertools import chain
 
 import numpy as np
 
@@ -49,21 +50,45 @@ def story_tokens(article: ParsedArticle) -> list[str]:
 
 def signature(tokens: list[str]) -> np.ndarray:
     """MinHash signature over word shingles; token hashes are CRC32 so they are stable across processes."""
-    if not tokens:
-        return _EMPTY.copy()
-    # map over C functions: no Python frame per token.
-    token_hashes = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=len(tokens))
-    # Word bigrams: combine each token hash with the next one's.
-    shingles = token_hashes[:-1] * np.uint64(1000003) ^ token_hashes[1:] if len(token_hashes) > 1 else token_hashes
+    return signatures([tokens])[0]
+
+
+def signatures(token_lists: list[list[str]]) -> np.ndarray:
+    """The MinHash signature of each token list (word bigram shingles, CRC32 token hashes: stable across
+    processes), as an (n, PERMUTATIONS) array; an empty list gets _EMPTY. A unit's articles are signed at once:
+    per article, a dozen small numpy calls cost more than their arithmetic (0.11-0.14 -> 0.08-0.10 ms an
+    article). A minimum does not see duplicates, so shingles are not deduplicated."""
+    found = np.tile(_EMPTY, (len(token_lists), 1))
+    sizes = np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists))
+    if not sizes.any():
+        return found
+    token_hashes = np.fromiter(
+        map(zlib.crc32, map(str.encode, chain.from_iterable(token_lists))), dtype=np.uint64, count=int(sizes.sum())
+    )
+    # Word bigrams within each list: each token hash with the next one's. A list of one token is its one shingle.
+    ends = np.cumsum(sizes)
+    pairs = np.ones(token_hashes.size, dtype=bool)
+    pairs[ends[sizes > 0] - 1] = False
+    shingles = token_hashes[:-1][pairs[:-1]] * np.uint64(1000003) ^ token_hashes[1:][pairs[:-1]]
+    single = ends[sizes == 1] - 1
+    shingles_per_list = np.where(sizes == 1, 1, np.maximum(sizes - 1, 0))
+    if single.size:
+        # Each single token goes where its list's shingles would be, keeping the lists in order.
+        at = np.searchsorted(np.flatnonzero(pairs[:-1]), single)
+        shingles = np.insert(shingles, at, token_hashes[single])
     shingles &= np.uint64(0xFFFFFFFF)
-    # Distinct shingles by sort and compare: for a few hundred values several times faster than np.unique.
-    shingles.sort()
-    shingles = shingles[np.concatenate(([True], shingles[1:] != shingles[:-1]))]
-    # One row per permutation, reduced along the contiguous axis. The shift is monotone, so the minimum's top
-    # 32 bits are the minimum of the top 32 bits: shifting 64 values instead of a whole matrix is the same.
-    hashed = np.multiply.outer(_A, shingles)
-    hashed += _B[:, None]
-    return hashed.min(axis=1) >> np.uint64(32)
+    filled = shingles_per_list > 0
+    starts = (np.cumsum(shingles_per_list) - shingles_per_list)[filled]
+    # One permutation at a time (a whole matrix of a unit of long articles would take gigabytes). Multiply-shift
+    # keeps the top 32 bits, and the shift is monotone, so the minimum's top bits are the minimum of the top bits.
+    minima = np.empty((PERMUTATIONS, int(filled.sum())), dtype=np.uint64)
+    hashed = np.empty_like(shingles)
+    for p in range(PERMUTATIONS):
+        np.multiply(shingles, _A[p], out=hashed)
+        hashed += _B[p]
+        np.minimum.reduceat(hashed, starts, out=minima[p])
+    found[filled] = minima.T >> np.uint64(32)
+    return found
 
 
 def band_buckets(sig: np.ndarray) -> list[int]:

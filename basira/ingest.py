@@ -288,7 +288,7 @@ class _Rows:
         self.texts: list[tuple[int, bytes]] = []
         self.paragraphs: list[tuple[int, int, int]] = []
         self.results: list[tuple[int, ArticleAnalysis]] = []
-        self.signatures: dict[int, np.ndarray] = {}
+        self.story_tokens: list[tuple[int, list[str]]] = []  # signed all at once by fill()
 
     def add(self, row: int, record: ParsedArticle, title: str, content_hash: str) -> None:
         self.articles.append(
@@ -305,7 +305,7 @@ class _Rows:
             for s in record.sentences
         )
         tokens = fingerprint.story_tokens(record)
-        self.signatures[row] = fingerprint.signature(tokens)
+        self.story_tokens.append((row, tokens))
         self.postings.append((row, tokens + tokenize(title) if title else tokens))
         by_seq = sorted(record.sentences, key=lambda s: s.seq)
         self.texts.append((row, search.phrase_body(title, (s.text_norm for s in by_seq if not s.is_boilerplate))))
@@ -326,9 +326,9 @@ class _Rows:
         }
 
     def fill(self, signatures: np.ndarray, buckets: np.ndarray) -> None:
-        if self.signatures:
-            rows = list(self.signatures)
-            found = np.vstack(list(self.signatures.values()))
+        if self.story_tokens:
+            rows = [row for row, _ in self.story_tokens]
+            found = fingerprint.signatures([tokens for _, tokens in self.story_tokens])
             signatures[rows] = found
             buckets[rows] = fingerprint.band_matrix(found)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
+from pathlib import Path
 
 import pytest
 
-from basira import fingerprint
+from basira import fingerprint, reader
 from basira.model import ParsedArticle, Sentence
 
+ROOT = Path(__file__).resolve().parent.parent
 # A vocabulary of made-up Arabic-looking words; deterministic so the test is exact.
 _rng = random.Random(7)
 VOCAB = ["".join(_rng.choice("ابتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(_rng.randint(3, 7))) for _ in range(5000)]
@@ -61,6 +64,42 @@ def test_signature_round_trips_through_storage():
     sig = fingerprint.signature(_text(3))
     assert (fingerprint.from_blob(fingerprint.to_blob(sig)) == sig).all()
     assert len(fingerprint.to_blob(sig)) == fingerprint.PERMUTATIONS * 4
+
+
+# Signatures are stored and compared with those of later batches, so their values must never change: these
+# were computed by the per-article code that preceded signatures() (blake2b-8 of the stored blob).
+PINNED_SIGNATURES = [
+    ("empty", [], [4294967295, 4294967295, 4294967295], "feaee0257933ce3f"),
+    ("one token", ["سوريا"], [3402407658, 2625301633, 504678133], "f8fbee136879d916"),
+    ("a repeated token", ["سوريا", "سوريا"], [794722503, 2581965226, 4183558890], "cb105d0d16991452"),
+    ("a sentence", "اعلنت وزارة الداخلية السورية القبض على خلية".split(), [543963725, 39136229, 430596195],
+     "b17620b4d3b9086b"),
+]
+
+
+@pytest.mark.parametrize(("name", "tokens", "first", "digest"), PINNED_SIGNATURES, ids=[c[0] for c in PINNED_SIGNATURES])
+def test_signature_values_never_change(name, tokens, first, digest):
+    sig = fingerprint.signature(tokens)
+    assert sig[:3].tolist() == first
+    assert hashlib.blake2b(fingerprint.to_blob(sig), digest_size=8).hexdigest() == digest
+
+
+def test_signatures_of_many_lists_at_once_are_each_list_s_own():
+    # Empty and one-token lists between long ones: no shingle may cross from one list into the next.
+    lists = [_text(5), [], ["سوريا"], _text(6, 2), [], [], ["سوريا"], _text(7, 40) * 3, ["a", "b", "a", "b"], []]
+    found = fingerprint.signatures(lists)
+    assert found.shape == (len(lists), fingerprint.PERMUTATIONS)
+    for row, tokens in zip(found, lists, strict=True):
+        assert (row == fingerprint.signature(tokens)).all()
+    assert (found[2] == found[6]).all() and not (found[2] == found[1]).any()
+    assert fingerprint.signatures([]).shape == (0, fingerprint.PERMUTATIONS)
+
+
+def test_seed_articles_keep_their_signatures():
+    articles = [a for a in reader.read_path(ROOT / "seeds") if isinstance(a, ParsedArticle)]
+    found = fingerprint.signatures([fingerprint.story_tokens(a) for a in articles])
+    assert len(articles) == 12
+    assert hashlib.blake2b(b"".join(map(fingerprint.to_blob, found)), digest_size=8).hexdigest() == "10aeaff63ec32c39"
 
 
 def test_band_buckets_are_stable_and_one_per_band():

@@ -267,19 +267,28 @@ def test_worker_count_comes_from_the_environment_else_the_cores_up_to_four(monke
         ingest.default_workers()
 
 
-def test_stored_story_candidates_from_memory_are_those_of_the_query(tmp_path, monkeypatch):
-    # Tiny chunks and buckets capped at two members, so that the cap bites and each path runs many chunks.
+@pytest.mark.parametrize(("query_chunks", "queries"), [(0, 0), (3, 6)], ids=["loaded at once", "loaded after 3 chunks"])
+def test_stored_story_candidates_from_memory_are_those_of_the_query(tmp_path, monkeypatch, query_chunks, queries):
+    # Tiny chunks and buckets capped at two members, so that the cap bites and each path runs many chunks; the
+    # second batch (the export again, titles changed: same stories) finds its stories among stored articles.
     monkeypatch.setattr(ingest, "CHUNK", 10)
     monkeypatch.setattr(ingest, "PER_BUCKET", 2)
     inputs = _mixed_inputs(tmp_path / "inputs")
+    more = tmp_path / "more.jsonl"
+    more.write_text((inputs / "export.jsonl").read_text(encoding="utf-8").replace("رقم", "عدد"), encoding="utf-8")
+    matches = ingest.write.bucket_matches
+    calls = []
+    monkeypatch.setattr(ingest.write, "bucket_matches", lambda *args: calls.append(1) or matches(*args))
     stores = {}
-    for path, query_chunks in (("query", 10_000), ("memory", 0)):
-        monkeypatch.setattr(ingest, "QUERY_CHUNKS", query_chunks)
+    for path, chunks in (("query", 10_000), ("memory", query_chunks)):
+        monkeypatch.setattr(ingest, "QUERY_CHUNKS", chunks)
         db = tmp_path / path / "basira.duckdb"
-        report = ingest.ingest_paths([inputs], db)
-        stores[path] = (_store_tables(db), report.joined_story)
-    (queried, joined_by_query), (in_memory, joined_in_memory) = stores["query"], stores["memory"]
-    assert joined_by_query == joined_in_memory == 62
+        calls.clear()
+        joined = [ingest.ingest_paths([batch], db).joined_story for batch in (inputs, more)]
+        stores[path] = (_store_tables(db), joined, len(calls))
+    (queried, joined_by_query, query_calls), (in_memory, joined_in_memory, memory_calls) = stores.values()
+    assert (query_calls, memory_calls) == (19, queries)
+    assert joined_by_query == joined_in_memory == [62, 68]
     buckets_by_query, buckets_in_memory = queried.pop("story_buckets"), in_memory.pop("story_buckets")
     assert queried == in_memory
     # In memory only the first members of each bucket are kept, and stored: those the query looks at.
@@ -287,8 +296,11 @@ def test_stored_story_candidates_from_memory_are_those_of_the_query(tmp_path, mo
     for band, bucket, article_id in buckets_by_query:
         first.setdefault((band, bucket), []).append(article_id)
     expected = sorted((band, bucket, a) for (band, bucket), ids in first.items() for a in sorted(ids)[:2])
-    assert buckets_in_memory == expected
-    assert len(buckets_by_query) == 3040 and len(buckets_in_memory) == 2814
+    assert len(buckets_by_query) == 5216
+    if queries:  # the first three chunks of each batch store all their buckets, as the query path does
+        assert set(expected) < set(buckets_in_memory) < set(buckets_by_query)
+    else:
+        assert buckets_in_memory == expected
 
 
 def test_bucket_index_keeps_the_first_members_of_each_key_across_runs(monkeypatch):
