@@ -124,11 +124,12 @@ def test_shipped_model_on_fixed_sentences() -> None:
     text = "وقال المتحدث باسم الرئاسة الفلسطينية نبيل أبو ردينة إن"
     assert _found(on, text) == [("PER", "نبيل ابو ردينه", "model:tagger")]
     assert _found(off, text) == [("PER", "ابو ردينه", "rule:given_name")]
-    # the model drops rule persons it does not confirm ("آمنة" safe, "سهل" plain) ...
+    # the model drops rule persons it does not confirm ("آمنة" safe) ...
     assert _found(off, "وأكد مصدر أن المنطقة آمنة جدا") == [("PER", "امنه جدا", "rule:given_name")]
     assert _found(on, "وأكد مصدر أن المنطقة آمنة جدا") == []
-    assert _found(off, "سهل الغاب منطقة زراعية") == [("PER", "سهل الغاب", "rule:given_name")]
-    assert _found(on, "سهل الغاب منطقة زراعية") == [("LOC", "الغاب", "rule:place")]
+    # (the Ghab plain, which it used to rescue from the given-name rule, is now in the gazetteer: both find it)
+    assert _found(off, "سهل الغاب منطقة زراعية") == [("LOC", "سهل الغاب", "gazetteer")]
+    assert _found(on, "سهل الغاب منطقة زراعية") == [("LOC", "سهل الغاب", "gazetteer")]
     # ... keeps organisations and the lists. (The round-3 weights, without word clusters, bounded this one better,
     # "جيش الفتح" alone; the cluster model, chosen on cross-validation, leaves the rule's span: RESULTS.md.)
     assert _found(off, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح السيطره", "rule:org")]
@@ -136,7 +137,7 @@ def test_shipped_model_on_fixed_sentences() -> None:
     assert _found(on, "وقال ولي العهد السعودي الأمير محمد بن سلمان إن") == [("PER", "محمد بن سلمان", "gazetteer")]
     # never a name on a place ("ريف درعا"), after a place head, or one ambiguous given name
     assert _found(on, "قتل مدني في ريف درعا برصاص قناص") == [("LOC", "درعا", "gazetteer")]
-    assert _found(on, "وزار محافظة صلاح الدين") == []
+    assert _found(on, "وزار محافظة صلاح الدين") == [("LOC", "صلاح الدين", "alias:short")]  # the governorate
     assert _found(on, "وأوضح حسن أن الوضع بشكل حسن") == []
 
 

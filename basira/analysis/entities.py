@@ -13,7 +13,13 @@ Resolution rules inside one article:
   (transliterate.py); its last name token alone later in the article resolves to it, unless that token is
   the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
-  A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names).
+  A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
+  extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
+  cannot resolve takes no tokens from the rules.
+* A rule-found name that is a curated alias, or a person with the first and last words of a curated
+  two-word name ("عادل بن احمد الجبير"), is the curated entity; names in not_names.tsv are no entity.
+* A one-word person, or a given name alone ("بشار", "عبد الله", "أبو محمد"), is the article's one fuller
+  person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody is dropped.
 
 Whether an unknown token can be (part of) a name is decided by the frequent-word list
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
@@ -54,6 +60,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILES = {"PER": "persons.tsv", "ORG": "organizations.tsv", "LOC": "locations.tsv"}
 # Phrases and given names learned from ANERcorp train (eval/build_name_lists.py); optional.
 LEARNED_FILE = "anercorp_names.tsv"
+# Phrases the rules or the learned list find that are no entity ("التواصل الاجتماعي"); curated, optional.
+NOT_NAMES_FILE = "not_names.tsv"
 LearnedRow = tuple[str, str, int, int]  # (PER|LOC|ORG|GIVEN, normalised phrase, entity count, other count)
 _ALEF_MAQSURA = "\u0649"
 _ALA, _ALI = "\u0639\u0644\u0649", "\u0639\u0644\u064a"  # the preposition and the given name, as written
@@ -119,6 +127,24 @@ class Resources:
     place_heads_kept: frozenset[str]
     # log-odds of a person-name token per character n-gram (learned list CHAR rows), and the prior
     char_weights: dict[str, float] = field(default_factory=dict)
+    # A curated entity by the normalised text of its full aliases (canonical included): a rule that finds
+    # "مجلس الامن الدولي" finds the gazetteer's Security Council, not a second entity.
+    alias_entities: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    # A curated person by (first word, last word) of a two-word alias: "عادل بن احمد الجبير" is "عادل الجبير".
+    person_ends: dict[tuple[str, str], Entity] = field(default_factory=dict)
+    # The words of every alias of a curated entity: a rule extending one of its names with its own words
+    # ("قوات النظام" + "السوري") names the same entity.
+    entity_words: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Rule- or list-found names that are never entities (not_names.tsv): (type, normalised phrase).
+    not_names: frozenset[tuple[str, str]] = frozenset()
+    # Organisation heads whose nationality adjective is part of the name ("وكالة الصحافة الفرنسية").
+    org_nationality_heads: frozenset[str] = frozenset()
+    # Bare heads of organisations and places: a rule-found name keeps its head without a clitic.
+    head_bases: frozenset[str] = frozenset()
+    # Second words of compound given names ("نور الدين", "عبد الله"): such a pair alone is a given name.
+    compound_ends: frozenset[str] = frozenset()
+    # One-word place names of the gazetteer ("الرياض", "السعوديه").
+    loc_names: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -154,6 +180,18 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
     return rows
 
 
+def read_not_names(path: Path) -> frozenset[tuple[str, str]]:
+    """(type, normalised phrase) rows of the list of names that are never entities; a missing file is empty."""
+    if not path.exists():
+        return frozenset()
+    out = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            etype, _, phrase = line.partition("\t")
+            out.add((etype.strip(), normalize_text(phrase)))
+    return frozenset(out)
+
+
 def read_learned(path: Path) -> list[LearnedRow]:
     """Rows of the learned list; a missing file is an empty list (the list is optional)."""
     if not path.exists():
@@ -178,13 +216,25 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     name_words: set[str] = set()
     person_words: set[str] = set()
     loc_words: set[str] = set()
+    nationality_heads = frozenset(_norm_all(cfg.get("org_nationality_heads", [])))
+    alias_entities: dict[tuple[str, str], Entity | None] = {}
+    person_ends: dict[tuple[str, str], Entity | None] = {}
+    entity_words: dict[str, set[str]] = {}
+
+    def claim(table: dict, key: tuple[str, str], entity: Entity) -> None:
+        # a text two entities claim ("وكالة الأنباء" of two agencies) names neither
+        got = table.get(key, entity)
+        table[key] = entity if got is not None and got.key == entity.key else None
+
     for etype, filename in GAZETTEER_FILES.items():
         for entity, aliases, short, roles in read_gazetteer(data / "gazetteer" / filename, etype):
             short_norm = {normalize_text(s) for s in short}
             full = [entity.canonical, *aliases]
+            own = entity_words.setdefault(entity.key, set())
             for alias in full:
                 kind = "short" if normalize_text(alias) in short_norm else "name"
                 words = normalize_text(alias).split()
+                own.update(words)
                 lead = 0
                 if len(words) > 1 and etype == "PER" and words[0] in leading_titles:
                     lead = 1  # "الملك عبدالله الثاني": the title is not part of the name
@@ -193,9 +243,15 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
                     lead = 1  # "قناة الجزيرة", "حركة حماس": the head describes the name
                 trail = 0
                 if etype == "ORG" and len(words) - lead > 1 and words[-1] in nationality and not (
-                        len(words) - lead == 2 and words[lead] in common_all):
+                        len(words) - lead == 2 and words[lead] in common_all) and words[lead] not in nationality_heads:
                     trail = 1  # "حزب الله اللبناني", "الكونغرس الأمريكي": the adjective is not the name
                 names.add_name(alias, AliasRef(entity, kind, lead, trail), short_guard=etype != "LOC")
+                if kind == "name":
+                    claim(alias_entities, (etype, " ".join(words)), entity)
+                    if lead or trail:
+                        claim(alias_entities, (etype, " ".join(words[lead:len(words) - trail])), entity)
+                    if etype == "PER" and len(words) - lead == 2:
+                        claim(person_ends, (words[lead], words[-1]), entity)
                 name_words.update(words)
                 if etype == "LOC":
                     loc_words.update(words)
@@ -220,11 +276,13 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         for form in name_forms(name):
             if form != name and form in common_all and name in common_all:
                 continue  # "و"+"ل"+"ايه" is "ولايه" (state), "وتامر" is "and conspired": not names with clitics
-            first_names[form] = amb.strip() == "1"
+            # a given name that is also an ordinary word of our news ("نشات", "مانع") needs a name after it
+            first_names[form] = amb.strip() == "1" or name in common_all
             first_base[form] = name
         name_words.add(name)
         person_words.add(name)
 
+    not_names = read_not_names(data / "gazetteer" / NOT_NAMES_FILE)
     char_counts: dict[str, tuple[int, int]] = {}
     cues: list[str] = []
     # A learned phrase the curated gazetteer already has would only add a losing candidate per occurrence.
@@ -249,14 +307,16 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             continue
         if phrase in curated or phrase in calendar or (etype == "PER" and phrase in first_base) or (
                 " " not in phrase and phrase in common_all
-                and (_pos < COMMON_PHRASE_MIN or _pos < COMMON_PHRASE_RATIO * (_pos + _neg))):
-            # "نيسان" is April in our news (Nissan in ANERcorp), a frequent word needs strong evidence, and a lone
-            # given name is left to the given-name rule (it is mostly the start of a longer name).
+                and (_pos < COMMON_PHRASE_MIN or _pos < COMMON_PHRASE_RATIO * (_pos + _neg))) or (
+                (etype, phrase) in not_names):
+            # "نيسان" is April in our news (Nissan in ANERcorp), a frequent word needs strong evidence (and
+            # not_names.tsv lists the frequent words of our news that pass it: "الريف" the countryside), and a
+            # lone given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
         entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
-        forms = {f for f in name_forms(words[0]) if f == words[0] or f not in common_all}
+        forms = {f for f in name_forms(words[0]) if f == words[0] or (f not in common_all and f not in first_base)}
         if len(words) == 1 and len(phrase) <= 3 and etype != "LOC":
             forms &= {phrase, "\u0648" + phrase}  # as Lexicon.add_name's short_guard: "كيا" is not in "فلكيا"
         names.add([forms] + [{w} for w in words[1:]], AliasRef(entity, "learned"), phrase)
@@ -309,6 +369,14 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         government_heads=frozenset(_norm_all(cfg["government_heads"])),
         place_heads_kept=frozenset(_norm_all(cfg["place_heads_kept"])),
         char_weights=_char_weights(char_counts),
+        alias_entities={k: e for k, e in alias_entities.items() if e is not None},
+        person_ends={k: e for k, e in person_ends.items() if e is not None},
+        entity_words={k: frozenset(v) for k, v in entity_words.items()},
+        not_names=not_names,
+        org_nationality_heads=nationality_heads,
+        head_bases=frozenset(w.split()[0] for w in heads),
+        compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
+        loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
     )
 
 
@@ -356,6 +424,10 @@ _ORDINALS = frozenset(normalize_text(w) for w in (
 _OPENERS = frozenset(f for w in ("عبد", "أبو", "أبي") for f in name_forms(normalize_text(w)))
 _IBN = frozenset(name_forms(normalize_text("بن")) | name_forms(normalize_text("ابن")))
 _ABD = frozenset(name_forms(normalize_text("عبد")))
+_NISBA = "\u064a\u0647"  # the feminine relative adjective "-ية", as normalised
+_KUNYA = frozenset(normalize_text(w) for w in ("أبو", "أبي", "أم"))
+_ABU, _ABI = normalize_text("أبو"), normalize_text("أبي")
+_ABD_JOINED = re.compile("^(\u0639\u0628\u062f)(\u0627\u0644.{2,})$")  # "عبدالله" -> "عبد" + "الله"
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
 MODEL_OPENERS = "ner:model_openers"  # words the sequence model may open a name on (Tagger.judge), found by the scan
@@ -393,14 +465,24 @@ _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the
 _MENTION_ORDER = attrgetter("seq", "start")
 
 
+def _split_abd(word: str) -> tuple[str, ...]:
+    m = _ABD_JOINED.match(word)
+    return (m.group(1), m.group(2)) if m else (word,)
+
+
 class GazetteerRecognizer:
     """The default recogniser: gazetteer lookup plus rules (and optionally the sequence model), no downloads."""
 
     def __init__(self, resources: Resources | None = None, *, runs: bool = False, tagger: Tagger | None = None,
                  use_tagger: bool = False, tagger_mode: str = TAGGER_MODE, tagger_types: Iterable[str] = ("PER", "ORG"),
                  tagger_full: bool = False, tagger_checks: Iterable[str] = MODEL_CHECKS,
-                 tagger_veto: Iterable[str] = MODEL_VETO) -> None:
+                 tagger_veto: Iterable[str] = MODEL_VETO, lone_given_names: bool = False) -> None:
         self.res = resources or load_resources()
+        # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is
+        # dropped: as an entity it merges every Mohammed of the corpus (the dashboard's top "person" was
+        # "محمد", 244 articles). ANERcorp annotates such mentions as persons, so keeping them (True) scores
+        # PER F1 +0.008 there, cross-validated (eval/RESULTS.md, 2026-12-02).
+        self.lone_given_names = lone_given_names
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
         # on ANERcorp it adds +0.046 PER F1 cross-validated and +0.074 on the test split, but costs ~0.8-1.1 ms
@@ -421,6 +503,7 @@ class GazetteerRecognizer:
         self._follower: dict[str, bool] = {}
         self._surnames: dict[tuple[str, bool], str | None] = {}
         self._rule_entities: dict[tuple[str, str], Entity | None] = {}
+        self._lone_cache: dict[str, int] = {}
         self.scanner = Scanner()
         self.register(self.scanner)
         self.run_score = RUN_SCORE
@@ -464,6 +547,8 @@ class GazetteerRecognizer:
             if ref.kind == "learned":
                 if ref.entity.type == "PER" and first and toks[first - 1] in res.heads:
                     continue  # "مطار محمد الخامس": a place named after a person, as for given names
+                if first == last and first and toks[first].startswith(AL) and self._adjective_slot(toks[first - 1]):
+                    continue  # "المجتمع الأهلي" (civil society), not the club al-Ahly: a definite word after a noun
                 add((-_LEARNED, start - ts[last + 1] + 1, start, e.order, first, last, ref.entity.type, "learned",
                      ref.entity, "learned"))
                 continue
@@ -767,8 +852,9 @@ class GazetteerRecognizer:
             else:
                 break
         last = j - 1
-        if name_head or head in res.org_descriptor_heads:
-            # "نادي أرسنال الإنجليزي", "حزب الله اللبناني": the nationality describes, it is not the name.
+        if (name_head or head in res.org_descriptor_heads) and head not in res.org_nationality_heads:
+            # "نادي أرسنال الإنجليزي", "حزب الله اللبناني": the nationality describes, it is not the name
+            # (but "وكالة الصحافة الفرنسية" is AFP).
             while last > i and toks[last] in res.nationality:
                 last -= 1
         return last
@@ -778,11 +864,15 @@ class GazetteerRecognizer:
         res, toks, n = self.res, doc.toks, doc.n
         tok = toks[i]
         if tok not in res.loc_words and (not self.name_like(tok) or len(tok) < 3 or tok in res.first_name_base
-                                         or tok[0] == "\u0648"):
-            return i - 1
+                                         or tok[0] == "\u0648" or tok.endswith(_NISBA)):
+            return i - 1  # "منطقة حدودية": an indefinite adjective after the head names no place
+        if tok in res.nationality:
+            return i - 1  # "العاصمة الأردنية عمان": the adjective is not the name (the list finds "عمان")
         j = i + 1
         if j < n:
             nxt = toks[j]
+            if nxt in res.nationality or (tok in res.loc_names and nxt in res.loc_names):
+                return i  # "الرقة السورية" is Raqqa; "العاصمة السعودية الرياض" is two places, not one name
             if nxt in res.loc_words or (nxt.startswith(AL) and len(nxt) > 4 and self.name_like(nxt)
                                         and nxt not in res.first_name_base):
                 return j
@@ -852,6 +942,8 @@ class GazetteerRecognizer:
             tok = toks[j]
             if tok in NONWORD or tok in res.connectors or (tok.startswith(AL) and tok not in res.person_words):
                 return None  # "المتحدث باسم الجيش": باسم connects the role, it is not the name Basem
+            if tok in _ORDINALS:
+                return None  # "الرهينة الياباني الثاني": an ordinal after a title or adjective is no name
             first_known = tok in res.first_name_base
             if not first_known and tok not in res.particles and not self.name_like(tok):
                 return None
@@ -939,6 +1031,11 @@ class GazetteerRecognizer:
     def _resolve(self, doc: Doc, cands: list[Cand]) -> list[EntityMention]:
         """Greedy choice, in candidate order, of non-overlapping mentions; then alias rules."""
         res = self.res
+        if any(c[9] == "short" for c in cands):
+            # A short alias that will not resolve (no full mention, no title before it) takes no tokens from
+            # the rules: "العقيد صلاح الدين حسن" is a person, whatever the province "صلاح الدين" would be.
+            full = {c[8].key for c in cands if c[9] == "name" and c[8] is not None}
+            cands = [c for c in cands if c[9] != "short" or c[8].key in full or self._after_title(doc, c[4], c[6])]
         cands.sort()
         occupied: dict[int, Cand] = {}
         for c in cands:
@@ -963,12 +1060,16 @@ class GazetteerRecognizer:
             for t in clashes:
                 for k in range(t[4], t[5] + 1):
                     occupied.pop(k, None)
+            if len(clashes) == 1 and clashes[0][9] == "name" and self._own_words(doc, c, clashes[0]):
+                c = c[:8] + (clashes[0][8], "name")  # "قوات النظام السوري": still the army "قوات النظام" names
             for k in range(first, last + 1):
                 occupied[k] = c
         chosen = sorted({id(c): c for c in occupied.values()}.values(), key=_START)
         named = {c[8].key for c in chosen if c[9] == "name" and c[8] is not None}
+        curated = res.entity_words
         short_to_entity: dict[str, Entity] = {}
         mentions: list[EntityMention] = []
+        lone: list[tuple[int, Entity, str, int, int, int]] = []  # one-word persons: given names, surnames
         full, seqs, line_char = doc.full, doc.seqs, doc.line_char
         nlines = len(line_char)
         line = 0
@@ -986,11 +1087,14 @@ class GazetteerRecognizer:
                 elif kind == "learned":
                     method = "learned"
                     if entity.type == "PER":
+                        if self._lone(entity.canonical):
+                            lone.append((len(mentions), entity, surface, seqs[line], start - line_char[line],
+                                         end - line_char[line]))
                         surname = self._surname(entity, method)
                         if surname is not None:
                             short_to_entity[surname] = entity
                 else:
-                    if entity.key not in named and (kind == "role" or not self._after_title(doc, c[4])):
+                    if entity.key not in named and (kind == "role" or not self._after_title(doc, c[4], c[6])):
                         continue
                     method = "alias:" + kind
             else:
@@ -998,19 +1102,90 @@ class GazetteerRecognizer:
                 if entity is None:
                     continue
                 method = c[7]
-                if entity.type == "PER":
+                if entity.type == "PER" and entity.key not in curated:
+                    if self._lone(entity.canonical):
+                        lone.append((len(mentions), entity, surface, seqs[line], start - line_char[line],
+                                     end - line_char[line]))
                     surname = self._surname(entity, method)
                     if surname is not None:
                         short_to_entity[surname] = entity
             base = line_char[line]
             mentions.append(mention(entity.key, entity.type, entity.canonical, entity.latin, surface,
                                     seqs[line], start - base, end - base, method))
+        if lone:
+            self._resolve_lone(mentions, lone)
         if short_to_entity:
             extra = self._surname_mentions(doc, occupied, short_to_entity)
             if extra:
                 mentions.extend(extra)
                 mentions.sort(key=_MENTION_ORDER)
         return mentions
+
+    def _lone(self, canonical: str) -> int:
+        """0 unless a rule-found person name is one word or a given name alone: 1 for a surname-like word
+        ("بيسكوف"), 2 for a given name ("محمد", "عبد الله", "نور الدين", "امنه"), which alone names nobody in
+        particular."""
+        got = self._lone_cache.get(canonical)
+        if got is None:
+            words = canonical.split()
+            bases = self.res.first_name_base
+            if len(words) == 1:
+                # a given name, or an Arabic family name alone ("الحسن", "الحسين"): both are shared by many
+                got = 2 if words[0] in bases or words[0].startswith(AL) else 1
+            else:
+                # "عبد الرحمن", "نور الدين", and a kunya of a given name ("ابو محمد", "ابو عبد الله"): generic alone
+                if words[0] in _KUNYA and len(words) > 2:
+                    words = words[1:]
+                got = 2 if len(words) == 2 and ((words[0] in _ABD and words[1].startswith(AL))
+                                                or words[1] in self.res.compound_ends
+                                                or (words[0] in _KUNYA and words[1] in bases)) else 0
+            if len(self._lone_cache) > _CACHE_LIMIT:
+                self._lone_cache.clear()
+            self._lone_cache[canonical] = got
+        return got
+
+    def _resolve_lone(self, mentions: list[EntityMention], lone: list[tuple[int, Entity, str, int, int, int]]) -> None:
+        """A one-word person or a lone given name is the article's fuller person that starts ("بشار" ->
+        "بشار الاسد") or ends ("بيسكوف" -> "ديمتري بيسكوف") with it, when exactly one does; a lone given name
+        that names no such person is dropped (it would merge every Mohammed of the corpus into one entity)."""
+        full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
+        for m in mentions:
+            if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
+                full[m.entity_key] = m
+        drop: set[int] = set()
+        for idx, entity, surface, seq, start, end in lone:
+            name = entity.canonical
+            head, tail = name + " ", " " + name
+            starts = [m for m in full.values() if m.canonical.startswith(head)]
+            ends = [m for m in full.values() if " " not in name and m.canonical.endswith(tail)]
+            if len(starts) + len(ends) == 1:
+                target, how = (starts[0], "alias:given") if starts else (ends[0], "alias:surname")
+                mentions[idx] = mention(target.entity_key, "PER", target.canonical, target.latin, surface, seq, start,
+                                        end, how)
+            elif self._lone(name) == 2 and not self.lone_given_names:
+                drop.add(idx)
+        if drop:
+            mentions[:] = [m for k, m in enumerate(mentions) if k not in drop]
+
+    def _adjective_slot(self, prev: str) -> bool:
+        """Is a definite word after `prev` an adjective? After an ordinary definite noun it is ("المجتمع
+        الأهلي"); after a head, title or name-like word it may be a name."""
+        res = self.res
+        return prev.startswith(AL) and prev in res.common and prev not in res.heads and prev not in res.title_words
+
+    def _own_words(self, doc: Doc, rule: Cand, gaz: Cand) -> bool:
+        """Does a rule candidate extend a curated name only with words of that entity's own aliases?"""
+        entity = gaz[8]
+        words = self.res.entity_words.get(entity.key) if entity is not None else None
+        if not words:
+            return False
+        toks = doc.toks
+        for k in (*range(rule[4], gaz[4]), *range(gaz[5] + 1, rule[5] + 1)):
+            tok = toks[k]
+            if tok not in words and not (k == rule[4] and any(
+                    tok.startswith(p) and tok[len(p):] in words for p in _PREFIXES)):
+                return False  # only the first word may carry a clitic ("لقوات النظام السوري")
+        return True
 
     def _surname(self, entity: Entity, method: str) -> str | None:
         """The last word of a rule-found person's name, if it may stand for the person on its own later."""
@@ -1023,8 +1198,9 @@ class GazetteerRecognizer:
         rest, _, surname_word = entity.canonical.rpartition(" ")
         surname: str | None = surname_word
         before = rest.rpartition(" ")[2]
-        if before in res.particles or (before.startswith(AL) and before[2:] in res.particles):
-            surname = None
+        if before in res.particles or (before.startswith(AL) and before[2:] in res.particles) or (
+                surname_word in res.compound_ends) or ("PER", surname_word) in res.not_names:
+            surname = None  # "أبو قصرة", "صلاح الدين", "علي أكبر": the last word alone is not the person
         # An ordinary word as surname ("حداد") only for a name found after a title or a known given name.
         if surname is not None and not (surname != entity.canonical and len(surname) > 2 and surname not in _ORDINALS
                 and surname not in res.stop and surname not in res.ali_forms
@@ -1048,9 +1224,10 @@ class GazetteerRecognizer:
                    or ((toks[k].startswith(AL) or toks[k].startswith("\u0648" + AL)) and toks[k] not in res.common)
                    for k in extra)
 
-    def _after_title(self, doc: Doc, first: int) -> bool:
+    def _after_title(self, doc: Doc, first: int, etype: str = "PER") -> bool:
+        """Right after a title ("الوزير خطاب"), or for a place right after a place head ("مدينة حديثة")."""
         p = doc.prev_word(first)
-        return p >= 0 and doc.toks[p] in self.res.title_words
+        return p >= 0 and doc.toks[p] in (self.res.heads if etype == "LOC" else self.res.title_words)
 
     def _resolve_rule_surface(self, surface: str, etype: str) -> Entity | None:
         key = (surface, etype)
@@ -1063,15 +1240,37 @@ class GazetteerRecognizer:
             return got
 
     def _make_rule_entity(self, surface: str, etype: str) -> Entity | None:
+        res = self.res
         words = surface.split()
         if not words:
             return None
-        base = self.res.first_name_base.get(words[0])
+        base = res.first_name_base.get(words[0])
         if base is not None:
             words[0] = base
-        elif etype != "ORG" and len(words[0]) > 3 and words[0][0] == "\u0648" and words[0][1:] in self.res.name_words:
+        elif etype != "ORG" and len(words[0]) > 3 and words[0][0] == "\u0648" and words[0][1:] in res.name_words:
             words[0] = words[0][1:]
+        elif etype != "PER" and words[0] not in res.head_bases:
+            # "لوكاله الصحافه الفرنسيه": the head keeps no clitic, or one organisation has two names
+            for p in _PREFIXES:
+                if words[0].startswith(p) and words[0][len(p):] in res.head_bases:
+                    words[0] = words[0][len(p):]
+                    break
+        if etype == "PER":
+            # one spelling per name: "عبدالله المحيسني" is "عبد الله المحيسني", "أبي بكر" (genitive) is "أبو بكر"
+            words = [w for word in words for w in _split_abd(word)]
+            if words[0] == _ABI:
+                words[0] = _ABU
         canonical = " ".join(words)
+        if (etype, canonical) in res.not_names:
+            return None
+        if etype == "ORG" and len(words) > 1 and not words[1].startswith(AL) and all(
+                w in res.nationality for w in words[1:]):
+            return None  # "تحالف دولي": a head with an indefinite adjective describes, it names nothing
+        known = res.alias_entities.get((etype, canonical))
+        if known is None and etype == "PER" and len(words) > 2:
+            known = res.person_ends.get((words[0], words[-1]))  # the same person with his middle names
+        if known is not None:
+            return known
         return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
 
     def _surname_mentions(self, doc: Doc, covered: dict[int, Cand],
