@@ -247,6 +247,9 @@ def sidebar() -> Filters:
         with nav_box:
             nav(filters)
         st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
+        if "retag pending" in str(query("taxonomy_version")):
+            st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
+                       "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
     st.session_state[_SYNCED] = filters
     return filters
 

@@ -59,6 +59,7 @@ class IngestReport:
     seconds: float = 0.0
     repeated: int = 0  # new articles with a paragraph repeated on their site whose analysis changed (analysed again)
     retag_pending: int = 0  # stored articles analysed before one of their paragraphs recurred (retag corrects them)
+    older_taxonomy: str | None = None  # the taxonomy that articles stored before this batch were tagged with, if older
 
     def summary(self) -> str:
         rate = self.seen / self.seconds if self.seconds else 0.0
@@ -78,6 +79,11 @@ class IngestReport:
             lines.append(
                 f"  {self.retag_pending} stored articles hold a paragraph that now recurs on their site"
                 " (a sidebar): run `retag` to stop counting it"
+            )
+        if self.older_taxonomy:
+            lines.append(
+                f"  articles stored before this batch were tagged with taxonomy {self.older_taxonomy}, the new ones with"
+                f" {analysis.taxonomy_version()}: run `retag` so that counts do not mix the two"
             )
         return "\n".join(lines)
 
@@ -487,6 +493,7 @@ def _ingest(
         if threads is not None:
             write.set_threads(con, threads)
         report.batch_id = write.start_batch(con, inputs)
+        report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
         _refresh_taxonomy(con)
         known_rejections = write.known_rejections(con)
         candidates = _StoredCandidates()
@@ -944,6 +951,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     with store.writer(db_path) as con:
         _refresh_taxonomy(con)
         write.clear_analysis(con)
+        write.clear_older_taxonomy(con)
         after = 0
         last = write.next_article_id(con) - 1
         # Paragraphs that recurred on their site after an article was stored stop counting in it too.

@@ -318,3 +318,35 @@ def test_bucket_index_keeps_the_first_members_of_each_key_across_runs(monkeypatc
     keys, ids = ingest._merge_runs((np.array([1, 3, 3], u), np.array([1, 2, 3], np.uint32)),
                                    (np.array([0, 3, 4], u), np.array([4, 5, 6], np.uint32)))
     assert keys.tolist() == [0, 1, 3, 3, 3, 4] and ids.tolist() == [4, 1, 2, 3, 5, 6]
+
+
+def _taxonomy(db: Path) -> str | None:
+    from basira.queries import read
+
+    with store.read_cursor(db) as cur:
+        return read.taxonomy_version(cur)
+
+
+def test_ingest_after_a_taxonomy_edit_says_the_store_mixes_two_until_retag(db, tmp_path, monkeypatch):
+    from basira import analysis
+
+    first = ingest.ingest_paths([SEEDS], db)
+    old = analysis.taxonomy_version()
+    assert (first.older_taxonomy, _taxonomy(db)) == (None, old)
+    monkeypatch.setattr(analysis, "taxonomy_version", lambda: "topics-edited")
+    record = {"title": "خبر جديد", "text": "أفرجت السلطات عن معتقلين من سجن حماة.", "source": "x.org", "date": "2025-06-01"}
+    path = tmp_path / "new.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    second = ingest.ingest_paths([path], db)
+    assert second.older_taxonomy == old
+    assert f"tagged with taxonomy {old}, the new ones with topics-edited: run `retag`" in second.summary()
+    assert _taxonomy(db) == f"topics-edited (older articles: {old}; retag pending)"
+    ingest.retag(db)
+    assert _taxonomy(db) == "topics-edited"
+
+
+def test_a_batch_of_the_same_taxonomy_mixes_nothing(db, tmp_path):
+    ingest.ingest_paths([SEEDS], db)
+    again = ingest.ingest_paths([SEEDS], db)  # all duplicates, same taxonomy
+    assert again.older_taxonomy is None
+    assert "run `retag` so that" not in again.summary()

@@ -4,6 +4,7 @@ filters in the URL, chart clicks narrowing them, the reader, search, exports and
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -321,3 +322,18 @@ def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatc
     expected = _query(dashboard_env, "search_fallback", Filters(), "صيدنايا", 50)
     assert list(results["article_id"]) == list(expected["article_id"]) and len(expected) >= 2
     assert 'class="m-match"' in _html(at)
+
+
+def test_a_store_mixing_two_taxonomies_says_so_on_every_page(dashboard_db, tmp_path, monkeypatch):
+    db = tmp_path / "mixed.duckdb"
+    shutil.copyfile(store.generation_file(dashboard_db), db)
+    with store.writer(db) as con:  # as after an ingest with an edited taxonomy and no retag
+        con.execute("INSERT INTO meta VALUES ('taxonomy_older', 'topics-2025.1+00000000')")
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    for page in ("app.py", "pages/1_Topics.py"):
+        at = _ok(_app(page))
+        assert [w.value for w in at.sidebar.warning] == [
+            "Articles stored before the last ingest carry an older taxonomy, so topic counts mix two versions until "
+            "`python -m basira retag` is run."]
+    monkeypatch.setenv("BASIRA_DB", str(dashboard_db))
+    assert [w.value for w in _ok(_app("app.py")).sidebar.warning] == []

@@ -568,8 +568,13 @@ def store_fingerprint(cur: duckdb.DuckDBPyConnection) -> str:
 
 
 def taxonomy_version(cur: duckdb.DuckDBPyConnection) -> str | None:
-    row = cur.execute("SELECT value FROM meta WHERE key = 'taxonomy_version'").fetchone()
-    return row[0] if row else None
+    """The taxonomy the store's tags come from, as manifests and footnotes name it; a store holding articles tagged
+    with an older one (ingested into without a retag) says so: its counts mix the two."""
+    rows = dict(cur.execute("SELECT key, value FROM meta WHERE key IN ('taxonomy_version', 'taxonomy_older')").fetchall())
+    version = rows.get("taxonomy_version")
+    if version is not None and rows.get("taxonomy_older"):
+        return f"{version} (older articles: {rows['taxonomy_older']}; retag pending)"
+    return version
 
 
 def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -172,6 +172,26 @@ def add_openings(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> None:
     set_meta(con, _OPENINGS_THROUGH, str(last))
 
 
+_OLDER_TAXONOMY = "taxonomy_older"
+
+
+def mark_older_taxonomy(con: duckdb.DuckDBPyConnection, current: str) -> str | None:
+    """Before a batch tagged with taxonomy `current`: when stored articles were tagged with another one, record it
+    (meta 'taxonomy_older', the first such version until a retag clears it) and return it. The store's
+    'taxonomy_version' then names the newest taxonomy, and this the older one its earlier articles still carry."""
+    stored = get_meta(con, "taxonomy_version")
+    if stored is None or stored == current or next_article_id(con) == 1:
+        return get_meta(con, _OLDER_TAXONOMY)
+    older = get_meta(con, _OLDER_TAXONOMY) or stored
+    set_meta(con, _OLDER_TAXONOMY, older)
+    return older
+
+
+def clear_older_taxonomy(con: duckdb.DuckDBPyConnection) -> None:
+    """After a retag every article carries the current taxonomy."""
+    con.execute("DELETE FROM meta WHERE key = ?", [_OLDER_TAXONOMY])
+
+
 def replace_topics(con: duckdb.DuckDBPyConnection, topics: list[tuple[str, str, str, str]]) -> None:
     con.execute("DELETE FROM topics")
     if topics:
