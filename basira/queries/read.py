@@ -9,11 +9,12 @@ import pyarrow as pa
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize
 from basira.queries import openings
-from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION
+from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION, result_metadata
 
 # Lists need something to click on: an untitled article shows its opening words instead of nothing.
-_DISPLAY_TITLE = "coalesce(a.title_raw, left(a.text_raw, 80) || '…')"
-_DISPLAY_TITLE_UNALIASED = _DISPLAY_TITLE.replace("a.", "")
+_DISPLAY_TITLE = f"coalesce(a.title_raw, left(a.text_raw, {openings.OPENING_CHARS}) || '…')"
+# What the downloads of the sentence lists leave out: the normalised text and the highlight offsets.
+_HIGHLIGHTS = ["sentence_norm", "starts", "ends"]
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 
 
@@ -716,7 +717,7 @@ def evidence_extract(
     cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
 ) -> pd.DataFrame:
     """evidence_sentences as downloaded: without the normalised text and highlight offsets."""
-    return evidence_sentences(cur, filters, topic, limit).drop(columns=["sentence_norm", "starts", "ends"])
+    return evidence_sentences(cur, filters, topic, limit).drop(columns=_HIGHLIGHTS)
 
 
 def _evidence_ranked(cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None, limit: int) -> pd.DataFrame:
@@ -771,23 +772,12 @@ def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tupl
     """(article_id, source, display title, title_raw, title_norm) of a few articles."""
     if not ids:
         return []
-    rows = _article_sources(cur, ids)
+    rows = result_metadata(cur, ids)
     opened = openings.untitled_openings(cur, [row[0] for row in rows if row[2] is None])
     return [
         (article_id, source, title_raw if title_raw is not None else opened.get(article_id), title_raw, title_norm)
-        for article_id, source, title_raw, title_norm in rows
+        for article_id, _published, title_raw, source, title_norm in rows
     ]
-
-
-def _article_sources(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
-    """(article_id, source, title_raw, title_norm) of the articles `ids`."""
-    if not ids:
-        return []
-    return cur.execute(
-        "SELECT article_id, coalesce(source_name, source_path), title_raw, title_norm FROM articles"
-        " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
-        [ids],
-    ).fetchall()
 
 
 # Up to this many articles, their sentences are read one equality branch per article; more, in one pass.
@@ -875,7 +865,7 @@ def pair_sentences(
 
 def pair_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 200) -> pd.DataFrame:
     """pair_sentences as downloaded: without the normalised text and highlight offsets."""
-    return pair_sentences(cur, filters, first, second, limit).drop(columns=["sentence_norm", "starts", "ends"])
+    return pair_sentences(cur, filters, first, second, limit).drop(columns=_HIGHLIGHTS)
 
 
 def pair_sentence_count(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> int:
@@ -901,7 +891,7 @@ def mentions_extract(
         [*params, *([entity_key] if entity_key else []), limit],
     ).df()
     ids, seqs = ranked["article_id"].tolist(), ranked["seq"].tolist()
-    sources = {row[0]: row[1] for row in _article_sources(cur, sorted(set(ids)))}
+    sources = {row[0]: row[3] for row in result_metadata(cur, sorted(set(ids)))} if ids else {}
     texts = _sentence_texts(cur, list(zip(ids, seqs, strict=True)))
     ranked.insert(2, "source", pd.Series([sources.get(a) for a in ids], index=ranked.index, dtype=object))
     ranked["sentence"] = pd.Series([texts.get((a, q), (None, None))[0] for a, q in zip(ids, seqs, strict=True)],
