@@ -13,9 +13,11 @@ judged at the same time, sealed until the final code of that round scored it onc
 round), "holdout6" (42 articles judged before the defection-context change of taxonomy 2026.12.4, sealed until that
 round's final code scored it once), "holdout7" (52 articles judged for the three core topics only, before the
 repeated-paragraph rule and taxonomy 2026.12.5, sealed until that round's final code scored it once; its errors were
-studied in the next round) and "holdout8" (50 articles judged for the three core topics only, before the prison
-precision rules of taxonomy 2026.12.6, and sealed: it is scored only with --score-sealed, once, after the round's
-work is merged).
+studied in the next round), "holdout8" (50 articles judged for the three core topics only, before the prison
+precision rules of taxonomy 2026.12.6, sealed until the merged taxonomy 2026.12.7 scored it once; its errors were
+studied after that) and "holdout9" (60 articles judged for the three core topics only, from wider defection pools,
+before the next round of changes, and sealed: it is scored only with --score-sealed, once, after that round's work is
+merged).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -48,9 +50,9 @@ from basira.sentences import split_sentences
 from eval.corpora import COLLECTIONS, available, iter_collection, load_article, site_of
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7")
+SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED = ("holdout8",)
+SEALED = ("holdout9",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
