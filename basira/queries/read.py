@@ -883,34 +883,36 @@ def pair_sentences(
     if first == second or not _facts(cur):
         return pair_sentences_direct(cur, filters, first, second, limit)
     facts = _pair_facts(cur, filters, first, second)
-    articles = []
+    articles: list[tuple] = []
     if facts is not None:
         sql, params = facts
-        # An article is needed while the sentences of the articles before it number fewer than `limit`.
-        articles = cur.execute(
-            "SELECT f.article_id, f.published" + sql +
-            " QUALIFY sum(f.sentences) OVER (ORDER BY f.published DESC NULLS LAST, f.article_id ROWS UNBOUNDED PRECEDING)"
-            " - f.sentences < ? ORDER BY f.published DESC NULLS LAST, f.article_id",
+        # Each article holds at least one such sentence, so the newest `limit` articles hold the first `limit`
+        # sentences; of those, an article is needed while the ones before it hold fewer than `limit`.
+        held = 0
+        for article_id, published, sentences in cur.execute(
+            "SELECT f.article_id, f.published, f.sentences" + sql + " ORDER BY f.published DESC NULLS LAST, f.article_id"
+            " LIMIT ?",
             [*params, limit],
-        ).fetchall()
-    # One equality branch per article (pruned to its row group, as in _sentence_texts); a download of many
-    # articles reads their id range once.
-    if 0 < len(articles) <= _BRANCHES:
-        branch = "SELECT * FROM entity_mentions WHERE article_id = ? AND entity_key IN (?, ?)"
-        mentions = "(" + " UNION ALL ".join([branch] * len(articles)) + ")"
-        mention_params = [value for article_id, _ in articles for value in (article_id, first, second)]
-    else:
-        mentions = "(SELECT * FROM entity_mentions WHERE article_id IN (SELECT unnest(?::BIGINT[])))"
-        mention_params = [[article_id for article_id, _ in articles]]
+        ).fetchall():
+            if held >= limit:
+                break
+            articles.append((article_id, published))
+            held += sentences
+    # The id range lets DuckDB skip row groups (the newest articles are mostly the latest stored); the mentions
+    # are read once (MATERIALIZED: inlined, the scan ran for both references). One equality branch per article,
+    # as _sentence_texts reads sentences, cost 3x more here.
+    ids = [article_id for article_id, _ in articles]
     both_named = (
         "WITH chosen AS (SELECT unnest(?::BIGINT[]) AS article_id, unnest(?::DATE[]) AS published),"
-        f" both_named AS (SELECT m.article_id, c.published, m.seq FROM chosen c JOIN {mentions} m USING (article_id)"
-        " WHERE m.entity_key IN (?, ?) GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))"
+        " pair_mentions AS MATERIALIZED (SELECT * FROM entity_mentions WHERE article_id IN (SELECT unnest(?::BIGINT[]))"
+        "  AND article_id BETWEEN ? AND ? AND entity_key IN (?, ?)),"
+        " both_named AS (SELECT m.article_id, c.published, m.seq FROM chosen c JOIN pair_mentions m USING (article_id)"
+        "  GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))"
     )
     ranked = cur.execute(
-        _pair_rows(both_named, mentions),
-        [[a for a, _ in articles], [p for _, p in articles], *mention_params, first, second, limit, *mention_params,
-         first, second],
+        _pair_rows(both_named, "pair_mentions"),
+        [ids, [published for _, published in articles], ids, min(ids, default=None), max(ids, default=None), first,
+         second, limit, first, second],
     ).df()
     return _with_text(ranked, cur, "seq", "starts")
 
