@@ -65,9 +65,11 @@ first, second = chosen.split("|")
 sentences = ui.query("pair_sentences", filters, first, second, 20)
 both = " and ".join(render.markdown_text(pair_names.get(k, k)) for k in (first, second))
 count = ui.query("pair_sentence_count", filters, first, second)
-st.caption(f"{count:,} sentences name both {both}" + (" (the newest 20 here; the download has 200)." if count > 20 else "."))
+st.caption(f"{count:,} sentences name both {both}, headlines included"
+           + (" (the newest 20 here; the download has 200)." if count > 20 else "."))
 for row in sentences.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "entity", "entity")
-    st.html(render.sentence_html(row.sentence, marks, f"{render.date_text(row.published)} · {row.source}"))
+    where = f"{render.date_text(row.published)} · {row.source}"
+    st.html(render.sentence_html(row.sentence, marks, f"Headline · {where}" if row.seq < 0 else where))
     ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(ui.deferred("pair_extract", filters, first, second, 200), "pair_sentences", filters)

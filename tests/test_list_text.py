@@ -152,3 +152,29 @@ def test_search_lists_an_untitled_article_by_its_opening(db):
     with store.read_cursor(db) as cur:
         found = search.search(cur, "حمص")
     assert [(r.article_id, r.title, r.sentence) for r in found.itertuples(index=False)] == [(3, SHORT + "…", SHORT)]
+
+
+PAIR_TITLE = "وزارة الداخلية السورية تفرج عن معتقلين في دمشق"
+PAIR_RECORDS = [
+    {"title": PAIR_TITLE, "text": LONG + " " + SHORT, "source": "a.org", "date": "2020-02-01"},
+    {"text": LONG, "source": "b.org", "date": "2020-01-02"},
+]
+
+
+def test_a_title_naming_both_entities_is_a_pair_sentence_as_the_cooccurrence_counts_it(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    _ingest(db, tmp_path, PAIR_RECORDS)
+    with store.read_cursor(db) as cur:
+        edges = read.cooccurrence(cur, Filters(), 40)
+        keys = {k for (k,) in cur.execute("SELECT entity_key FROM entity_mentions WHERE article_id = 1 AND seq = -1"
+                                           " GROUP BY ALL ORDER BY 1").fetchall()}
+        assert len(keys) >= 2, "the title names two entities"
+        edge = edges[edges["source"].isin(keys) & edges["target"].isin(keys)].iloc[0]
+        for pair in ((edge.source, edge.target), (edge.target, edge.source)):
+            found = read.pair_sentences(cur, Filters(), *pair, 100)
+            assert [(r.article_id, r.seq, r.sentence) for r in found.itertuples(index=False)] == [
+                (1, -1, PAIR_TITLE), (1, 0, LONG), (2, 0, LONG)]
+            assert read.pair_sentence_count(cur, Filters(), *pair) == edge.sentences == 3
+            assert read.pair_sentences(cur, Filters(), *pair, 1)["seq"].tolist() == [-1]
+            for row in found.itertuples(index=False):
+                assert [row.sentence_norm[s:e] for s, e in zip(row.starts, row.ends, strict=True)], row

@@ -224,7 +224,7 @@ def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
     expected = _query(dashboard_env, "pair_sentences", Filters(), source, target, 200)
     assert list(sentences["sentence"]) == list(expected["sentence"]) and len(expected) >= 1
     count = _query(dashboard_env, "pair_sentence_count", Filters(), source, target)
-    assert count == len(expected)
+    assert count == len(expected) == pairs.iloc[-1]["sentences"]
     assert any(c.value.startswith(f"{count:,} sentences name both") for c in at.caption)
 
 

@@ -1110,3 +1110,29 @@ def test_hot_sets_are_chosen_again_when_the_store_has_doubled(tmp_path, monkeypa
         assert con.execute("SELECT * FROM facts_hot_entities ORDER BY ALL").fetchall() == con.execute(
             "SELECT * FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids) ORDER BY ALL"
         ).fetchall()
+
+
+def test_pair_sentences_from_the_facts_match_the_direct_queries(seed_store):
+    # The pair's facts choose which articles to read; the rows must be those of reading every mention of both
+    # entities, for every pair of every view, with limits that cut inside an article's sentences.
+    with store.read_cursor(seed_store) as cur:
+        checked = 0
+        for filters in _facts_cases(cur):
+            pairs = read.cooccurrence(cur, filters, 40)
+            for source, target, sentences, _articles in pairs.itertuples(index=False):
+                # The edge's count is the drill-down's: titles naming both count on both sides.
+                assert read.pair_sentence_count(cur, filters, source, target) == sentences, (filters, source, target)
+                assert read.pair_sentence_count_direct(cur, filters, target, source) == sentences, (filters, source, target)
+                for limit in (1, 2, 3, 200):
+                    found = read.pair_sentences(cur, filters, target, source, limit)
+                    assert _frames_equal(found, read.pair_sentences_direct(cur, filters, source, target, limit)), (
+                        filters, source, target, limit)
+                    assert len(found) == min(limit, sentences)
+                checked += 1
+        assert checked > 50
+        entity = pairs["source"].iloc[0]
+        assert read.pair_sentence_count(cur, Filters(), entity, entity) == 0
+        assert read.pair_sentence_count(cur, Filters(), entity, "no:such") == 0
+        assert _frames_equal(read.pair_sentences(cur, Filters(), entity, "no:such", 5),
+                             read.pair_sentences_direct(cur, Filters(), entity, "no:such", 5))
+        assert read.pair_sentences(cur, Filters(), entity, "no:such", 5).empty

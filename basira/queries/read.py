@@ -833,33 +833,96 @@ def entity_timeline(
 
 
 def _pairs_named(filters: Filters, first: str, second: str) -> tuple[str, list]:
-    """A `both_named` CTE: (article_id, published, seq) of the filtered view's sentences naming both entities.
-    min <> max rather than count(DISTINCT): over the ~400k mentions of two common entities at 100k articles it
-    is the cheaper aggregate."""
+    """A `both_named` CTE: (article_id, published, seq) of the filtered view's sentences naming both entities, the
+    title (seq -1) included, as the co-occurrence counts it. min <> max rather than count(DISTINCT): over the ~400k
+    mentions of two common entities at 100k articles it is the cheaper aggregate."""
     cte, params = selection(filters)
     return (
         cte + ", both_named AS ("
         " SELECT m.article_id, s.published, m.seq FROM selected s JOIN entity_mentions m USING (article_id)"
-        " WHERE m.entity_key IN (?, ?) AND m.seq >= 0 GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))",
+        " WHERE m.entity_key IN (?, ?) GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))",
         [*params, first, second],
     )
+
+
+def _pair_rows(both_named: str, mentions: str) -> str:
+    """The newest `limit` sentences of a `both_named` CTE, with the offsets of both entities' mentions in them
+    (`mentions`: the entity_mentions rows to read them from)."""
+    return (
+        both_named + ", top AS (SELECT * FROM both_named ORDER BY published DESC NULLS LAST, article_id, seq LIMIT ?)"
+        " SELECT t.article_id, t.published, t.seq, list(m.start_char ORDER BY m.start_char, m.end_char) AS starts,"
+        " list(m.end_char ORDER BY m.start_char, m.end_char) AS ends"
+        f" FROM top t JOIN {mentions} m ON m.article_id = t.article_id AND m.seq = t.seq AND m.entity_key IN (?, ?)"
+        " GROUP BY ALL ORDER BY t.published DESC NULLS LAST, t.article_id, t.seq"
+    )
+
+
+def _pair_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> tuple[str, list] | None:
+    """`FROM facts_... f WHERE ...` of the pair's per-article facts in the filtered view (the hot pairs' own table
+    when the pair is one of them: a few million rows at 1M articles instead of 29), and its parameters; None for
+    two entities never named in one sentence."""
+    found = cur.execute(
+        "SELECT p.pair_id, p.pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) FROM summary_pairs p"
+        " WHERE p.source = ? AND p.target = ?",
+        sorted((first, second)),
+    ).fetchone()
+    if found is None:
+        return None
+    pair_id, hot = found
+    view, params = _fact_view(filters)
+    return f" FROM {'facts_hot_pairs' if hot else 'facts_pairs'} f" + view + " AND f.pair_id = ?", [*params, pair_id]
 
 
 def pair_sentences(
     cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 100
 ) -> pd.DataFrame:
-    """The sentences of the filtered view that name both entities (a co-occurrence edge, drilled into), newest
-    first. Chosen from ids alone; the mention offsets and the text of those `limit` sentences are read after
-    (see evidence_sentences)."""
-    cte, params = _pairs_named(filters, first, second)
+    """The sentences (and titles) of the filtered view that name both entities (a co-occurrence edge, drilled
+    into), newest first. The pair's facts give each article's count of such sentences, so only the newest articles
+    that hold the first `limit` are read, not every mention of both entities (seconds for the commonest pairs at
+    1M articles); the text of the chosen sentences is read last (see evidence_sentences)."""
+    if first == second or not _facts(cur):
+        return pair_sentences_direct(cur, filters, first, second, limit)
+    facts = _pair_facts(cur, filters, first, second)
+    articles: list[tuple] = []
+    if facts is not None:
+        sql, params = facts
+        # Each article holds at least one such sentence, so the newest `limit` articles hold the first `limit`
+        # sentences; of those, an article is needed while the ones before it hold fewer than `limit`.
+        held = 0
+        for article_id, published, sentences in cur.execute(
+            "SELECT f.article_id, f.published, f.sentences" + sql + " ORDER BY f.published DESC NULLS LAST, f.article_id"
+            " LIMIT ?",
+            [*params, limit],
+        ).fetchall():
+            if held >= limit:
+                break
+            articles.append((article_id, published))
+            held += sentences
+    # The id range lets DuckDB skip row groups (the newest articles are mostly the latest stored); the mentions
+    # are read once (MATERIALIZED: inlined, the scan ran for both references). One equality branch per article,
+    # as _sentence_texts reads sentences, cost 3x more here.
+    ids = [article_id for article_id, _ in articles]
+    both_named = (
+        "WITH chosen AS (SELECT unnest(?::BIGINT[]) AS article_id, unnest(?::DATE[]) AS published),"
+        " pair_mentions AS MATERIALIZED (SELECT * FROM entity_mentions WHERE article_id IN (SELECT unnest(?::BIGINT[]))"
+        "  AND article_id BETWEEN ? AND ? AND entity_key IN (?, ?)),"
+        " both_named AS (SELECT m.article_id, c.published, m.seq FROM chosen c JOIN pair_mentions m USING (article_id)"
+        "  GROUP BY ALL HAVING min(m.entity_key) <> max(m.entity_key))"
+    )
     ranked = cur.execute(
-        cte + ", top AS (SELECT * FROM both_named ORDER BY published DESC NULLS LAST, article_id, seq LIMIT ?)"
-        " SELECT t.article_id, t.published, t.seq, list(m.start_char ORDER BY m.start_char) AS starts,"
-        " list(m.end_char ORDER BY m.start_char) AS ends"
-        " FROM top t JOIN entity_mentions m ON m.article_id = t.article_id AND m.seq = t.seq AND m.entity_key IN (?, ?)"
-        " GROUP BY ALL ORDER BY t.published DESC NULLS LAST, t.article_id, t.seq",
-        [*params, limit, first, second],
+        _pair_rows(both_named, "pair_mentions"),
+        [ids, [published for _, published in articles], ids, min(ids, default=None), max(ids, default=None), first,
+         second, limit, first, second],
     ).df()
+    return _with_text(ranked, cur, "seq", "starts")
+
+
+def pair_sentences_direct(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 100
+) -> pd.DataFrame:
+    """pair_sentences from every mention of both entities (a store whose facts are not built yet)."""
+    cte, params = _pairs_named(filters, first, second)
+    ranked = cur.execute(_pair_rows(cte, "entity_mentions"), [*params, limit, first, second]).df()
     return _with_text(ranked, cur, "seq", "starts")
 
 
@@ -869,7 +932,19 @@ def pair_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, s
 
 
 def pair_sentence_count(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> int:
-    """How many sentences of the filtered view name both entities."""
+    """How many sentences (and titles) of the filtered view name both entities: the co-occurrence edge's count,
+    summed from the pair's facts."""
+    if first == second or not _facts(cur):
+        return pair_sentence_count_direct(cur, filters, first, second)
+    facts = _pair_facts(cur, filters, first, second)
+    if facts is None:
+        return 0
+    sql, params = facts
+    return int(cur.execute("SELECT coalesce(sum(f.sentences), 0)" + sql, params).fetchone()[0])
+
+
+def pair_sentence_count_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> int:
+    """pair_sentence_count from every mention of both entities."""
     cte, params = _pairs_named(filters, first, second)
     return cur.execute(cte + " SELECT count(*) FROM both_named", params).fetchone()[0]
 
