@@ -19,7 +19,9 @@ Resolution rules inside one article:
 * A rule-found name that is a curated alias, or a person with the first and last words of a curated
   two-word name ("عادل بن احمد الجبير"), is the curated entity; names in not_names.tsv are no entity.
 * A one-word person, or a given name alone ("بشار", "عبد الله", "أبو محمد"), is the article's one fuller
-  person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody is dropped.
+  person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody stays a
+  person mention flagged LONE_GIVEN, which the analysis does not store (it would be one entity for every
+  Mohammed of the corpus; `listed`).
 
 Whether an unknown token can be (part of) a name is decided by the frequent-word list
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
@@ -457,12 +459,27 @@ MODEL_CHECKS = frozenset(("rule:given_name", "rule:org", "rule:title", "rule:spe
 # on ANERcorp (cross-validated ORG F1 0.611 -> 0.627) but on Syrian news it drops armed groups, parties and
 # media the dashboard needs ("جيش الفتح", "وكالة الأنباء السورية"), about 2 in 5 of what it drops (RESULTS.md).
 MODEL_VETO = ("PER",)
+# Windows the model does not decode: "none"; "rules" = around a rule candidate that a list hit (gazetteer or
+# learned) covers from its first to its last word (it loses to the list anyway); "all" = those and the openers
+# inside a list hit.
+TAGGER_SKIP = "none"
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
+
+
+# The method of a given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of its article:
+# a person in the text, but no entity the dashboard can tell apart from every other Mohammed, so `listed`
+# leaves it out of the stored mentions (and so out of the entity lists, filters and summaries).
+LONE_GIVEN = "rule:lone_given"
+
+
+def listed(mentions: list[EntityMention]) -> list[EntityMention]:
+    """The mentions that name an entity of the dashboard's lists: all but the lone given names."""
+    return [m for m in mentions if m.method != LONE_GIVEN]
 
 
 def _split_abd(word: str) -> tuple[str, ...]:
@@ -476,12 +493,13 @@ class GazetteerRecognizer:
     def __init__(self, resources: Resources | None = None, *, runs: bool = False, tagger: Tagger | None = None,
                  use_tagger: bool = False, tagger_mode: str = TAGGER_MODE, tagger_types: Iterable[str] = ("PER", "ORG"),
                  tagger_full: bool = False, tagger_checks: Iterable[str] = MODEL_CHECKS,
-                 tagger_veto: Iterable[str] = MODEL_VETO, lone_given_names: bool = False) -> None:
+                 tagger_veto: Iterable[str] = MODEL_VETO, tagger_skip: str = TAGGER_SKIP,
+                 lone_given_names: bool = False) -> None:
         self.res = resources or load_resources()
-        # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is
-        # dropped: as an entity it merges every Mohammed of the corpus (the dashboard's top "person" was
-        # "محمد", 244 articles). ANERcorp annotates such mentions as persons, so keeping them (True) scores
-        # PER F1 +0.008 there, cross-validated (eval/RESULTS.md, 2026-12-02).
+        # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is a
+        # person mention flagged LONE_GIVEN (ANERcorp annotates it; `listed` keeps it out of the dashboard's
+        # entities, where it merged every Mohammed of the corpus: the top "person" was "محمد", 244 articles).
+        # True makes it an entity of its own (the behaviour before the 2026-12-02 audit).
         self.lone_given_names = lone_given_names
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
@@ -495,6 +513,7 @@ class GazetteerRecognizer:
         self.tagger_full = tagger_full
         self.tagger_checks = frozenset(tagger_checks)
         self.tagger_veto = frozenset(tagger_veto)
+        self.tagger_skip = tagger_skip
         # Runs of rare words (rule:rare_run) find cue-less foreign names (+0.02 PER F1 on ANERcorp train,
         # cross-validated) but cost ~8-18 % of analysis time (a lookup of every distinct token of an article in
         # a large set), over the speed budget, so they are off by default; see eval/RESULTS.md.
@@ -613,12 +632,22 @@ class GazetteerRecognizer:
             spans = tagger.decode_all(doc.toks, list(map(_CAND_FEATURES, cands)))
         else:
             checks = self.tagger_checks
+            skip = self.tagger_skip
+            listed_at: set[int] = set()
+            if skip != "none":
+                for c in cands:
+                    if c[0] in _LISTED:
+                        listed_at.update(range(c[4], c[5] + 1))
             # A candidate's window covers it and the word after it (does the name go on?).
-            seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
+            seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks
+                     and not (c[4] in listed_at and c[5] in listed_at)]
             at = doc.hits.get(MODEL_OPENERS)
             if at is None:  # scanned by a Scanner this recogniser did not register with
                 at = tagger.positions(doc, tagger.openers(doc, self.res.common))
-            seeds.extend((i, i) for i in at)
+            if skip == "all":
+                seeds.extend((i, i) for i in at if i not in listed_at)
+            else:
+                seeds.extend((i, i) for i in at)
             if not seeds:
                 return
             spans = tagger.decode_seeds(doc, seeds, list(map(_CAND_FEATURES, cands)))
@@ -1147,7 +1176,8 @@ class GazetteerRecognizer:
     def _resolve_lone(self, mentions: list[EntityMention], lone: list[tuple[int, Entity, str, int, int, int]]) -> None:
         """A one-word person or a lone given name is the article's fuller person that starts ("بشار" ->
         "بشار الاسد") or ends ("بيسكوف" -> "ديمتري بيسكوف") with it, when exactly one does; a lone given name
-        that names no such person is dropped (it would merge every Mohammed of the corpus into one entity)."""
+        that names no such person stays a mention of a person, flagged LONE_GIVEN: as an entity it would merge every
+        Mohammed of the corpus into one (the analysis keeps it out of the stored entities, see `listed`)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
@@ -1163,7 +1193,11 @@ class GazetteerRecognizer:
                 mentions[idx] = mention(target.entity_key, "PER", target.canonical, target.latin, surface, seq, start,
                                         end, how)
             elif self._lone(name) == 2 and not self.lone_given_names:
-                drop.add(idx)
+                if surface in self.res.common:
+                    drop.add(idx)
+                    continue
+                m = mentions[idx]
+                mentions[idx] = mention(m.entity_key, "PER", m.canonical, m.latin, surface, seq, start, end, LONE_GIVEN)
         if drop:
             mentions[:] = [m for k, m in enumerate(mentions) if k not in drop]
 
