@@ -219,6 +219,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     person_words: set[str] = set()
     loc_words: set[str] = set()
     nationality_heads = frozenset(_norm_all(cfg.get("org_nationality_heads", [])))
+    # "جامعة الدول العربية", "صندوق النقد الدولي": an adjective of no one country ends the name, not describes it
+    name_adjectives = _adjective_forms(_norm_all(cfg.get("org_name_adjectives", [])))
     alias_entities: dict[tuple[str, str], Entity | None] = {}
     person_ends: dict[tuple[str, str], Entity | None] = {}
     entity_words: dict[str, set[str]] = {}
@@ -247,11 +249,16 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
                 if etype == "ORG" and len(words) - lead > 1 and words[-1] in nationality and not (
                         len(words) - lead == 2 and words[lead] in common_all) and words[lead] not in nationality_heads:
                     trail = 1  # "حزب الله اللبناني", "الكونغرس الأمريكي": the adjective is not the name
+                # The name without its closing adjective still names the entity ("مجلس التعاون" is the GCC), but
+                # an adjective of no one country stays in the mention ("مجلس التعاون الخليجي").
+                bare = trail
+                if trail and words[-1] in name_adjectives:
+                    trail = 0
                 names.add_name(alias, AliasRef(entity, kind, lead, trail), short_guard=etype != "LOC")
                 if kind == "name":
                     claim(alias_entities, (etype, " ".join(words)), entity)
-                    if lead or trail:
-                        claim(alias_entities, (etype, " ".join(words[lead:len(words) - trail])), entity)
+                    if lead or bare:
+                        claim(alias_entities, (etype, " ".join(words[lead:len(words) - bare])), entity)
                     if etype == "PER" and len(words) - lead == 2:
                         claim(person_ends, (words[lead], words[-1]), entity)
                 name_words.update(words)
