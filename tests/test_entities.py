@@ -349,6 +349,15 @@ def test_lone_given_names_are_not_stored_by_the_analysis():
         # ... and the name without it is still the entity, not a body of its own
         ("قال مجلس التعاون الخليجي إن || وأضاف مجلس التعاون أن",
          {("org:gcc", "مجلس التعاون الخليجي"), ("org:gcc", "مجلس التعاون")}),
+        # words in quotation marks after an organisation's name head name it, over what the lists say of them
+        ('ونسبت صحيفة " الشرق الأوسط " اللندنية إلى', {("org:asharq_al_awsat", "الشرق الأوسط")}),
+        ("هاجمت صحيفة «قانون» الإيرانية", {("org:qanun", "قانون")}),
+        ("قالت وكالة “الأناضول” إن", {("org:anadolu", "الأناضول")}),
+        ('قال تنظيم "الدولة" إن', {("org:isis", "الدولة")}),  # with its head, a curated name
+        ('سيطرت قوات "سوريا الديمقراطية" على', {("org:sdf", "سوريا الديمقراطية")}),
+        ('أطلقت برنامج "نمو بصحة وأمان" في', set()),  # a programme is no name head
+        ('قالت صحيفة، "الوطن" إن', set()),  # not right after the head
+        ('قالت صحيفة "يقول المسؤولون عن الملف السوري" إن', set()),  # more than four words
     ],
 )
 def test_audit_organisation_fixes(recognizer, text, expected):

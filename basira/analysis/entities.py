@@ -16,6 +16,9 @@ Resolution rules inside one article:
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
   cannot resolve takes no tokens from the rules.
+* Words in quotation marks right after an organisation's name head ("صحيفة «الشرق الأوسط»", 'وكالة "الأناضول"')
+  are that organisation, before the gazetteer (the paper, not the region); with its head a curated name
+  ('تنظيم "الدولة"') they are the curated entity.
 * A rule-found name that is a curated alias, or a person with the first and last words of a curated
   two-word name ("عادل بن احمد الجبير"), is the curated entity; names in not_names.tsv are no entity.
 * A one-word person, or a given name alone ("بشار", "عبد الله", "أبو محمد"), is the article's one fuller
@@ -49,7 +52,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
 
-from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
+from basira.analysis.doc import BREAK, NONWORD, Doc, Scanner, prepare_doc
 from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
 from basira.analysis.records import mention
 from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
@@ -143,6 +146,8 @@ class Resources:
     org_nationality_heads: frozenset[str] = frozenset()
     # Bare heads of organisations and places: a rule-found name keeps its head without a clitic.
     head_bases: frozenset[str] = frozenset()
+    # Heads after which words in quotation marks name an organisation (_quoted_name)
+    org_quoted_heads: frozenset[str] = frozenset()
     # Second words of compound given names ("نور الدين", "عبد الله"): such a pair alone is a given name.
     compound_ends: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
@@ -384,6 +389,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         not_names=not_names,
         org_nationality_heads=nationality_heads,
         head_bases=frozenset(w.split()[0] for w in heads),
+        org_quoted_heads=frozenset(_norm_all(cfg["org_name_heads"] + cfg.get("org_quoted_heads", []))),
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
     )
@@ -471,6 +477,10 @@ MODEL_VETO = ("PER",)
 # inside a list hit.
 TAGGER_SKIP = "none"
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
+# Words in quotation marks right after an organisation head name it, whatever the lists say of them alone
+# ("صحيفة «الشرق الأوسط»" is the paper, not the region): before the gazetteer.
+_QUOTED = 3.5
+_QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
@@ -589,6 +599,17 @@ class GazetteerRecognizer:
             # Fast reject, before the call: most titles and adjectives are followed by ordinary words.
             nxt = h[2] + 1
             if nxt >= n or toks[nxt] in NONWORD:
+                trig = h[0].payload
+                if nxt < n and toks[nxt] == "" and trig.kind == "org_head" and trig.word in res.org_quoted_heads:
+                    span = self._quoted_name(doc, nxt)
+                    if span is not None:
+                        first, last = span
+                        start = ts[first]
+                        # 'تنظيم "الدولة"', 'قوات "سوريا الديمقراطية"': with its head, a curated name
+                        known = res.alias_entities.get(("ORG", trig.word + " " + " ".join(toks[first : last + 1])))
+                        add((-_QUOTED, start - ts[last + 1] + 1, start, order, first, last, "ORG", "rule:org_quoted",
+                             known, "name"))
+                        order += 1
                 continue
             kind = h[0].payload.kind
             if (kind == "nationality" or kind == "title") and follower.get(toks[nxt]) is False:
@@ -1020,6 +1041,33 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _quoted_name(self, doc: Doc, k: int) -> tuple[int, int] | None:
+        """(first, last) token of the one to four words in quotation marks that open at token k, right after an
+        organisation head ("صحيفة «الشرق الأوسط»", "شركة "أمريكان إكسبريس"", "جماعة "أنصار الشريعة""), or None."""
+        toks, full, ts, n = doc.toks, doc.full, doc.ts, doc.n
+        head_end = ts[k - 1] + len(toks[k - 1])
+        while k < n and toks[k] == "":
+            k += 1
+        if k >= n or toks[k] == BREAK:
+            return None
+        opening = full[head_end : ts[k]].strip()
+        if len(opening) != 1 or opening not in _QUOTES:
+            return None
+        first = k
+        while k < n and toks[k] not in NONWORD:
+            k += 1
+        last = k - 1
+        if last - first > 3:
+            return None
+        while k < n and toks[k] == "":
+            k += 1
+        closing = full[ts[last] + len(toks[last]) : ts[k] if k < n else len(full)].lstrip()
+        if not closing or closing[0] not in _QUOTES:
+            return None
+        if all(t.isdigit() or t in self.res.stop for t in toks[first : last + 1]):
+            return None
+        return first, last
 
     def _first_name_candidate(self, doc: Doc, i: int, blocked: frozenset[int]) -> int:
         """Last token of a name opened by a known given name, or -1. A given name that is also an
