@@ -327,7 +327,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             # not_names.tsv lists the frequent words of our news that pass it: "الريف" the countryside), and a
             # lone given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
-        entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
+        # A learned phrase that names a curated entity without its head ("الأهلي": "النادي الأهلي") is that entity.
+        entity = alias_entities.get((etype, phrase)) or Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype,
+                                                                 phrase, transliterate(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
         forms = {f for f in name_forms(words[0]) if f == words[0] or (f not in common_all and f not in first_base)}
@@ -421,7 +423,7 @@ def tagger_lexicon(res: Resources, data: Path = DATA, clusters: Path | None = CL
 _EMPTY: frozenset[int] = frozenset()
 # Organisation heads left out of the name ("قناة الجزيرة" -> "الجزيرة"); the second set only before a bare
 # proper name ("حركة حماس", "وكالة رويترز"), not before a genitive ("حركة المقاومة الإسلامية").
-_DESCRIPTORS = frozenset(normalize_text(w) for w in "قناة فضائية صحيفة جريدة مجلة شركة".split())
+_DESCRIPTORS = frozenset(normalize_text(w) for w in "قناة فضائية صحيفة جريدة مجلة شركة نادي النادي".split())
 _PROPER_DESCRIPTORS = frozenset(normalize_text(w) for w in "حركة وكالة منظمة".split())
 # One-word organisation aliases that are also ordinary nouns: not before an adjective ("القاعدة العسكرية").
 _GUARDED_ORG = frozenset(name_forms(normalize_text("القاعدة")))
