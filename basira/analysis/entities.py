@@ -327,9 +327,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             # not_names.tsv lists the frequent words of our news that pass it: "الريف" the countryside), and a
             # lone given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
-        # A learned phrase that names a curated entity without its head ("الأهلي": "النادي الأهلي") is that entity.
-        entity = alias_entities.get((etype, phrase)) or Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype,
-                                                                 phrase, transliterate(phrase))
+        entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
         forms = {f for f in name_forms(words[0]) if f == words[0] or (f not in common_all and f not in first_base)}
