@@ -2,7 +2,7 @@
 
     python -m eval.train_tagger                  # train on all of train, write basira/data/tagger_weights.tsv
     python -m eval.train_tagger --cv [--epochs N] [--gate G ...] [--o-sure S ...] [--mode low over veto]
-        [--checks M,M ...] [--veto T,T ...] [--types T,T ...] [--full] [--folds N]
+        [--checks M,M ...] [--veto T,T ...] [--skip none rules all] [--types T,T ...] [--full] [--folds N]
                                                  # 5-fold cross-validation on train, a grid (no writing)
     --clusters PATH|none                         # word clusters (default basira/data/word_clusters.tsv,
                                                  # eval/build_clusters.py, from unlabelled news only)
@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from basira.analysis.doc import NONWORD, Doc, prepare_doc
-from basira.analysis.entities import MODEL_CHECKS, MODEL_VETO, TAGGER_MODE, GazetteerRecognizer, Resources, load_resources, tagger_lexicon
+from basira.analysis.entities import MODEL_CHECKS, MODEL_VETO, TAGGER_MODE, TAGGER_SKIP, GazetteerRecognizer, Resources, load_resources, tagger_lexicon
 from basira.analysis.tagger import (_ALLOWED, CLUSTERS_FILE, NTAGS, ROLES, TAGS, WEIGHTS_FILE, Lexicon, Tagger, candidate_features,
                                     context_features, self_features)
 from eval.build_name_lists import Token, read_train
@@ -216,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checks", nargs="*", default=[",".join(sorted(MODEL_CHECKS))],
                     help="rule methods the model checks (comma-separated sets)")
     ap.add_argument("--veto", nargs="*", default=[",".join(MODEL_VETO)], help="types the model may drop")
+    ap.add_argument("--skip", nargs="*", default=[TAGGER_SKIP], help="none | rules | all (see entities.py)")
     ap.add_argument("--full", action="store_true", help="decode every word (slow; the model's ceiling)")
     ap.add_argument("--folds", type=int, default=5, help="score only the first N folds (quick looks)")
     ap.add_argument("--clusters", default=str(CLUSTERS_FILE),
@@ -230,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"word clusters: {len(lex.clusters)} words ({args.clusters})")
     if args.cv:
         models: dict[tuple[int, int], dict] = {}
-        for mode, checks, veto in ((m, c, v) for m in args.mode for c in args.checks for v in args.veto):
+        for mode, checks, veto, skip in ((m, c, v, k) for m in args.mode for c in args.checks for v in args.veto
+                                         for k in args.skip):
             for types in args.types:
                 for gate in args.gate:
                     for o_sure in args.o_sure:
@@ -243,9 +245,9 @@ def main(argv: list[str] | None = None) -> int:
                                                     tagger_opts={"tagger_mode": mode, "tagger_full": args.full,
                                                                  "tagger_types": types.split(","),
                                                                  "tagger_checks": [c for c in checks.split(",") if c],
-                                                                 "tagger_veto": veto.split(",")})
+                                                                 "tagger_veto": veto.split(","), "tagger_skip": skip})
                         report(tp, fp, fn, f"train CV ({args.folds} of 5 folds), guideline, model epochs={args.epochs}"
-                                           f" mode={mode} checks={checks} veto={veto} types={types} gate={gate} o_sure={o_sure} full={args.full}"
+                                           f" mode={mode} checks={checks} veto={veto} skip={skip} types={types} gate={gate} o_sure={o_sure} full={args.full}"
                                            f" clusters={args.clusters}")
         return 0
     weights = train(tokens, base, lex, args.epochs)

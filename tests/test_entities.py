@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from basira.analysis import analyze_article
-from basira.analysis.entities import GazetteerRecognizer, Recognizer
+from basira.analysis.entities import LONE_GIVEN, GazetteerRecognizer, Recognizer, listed
 from basira.analysis.segment import simple_split
 from basira.analysis.transliterate import SPELLINGS_FILE, skeleton, spelling_rows, transliterate
 from basira.model import Sentence
@@ -245,7 +245,7 @@ def test_fast_records_equal_normal_construction():
 @pytest.mark.parametrize(
     "text, expected",
     [
-        # a lone given name names nobody in particular: dropped ...
+        # a lone given name names nobody in particular: no listed entity (a flagged mention, see below) ...
         ("وكان ولده محمد يعلم", set()),
         ("فينبغي أن تكون الساحة سليمة وآمنة", set()),
         ("وقال أبو محمد إن الوضع", set()),  # a kunya of a given name alone
@@ -280,9 +280,36 @@ def test_fast_records_equal_normal_construction():
     ],
 )
 def test_audit_person_fixes(recognizer, text, expected):
-    mentions = recognizer.recognize(sents(*text.split(" || ")))
+    mentions = listed(recognizer.recognize(sents(*text.split(" || "))))
     got = {(m.entity_key, m.surface) for m in mentions if m.entity_type == "PER"}
     assert got == {(k, normalize_text(s)) for k, s in expected}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a given name alone that names no fuller person of the article is a person of the text, flagged
+        ("وكان ولده محمد يعلم", {("محمد", LONE_GIVEN)}),
+        ("وقال أبو محمد إن الوضع", {("ابو محمد", LONE_GIVEN)}),
+        ("قال الحسن إن الوضع", {("الحسن", LONE_GIVEN)}),
+        ("تقسيم باسم الدين والإيمان", {("باسم الدين", LONE_GIVEN)}),
+        # ... unless it is an ordinary word as written ("لجان": committees, not ل + "جان")
+        ("وتوجهت ثلاث لجان من الصحة", set()),
+        # ... and a given name that names the article's fuller person is that person, not flagged
+        ("حكم الرئيس بشار الأسد || وكان بشار يعلم", {("بشار الاسد", "gazetteer"), ("بشار", "alias:given")}),
+    ],
+)
+def test_lone_given_names_are_flagged_mentions(recognizer, text, expected):
+    mentions = recognizer.recognize(sents(*text.split(" || ")))
+    assert {(m.surface, m.method) for m in mentions if m.entity_type == "PER"} == expected
+
+
+def test_lone_given_names_are_not_stored_by_the_analysis():
+    analysis = analyze_article(sents("وكان ولده محمد يعلم", "وقال الرئيس بشار الأسد إن الوضع"))
+    assert {(m.surface, m.method) for m in analysis.mentions} == {("بشار الاسد", "gazetteer")}
+    # the default recogniser flags the lone name; keeping it as an entity of its own is the opt-in
+    keep = GazetteerRecognizer(lone_given_names=True).recognize(sents("وكان ولده محمد يعلم"))
+    assert [(m.entity_key, m.method) for m in keep] == [("per:mhmd", "rule:given_name")]
 
 
 @pytest.mark.parametrize(
@@ -312,6 +339,30 @@ def test_audit_person_fixes(recognizer, text, expected):
          {("org:un", "الأمم المتحدة"), ("org:un", "المنظمة الدولية")}),
         ("وإن المنظمة الدولية قلقة", set()),
         ("أعلنت شركة فيات عن سيارة || وقالت فيات إن", {("org:fiat", "فيات")}),
+        # an adjective of no one country closes the name (titles.json org_name_adjectives) ...
+        ("تسعى جامعة الدول العربية إلى", {("org:arab_league", "جامعة الدول العربية")}),
+        ("قال صندوق النقد الدولي إن", {("org:imf", "صندوق النقد الدولي")}),
+        ("أصدرت منظمة العفو الدولية تقريرا", {("org:amnesty", "منظمة العفو الدولية")}),
+        ("دعت منظمة التعاون الإسلامي إلى", {("org:oic", "منظمة التعاون الإسلامي")}),
+        # ... a country's adjective describes it and stays out
+        ("قال حزب الله اللبناني إن", {("org:hezbollah", "حزب الله")}),
+        # ... and the name without it is still the entity, not a body of its own
+        ("قال مجلس التعاون الخليجي إن || وأضاف مجلس التعاون أن",
+         {("org:gcc", "مجلس التعاون الخليجي"), ("org:gcc", "مجلس التعاون")}),
+        # words in quotation marks after an organisation's name head name it, over what the lists say of them
+        ('ونسبت صحيفة " الشرق الأوسط " اللندنية إلى', {("org:asharq_al_awsat", "الشرق الأوسط")}),
+        ("هاجمت صحيفة «قانون» الإيرانية", {("org:qanun", "قانون")}),
+        ("قالت وكالة “الأناضول” إن", {("org:anadolu", "الأناضول")}),
+        ('قال تنظيم "الدولة" إن', {("org:isis", "الدولة")}),  # with its head, a curated name
+        ('سيطرت قوات "سوريا الديمقراطية" على', {("org:sdf", "سوريا الديمقراطية")}),
+        ('أطلقت برنامج "نمو بصحة وأمان" في', set()),  # a programme is no name head
+        ('قالت صحيفة، "الوطن" إن', set()),  # not right after the head
+        ('قالت صحيفة "يقول المسؤولون عن الملف السوري" إن', set()),  # more than four words
+        # a club's head stays out of its name ...
+        ("وقال النادي الأهلي إن اللاعب", {("org:al_ahly", "الأهلي")}),
+        ("قال رئيس نادي الزمالك إن", {("org:zamalek", "الزمالك")}),
+        # ... but "الأهلي" alone (learned) is not the Egyptian club: it is also the Saudi, Qatari, Bahraini one
+        ("لاعب الأهلي والمنتخب الوطني", {("org:al_ahli", "الأهلي")}),
     ],
 )
 def test_audit_organisation_fixes(recognizer, text, expected):

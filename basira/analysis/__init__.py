@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass
 
 from basira.analysis.doc import Doc, Scanner, prepare_doc
-from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer
+from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, listed
 from basira.analysis.morphology import prefixed
 from basira.analysis.quantities import QuantityLexicon, build_lexicon, extract_quantities
 from basira.analysis.quotations import SpeechWords, extract_quotations
@@ -114,8 +114,8 @@ def taxonomy_version() -> str:
 def _recognize(recognizer: Recognizer, doc: Doc, sentences: list[Sentence]) -> list[EntityMention]:
     fast = getattr(recognizer, "recognize_doc", None)
     if fast is not None and getattr(recognizer, "register", None) is not None:
-        return fast(doc)
-    return recognizer.recognize([s for s in sentences if not s.is_boilerplate])
+        return listed(fast(doc))  # a lone given name ("محمد") is a person but no entity the store can tell apart
+    return listed(recognizer.recognize([s for s in sentences if not s.is_boilerplate]))
 
 
 def analyze_article(sentences: list[Sentence], title: str | None = None) -> ArticleAnalysis:

@@ -16,10 +16,15 @@ Resolution rules inside one article:
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
   cannot resolve takes no tokens from the rules.
+* Words in quotation marks right after an organisation's name head ("صحيفة «الشرق الأوسط»", 'وكالة "الأناضول"')
+  are that organisation, before the gazetteer (the paper, not the region); with its head a curated name
+  ('تنظيم "الدولة"') they are the curated entity.
 * A rule-found name that is a curated alias, or a person with the first and last words of a curated
   two-word name ("عادل بن احمد الجبير"), is the curated entity; names in not_names.tsv are no entity.
 * A one-word person, or a given name alone ("بشار", "عبد الله", "أبو محمد"), is the article's one fuller
-  person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody is dropped.
+  person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody stays a
+  person mention flagged LONE_GIVEN, which the analysis does not store (it would be one entity for every
+  Mohammed of the corpus; `listed`).
 
 Whether an unknown token can be (part of) a name is decided by the frequent-word list
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
@@ -47,7 +52,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
 
-from basira.analysis.doc import NONWORD, Doc, Scanner, prepare_doc
+from basira.analysis.doc import BREAK, NONWORD, Doc, Scanner, prepare_doc
 from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, name_forms, prefixed
 from basira.analysis.records import mention
 from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
@@ -141,6 +146,8 @@ class Resources:
     org_nationality_heads: frozenset[str] = frozenset()
     # Bare heads of organisations and places: a rule-found name keeps its head without a clitic.
     head_bases: frozenset[str] = frozenset()
+    # Heads after which words in quotation marks name an organisation (_quoted_name)
+    org_quoted_heads: frozenset[str] = frozenset()
     # Second words of compound given names ("نور الدين", "عبد الله"): such a pair alone is a given name.
     compound_ends: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
@@ -217,6 +224,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     person_words: set[str] = set()
     loc_words: set[str] = set()
     nationality_heads = frozenset(_norm_all(cfg.get("org_nationality_heads", [])))
+    # "جامعة الدول العربية", "صندوق النقد الدولي": an adjective of no one country ends the name, not describes it
+    name_adjectives = _adjective_forms(_norm_all(cfg.get("org_name_adjectives", [])))
     alias_entities: dict[tuple[str, str], Entity | None] = {}
     person_ends: dict[tuple[str, str], Entity | None] = {}
     entity_words: dict[str, set[str]] = {}
@@ -245,11 +254,16 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
                 if etype == "ORG" and len(words) - lead > 1 and words[-1] in nationality and not (
                         len(words) - lead == 2 and words[lead] in common_all) and words[lead] not in nationality_heads:
                     trail = 1  # "حزب الله اللبناني", "الكونغرس الأمريكي": the adjective is not the name
+                # The name without its closing adjective still names the entity ("مجلس التعاون" is the GCC), but
+                # an adjective of no one country stays in the mention ("مجلس التعاون الخليجي").
+                bare = trail
+                if trail and words[-1] in name_adjectives:
+                    trail = 0
                 names.add_name(alias, AliasRef(entity, kind, lead, trail), short_guard=etype != "LOC")
                 if kind == "name":
                     claim(alias_entities, (etype, " ".join(words)), entity)
-                    if lead or trail:
-                        claim(alias_entities, (etype, " ".join(words[lead:len(words) - trail])), entity)
+                    if lead or bare:
+                        claim(alias_entities, (etype, " ".join(words[lead:len(words) - bare])), entity)
                     if etype == "PER" and len(words) - lead == 2:
                         claim(person_ends, (words[lead], words[-1]), entity)
                 name_words.update(words)
@@ -375,6 +389,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         not_names=not_names,
         org_nationality_heads=nationality_heads,
         head_bases=frozenset(w.split()[0] for w in heads),
+        org_quoted_heads=frozenset(_norm_all(cfg["org_name_heads"] + cfg.get("org_quoted_heads", []))),
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
     )
@@ -406,7 +421,7 @@ def tagger_lexicon(res: Resources, data: Path = DATA, clusters: Path | None = CL
 _EMPTY: frozenset[int] = frozenset()
 # Organisation heads left out of the name ("قناة الجزيرة" -> "الجزيرة"); the second set only before a bare
 # proper name ("حركة حماس", "وكالة رويترز"), not before a genitive ("حركة المقاومة الإسلامية").
-_DESCRIPTORS = frozenset(normalize_text(w) for w in "قناة فضائية صحيفة جريدة مجلة شركة".split())
+_DESCRIPTORS = frozenset(normalize_text(w) for w in "قناة فضائية صحيفة جريدة مجلة شركة نادي النادي".split())
 _PROPER_DESCRIPTORS = frozenset(normalize_text(w) for w in "حركة وكالة منظمة".split())
 # One-word organisation aliases that are also ordinary nouns: not before an adjective ("القاعدة العسكرية").
 _GUARDED_ORG = frozenset(name_forms(normalize_text("القاعدة")))
@@ -457,12 +472,31 @@ MODEL_CHECKS = frozenset(("rule:given_name", "rule:org", "rule:title", "rule:spe
 # on ANERcorp (cross-validated ORG F1 0.611 -> 0.627) but on Syrian news it drops armed groups, parties and
 # media the dashboard needs ("جيش الفتح", "وكالة الأنباء السورية"), about 2 in 5 of what it drops (RESULTS.md).
 MODEL_VETO = ("PER",)
+# Windows the model does not decode: "none"; "rules" = around a rule candidate that a list hit (gazetteer or
+# learned) covers from its first to its last word (it loses to the list anyway); "all" = those and the openers
+# inside a list hit.
+TAGGER_SKIP = "none"
 _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rule
+# Words in quotation marks right after an organisation head name it, whatever the lists say of them alone
+# ("صحيفة «الشرق الأوسط»" is the paper, not the region): before the gazetteer.
+_QUOTED = 3.5
+_QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
+
+
+# The method of a given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of its article:
+# a person in the text, but no entity the dashboard can tell apart from every other Mohammed, so `listed`
+# leaves it out of the stored mentions (and so out of the entity lists, filters and summaries).
+LONE_GIVEN = "rule:lone_given"
+
+
+def listed(mentions: list[EntityMention]) -> list[EntityMention]:
+    """The mentions that name an entity of the dashboard's lists: all but the lone given names."""
+    return [m for m in mentions if m.method != LONE_GIVEN]
 
 
 def _split_abd(word: str) -> tuple[str, ...]:
@@ -476,12 +510,13 @@ class GazetteerRecognizer:
     def __init__(self, resources: Resources | None = None, *, runs: bool = False, tagger: Tagger | None = None,
                  use_tagger: bool = False, tagger_mode: str = TAGGER_MODE, tagger_types: Iterable[str] = ("PER", "ORG"),
                  tagger_full: bool = False, tagger_checks: Iterable[str] = MODEL_CHECKS,
-                 tagger_veto: Iterable[str] = MODEL_VETO, lone_given_names: bool = False) -> None:
+                 tagger_veto: Iterable[str] = MODEL_VETO, tagger_skip: str = TAGGER_SKIP,
+                 lone_given_names: bool = False) -> None:
         self.res = resources or load_resources()
-        # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is
-        # dropped: as an entity it merges every Mohammed of the corpus (the dashboard's top "person" was
-        # "محمد", 244 articles). ANERcorp annotates such mentions as persons, so keeping them (True) scores
-        # PER F1 +0.008 there, cross-validated (eval/RESULTS.md, 2026-12-02).
+        # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is a
+        # person mention flagged LONE_GIVEN (ANERcorp annotates it; `listed` keeps it out of the dashboard's
+        # entities, where it merged every Mohammed of the corpus: the top "person" was "محمد", 244 articles).
+        # True makes it an entity of its own (the behaviour before the 2026-12-02 audit).
         self.lone_given_names = lone_given_names
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
@@ -495,6 +530,7 @@ class GazetteerRecognizer:
         self.tagger_full = tagger_full
         self.tagger_checks = frozenset(tagger_checks)
         self.tagger_veto = frozenset(tagger_veto)
+        self.tagger_skip = tagger_skip
         # Runs of rare words (rule:rare_run) find cue-less foreign names (+0.02 PER F1 on ANERcorp train,
         # cross-validated) but cost ~8-18 % of analysis time (a lookup of every distinct token of an article in
         # a large set), over the speed budget, so they are off by default; see eval/RESULTS.md.
@@ -563,6 +599,17 @@ class GazetteerRecognizer:
             # Fast reject, before the call: most titles and adjectives are followed by ordinary words.
             nxt = h[2] + 1
             if nxt >= n or toks[nxt] in NONWORD:
+                trig = h[0].payload
+                if nxt < n and toks[nxt] == "" and trig.kind == "org_head" and trig.word in res.org_quoted_heads:
+                    span = self._quoted_name(doc, nxt)
+                    if span is not None:
+                        first, last = span
+                        start = ts[first]
+                        # 'تنظيم "الدولة"', 'قوات "سوريا الديمقراطية"': with its head, a curated name
+                        known = res.alias_entities.get(("ORG", trig.word + " " + " ".join(toks[first : last + 1])))
+                        add((-_QUOTED, start - ts[last + 1] + 1, start, order, first, last, "ORG", "rule:org_quoted",
+                             known, "name"))
+                        order += 1
                 continue
             kind = h[0].payload.kind
             if (kind == "nationality" or kind == "title") and follower.get(toks[nxt]) is False:
@@ -613,12 +660,22 @@ class GazetteerRecognizer:
             spans = tagger.decode_all(doc.toks, list(map(_CAND_FEATURES, cands)))
         else:
             checks = self.tagger_checks
+            skip = self.tagger_skip
+            listed_at: set[int] = set()
+            if skip != "none":
+                for c in cands:
+                    if c[0] in _LISTED:
+                        listed_at.update(range(c[4], c[5] + 1))
             # A candidate's window covers it and the word after it (does the name go on?).
-            seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks]
+            seeds = [(c[4], c[5] + 1) for c in cands if c[7] in checks
+                     and not (c[4] in listed_at and c[5] in listed_at)]
             at = doc.hits.get(MODEL_OPENERS)
             if at is None:  # scanned by a Scanner this recogniser did not register with
                 at = tagger.positions(doc, tagger.openers(doc, self.res.common))
-            seeds.extend((i, i) for i in at)
+            if skip == "all":
+                seeds.extend((i, i) for i in at if i not in listed_at)
+            else:
+                seeds.extend((i, i) for i in at)
             if not seeds:
                 return
             spans = tagger.decode_seeds(doc, seeds, list(map(_CAND_FEATURES, cands)))
@@ -985,6 +1042,33 @@ class GazetteerRecognizer:
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
 
+    def _quoted_name(self, doc: Doc, k: int) -> tuple[int, int] | None:
+        """(first, last) token of the one to four words in quotation marks that open at token k, right after an
+        organisation head ("صحيفة «الشرق الأوسط»", "شركة "أمريكان إكسبريس"", "جماعة "أنصار الشريعة""), or None."""
+        toks, full, ts, n = doc.toks, doc.full, doc.ts, doc.n
+        head_end = ts[k - 1] + len(toks[k - 1])
+        while k < n and toks[k] == "":
+            k += 1
+        if k >= n or toks[k] == BREAK:
+            return None
+        opening = full[head_end : ts[k]].strip()
+        if len(opening) != 1 or opening not in _QUOTES:
+            return None
+        first = k
+        while k < n and toks[k] not in NONWORD:
+            k += 1
+        last = k - 1
+        if last - first > 3:
+            return None
+        while k < n and toks[k] == "":
+            k += 1
+        closing = full[ts[last] + len(toks[last]) : ts[k] if k < n else len(full)].lstrip()
+        if not closing or closing[0] not in _QUOTES:
+            return None
+        if all(t.isdigit() or t in self.res.stop for t in toks[first : last + 1]):
+            return None
+        return first, last
+
     def _first_name_candidate(self, doc: Doc, i: int, blocked: frozenset[int]) -> int:
         """Last token of a name opened by a known given name, or -1. A given name that is also an
         ordinary word ("علي", "أمل") needs a name-like word after it."""
@@ -1147,7 +1231,8 @@ class GazetteerRecognizer:
     def _resolve_lone(self, mentions: list[EntityMention], lone: list[tuple[int, Entity, str, int, int, int]]) -> None:
         """A one-word person or a lone given name is the article's fuller person that starts ("بشار" ->
         "بشار الاسد") or ends ("بيسكوف" -> "ديمتري بيسكوف") with it, when exactly one does; a lone given name
-        that names no such person is dropped (it would merge every Mohammed of the corpus into one entity)."""
+        that names no such person stays a mention of a person, flagged LONE_GIVEN: as an entity it would merge every
+        Mohammed of the corpus into one (the analysis keeps it out of the stored entities, see `listed`)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
@@ -1163,7 +1248,11 @@ class GazetteerRecognizer:
                 mentions[idx] = mention(target.entity_key, "PER", target.canonical, target.latin, surface, seq, start,
                                         end, how)
             elif self._lone(name) == 2 and not self.lone_given_names:
-                drop.add(idx)
+                if surface in self.res.common:
+                    drop.add(idx)
+                    continue
+                m = mentions[idx]
+                mentions[idx] = mention(m.entity_key, "PER", m.canonical, m.latin, surface, seq, start, end, LONE_GIVEN)
         if drop:
             mentions[:] = [m for k, m in enumerate(mentions) if k not in drop]
 
