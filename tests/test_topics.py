@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -167,8 +168,27 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    version = taxonomy_version()
-    assert version.startswith("topics-2026.12.7+") and len(version.split("+")[1]) == 8
+    assert re.fullmatch(r"topics-2026\.12\.7\+[0-9a-f]{8} entities-2\+[0-9a-f]{8}", taxonomy_version())
+
+
+def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
+    # Ingest and retag compare this version with the store's: a gazetteer edit must show as a store to retag.
+    import shutil
+
+    from basira import analysis
+
+    data = tmp_path / "data"
+    shutil.copytree(analysis.DATA, data)
+    monkeypatch.setattr(analysis, "DATA", data)
+    before = analysis._rules_version()
+    assert before == analysis._rules_version()
+    with (data / "gazetteer" / "not_names.tsv").open("a", encoding="utf-8") as f:
+        f.write("PER\tاسم تجريبي\n")
+    edited = analysis._rules_version()
+    (data / "titles.json").write_text((data / "titles.json").read_text(encoding="utf-8") + " ", encoding="utf-8")
+    assert len({before, edited, analysis._rules_version()}) == 3
+    monkeypatch.setattr(analysis, "RULES_VERSION", "99")
+    assert analysis._rules_version().startswith("entities-99+")
 
 
 def test_seed_000_topics():

@@ -10,6 +10,7 @@ An article is tokenised once (doc.prepare_doc) and scanned once for the keys of 
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import threading
 from dataclasses import dataclass
@@ -26,9 +27,17 @@ from basira.normalize import normalize_text
 __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonomy", "taxonomy_version"]
 
 
+# Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
+# (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
+# version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
+RULES_VERSION = "2"
+_RULE_FILES = ("titles.json", "months.json")
+
+
 @dataclass(frozen=True)
 class _Analyzers:
     taxonomy: Taxonomy
+    rules_version: str
     recognizer: Recognizer
     quantities: QuantityLexicon
     speech: SpeechWords
@@ -62,7 +71,15 @@ def _build() -> _Analyzers:
     if register is not None:
         register(scanner)
     scanner.build()
-    return _Analyzers(taxonomy, recognizer, quantities, speech, scanner)
+    return _Analyzers(taxonomy, _rules_version(), recognizer, quantities, speech, scanner)
+
+
+def _rules_version() -> str:
+    files = sorted((DATA / "gazetteer").glob("*.tsv")) + [DATA / name for name in _RULE_FILES]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return f"entities-{RULES_VERSION}+{digest.hexdigest()[:8]}"
 
 
 def _load() -> _Analyzers:
@@ -108,7 +125,10 @@ def taxonomy() -> Taxonomy:
 
 
 def taxonomy_version() -> str:
-    return _load().taxonomy.version
+    """The version of everything analysis stores: the taxonomy's (declared version and file hash) and the entity
+    rules' (RULES_VERSION and their data files' hash), e.g. "topics-2026.12.7+1a2b3c4d entities-2+5e6f7a8b"."""
+    state = _load()
+    return f"{state.taxonomy.version} {state.rules_version}"
 
 
 def _recognize(recognizer: Recognizer, doc: Doc, sentences: list[Sentence]) -> list[EntityMention]:
