@@ -84,7 +84,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "--summary":
         print(summarize(Path(argv[1])))
         return 0
-    db, plan_path, out_path, root_a, root_b = (Path(a) for a in argv[:5])
+    db, plan_path, out_path, root_a, root_b = (Path(a).resolve() for a in argv[:5])
     repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else None
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     repeats = repeats or plan["repeats"]

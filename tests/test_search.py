@@ -7,7 +7,6 @@ import math
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -252,7 +251,10 @@ def _weighted(cur, query: str) -> tuple[list[tuple[int, str, float]], float]:
 _LETTERS = "بتثجحخدذرزسشصضطظعغقكم"
 
 
-def _zipf_articles() -> list:
+@pytest.fixture(scope="module")
+def zipf_db(tmp_path_factory) -> Path:
+    """600 articles of made-up words drawn with Zipf-like frequencies (seeded): common, middle and rare stems,
+    long postings lists and many tied scores, which the 12-article seed store cannot give."""
     import random
 
     rng = random.Random(5)
@@ -262,30 +264,10 @@ def _zipf_articles() -> list:
     for i in range(600):
         body = [" ".join(rng.choices(vocab, weights, k=rng.randint(4, 12))) for _ in range(rng.randint(1, 4))]
         articles.append((None, body, dt.date(2020 + i % 6, 1 + i % 12, 1), f"s{i % 3}.net"))
-    return articles
-
-
-@pytest.fixture(scope="module")
-def zipf_db(tmp_path_factory) -> Path:
-    """600 articles of made-up words drawn with Zipf-like frequencies (seeded): common, middle and rare stems,
-    long postings lists and many tied scores, which the 12-article seed store cannot give."""
     path = tmp_path_factory.mktemp("zipf") / "basira.duckdb"
     with store.writer(path) as con:
         con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
-        search.index_articles(con, _store_articles(con, 1, _zipf_articles()))
-    return path
-
-
-@pytest.fixture(scope="module")
-def zipf_runs_db(tmp_path_factory) -> Path:
-    """zipf_db's articles ingested 27 at a time: the index is several runs of several levels, as after
-    incremental ingests (23 chunks: one run of level 2, one of level 1, three of level 0)."""
-    path = tmp_path_factory.mktemp("zipf_runs") / "basira.duckdb"
-    articles = _zipf_articles()
-    with store.writer(path) as con:
-        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
-        for start in range(0, len(articles), 27):
-            search.index_articles(con, _store_articles(con, start + 1, articles[start : start + 27]))
+        search.index_articles(con, _store_articles(con, 1, articles))
     return path
 
 
@@ -400,91 +382,6 @@ def test_all_mode_join_order_does_not_change_the_ranking(zipf_db, monkeypatch, g
                 assert [r[2] for r in found] == [sorted(t for _, t, _ in weighted)] * len(found)
             nonempty += bool(direct)
         assert nonempty >= 8
-
-
-def _dense_cases(cur) -> list[str]:
-    stems = [t for (t,) in cur.execute("SELECT term FROM search_terms ORDER BY df DESC, term").fetchall()]
-    return [*stems[:5], stems[40], stems[-3], *_any_cases(cur), f"{stems[0]} {stems[1]} {stems[2]}"]
-
-
-@pytest.mark.parametrize("store_name", ["zipf_db", "zipf_runs_db"])
-def test_dense_ranking_equals_the_join(request, monkeypatch, store_name):
-    # The numpy ranking (every list read, summed rarest first, rounded as DuckDB rounds) against the SQL plans
-    # (join, or the one-term bounded top-N): the same ids, scores (as doubles, not approximately), stems, order
-    # and ties, on one run and on the runs incremental ingest leaves.
-    with store.read_cursor(request.getfixturevalue(store_name)) as cur:
-        runs = len(search_sql.runs(cur))
-        assert runs == (1 if store_name == "zipf_db" else 5)
-        tied = compared = 0
-        for query in _dense_cases(cur):
-            weighted, avgdl = _weighted(cur, query)
-            for limit, offset in ((1, 0), (5, 0), (50, 0), (10, 7), (40, 30), (700, 0)):
-                args = (weighted, avgdl, search.K1, search.B, "", [], limit, offset)
-                monkeypatch.setattr(search_sql, "DENSE_MAX_IDF", -1.0)
-                joined = search_sql.rank_all(cur, *args)
-                monkeypatch.setattr(search_sql, "DENSE_MAX_IDF", 1e9)
-                monkeypatch.setattr(search_sql, "LISTED_MIN_IDF", 1e9)
-                dense = search_sql.rank_all(cur, *args)
-                monkeypatch.undo()
-                assert dense == joined, (query, limit, offset)
-                assert all(type(r[0]) is int and type(r[1]) is float for r in dense)
-                tied += any(a[1] == b[1] for a, b in zip(dense, dense[1:]))
-                compared += bool(dense)
-        assert compared >= 60 and tied >= 20
-
-
-@pytest.mark.parametrize("store_name", ["zipf_db", "zipf_runs_db"])
-def test_dense_any_ranking_equals_summing_in_sql(request, monkeypatch, store_name):
-    with store.read_cursor(request.getfixturevalue(store_name)) as cur:
-        tied = compared = 0
-        for query in _any_cases(cur):
-            weighted, avgdl = _weighted(cur, query)
-            for limit, offset in ((1, 0), (5, 0), (50, 0), (10, 7), (40, 30), (700, 0)):
-                args = (weighted, avgdl, search.K1, search.B, "", [], limit, offset)
-                direct = search_sql.rank_any(cur, *args)
-                monkeypatch.setattr(search_sql, "DENSE_MAX_IDF", 1e9)
-                dense = search_sql.rank_any_split(cur, *args)
-                monkeypatch.setattr(search_sql, "DENSE_MAX_IDF", -1.0)
-                assert dense == direct == search_sql.rank_any_split(cur, *args), (query, limit, offset)
-                assert all(type(r[0]) is int and type(r[1]) is float for r in dense)
-                tied += any(a[1] == b[1] for a, b in zip(dense, dense[1:]))
-                compared += len({tuple(r[2]) for r in dense}) > 1
-        assert compared >= 30 and tied >= 20
-
-
-def test_dense_ranking_after_incremental_ingest_equals_one_build(zipf_db, zipf_runs_db):
-    with store.read_cursor(zipf_db) as one, store.read_cursor(zipf_runs_db) as several:
-        for query in _dense_cases(one):
-            for mode in ("all", "any"):
-                found = [search.search(cur, query, limit=60, mode=mode, context=False) for cur in (one, several)]
-                assert found[0].equals(found[1]), (query, mode)
-
-
-def test_round9_is_duckdbs_round():
-    # Half-way cases (x.5 at the ninth decimal) are where numpy's round (half to even) and DuckDB's differ.
-    values = [0.0, 1.0, 2.5e-9, 3.5e-9, 1.0000000005, 7.123456789499, 7.1234567895, 0.3, 12.9999999995, 1e-10]
-    rng = np.random.default_rng(3)
-    values += (rng.random(2000) * 30).tolist() + ((np.arange(1, 2000) + 0.5) / 1e9).tolist()
-    con = duckdb.connect()
-    expected = [r[0] for r in con.execute("SELECT round(unnest(?::DOUBLE[]), 9)", [values]).fetchall()]
-    assert search_sql.round9(np.asarray(values)).tolist() == expected
-    assert np.round(np.asarray(values), 9).tolist() != expected
-
-
-@pytest.mark.parametrize(
-    ("ids", "scores", "limit", "offset", "top"),
-    [
-        ([5, 3, 9, 1], [1.0, 2.0, 2.0, 0.5], 2, 0, [3, 9]),
-        ([5, 3, 9, 1], [1.0, 2.0, 2.0, 0.5], 2, 1, [9, 5]),
-        ([5, 3, 9, 1], [1.0, 2.0, 2.0, 0.5], 9, 0, [3, 9, 5, 1]),
-        ([8, 2, 7, 4, 6], [1.0, 1.0, 1.0, 1.0, 3.0], 3, 0, [6, 2, 4]),
-        ([8, 2], [1.0, 1.0], 0, 0, []),
-        ([], [], 5, 0, []),
-    ],
-)
-def test_top_scored_orders_by_score_then_id(ids, scores, limit, offset, top):
-    found, _ = search_sql.top_scored(np.asarray(ids, np.int64), np.asarray(scores), limit, offset)
-    assert found == top
 
 
 def test_listed_rarest_ranks_as_the_join_does_within_filters(zipf_db, monkeypatch):

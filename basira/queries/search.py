@@ -9,7 +9,6 @@ The view search_postings is the union of the runs. Index stats live in meta unde
 from __future__ import annotations
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -257,10 +256,6 @@ def rank_all(
     One join per extra term rather than a GROUP BY over all postings. The stems are the same for every row, so
     they are added here: a constant list column costs DuckDB a list per posting (half the time of a common
     term's query)."""
-    if not cte and terms[min(1, len(terms) - 1)][2] < DENSE_MAX_IDF and not (
-        len(terms) > 1 and terms[0][2] >= LISTED_MIN_IDF
-    ):
-        return _rank_dense_all(cur, terms, avgdl, k1, b, limit, offset)
     if len(terms) == 1 and terms[0][2] < FLOOR_MAX_IDF:
         return _rank_one(cur, terms[0], avgdl, k1, b, cte, cte_params, limit, offset)
     if len(terms) > 1 and terms[0][2] >= LISTED_MIN_IDF and terms[1][2] < FLOOR_MAX_IDF:
@@ -304,117 +299,6 @@ def _join_lists(
     params.extend([limit, offset])
     stems = sorted(t[1] for t in terms)
     return [(article_id, score, list(stems)) for article_id, score in cur.execute(query, params).fetchall()]
-
-
-# Unfiltered, a query whose second-rarest list (or only list) is this long (idf 2.5: in over 8% of the
-# articles) is ranked in numpy from the lists as read (see _rank_dense_all); a rarest list of idf LISTED_MIN_IDF
-# or more keeps _rank_listed, which reads tf and dl of the long list only where the rare one matches.
-DENSE_MAX_IDF = 2.5
-
-
-def term_postings(cur: duckdb.DuckDBPyConnection, term_id: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(article_ids, tf, dl) of one term's postings in every run, as numpy arrays (tf and dl as doubles)."""
-    got = cur.execute("SELECT article_id, tf, dl FROM search_postings WHERE term_id = ?", [term_id]).fetchnumpy()
-    return (
-        np.asarray(got["article_id"], np.int64),
-        np.asarray(got["tf"], np.float64),
-        np.asarray(got["dl"], np.float64),
-    )
-
-
-def bm25_weights(tf: np.ndarray, dl: np.ndarray, idf: float, avgdl: float, k1: float, b: float) -> np.ndarray:
-    """_weight's values, operation by operation in the order DuckDB evaluates it, so the same doubles."""
-    a, c, d = _weight_params(idf, avgdl, k1, b)
-    return a * tf / (tf + c + d * dl)
-
-
-def round9(values: np.ndarray) -> np.ndarray:
-    """DuckDB's round(x, 9): round(x * 1e9) half away from zero, / 1e9 (numpy's round goes half to even, so its
-    ties differ from DuckDB's). x - trunc(x) is exact in doubles, so the half test is exact."""
-    scaled = values * 1e9
-    whole = np.trunc(scaled)
-    return np.where(np.abs(scaled - whole) >= 0.5, whole + np.sign(scaled), whole) / 1e9
-
-
-def top_scored(ids: np.ndarray, scores: np.ndarray, limit: int, offset: int) -> tuple[list[int], list[float]]:
-    """ORDER BY score DESC, article_id LIMIT limit OFFSET offset of (ids, scores): only the rows tied with or
-    above the k-th best score are sorted."""
-    k = limit + offset
-    if k <= 0 or not len(ids):
-        return [], []
-    if len(ids) > k:
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        above = scores >= kth
-        ids, scores = ids[above], scores[above]
-    order = np.lexsort((ids, -scores))[offset:k]
-    return ids[order].tolist(), scores[order].tolist()
-
-
-def _positions(ids: np.ndarray, size: int) -> np.ndarray:
-    """Per article id below `size`: its row in `ids` (ids distinct), or -1."""
-    where = np.full(size, -1, np.int64)
-    where[ids] = np.arange(len(ids))
-    return where
-
-
-def _rank_dense_all(
-    cur: duckdb.DuckDBPyConnection,
-    terms: list[tuple[int, str, float]],
-    avgdl: float,
-    k1: float,
-    b: float,
-    limit: int,
-    offset: int,
-) -> list[tuple]:
-    """rank_all without filters in numpy: each term's postings read once (a scan that DuckDB does in a few ms),
-    the rarest list's articles looked up in each other list by a dense id -> row array, the weights summed
-    rarest first and rounded as _join_lists' round(t0 + t1 + ..., 9), then a top-N. A hash join of two
-    600k-posting lists and its top-N in DuckDB cost several times more. Same doubles, same order and ties."""
-    ids, tf, dl = term_postings(cur, terms[0][0])
-    total = bm25_weights(tf, dl, terms[0][2], avgdl, k1, b)
-    for term_id, _, idf in terms[1:]:
-        if not len(ids):
-            break
-        other_ids, other_tf, other_dl = term_postings(cur, term_id)
-        if not len(other_ids):
-            return []
-        size = int(max(other_ids.max(), ids.max())) + 1
-        at = _positions(other_ids, size)[ids]
-        hit = at >= 0
-        ids, total, at = ids[hit], total[hit], at[hit]
-        total = total + bm25_weights(other_tf[at], other_dl[at], idf, avgdl, k1, b)
-    found, scores = top_scored(ids, round9(total), limit, offset)
-    stems = sorted(t[1] for t in terms)
-    return [(article_id, score, list(stems)) for article_id, score in zip(found, scores)]
-
-
-def _rank_dense_any(
-    cur: duckdb.DuckDBPyConnection,
-    terms: list[tuple[int, str, float]],
-    avgdl: float,
-    k1: float,
-    b: float,
-    limit: int,
-    offset: int,
-) -> list[tuple]:
-    """rank_any without filters in numpy: every list read once, its weights added into a dense per-article
-    total (rarest term first) with one bit per term, then rounded as round(sum(w), 9) and a top-N. DuckDB's sum
-    adds a group's weights in no set order: with three or more terms the two can differ in the last bit of a
-    double, which the rounding to 9 decimals hides (as it hides it between rank_any and rank_any_split)."""
-    lists = [term_postings(cur, term_id) for term_id, _, _ in terms]
-    size = max((int(ids.max()) + 1 for ids, _, _ in lists if len(ids)), default=0)
-    total = np.zeros(size)
-    bits = np.zeros(size, np.int64)
-    for bit, ((ids, tf, dl), (_, _, idf)) in enumerate(zip(lists, terms, strict=True)):
-        total[ids] += bm25_weights(tf, dl, idf, avgdl, k1, b)
-        bits[ids] |= 1 << bit
-    hit = np.flatnonzero(bits)
-    found, scores = top_scored(hit, round9(total[hit]), limit, offset)
-    stems = [t[1] for t in terms]
-    return [
-        (article_id, score, sorted(stem for bit, stem in enumerate(stems) if word >> bit & 1))
-        for article_id, score, word in zip(found, scores, bits[found].tolist(), strict=True)
-    ]
 
 
 # A rarest list this short (idf 5.6: about 3.5k of 1M articles), when the next is long (idf under FLOOR_MAX_IDF),
@@ -553,8 +437,6 @@ def rank_any_split(
     limit + offset of those can be in the answer: a top-N. Only the articles with another term are summed, with
     the same round(sum(w), 9) over the same postings, so scores, order and ties are rank_any's. Matched stems
     are summed as one bit per term and spelled out here (a string per posting cost more than the sum)."""
-    if not cte and terms[-1][2] < DENSE_MAX_IDF:
-        return _rank_dense_any(cur, terms, avgdl, k1, b, limit, offset)
     *rarer, (common_id, _, common_idf) = terms
     branches = " UNION ALL ".join(
         f"SELECT p.article_id, {_weight('p')} AS w, ?::BIGINT AS bit FROM search_postings p WHERE p.term_id = ?"
