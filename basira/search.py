@@ -361,6 +361,29 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
     sql.refresh_postings_view(con)
 
 
+# A batch that added at least 1/COMPACT_GROWTH of the indexed articles ends with the index compacted.
+COMPACT_GROWTH = 4
+
+
+def compact_after_batch(con: duckdb.DuckDBPyConnection, added: int) -> bool:
+    """Merge every run into one (compact) when the ingest batch that just ended added at least 1/COMPACT_GROWTH
+    of the indexed articles and the index has several runs; returns whether it did.
+
+    Every query term is read from each run, so the runs cost every search: at 1M articles, ten runs take about
+    1.5x the CPU of one (all planned queries' p95 54 -> 36 ms; see bench/RESULTS.md, "Search tail at 1M").
+    A compaction rewrites every posting, so only a batch that grew the index by a quarter or more pays for
+    one: the store sizes at which it compacts then grow by 4/3 or more each time, so over a store's life a
+    posting is rewritten at most 4 times by compactions (the log-structured merges add about 4 more at 1M).
+    A bulk load ends with one run; small daily batches leave the runs to the level merges."""
+    if not added or len(sql.runs(con)) < 2:
+        return False
+    _, indexed, _ = sql.index_state(con)
+    if added * COMPACT_GROWTH < indexed:
+        return False
+    compact(con)
+    return True
+
+
 def index_articles(
     con: duckdb.DuckDBPyConnection, ids: Sequence[int], postings: pa.Table | None = None, texts: pa.Table | None = None
 ) -> None:

@@ -1,13 +1,14 @@
 """Two versions of the search code on one store, alternated sample by sample in two worker processes.
 
-    python -m bench.ab_search DB PLAN.json OUT.json ROOT_A ROOT_B [--repeats N]
+    python -m bench.ab_search DB PLAN.json OUT.json ROOT_A ROOT_B [--repeats N] [--db-b DB_B]
 
 Each worker imports `basira` from its root (a checkout: ROOT_A the old code, ROOT_B the new) and searches as
 `bench.app_side` does: a fresh read cursor per search from the process's read pool (its buffer pool), top 50,
 no context. For every planned search and every repeat both workers run it once, the order swapped from one
 query to the next so that neither always meets the file in the page cache the other just read. Each sample
 records wall and CPU (the worker's, all DuckDB threads) and the answer (ids and scores), so that the answers
-of the two versions can be compared sample by sample.
+of the two versions can be compared sample by sample. With --db-b the B worker searches another store (the same
+code on two layouts of one index, say).
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def main(argv: list[str]) -> int:
     repeats = int(argv[argv.index("--repeats") + 1]) if "--repeats" in argv else None
     plan = json.loads(plan_path.read_text(encoding="utf-8"))
     repeats = repeats or plan["repeats"]
-    workers = {"a": start(root_a, db), "b": start(root_b, db)}
+    db_b = Path(argv[argv.index("--db-b") + 1]).resolve() if "--db-b" in argv else db
+    workers = {"a": start(root_a, db), "b": start(root_b, db_b)}
     results = []
     loads = [os.getloadavg()]
     started = time.perf_counter()
@@ -106,7 +108,7 @@ def main(argv: list[str]) -> int:
     for worker in workers.values():
         worker.stdin.close()
         worker.wait()
-    out = {"roots": {"a": str(root_a), "b": str(root_b)}, "repeats": repeats, "loads": loads,
+    out = {"roots": {"a": str(root_a), "b": str(root_b)}, "stores": {"a": str(db), "b": str(db_b)}, "repeats": repeats, "loads": loads,
            "seconds": time.perf_counter() - started, "search": results}
     out_path.write_text(json.dumps(out, ensure_ascii=False), encoding="utf-8")
     return 0
