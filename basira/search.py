@@ -7,8 +7,9 @@ The `fts` extension cannot be installed here and its tokenizer drops Arabic lett
 - Postings (term_id, article_id, tf, dl) live in immutable runs sorted by term_id, so DuckDB's
   per-row-group min/max statistics skip everything but the few row groups that hold a query term. Each
   ingest chunk adds a small run; runs are merged log-structured (FANOUT runs of one level become one run
-  of the next) so a term is never spread over more than a handful of runs. The view `search_postings` is
-  their union.
+  of the next) so a term is never spread over more than a handful of runs, and an ingest batch that grew
+  the index by a quarter or more ends by merging them all into one (compact_after_batch). The view
+  `search_postings` is their union.
 - term_id is a 64-bit hash of the stem: ingest needs no dictionary round trip to assign ids, and an index
   built chunk by chunk is identical to one rebuilt in one go.
 - `dl` (the article's indexed length) is stored on every posting so that BM25 needs no join.
@@ -373,7 +374,7 @@ def compact_after_batch(con: duckdb.DuckDBPyConnection, added: int) -> bool:
     1.5x the CPU of one (all planned queries' p95 54 -> 36 ms; see bench/RESULTS.md, "Search tail at 1M").
     A compaction rewrites every posting, so only a batch that grew the index by a quarter or more pays for
     one: the store sizes at which it compacts then grow by 4/3 or more each time, so over a store's life a
-    posting is rewritten at most 4 times by compactions (the log-structured merges add about 4 more at 1M).
+    posting is rewritten at most 4 times on average by compactions (the level merges add about 4 more at 1M).
     A bulk load ends with one run; small daily batches leave the runs to the level merges."""
     if not added or len(sql.runs(con)) < 2:
         return False
