@@ -504,6 +504,7 @@ def _ingest(
                 progress(report.seen, f"{report.added} added, {report.duplicates} duplicates")
         if report.added:
             report.retag_pending = paragraphs.count_pending(con, boilerplate.REPEAT_MIN_PAGES)
+            search.compact_after_batch(con, report.added)
         write.finish_batch(con, report.batch_id, report.added, report.duplicates, sum(report.rejected.values()))
     report.seconds = time.perf_counter() - started
     return report

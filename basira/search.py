@@ -7,8 +7,9 @@ The `fts` extension cannot be installed here and its tokenizer drops Arabic lett
 - Postings (term_id, article_id, tf, dl) live in immutable runs sorted by term_id, so DuckDB's
   per-row-group min/max statistics skip everything but the few row groups that hold a query term. Each
   ingest chunk adds a small run; runs are merged log-structured (FANOUT runs of one level become one run
-  of the next) so a term is never spread over more than a handful of runs. The view `search_postings` is
-  their union.
+  of the next) so a term is never spread over more than a handful of runs, and an ingest batch that grew
+  the index by a quarter or more ends by merging them all into one (compact_after_batch). The view
+  `search_postings` is their union.
 - term_id is a 64-bit hash of the stem: ingest needs no dictionary round trip to assign ids, and an index
   built chunk by chunk is identical to one rebuilt in one go.
 - `dl` (the article's indexed length) is stored on every posting so that BM25 needs no join.
@@ -359,6 +360,29 @@ def compact(con: duckdb.DuckDBPyConnection) -> None:
     if len(runs) > 1:
         sql.merge_runs(con, [r[0] for r in runs], max(r[0] for r in runs) + 1, max(r[1] for r in runs) + 1)
     sql.refresh_postings_view(con)
+
+
+# A batch that added at least 1/COMPACT_GROWTH of the indexed articles ends with the index compacted.
+COMPACT_GROWTH = 4
+
+
+def compact_after_batch(con: duckdb.DuckDBPyConnection, added: int) -> bool:
+    """Merge every run into one (compact) when the ingest batch that just ended added at least 1/COMPACT_GROWTH
+    of the indexed articles and the index has several runs; returns whether it did.
+
+    Every query term is read from each run, so the runs cost every search: at 1M articles, ten runs take about
+    1.5x the CPU of one (all planned queries' p95 54 -> 36 ms; see bench/RESULTS.md, "Search tail at 1M").
+    A compaction rewrites every posting, so only a batch that grew the index by a quarter or more pays for
+    one: the store sizes at which it compacts then grow by 4/3 or more each time, so over a store's life a
+    posting is rewritten at most 4 times on average by compactions (the level merges add about 4 more at 1M).
+    A bulk load ends with one run; small daily batches leave the runs to the level merges."""
+    if not added or len(sql.runs(con)) < 2:
+        return False
+    _, indexed, _ = sql.index_state(con)
+    if added * COMPACT_GROWTH < indexed:
+        return False
+    compact(con)
+    return True
 
 
 def index_articles(

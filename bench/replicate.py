@@ -5,8 +5,10 @@
 Every article (with its sentences, topics, mentions, summaries and postings) is copied K times under new ids,
 copy k dated k days later. The data is real ingested data, so the dashboard and search queries do real work;
 what it does not reproduce is vocabulary growth (a real corpus K times larger has more distinct names and
-words, so shorter posting lists per term) and new stories across copies. Ingest throughput at this size is
-not measured here: bench/run.py reports the rate measured at the source size.
+words, so shorter posting lists per term) and new stories across copies. Its index is one compacted run, as
+a bulk ingest now ends (search.compact_after_batch); a store grown by many small batches has several runs, which
+cost every search more. Ingest throughput at this size is not measured here: bench/run.py reports the rate
+measured at the source size.
 """
 
 from __future__ import annotations

@@ -251,10 +251,7 @@ def _weighted(cur, query: str) -> tuple[list[tuple[int, str, float]], float]:
 _LETTERS = "بتثجحخدذرزسشصضطظعغقكم"
 
 
-@pytest.fixture(scope="module")
-def zipf_db(tmp_path_factory) -> Path:
-    """600 articles of made-up words drawn with Zipf-like frequencies (seeded): common, middle and rare stems,
-    long postings lists and many tied scores, which the 12-article seed store cannot give."""
+def _zipf_articles() -> list:
     import random
 
     rng = random.Random(5)
@@ -264,11 +261,88 @@ def zipf_db(tmp_path_factory) -> Path:
     for i in range(600):
         body = [" ".join(rng.choices(vocab, weights, k=rng.randint(4, 12))) for _ in range(rng.randint(1, 4))]
         articles.append((None, body, dt.date(2020 + i % 6, 1 + i % 12, 1), f"s{i % 3}.net"))
+    return articles
+
+
+@pytest.fixture(scope="module")
+def zipf_db(tmp_path_factory) -> Path:
+    """600 articles of made-up words drawn with Zipf-like frequencies (seeded): common, middle and rare stems,
+    long postings lists and many tied scores, which the 12-article seed store cannot give."""
     path = tmp_path_factory.mktemp("zipf") / "basira.duckdb"
     with store.writer(path) as con:
         con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
-        search.index_articles(con, _store_articles(con, 1, articles))
+        search.index_articles(con, _store_articles(con, 1, _zipf_articles()))
     return path
+
+
+@pytest.fixture(scope="module")
+def zipf_runs_db(tmp_path_factory) -> Path:
+    """zipf_db's articles indexed 27 at a time, as incremental ingests leave them: 23 chunks make one run of
+    level 2, one of level 1 and three of level 0."""
+    path = tmp_path_factory.mktemp("zipf_runs") / "basira.duckdb"
+    articles = _zipf_articles()
+    with store.writer(path) as con:
+        con.execute("INSERT INTO batches (batch_id, started_at, inputs) VALUES (1, now()::TIMESTAMP, 'fixture')")
+        for start in range(0, len(articles), 27):
+            search.index_articles(con, _store_articles(con, start + 1, articles[start : start + 27]))
+    return path
+
+
+def _answers(path: Path) -> list:
+    """Every ranking the zipf stores give: one- to three-term queries in both modes and two-word phrases."""
+    found = []
+    with store.read_cursor(path) as cur:
+        stems = [t for (t,) in cur.execute("SELECT term FROM search_terms ORDER BY df DESC, term").fetchall()]
+        texts = [t for (t,) in cur.execute("SELECT text_norm FROM sentences ORDER BY article_id, seq LIMIT 12").fetchall()]
+        queries = [*stems[:4], stems[40], stems[-2], *_any_cases(cur), *(f'"{" ".join(t.split()[:2])}"' for t in texts)]
+        for query in queries:
+            for mode in ("all", "any"):
+                frame = search.search(cur, query, limit=80, mode=mode, context=False)
+                found.append((query, mode, [tuple(r) for r in frame[["article_id", "score", "matched_terms"]].itertuples(index=False)]))
+    return found
+
+
+def test_compacting_after_a_large_batch_keeps_every_answer(zipf_runs_db, tmp_path):
+    # 600 articles indexed in 5 runs: a batch of 149 (under a quarter) leaves them; one of 150 merges them into one
+    # run, with the same postings (index_contents) and the same answers, scores, order and ties.
+    import shutil
+
+    path = tmp_path / "basira.duckdb"
+    shutil.copyfile(zipf_runs_db.resolve(), path)
+    before, answers = index_contents(path), _answers(path)
+    assert sum(len(rows) for _, _, rows in answers) > 2000
+    with store.writer(path) as con:
+        assert len(search_sql.runs(con)) == 5
+        assert not search.compact_after_batch(con, 0)
+        assert not search.compact_after_batch(con, 149)
+        assert len(search_sql.runs(con)) == 5
+        assert search.compact_after_batch(con, 150)
+        assert [r[1:] for r in search_sql.runs(con)] == [(3, sum(r[2] for r in search_sql.runs(con)))]
+        assert not search.compact_after_batch(con, 600)
+    assert index_contents(path) == before
+    assert _answers(path) == answers
+
+
+def test_an_ingest_batch_that_grows_the_store_by_a_quarter_ends_compacted(tmp_path, monkeypatch):
+    from basira import ingest
+
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    seeds = sorted((store.ROOT / "seeds").glob("*.txt"))
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for seed in seeds[:-1]:
+        (first / seed.name).write_bytes(seed.read_bytes())
+    (later / seeds[-1].name).write_bytes(seeds[-1].read_bytes())
+    path = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([first], path)
+    with store.read_cursor(path) as cur:
+        assert len(search_sql.runs(cur)) == 1
+        indexed = search_sql.index_state(cur)[1]
+    ingest.ingest_paths([later], path)
+    with store.read_cursor(path) as cur:
+        assert search_sql.index_state(cur)[1] - indexed < indexed / search.COMPACT_GROWTH
+        assert len(search_sql.runs(cur)) == 2
 
 
 def _any_cases(cur) -> list[str]:
