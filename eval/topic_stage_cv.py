@@ -141,6 +141,25 @@ def loose(taxonomy: Taxonomy) -> Taxonomy:
     return replace(taxonomy, excludes=Lexicon(), exclude_patterns={}, context={}, frames={})
 
 
+def _tag_examples(doc: Doc, tags: list[TopicTag], ref: dict, split: str, frames: dict) -> list[Example]:
+    """The article's core tags that were judged, as examples: features, and whether the tag is right."""
+    tagged = [t.topic for t in tags]
+    return [
+        (split, ref_id(ref), tag.topic, tag_features(doc, tag, [n for n in tagged if n != tag.topic], frames.get(tag.topic)),
+         tag.topic in ref["topics"])
+        for tag in tags
+        if tag.topic in CORE and tag.topic in ref["judged"]
+    ]
+
+
+def _count_missed(missed: Counter, tags: list[TopicTag], ref: dict, split: str) -> None:
+    """Count the article's gold core topics that `tags` lack."""
+    tagged = {t.topic for t in tags}
+    for topic in CORE:
+        if topic in ref["topics"] and topic not in tagged:
+            missed[(split, topic)] += 1
+
+
 def extract(refs: list[dict]) -> tuple[list[Example], list[Example], Counter]:
     """The examples (the rules' core tags), the loose examples (the core tags of `loose(taxonomy)`, features read
     with the real frames) and, per split and topic, the gold positives the rules missed."""
@@ -155,23 +174,9 @@ def extract(refs: list[dict]) -> tuple[list[Example], list[Example], Counter]:
         doc = prepare_doc(article_sentences(ref, text), title)
         state.scanner.scan(doc)
         tags = tag_topics(state.taxonomy, doc)
-        names = [t.topic for t in tags]
-        gold = set(ref["topics"])
-        for tag in tags:
-            if tag.topic in CORE and tag.topic in ref["judged"]:
-                others = [n for n in names if n != tag.topic]
-                feats = tag_features(doc, tag, others, frames.get(tag.topic))
-                examples.append((split_of(ref), ref_id(ref), tag.topic, feats, tag.topic in gold))
-        for topic in CORE:
-            if topic in gold and topic not in names:
-                missed[(split_of(ref), topic)] += 1
-        wide_tags = tag_topics(wide, doc)
-        wide_names = [t.topic for t in wide_tags]
-        for tag in wide_tags:
-            if tag.topic in CORE and tag.topic in ref["judged"]:
-                others = [n for n in wide_names if n != tag.topic]
-                feats = tag_features(doc, tag, others, frames.get(tag.topic))
-                wide_examples.append((split_of(ref), ref_id(ref), tag.topic, feats, tag.topic in gold))
+        examples += _tag_examples(doc, tags, ref, split_of(ref), frames)
+        _count_missed(missed, tags, ref, split_of(ref))
+        wide_examples += _tag_examples(doc, tag_topics(wide, doc), ref, split_of(ref), frames)
     return examples, wide_examples, missed
 
 
@@ -381,16 +386,8 @@ def old_examples(folder: Path) -> tuple[list[Example], Counter]:
             state.scanner.scan(doc)
             tags = [TopicTag(t["topic"], t["score"], tuple(TopicEvidence(t["topic"], *e) for e in t["evidence"]))
                     for t in row["tags"]]
-            tagged = [t.topic for t in tags]
-            gold = set(ref["topics"])
-            for tag in tags:
-                if tag.topic in CORE and tag.topic in ref["judged"]:
-                    others = [n for n in tagged if n != tag.topic]
-                    feats = tag_features(doc, tag, others, frames.get(tag.topic))
-                    examples.append((split, ref_id(ref), tag.topic, feats, tag.topic in gold))
-            for topic in CORE:
-                if topic in gold and topic not in tagged:
-                    missed[(split, topic)] += 1
+            examples += _tag_examples(doc, tags, ref, split, frames)
+            _count_missed(missed, tags, ref, split)
     return examples, missed
 
 
