@@ -15,9 +15,11 @@ round's final code scored it once), "holdout7" (52 articles judged for the three
 repeated-paragraph rule and taxonomy 2026.12.5, sealed until that round's final code scored it once; its errors were
 studied in the next round), "holdout8" (50 articles judged for the three core topics only, before the prison
 precision rules of taxonomy 2026.12.6, sealed until the merged taxonomy 2026.12.7 scored it once; its errors were
-studied after that) and "holdout9" (60 articles judged for the three core topics only, from wider defection pools,
-before the next round of changes, and sealed: it is scored only with --score-sealed, once, after that round's work is
-merged).
+studied after that), "holdout9" (60 articles judged for the three core topics only, from wider defection pools,
+before the eighth round's changes, sealed until taxonomy 2026.12.7 scored it once after that round's merge; its errors
+were studied after that) and "holdout10" (45 articles judged for the three core topics only, drawn as holdout9 was with
+a near-duplicate filter in both directions, before the next round of changes, and sealed: it is scored only with
+--score-sealed, once, after that round's work is merged).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -50,9 +52,11 @@ from basira.sentences import split_sentences
 from eval.corpora import COLLECTIONS, available, iter_collection, load_article, site_of
 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
-SPLITS = ("dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8")
+SPLITS = (
+    "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9"
+)
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED = ("holdout9",)
+SEALED = ("holdout10",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:

@@ -65,6 +65,8 @@ def test_core_topics_reach_f1_on_devset():
         # holdout8 scored once sealed with the merged 2026.12.7, then studied (2026.12.5, the round's start: defected
         # 4/1/1; the al-Ghad forces "انشقوا عن التيار" were lost to the defection frame).
         ("holdout8", {"prisons": (13, 5, 0), "coups": (6, 1, 0), "defected_officers": (3, 1, 2)}),
+        # holdout9 scored once sealed with 2026.12.7 (the taxonomy it was judged before), then studied.
+        ("holdout9", {"prisons": (25, 4, 1), "coups": (7, 1, 1), "defected_officers": (11, 4, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
