@@ -652,6 +652,7 @@ def test_exclusions_of_taxonomy_2026_12_8(text, expected):
         # nearness that is not a place's: a time, a prison near a city, a prison kept with a release
         ("قرب انتهاء مدة سجنه أفرج عنه", {"prisons": ["سجن", "افرج عن"]}),
         ("نقل المعتقلون إلى سجن قرب العاصمة", {"prisons": ["معتقل", "سجن"]}),
+        ("اقتيد المتهم إلى أقرب سجن", {"prisons": ["سجن"]}),
         ("قتل معتقل تحت التعذيب في سجن صيدنايا قرب دمشق",
          {"prisons": ["معتقل", "تحت التعذيب", "سجن", "صيدنايا"]}),
         # a quantifier before people released is still a release
