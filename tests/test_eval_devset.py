@@ -63,10 +63,12 @@ def test_core_topics_reach_f1_on_devset():
         ("holdout6", {"prisons": (11, 2, 1), "coups": (1, 0, 0), "defected_officers": (21, 0, 0)}),
         ("holdout7", {"prisons": (12, 3, 0), "coups": (7, 2, 0), "defected_officers": (13, 1, 1)}),
         # holdout8 scored once sealed with the merged 2026.12.7, then studied (2026.12.5, the round's start: defected
-        # 4/1/1; the al-Ghad forces "انشقوا عن التيار" were lost to the defection frame).
-        ("holdout8", {"prisons": (13, 5, 0), "coups": (6, 1, 0), "defected_officers": (3, 1, 2)}),
-        # holdout9 scored once sealed with 2026.12.7 (the taxonomy it was judged before), then studied.
-        ("holdout9", {"prisons": (25, 4, 1), "coups": (7, 1, 1), "defected_officers": (11, 4, 1)}),
+        # 4/1/1; the al-Ghad forces "انشقوا عن التيار" were lost to the defection frame). 2026.12.8 (a prison as a
+        # place "قرب السجن المركزي"); before (2026.12.7): prisons 13/5/0.
+        ("holdout8", {"prisons": (13, 4, 0), "coups": (6, 1, 0), "defected_officers": (3, 1, 2)}),
+        # holdout9 scored once sealed with 2026.12.7 (prisons 25/4/1, coups 7/1/1, defected 11/4/1), then studied:
+        # 2026.12.8 (assets "released" with a quantifier, "من ينشق" = whoever defects).
+        ("holdout9", {"prisons": (25, 3, 1), "coups": (7, 1, 1), "defected_officers": (11, 3, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.7\+[0-9a-f]{8} entities-2\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.8\+[0-9a-f]{8} entities-2\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -622,4 +622,46 @@ def test_exclusions_of_taxonomy_2026_12_6(text, expected):
     ],
 )
 def test_facts_kept_and_found_by_taxonomy_2026_12_6(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.8: a prison named only as the place near which something else happened
+        ("قتل القائد العسكري برصاص مجهولين قرب السجن المركزي في إدلب", {}),
+        ("حاول الانتحاري تفجير نفسه أمام نقطة تفتيش بالقرب من سجن الحائر بالرياض", {}),
+        ("اشتبك شبان مع قوات الاحتلال على مقربة من سجن عوفر", {"armed_clashes": ["اشتبك"]}),
+        ("سيطرت القوات على مواقع بجوار السجن المركزي غرب المدينة", {}),
+        # assets released or held, with a quantifier or named "الموجودات"
+        ("يتضمن الاتفاق الإفراج عن سائر الموجودات الإيرانية بعد أشهر", {}),
+        ("طالبت طهران بالإفراج عن جميع الأموال الإيرانية المجمدة", {}),
+        ("بقيت الموجودات المحتجزة في المصارف الأجنبية", {}),
+        # the generic relative with the present tense: whoever defects
+        ("ومن ينشق عنه من العناصر يستقبله فصيل آخر", {}),
+        ("كل من ينشق عن الجيش يعدم ميدانيا", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_8(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # nearness that is not a place's: a time, a prison near a city, a prison kept with a release
+        ("قرب انتهاء مدة سجنه أفرج عنه", {"prisons": ["سجن", "افرج عن"]}),
+        ("نقل المعتقلون إلى سجن قرب العاصمة", {"prisons": ["معتقل", "سجن"]}),
+        ("اقتيد المتهم إلى أقرب سجن", {"prisons": ["سجن"]}),
+        ("قتل معتقل تحت التعذيب في سجن صيدنايا قرب دمشق",
+         {"prisons": ["معتقل", "تحت التعذيب", "سجن", "صيدنايا"]}),
+        # a quantifier before people released is still a release
+        ("طالب المحتجون بالإفراج عن كل السجناء السياسيين", {"prisons": ["الافراج عن", "سجناء"]}),
+        # the relative with the past tense names defectors; the present tense with a subject reports
+        ("وبلغ عدد من انشقوا عن الجيش خلال الشهر عشرين ضابطا", {"defected_officers": ["انشق"]}),
+        ("قال إن هناك من انشق عن الجيش بعد المجزرة", {"defected_officers": ["انشق"]}),
+        ("أعلن عدد من الضباط أنهم ينشقون عن الجيش", {"defected_officers": ["ينشق"]}),
+    ],
+)
+def test_facts_kept_by_taxonomy_2026_12_8(text, expected):
     assert evidence_of(text) == expected
