@@ -337,3 +337,19 @@ def test_a_store_mixing_two_taxonomies_says_so_on_every_page(dashboard_db, tmp_p
             "`python -m basira retag` is run."]
     monkeypatch.setenv("BASIRA_DB", str(dashboard_db))
     assert [w.value for w in _ok(_app("app.py")).sidebar.warning] == []
+
+
+@pytest.mark.parametrize(("words", "same"), [
+    (["وبالسجن", "للسجن", "سجن"], True), (["المعتقلين", "معتقلون", "معتقل"], True),
+    (["وسجن", "سجن"], False), (["بسجن", "سجن"], False),
+])
+def test_the_search_help_describes_what_is_folded(words, same, dashboard_env):
+    """The help's examples are what the search does: a bare و/ب (وبسجن) is not folded, as the old help implied."""
+    from basira.normalize import normalize_text
+    from basira.search import index_stem
+
+    at = _ok(_app("pages/4_Search.py"))
+    help_text = next(t.help for t in at.text_input if t.label == "Words to find")
+    assert all(word in help_text for word in words)
+    assert (len({index_stem(normalize_text(w)) for w in words}) == 1) is same
+    assert ("a bare و/ب/ف/ل is not" in help_text) and "و/ف/ب/ال prefixes" not in help_text
