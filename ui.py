@@ -210,9 +210,10 @@ def sidebar() -> Filters:
         entity_keys = list(dict.fromkeys([*options["entity_key"], *selected_entities]))
         names = {r["entity_key"]: _entity_option(r) for r in options.to_dict("records")}
         names.update({k: v for k, v in entity_names(selected_entities).items() if k not in names})
-        col_from, col_to = st.columns(2)
-        date_from = col_from.date_input("From", key="f_from", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
-        date_to = col_to.date_input("To", key="f_to", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
+        # One under the other: side by side, each field was 78 px wide for a date that needs 102, so the day was cut
+        # off ("2016-01-0") in the default sidebar at any window width.
+        date_from = st.date_input("From", key="f_from", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
+        date_to = st.date_input("To", key="f_to", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
         topic_keys = list(dict.fromkeys([*topics["topic"], *st.session_state["f_topics"]]))
         chosen_topics = st.multiselect("Topics (any of)", topic_keys, key="f_topics", format_func=_label_topic(topics))
         chosen_entities = st.multiselect(

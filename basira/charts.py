@@ -238,6 +238,13 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
     return _base(fig, "Named in the same sentence (click a ◆ to read the sentences)", height=560)
 
 
+def pair_options(partners: pd.DataFrame, pairs: pd.DataFrame) -> list[str]:
+    """"source|target" choices for the pair list: the filtered entities' own pairs (`partners`) first, then the
+    network's pairs not already listed, each once."""
+    listed = [f"{a}|{b}" for frame in (partners, pairs) for a, b in zip(frame["source"], frame["target"], strict=True)]
+    return list(dict.fromkeys(listed))
+
+
 def selected_points(event: object) -> list[list[object]]:
     """The customdata of every point in a Streamlit Plotly selection event (empty when nothing is selected).
 

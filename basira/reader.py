@@ -321,6 +321,14 @@ def read_jsonl(name: str, text: str, encoding: str) -> Iterator[Item]:
     return _jsonl_lines(name, lines, 1, len(lines), text.endswith("\n"), encoding)
 
 
+def json_problem(error: json.JSONDecodeError, with_line: bool = False) -> str:
+    """What is wrong with a JSON text and where, for a rejection. Some of json's messages already end in "at"
+    ("Unterminated string starting at"): the position follows them rather than a second "at"."""
+    message = error.msg.removesuffix(" at")
+    where = f"line {error.lineno} column {error.colno}" if with_line else f"column {error.colno}"
+    return f"{message} at {where}"
+
+
 def _jsonl_lines(
     name: str, lines: list[str], first: int, total: int, ends_cleanly: bool, encoding: str
 ) -> Iterator[Item]:
@@ -332,10 +340,10 @@ def _jsonl_lines(
             obj = json.loads(line)
         except json.JSONDecodeError as e:
             if number == total and not ends_cleanly:
-                yield Rejection(name, f"line {number}", "truncated", f"last line is cut off: {e.msg}", _excerpt(line))
+                detail = f"last line is cut off: {json_problem(e)}"
+                yield Rejection(name, f"line {number}", "truncated", detail, _excerpt(line))
             else:
-                detail = f"{e.msg} at column {e.colno}"
-                yield Rejection(name, f"line {number}", "malformed_json", detail, _excerpt(line))
+                yield Rejection(name, f"line {number}", "malformed_json", json_problem(e), _excerpt(line))
             continue
         yield _from_object(name, f"line {number}", obj, encoding, _excerpt(line))
 
@@ -349,7 +357,7 @@ def read_json(name: str, text: str, encoding: str) -> Iterator[Item]:
             yield from read_jsonl(name, text, encoding)
             return
         reason = "truncated" if e.pos >= len(text.rstrip()) else "malformed_json"
-        yield Rejection(name, "", reason, f"{e.msg} at line {e.lineno} column {e.colno}", _excerpt(text))
+        yield Rejection(name, "", reason, json_problem(e, with_line=True), _excerpt(text))
         return
     if isinstance(data, list):
         for number, obj in enumerate(data, start=1):

@@ -39,7 +39,10 @@ pairs = ui.query("cooccurrence", filters, 40)
 if pairs.empty:
     st.caption("No two entities are named in the same sentence in this view.")
     st.stop()
-found = ui.query("entity_lookup", None, sorted(set(pairs["source"]) | set(pairs["target"])))
+# With entities in the filter, their own pairs come first in the pair list: the view's top pairs are mostly
+# between the places and leaders the same articles name, often without the filtered entity at all.
+options = charts.pair_options(ui.query("entity_partners", filters, 40), pairs)
+found = ui.query("entity_lookup", None, sorted({key for option in options for key in option.split("|")}))
 pair_names = {r["entity_key"]: charts.entity_label(r) for r in found.to_dict("records")}
 types = dict(zip(found["entity_key"], found["entity_type"], strict=True))
 event = ui.chart(charts.network_figure(pairs, pair_names, types), "network")
@@ -51,7 +54,6 @@ ui.apply(charts.narrowed(filters, [p for p in points if len(p) == 1], "entity"))
 ui.export_buttons(pairs.assign(source_name=pairs["source"].map(pair_names), target_name=pairs["target"].map(pair_names)),
                   "cooccurrence", filters)
 
-options = [f"{a}|{b}" for a, b in zip(pairs["source"], pairs["target"], strict=True)]
 linked = ui.url_param("pair")
 shown = linked if linked in options else options[0]
 chosen = st.selectbox(

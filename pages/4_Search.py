@@ -5,6 +5,14 @@ import streamlit as st
 import ui
 from basira import render
 
+# The prefixes folded are ال with the clitics before it; a bare و/ب/ف is kept (وزير، بيان), so the help says so:
+# "وبسجن" finds only itself, which the old wording ("و/ف/ب/ال prefixes are folded") led analysts not to expect.
+SEARCH_HELP = (
+    "Same normalisation as ingest: hamza and alef forms, ى/ي and ة/ه match each other. ال is folded with the "
+    "و/ف/ب/ك/ل before it (وبالسجن, للسجن → سجن) and so are plural endings (المعتقلين, معتقلون → معتقل); a bare "
+    "و/ب/ف/ل is not (وسجن, بسجن are words of their own). Put a phrase in \"quotes\" to match it as written."
+)
+
 ui.setup("Search")
 filters = ui.sidebar()
 st.title("Search · بحث")
@@ -13,8 +21,7 @@ ui.require_store()
 with st.form("search"):
     text = st.text_input(
         "Words to find", value=filters.text, max_chars=200, placeholder="مثال: سجن صيدنايا",
-        help="Same normalisation as ingest: hamza and alef forms, ى/ي and ة/ه match each other; "
-             "و/ف/ب/ال prefixes and plural endings are folded. Put a phrase in \"quotes\" to match it as written.",
+        help=SEARCH_HELP,
     )
     st.form_submit_button("Search", icon=":material/search:")
 if text.strip() != filters.text:

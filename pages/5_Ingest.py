@@ -32,6 +32,9 @@ if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not up
         st.stop()
     bar.progress(1.0, text="Done")
     st.session_state["ingest_report"] = report
+    # The sidebar was drawn from the store before this batch (its source and entity lists, the database line, or
+    # no filters at all for a first ingest): draw the page again from the new generation; the report is kept.
+    st.rerun()
 
 report = st.session_state.get("ingest_report")
 if report is not None:

@@ -337,3 +337,41 @@ def test_a_store_mixing_two_taxonomies_says_so_on_every_page(dashboard_db, tmp_p
             "`python -m basira retag` is run."]
     monkeypatch.setenv("BASIRA_DB", str(dashboard_db))
     assert [w.value for w in _ok(_app("app.py")).sidebar.warning] == []
+
+
+@pytest.mark.parametrize(("words", "same"), [
+    (["وبالسجن", "للسجن", "سجن"], True), (["المعتقلين", "معتقلون", "معتقل"], True),
+    (["وسجن", "سجن"], False), (["بسجن", "سجن"], False),
+])
+def test_the_search_help_describes_what_is_folded(words, same, dashboard_env):
+    """The help's examples are what the search does: a bare و/ب (وبسجن) is not folded, as the old help implied."""
+    from basira.normalize import normalize_text
+    from basira.search import index_stem
+
+    at = _ok(_app("pages/4_Search.py"))
+    help_text = next(t.help for t in at.text_input if t.label == "Words to find")
+    assert all(word in help_text for word in words)
+    assert (len({index_stem(normalize_text(w)) for w in words}) == 1) is same
+    assert ("a bare و/ب/ف/ل is not" in help_text) and "و/ف/ب/ال prefixes" not in help_text
+
+
+def test_after_an_ingest_the_sidebar_shows_the_new_store(tmp_path, monkeypatch):
+    """A first upload into no database: the sidebar then offers the filters and the new source, and names the new
+    store, without another click (before, it stayed as drawn before the batch until the next interaction)."""
+    db = tmp_path / "basira.duckdb"
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    monkeypatch.chdir(tmp_path)
+    article = {"title": "نقل معتقلين من سجن صيدنايا", "text": "نقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.",
+               "date": "2016-03-02", "source": "upload.example"}
+    at = _ok(_app("pages/5_Ingest.py"))
+    assert at.sidebar.multiselect.len == 0
+    at.file_uploader(key="uploads").set_value(
+        [("batch.jsonl", (json.dumps(article, ensure_ascii=False) + "\n").encode(), "application/json")])
+    _ok(at.run())
+    at.button[0].click()
+    _ok(at.run())
+    assert {m.label: m.value for m in at.metric}["Articles added"] == "1"
+    sources = next(m for m in at.sidebar.multiselect if m.label == "Sources")
+    assert sources.options == ["upload.example"]
+    fingerprint = _query(db, "store_fingerprint")
+    assert any(fingerprint in c.value for c in at.sidebar.caption)

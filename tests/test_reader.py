@@ -516,3 +516,22 @@ def test_real_corpora_parse_as_they_are(path, count):
     if path == SAUDI:
         assert all(a.date_source == "field" and a.source_name for a in items)
         assert items[0].title_raw == "داود أوغلو يتوعد داعش بعد “تفجير سروج”"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason", "detail"),
+    [
+        ("rows.jsonl", b'{"text": "\xd9\x86\xd8\xb5 \n{"text": "b"}\n', "malformed_json",
+         "Unterminated string starting at column 10"),
+        ("rows.jsonl", b'{"text": "a"}\n{"text": "b', "truncated",
+         "last line is cut off: Unterminated string starting at column 10"),
+        ("rows.jsonl", b'{"text": "a",}\n{"text": "b"}\n', "malformed_json",
+         "Expecting property name enclosed in double quotes at column 14"),
+        ("one.json", b'[{"text": "abc"}, oops]', "malformed_json", "Expecting value at line 1 column 19"),
+        ("one.json", b'{"text": "abc', "malformed_json", "Unterminated string starting at line 1 column 10"),
+    ],
+)
+def test_broken_json_says_where_in_one_sentence(name, data, reason, detail):
+    """The Ingest page shows this detail: json's "starting at" message must not read "starting at at column"."""
+    [rejection] = [i for i in read_bytes(name, data) if isinstance(i, reader.Rejection)]
+    assert (rejection.reason, rejection.detail) == (reason, detail)

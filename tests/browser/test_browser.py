@@ -172,3 +172,17 @@ def test_topic_image_and_excel_downloads(page, server):
     book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book["data"].sheet_view.rightToLeft is True
     assert [c.value for c in book["data"][1]][:3] == ["topic", "label", "label_ar"]
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_sidebar_dates_show_whole(page, server, width):
+    """The From/To fields show the whole date: side by side they were narrower than a date and cut its day off."""
+    page.set_viewport_size({"width": width, "height": 1000})
+    _open(page, server, "?from=2016-01-01&to=2017-12-31")
+    fields = page.locator('[data-testid="stSidebar"] [data-testid="stDateInputFieldsScroller"]')
+    assert fields.count() == 2
+    for i in range(2):
+        needed, shown = fields.nth(i).evaluate("e => [e.scrollWidth, e.clientWidth]")
+        assert needed <= shown, (i, needed, shown)
+    assert [i.input_value() for i in page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').all()] == [
+        "2016-01-01", "2017-12-31"]

@@ -126,7 +126,7 @@ EXPECTED_REJECTIONS = [
     ("huge.txt", "", "too_large", "article text has 2,000,001 characters"),
     ("rows.jsonl", "line 1", "missing_text", "no text|content|body|article field with text"),
     ("rows.jsonl", "line 2", "malformed_json", "Expecting property name enclosed in double quotes at column 2"),
-    ("rows.jsonl", "line 4", "truncated", "last line is cut off: Unterminated string starting at"),
+    ("rows.jsonl", "line 4", "truncated", "last line is cut off: Unterminated string starting at column 10"),
     ("one.json", "item 1", "not_an_object", "expected a JSON object, got list"),
 ]
 
