@@ -38,6 +38,12 @@ _PAGE_CHANGED = "_basira_page_changed"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
 EARLIEST = dt.date(1990, 1, 1)
+# The filter keeps articles holding every word (each folded as search folds it); it does not check word order, so
+# a quoted phrase narrows here only by its words, while the Search page matches the exact phrase.
+TEXT_FILTER_HELP = (
+    "Articles holding every word, in any order. Arabic-aware: hamza, alef maqsura and taa marbuta forms match each"
+    ' other. Quotation marks are ignored here; the Search page matches an exact "phrase".'
+)
 
 
 def setup(title: str) -> None:
@@ -222,8 +228,7 @@ def sidebar() -> Filters:
         )
         source_keys = list(dict.fromkeys([*sources["source"].astype(str), *st.session_state["f_sources"]]))
         chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
-        text = st.text_input("Text contains", key="f_text", max_chars=200,
-                             help="Arabic-aware: hamza, alef maqsura and taa marbuta forms match each other.")
+        text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
         undated = st.checkbox("Include undated articles", key="f_undated")
         chosen = Filters(

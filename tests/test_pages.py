@@ -375,3 +375,16 @@ def test_after_an_ingest_the_sidebar_shows_the_new_store(tmp_path, monkeypatch):
     assert sources.options == ["upload.example"]
     fingerprint = _query(db, "store_fingerprint")
     assert any(fingerprint in c.value for c in at.sidebar.caption)
+
+
+def test_the_text_filter_keeps_articles_with_every_word_in_any_order_as_its_help_says(dashboard_env):
+    # The sidebar's help promises this; the Search page, not the filter, matches an exact phrase.
+    import ui
+
+    assert "every word, in any order" in ui.TEXT_FILTER_HELP and "Quotation marks are ignored" in ui.TEXT_FILTER_HELP
+    words = _query(dashboard_env, "key_figures", Filters(text="سجن صيدنايا"))["articles"]
+    assert 0 < words <= _query(dashboard_env, "key_figures", Filters(text="صيدنايا"))["articles"]
+    for text in ('"سجن صيدنايا"', "صيدنايا سجن", "«سجن» صيدنايا"):
+        assert _query(dashboard_env, "key_figures", Filters(text=text))["articles"] == words, text
+    at = _ok(_app("app.py", q='"سجن صيدنايا"'))
+    assert at.text_input(key="f_text").help == ui.TEXT_FILTER_HELP
