@@ -263,22 +263,31 @@ def test_every_page_offers_its_current_view_for_download(page, exports, dashboar
     assert sum(b.proto.label == "Manifest" for b in at.download_button) >= len(exports)
 
 
-def test_ingest_page_lands_uploads_and_reports_rejections(tmp_path, monkeypatch):
+def _ingest_page(tmp_path: Path, monkeypatch) -> tuple[Path, AppTest]:
+    """The Ingest page on a database that does not exist yet, in a working folder of its own."""
     db = tmp_path / "basira.duckdb"
     monkeypatch.setenv("BASIRA_DB", str(db))
     monkeypatch.chdir(tmp_path)
-    article = {"title": "إفراج عن معتقلين من سجن حماة", "text": "أفرجت السلطات عن عشرين معتقلا من سجن حماة المركزي.",
-               "date": "2025-06-01", "source": "upload.example"}
-    at = _ok(_app("pages/5_Ingest.py"))
-    at.file_uploader(key="uploads").set_value(
-        [
-            ("batch.jsonl", (json.dumps(article, ensure_ascii=False) + "\n").encode(), "application/json"),
-            ("../../outside.txt", b"\x00\x01\x02\xff" * 64, "text/plain"),
-        ]
-    )
+    return db, _ok(_app("pages/5_Ingest.py"))
+
+
+def _upload(at: AppTest, files: list[tuple[str, bytes, str]]) -> None:
+    """Choose the files in the uploader and press the ingest button."""
+    at.file_uploader(key="uploads").set_value(files)
     _ok(at.run())
     at.button[0].click()
     _ok(at.run())
+
+
+def _jsonl(record: dict) -> tuple[str, bytes, str]:
+    return "batch.jsonl", (json.dumps(record, ensure_ascii=False) + "\n").encode(), "application/json"
+
+
+def test_ingest_page_lands_uploads_and_reports_rejections(tmp_path, monkeypatch):
+    _db, at = _ingest_page(tmp_path, monkeypatch)
+    article = {"title": "إفراج عن معتقلين من سجن حماة", "text": "أفرجت السلطات عن عشرين معتقلا من سجن حماة المركزي.",
+               "date": "2025-06-01", "source": "upload.example"}
+    _upload(at, [_jsonl(article), ("../../outside.txt", b"\x00\x01\x02\xff" * 64, "text/plain")])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Articles added"] == "1"
     assert metrics["Rejected"] == "1"
@@ -358,18 +367,11 @@ def test_the_search_help_describes_what_is_folded(words, same, dashboard_env):
 def test_after_an_ingest_the_sidebar_shows_the_new_store(tmp_path, monkeypatch):
     """A first upload into no database: the sidebar then offers the filters and the new source, and names the new
     store, without another click (before, it stayed as drawn before the batch until the next interaction)."""
-    db = tmp_path / "basira.duckdb"
-    monkeypatch.setenv("BASIRA_DB", str(db))
-    monkeypatch.chdir(tmp_path)
+    db, at = _ingest_page(tmp_path, monkeypatch)
     article = {"title": "نقل معتقلين من سجن صيدنايا", "text": "نقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.",
                "date": "2016-03-02", "source": "upload.example"}
-    at = _ok(_app("pages/5_Ingest.py"))
     assert at.sidebar.multiselect.len == 0
-    at.file_uploader(key="uploads").set_value(
-        [("batch.jsonl", (json.dumps(article, ensure_ascii=False) + "\n").encode(), "application/json")])
-    _ok(at.run())
-    at.button[0].click()
-    _ok(at.run())
+    _upload(at, [_jsonl(article)])
     assert {m.label: m.value for m in at.metric}["Articles added"] == "1"
     sources = next(m for m in at.sidebar.multiselect if m.label == "Sources")
     assert sources.options == ["upload.example"]
