@@ -498,16 +498,7 @@ def entity_partners(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int
             [*params, keys, keys, limit],
         ).df()
     except (duckdb.CatalogException, duckdb.BinderException):
-        # A store written before pairs were numbered (its next ingest or retag upgrades it).
-        return cur.execute(
-            cte + ", pairs AS (SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
-            " FROM selected s JOIN entity_mentions m1 USING (article_id) JOIN entity_mentions m2"
-            " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key"
-            " WHERE list_contains(?, m1.entity_key) OR list_contains(?, m2.entity_key) GROUP BY ALL)"
-            " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
-            " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT ?",
-            [*params, keys, keys, limit],
-        ).df()
+        return _pairs_from_mentions(cur, filters, limit, keys)
 
 
 def cooccurrence_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
@@ -516,17 +507,26 @@ def cooccurrence_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, limit:
     try:
         return _cooccurrence(cur, filters, limit)
     except (duckdb.CatalogException, duckdb.BinderException):
-        # A store written before pairs were numbered (its next ingest or retag upgrades it): the direct
-        # self-join, slow on a large store but the same answer.
-        cte, params = selection(filters)
-        return cur.execute(
-            cte + ", pairs AS (SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
-            " FROM selected s JOIN entity_mentions m1 USING (article_id) JOIN entity_mentions m2"
-            " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key GROUP BY ALL)"
-            " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
-            " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT ?",
-            [*params, limit],
-        ).df()
+        return _pairs_from_mentions(cur, filters, limit)
+
+
+def _pairs_from_mentions(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, keys: list[str] | None = None
+) -> pd.DataFrame:
+    """Co-occurrence rows of the filtered view (with `keys`, only the pairs naming one of them) from a self-join of
+    the mentions: for a store written before pairs were numbered (its next ingest or retag upgrades it); slow on a
+    large store but the same answer as the pair summaries."""
+    cte, params = selection(filters)
+    named = " WHERE list_contains(?, m1.entity_key) OR list_contains(?, m2.entity_key)" if keys else ""
+    return cur.execute(
+        cte + ", pairs AS (SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
+        " FROM selected s JOIN entity_mentions m1 USING (article_id) JOIN entity_mentions m2"
+        " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key" + named +
+        " GROUP BY ALL)"
+        " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
+        " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT ?",
+        [*params, *([keys, keys] if keys else []), limit],
+    ).df()
 
 
 def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
