@@ -69,6 +69,8 @@ def test_core_topics_reach_f1_on_devset():
         # holdout9 scored once sealed with 2026.12.7 (prisons 25/4/1, coups 7/1/1, defected 11/4/1), then studied:
         # 2026.12.8 (assets "released" with a quantifier, "من ينشق" = whoever defects).
         ("holdout9", {"prisons": (25, 3, 1), "coups": (7, 1, 1), "defected_officers": (11, 3, 1)}),
+        # holdout10 scored once sealed with the merged 2026.12.8 (the round-start 2026.12.7 gave the same counts).
+        ("holdout10", {"prisons": (17, 4, 0), "coups": (2, 3, 0), "defected_officers": (8, 1, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

@@ -23,10 +23,10 @@ def _key(r: dict) -> tuple:
 
 
 def test_every_article_is_judged_for_every_topic():
-    # holdout7 to holdout10 were judged for the three core topics only (the topics they measure), and say so in
+    # holdout7 to holdout11 were judged for the three core topics only (the topics they measure), and say so in
     # `judged`.
     ids = list(taxonomy().topics)
-    core_only = ("holdout7", "holdout8", "holdout9", "holdout10")
+    core_only = ("holdout7", "holdout8", "holdout9", "holdout10", "holdout11")
     for r in rows():
         assert r["judged"] == (list(CORE) if split_of(r) in core_only else ids), _key(r)
         assert set(r["topics"]) <= set(ids), _key(r)
@@ -35,10 +35,10 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 559
+    assert len({_key(r) for r in data}) == len(data) == 617
     assert Counter(split_of(r) for r in data) == {
         "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42,
-        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45}
+        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -89,12 +89,15 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
         # judged for the core topics from wider defection pools before the eighth round's changes, sealed until
         # taxonomy 2026.12.7 scored it once
         ("holdout9", 60, (26, 8, 12), 25, 15),
-        # judged for the core topics as holdout9 was drawn (near-duplicates filtered both ways) before the next
-        # round's changes, and sealed
+        # judged for the core topics as holdout9 was drawn (near-duplicates filtered both ways) before the ninth
+        # round's changes, sealed until taxonomy 2026.12.8 scored it once
         ("holdout10", 45, (17, 2, 8), 24, 17),
+        # judged for the core topics as holdout10 was drawn, from corpus partition 0 only, before the next round's
+        # changes, and sealed
+        ("holdout11", 58, (15, 8, 10), 35, 26),
     ],
 )
-def test_holdout4_to_sealed_holdout10(split, size, core, no_topic, hard):
+def test_holdout4_to_sealed_holdout11(split, size, core, no_topic, hard):
     data = [r for r in rows() if split_of(r) == split]
     counts = Counter(t for r in data for t in r["topics"])
     assert len(data) == size
@@ -104,18 +107,18 @@ def test_holdout4_to_sealed_holdout10(split, size, core, no_topic, hard):
     # appended after holdout3, in this order
     start = {
         "holdout4": 220, "holdout5": 270, "holdout6": 310, "holdout7": 352, "holdout8": 404, "holdout9": 454,
-        "holdout10": 514,
+        "holdout10": 514, "holdout11": 559,
     }[split]
     assert rows()[start : start + size] == data
 
 
 def test_sealed_split_is_scored_only_on_request():
-    # holdout9 was scored once with taxonomy 2026.12.7, then became an ordinary split whose errors are studied.
+    # holdout10 was scored once with taxonomy 2026.12.8, then became an ordinary split whose errors are studied.
     from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == ("holdout10",) and "holdout10" not in SPLITS and "holdout9" in SPLITS
+    assert SEALED == ("holdout11",) and "holdout11" not in SPLITS and "holdout10" in SPLITS
     with pytest.raises(SystemExit):
-        main(["--show-errors", "--split", "holdout10"])
+        main(["--show-errors", "--split", "holdout11"])
 
 
 def test_prf_and_micro_average():
