@@ -11,6 +11,7 @@ opening_labels, opening_date_words) and by shape: mostly Latin or digits, nothin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -43,7 +44,7 @@ RULES = f"{RULES_VERSION}+" + hashlib.blake2b(_MONTHS.read_bytes() + _PHRASES.re
 # Separators that page chrome is assembled with. A spaced dash separates "headline - site"; pre-tokenised text
 # also spaces the dash of a clitic ("ل - " داعش ""), which _join_clitics puts back.
 _BREAK = re.compile(
-    "\\s*(?:\n|\\|+|[\u00bb\u00ab\u203a\u2039]|(?:> ?)+>|(?:< ?)+<|/ /|\\\\ \\\\|~|\\{\\s*\\{[^{}]*\\}\\s*\\}|(?<=\\s)[-\u2013\u2014](?=\\s))\\s*"
+    "(?:\n|\\|+|[\u00bb\u00ab\u203a\u2039]|(?:> ?)+>|(?:< ?)+<|/ /|\\\\ \\\\|~|\\{\\s*\\{[^{}]*\\}\\s*\\}|(?<=\\s)[-\u2013\u2014](?=\\s))"
 )
 _ARABIC_LETTER = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _LATIN_OR_DIGIT = re.compile("[A-Za-z0-9\u0660-\u0669]")
@@ -68,7 +69,18 @@ _LABELS = tuple(
     sorted({tuple(p.split()) for p in (*menu_phrases(), *opening_phrases("opening_labels"))}, key=len, reverse=True)
 )
 _CHROME = tuple(opening_phrases("opening_chrome"))
+# Chrome phrases by their first word: _chrome_at runs at every token of a headline.
+_CHROME_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {}
+for _phrase in _CHROME:
+    _CHROME_BY_FIRST.setdefault(_phrase.split()[0], ())
+    _CHROME_BY_FIRST[_phrase.split()[0]] += (tuple(_phrase.split()),)
 _DATE_LEADS = FUNCTION_WORDS | frozenset(opening_phrases("opening_date_leads"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _norm(token: str) -> str:
+    """normalize_text of one token; the same words and chrome recur from page to page."""
+    return normalize_text(token)
 
 
 def _is_arabic_word(token: str) -> bool:
@@ -142,12 +154,18 @@ def _latin_run_at(tokens: list[str], i: int) -> bool:
     return all(i + k < len(tokens) and tokens[i + k].isascii() and tokens[i + k].isalpha() for k in (0, 1))
 
 
+def _chrome_at(norms: list[str], i: int) -> bool:
+    """Whether a chrome phrase starts at token i: "… حويجة قاطع تاريخ النشر : حجم الخط" ends the headline there."""
+    return any(tuple(norms[i : i + len(p)]) == p for p in _CHROME_BY_FIRST.get(norms[i], ()))
+
+
 def _cut(tokens: list[str], norms: list[str]) -> list[str]:
-    """A segment up to its first final mark, or up to a date line after the headline ("… عفرين العدد 6023 …")."""
+    """A segment up to its first final mark, or up to a date line, English words or a chrome phrase after the
+    headline ("… عفرين العدد 6023 …")."""
     words = 0
     for i, token in enumerate(tokens):
         if words >= CUT_AFTER_WORDS:
-            if _dates_at(norms, tokens, i) or _latin_run_at(tokens, i):
+            if _dates_at(norms, tokens, i) or _latin_run_at(tokens, i) or _chrome_at(norms, i):
                 return tokens[:i]
             if tokens[i : i + 3] == tokens[:3] and len(tokens[:3]) == 3:
                 return tokens[:i]  # the headline again, as the page's <h1> repeats its <title>
@@ -176,7 +194,7 @@ def opening(text: str) -> str:
     short = None
     while queue:
         tokens = queue.popleft().split()
-        norms = [normalize_text(t) for t in tokens]
+        norms = [_norm(t) for t in tokens]
         at = _drop_labels(tokens, norms)
         tokens, norms = tokens[at:], norms[at:]
         kept = _cut(tokens, norms)
