@@ -128,11 +128,12 @@ def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, 
     return _cached_search(store.generation_id(db), str(db), text, filters.with_(text=""), limit)
 
 
-def match_spans(text_norm: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Spans of a normalised sentence to highlight for a search result's matched terms."""
+def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple[int, int]]:
+    """Spans of a normalised sentence to highlight for a search result's matched terms: a quoted phrase of the
+    `query` where it occurs, its other words wherever they do."""
     engine = _search_engine()
     if engine is not None:
-        return engine.highlight_spans(text_norm, terms)
+        return engine.query_spans(text_norm, query, terms) if query else engine.highlight_spans(text_norm, terms)
     return [(m.start, m.end) for m in render.term_marks(text_norm, terms)]
 
 

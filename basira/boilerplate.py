@@ -95,6 +95,16 @@ _CLITICS = re.compile(
 _LIST_MARKER = re.compile("[*\\-\u2022\u00b7]|\\(?\\d{1,2}[).\\-]")
 
 
+def menu_phrases() -> tuple[str, ...]:
+    """The menu words and phrases (normalised), longest first."""
+    return _PHRASES["menu_words"]
+
+
+def opening_phrases(key: str) -> tuple[str, ...]:
+    """The phrases (normalised, longest first) of one opening_* list, for basira.untitled."""
+    return _PHRASES[key]
+
+
 def word_count(norm: str) -> int:
     return norm.count(" ") + 1 if norm else 0
 

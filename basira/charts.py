@@ -72,24 +72,47 @@ def timeline_figure(
     return _base(fig, title)
 
 
+# A topic label's line on the bar chart's axis: at 900 px one-line "Arabic · English" labels took half the width
+# and squeezed the bars; wrapped, they take about a quarter (the full label is in the hover).
+LABEL_LINE_CHARS = 26
+_LINE_PX = 15
+
+
+def wrap_label(text: str, width: int = LABEL_LINE_CHARS) -> list[str]:
+    """Lines of at most `width` characters, broken between words (a longer word is a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def topic_bar_figure(counts: pd.DataFrame, measure: str, colours: Mapping[str, str]) -> go.Figure:
-    """Horizontal bars, largest on top; `counts` is `read.topic_counts`. Labels show Arabic and English."""
+    """Horizontal bars, largest on top; `counts` is `read.topic_counts`. Labels show Arabic over English, wrapped
+    to LABEL_LINE_CHARS; the hover shows the label on one line."""
     rows = counts.sort_values([measure, "topic"], ascending=[True, False])
-    names = [f"{ar} · {en}" if ar else en for ar, en in zip(rows["label_ar"].fillna(""), rows["label"].fillna(rows["topic"]), strict=True)]
+    pairs = list(zip(rows["label_ar"].fillna(""), rows["label"].fillna(rows["topic"]), strict=True))
+    names = [f"{ar} · {en}" if ar else en for ar, en in pairs]
+    axis = ["<br>".join(wrap_label(ar) + wrap_label(en)) for ar, en in pairs]
     fig = go.Figure(
         go.Bar(
             x=rows[measure],
-            y=names,
+            y=axis,
             orientation="h",
             marker_color=[colours.get(t, UNTAGGED) for t in rows["topic"]],
             customdata=rows[["topic"]].to_numpy(),
+            hovertext=names,
             text=rows[measure],
             textposition="auto",
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{hovertext}: %{x}<extra></extra>",
         )
     )
     fig.update_layout(xaxis_title="independent stories" if measure == "stories" else "articles", yaxis_title=None)
-    return _base(fig, "Topics in the filtered view (click a bar to filter)", height=max(300, 60 + 34 * len(rows)))
+    lines = max((label.count("<br>") + 1 for label in axis), default=1)
+    row_px = max(34, 14 + _LINE_PX * lines)
+    return _base(fig, "Topics in the filtered view (click a bar to filter)", height=max(300, 60 + row_px * len(rows)))
 
 
 def topic_trend_figure(frame: pd.DataFrame, measure: str, labels: Mapping[str, str], colours: Mapping[str, str]) -> go.Figure:

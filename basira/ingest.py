@@ -951,6 +951,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:
         _refresh_taxonomy(con)
+        write.refresh_openings(con)
         write.clear_analysis(con)
         write.clear_older_taxonomy(con)
         after = 0

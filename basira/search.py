@@ -450,6 +450,34 @@ def highlight_spans(text_norm: str, stems: Iterable[str]) -> list[tuple[int, int
 
 
 _TOKEN = re.compile(r"[\w\u0600-\u06ff]+")
+
+
+def phrase_spans(text_norm: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
+    """[start, end) spans of every occurrence of the normalised `phrases` in a normalised text, as the search
+    verifies them (as written, inside the text)."""
+    spans = []
+    for phrase in phrases:
+        at = text_norm.find(phrase)
+        while phrase and at >= 0:
+            spans.append((at, at + len(phrase)))
+            at = text_norm.find(phrase, at + len(phrase))
+    return spans
+
+
+def query_spans(text_norm: str, query: str, stems: Iterable[str]) -> list[tuple[int, int]]:
+    """Spans of a normalised sentence to highlight for a query and a result's matched `stems`: each occurrence of a
+    quoted phrase as one span, and the tokens whose stem is a matched stem of a word outside the quotes. A word
+    that is only in a phrase is highlighted where the phrase is, not wherever it occurs ("احمد الشرع" marks the
+    name, not every احمد). Sorted; overlapping spans merged."""
+    loose = set(text_stems(_QUOTED.sub(" ", query))) & set(stems)
+    spans = sorted(phrase_spans(text_norm, parse_query(query).phrases) + highlight_spans(text_norm, loose))
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 RESULT_COLUMNS = [
     "article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm",
 ]

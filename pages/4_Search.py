@@ -43,7 +43,7 @@ for rank, row in enumerate(results.itertuples(index=False), start=1):
                f"matched {', '.join(terms)} (best in {where})")
     sentence = next((t for t in (row.sentence, row.title) if isinstance(t, str)), "")
     norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""
-    marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms), "match", "matched") if norm else []
+    marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms, filters.text), "match", "matched") if norm else []
     st.html(render.sentence_html(sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(results.drop(columns=["sentence_norm"], errors="ignore"), "search_results", filters)

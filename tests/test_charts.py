@@ -59,9 +59,33 @@ def test_timeline_of_stories_counts_stories():
 def test_topic_bars_show_arabic_and_english_labels_largest_on_top():
     fig = charts.topic_bar_figure(COUNTS, "articles", charts.topic_colours(["prisons", "coups"]))
     bar = fig.data[0]
-    assert list(bar.y) == ["الانقلابات · Coups", "السجون · Prisons"]  # plotly draws the last category on top
+    assert list(bar.y) == ["الانقلابات<br>Coups", "السجون<br>Prisons"]  # plotly draws the last category on top
+    assert list(bar.hovertext) == ["الانقلابات · Coups", "السجون · Prisons"]
     assert list(bar.x) == [1, 7]
     assert [list(c) for c in bar.customdata] == [["coups"], ["prisons"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Defected security officers and their units", ["Defected security officers", "and their units"]),
+        ("المنشقون عن الأجهزة الأمنية والعسكرية", ["المنشقون عن الأجهزة", "الأمنية والعسكرية"]),
+        ("Prisons", ["Prisons"]),
+        ("Counterterrorismandinternalsecurityoperations x", ["Counterterrorismandinternalsecurityoperations", "x"]),
+    ],
+)
+def test_topic_labels_wrap_between_words(text, lines):
+    assert charts.wrap_label(text) == lines
+
+
+def test_long_topic_labels_wrap_on_the_axis_and_the_chart_grows_to_fit():
+    counts = pd.DataFrame({"topic": ["defectors"], "label": ["Defected security officers and their units"],
+                           "label_ar": ["المنشقون عن الأجهزة الأمنية والعسكرية"], "articles": [3], "stories": [2]})
+    fig = charts.topic_bar_figure(counts, "articles", {})
+    assert list(fig.data[0].y) == ["المنشقون عن الأجهزة<br>الأمنية والعسكرية<br>Defected security officers<br>and their units"]
+    assert fig.layout.height == 300  # one row: the floor; 4 lines need 74 px a row
+    many = pd.concat([counts.assign(topic=f"t{i}") for i in range(8)])
+    assert charts.topic_bar_figure(many, "articles", {}).layout.height == 60 + 74 * 8
 
 
 def test_entity_bars_are_grouped_by_type_and_carry_keys():

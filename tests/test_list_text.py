@@ -17,6 +17,8 @@ LONG = (
     "أعلنت وزارة الداخلية السورية الإفراج عن مئة معتقل من سجن صيدنايا بعد انتهاء التحقيق معهم في دمشق، "
     "وقالت إن السجون ستفتح أمام المنظمات الإنسانية."
 )
+# At most 80 characters, cut after a whole word.
+LONG_OPENING = "أعلنت وزارة الداخلية السورية الإفراج عن مئة معتقل من سجن صيدنايا بعد انتهاء"
 SHORT = "زار وفد حقوقي السجن المركزي في حمص."
 TITLED = "قالت مصادر إن المعتقلين في السجون يعانون من الاكتظاظ."
 RECORDS = [
@@ -45,12 +47,12 @@ def _titles(db: Path) -> dict[int, str]:
     return dict(zip(page["article_id"], page["title_raw"], strict=True))
 
 
-EXPECTED_TITLES = {1: "السجون في سوريا", 2: LONG[:80] + "…", 3: SHORT + "…"}
+EXPECTED_TITLES = {1: "السجون في سوريا", 2: LONG_OPENING + "…", 3: SHORT + "…"}
 
 
 def test_ingest_stores_the_openings_of_untitled_articles(db):
     with store.read_cursor(db) as cur:
-        assert cur.execute("SELECT * FROM article_openings ORDER BY article_id").fetchall() == [(2, LONG[:80]), (3, SHORT)]
+        assert cur.execute("SELECT * FROM article_openings ORDER BY article_id").fetchall() == [(2, LONG_OPENING), (3, SHORT)]
         assert cur.execute("SELECT value FROM meta WHERE key = 'openings_through'").fetchone() == ("3",)
         assert broken_invariants(cur) == {}
     assert _titles(db) == EXPECTED_TITLES
@@ -104,7 +106,7 @@ def test_a_story_lists_its_other_copies_with_their_openings(tmp_path):
                            {"text": LONG + " ونقلت المصادر الخبر.", "source": "e.org", "date": "2020-01-04"}])
     with store.read_cursor(db) as cur:
         detail = read.article_detail(cur, 2)
-    assert detail["story"][["article_id", "title"]].values.tolist() == [[1, LONG[:80] + "…"]]
+    assert detail["story"][["article_id", "title"]].values.tolist() == [[1, LONG_OPENING + "…"]]
 
 
 @pytest.mark.parametrize(("per_article", "count"), [(1, 2), (2, 15), (1, 15)])
@@ -178,3 +180,23 @@ def test_a_title_naming_both_entities_is_a_pair_sentence_as_the_cooccurrence_cou
             assert read.pair_sentences(cur, Filters(), *pair, 1)["seq"].tolist() == [-1]
             for row in found.itertuples(index=False):
                 assert [row.sentence_norm[s:e] for s, e in zip(row.starts, row.ends, strict=True)], row
+
+
+CHROME = "تسجيل الدخول إلى حسابك اسم المستخدم كلمة المرور | " + LONG
+
+
+@pytest.mark.parametrize("step", ["retag", "ingest"])
+def test_openings_written_by_older_rules_are_worked_out_again_by_retag_or_the_next_ingest(tmp_path, step):
+    db = tmp_path / "basira.duckdb"
+    _ingest(db, tmp_path, [{"text": CHROME, "source": "b.org", "date": "2020-01-02"}])
+    with store.writer(db) as con:  # as a store whose openings were its first 80 characters
+        con.execute("UPDATE article_openings SET opening = left(?, 80)", [CHROME])
+        con.execute("DELETE FROM meta WHERE key = 'openings_rules'")
+    assert _titles(db) == {1: CHROME[:80] + "…"}
+    if step == "retag":
+        ingest.retag(db)
+    else:
+        _ingest(db, tmp_path, [{"text": SHORT, "source": "c.org", "date": "2020-01-01"}], "b.jsonl")
+    assert _titles(db)[1] == LONG_OPENING + "…"
+    with store.read_cursor(db) as cur:
+        assert broken_invariants(cur) == {}

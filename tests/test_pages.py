@@ -4,6 +4,7 @@ filters in the URL, chart clicks narrowing them, the reader, search, exports and
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -197,6 +198,12 @@ def test_search_ranks_and_highlights(dashboard_env):
     results = _exported(at, "search_results")
     assert len(results) >= 2
     assert list(results["score"]) == sorted(results["score"], reverse=True)
+
+
+def test_search_highlights_a_quoted_phrase_as_one_mark(dashboard_env):
+    html = _html(_ok(_app("pages/4_Search.py", q='"سجن صيدنايا"')))
+    marks = re.findall(r'<mark class="m-match"[^>]*>([^<]*)</mark>', html)
+    assert marks and set(marks) == {"سجن صيدنايا"}
 
 
 def test_search_form_writes_the_query_to_the_url(dashboard_env):

@@ -100,6 +100,31 @@ def test_highlight_spans_finds_every_inflected_form():
     assert [text[a:b] for a, b in spans] == ["والسجون", "والسجين"]
 
 
+NAMES = normalize_text("استقبل احمد الشرع الوفد، وقال احمد إن الشرع يحمي الجميع")
+TWICE = normalize_text("التقى احمد الشرع ثم احمد الشرع مرة ثانية")
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "spans"),
+    [
+        # a quoted phrase: its occurrences, not each of its words wherever it stands
+        (NAMES, '"احمد الشرع"', [(7, 17)]),
+        (TWICE, '"احمد الشرع"', [(6, 16), (20, 30)]),
+        # unquoted words as before: every token with a matched stem
+        (NAMES, "احمد الشرع", [(7, 11), (12, 17), (30, 34), (38, 43)]),
+        # a phrase and a loose word; a loose word also in the phrase marks its other places too
+        (NAMES, '"احمد الشرع" الوفد', [(7, 17), (18, 23)]),
+        (NAMES, '"احمد الشرع" احمد', [(7, 17), (30, 34)]),
+        # overlapping phrases merge into one span
+        (normalize_text("سجن صيدنايا وسجن عدرا"), '"سجن صيدنايا" "صيدنايا وسجن"', [(0, 16)]),
+        # a phrase the sentence does not hold marks nothing of it
+        (NAMES, '"الشرع احمد"', []),
+    ],
+)
+def test_query_spans_highlight_phrase_occurrences(text, query, spans):
+    assert search.query_spans(text, query, search.parse_query(query).terms) == spans
+
+
 def test_term_ids_are_stable_signed_64_bit():
     assert search.term_id("سجون") == search.term_id("سجون")
     assert search.term_id("سجون") != search.term_id("سجن")

@@ -8,7 +8,7 @@ SELECT a.article_id FROM articles a JOIN articles s ON s.article_id = a.story_id
 -- name: untitled_article_has_its_opening
 SELECT a.article_id FROM articles a
 WHERE a.title_raw IS NULL AND a.article_id <= (SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'openings_through')
-AND NOT EXISTS (SELECT 1 FROM article_openings o WHERE o.article_id = a.article_id AND o.opening = left(a.text_raw, 80));
+AND NOT EXISTS (SELECT 1 FROM article_openings o WHERE o.article_id = a.article_id AND length(o.opening) BETWEEN 1 AND 80);
 -- name: opening_only_for_untitled
 SELECT o.article_id FROM article_openings o LEFT JOIN articles a USING (article_id)
 WHERE a.article_id IS NULL OR a.title_raw IS NOT NULL;

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import duckdb
 
-# What an untitled article shows in place of a title: its first characters and an ellipsis.
-OPENING_CHARS = 80
+from basira import untitled
+from basira.untitled import OPENING_CHARS
+
+__all__ = ["OPENING_CHARS", "untitled_openings"]
 
 
 def untitled_openings(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, str]:
     """{article_id: its opening words and an ellipsis} of a few untitled articles (what lists show in place of a
-    title), from article_openings. An article that table does not cover yet (a store written before it, until its
-    next ingest) is read from its text, one equality branch per article, which DuckDB prunes to one row group
-    before reading."""
+    title: basira.untitled.opening), from article_openings. An article that table does not cover yet (a store
+    written before it, until its next ingest) is read from its text, one equality branch per article, which DuckDB
+    prunes to one row group before reading."""
     ids = [int(i) for i in ids]
     if not ids:
         return {}
@@ -25,6 +27,7 @@ def untitled_openings(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[in
     missing = [i for i in ids if i not in found]
     if missing:
         branch = "SELECT article_id, left(text_raw, ?) FROM articles WHERE article_id = ?"
-        params = [p for i in missing for p in (OPENING_CHARS, i)]
-        found.update(cur.execute(" UNION ALL ".join([branch] * len(missing)), params).fetchall())
+        params = [p for i in missing for p in (untitled.SCAN_CHARS, i)]
+        rows = cur.execute(" UNION ALL ".join([branch] * len(missing)), params).fetchall()
+        found.update((article_id, untitled.opening(top)) for article_id, top in rows)
     return {i: found[i] + "…" for i in ids if i in found}

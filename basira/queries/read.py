@@ -11,8 +11,6 @@ from basira.normalize import normalize_text, tokenize
 from basira.queries import openings
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION, result_metadata
 
-# Lists need something to click on: an untitled article shows its opening words instead of nothing.
-_DISPLAY_TITLE = f"coalesce(a.title_raw, left(a.text_raw, {openings.OPENING_CHARS}) || '…')"
 # What the downloads of the sentence lists leave out: the normalised text and the highlight offsets.
 _HIGHLIGHTS = ["sentence_norm", "starts", "ends"]
 GRAINS = {"day": "day", "week": "week", "month": "month", "year": "year"}
@@ -1018,20 +1016,22 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
     cte, params = selection(filters.with_(text=""))
     any_term = " OR ".join(["contains(st.text_norm, ?)"] * len(terms))
     every_term = " AND ".join(["bool_or(contains(h.text_norm, ?))"] * len(terms))
-    return cur.execute(
+    found = cur.execute(
         cte + ", hits AS ("
         " SELECT st.article_id, st.seq, st.text_raw, st.text_norm FROM selected s JOIN sentences st USING (article_id)"
         " WHERE NOT st.is_boilerplate AND (" + any_term + ")),"
         " ranked AS ("
         " SELECT h.article_id, count(*)::DOUBLE AS score, min(h.seq) AS seq FROM hits h"
         " GROUP BY h.article_id HAVING " + every_term + ")"
-        " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, " + _DISPLAY_TITLE + " AS title,"
+        " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, a.title_raw AS title,"
         " coalesce(a.source_name, a.source_path) AS source, st.text_raw AS sentence, st.text_norm AS sentence_norm"
         " FROM ranked r JOIN articles a USING (article_id)"
         " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
         " ORDER BY r.score DESC, r.article_id DESC LIMIT ?",
         [*params, *terms, *terms, terms, limit],
     ).df()
+    # Lists need something to click on: an untitled article shows its opening words instead of nothing.
+    return _fill_titles(found, cur, "title")
 
 
 def batch_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

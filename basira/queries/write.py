@@ -11,8 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from basira import untitled
 from basira.queries import get_meta, quote_identifier, set_meta
-from basira.queries.openings import OPENING_CHARS
 
 
 @contextlib.contextmanager
@@ -146,29 +146,62 @@ def append_rows(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> N
 
 
 _OPENINGS_THROUGH = "openings_through"
+_OPENINGS_RULES = "openings_rules"
+# Untitled articles' texts read per statement when openings are worked out again for a whole store.
+_OPENINGS_CHUNK = 20_000
+
+
+def _insert_openings(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str]]) -> None:
+    """Store (article_id, top of its text) rows as their openings (basira.untitled.opening)."""
+    if not rows:
+        return
+    table = pa.table({"article_id": pa.array([r[0] for r in rows], pa.int64()),
+                      "opening": pa.array([untitled.opening(r[1]) for r in rows], pa.string())})
+    with _scanned(con, "incoming_openings", table):
+        con.execute("INSERT INTO article_openings SELECT article_id, opening FROM incoming_openings ORDER BY article_id")
+
+
+def _openings_from_store(con: duckdb.DuckDBPyConnection, after: int, before: int) -> None:
+    """The openings of the stored untitled articles with after < article_id < before that have none."""
+    while after < before - 1:
+        upto = min(before, after + _OPENINGS_CHUNK + 1)
+        _insert_openings(con, con.execute(
+            f"SELECT article_id, left(text_raw, {untitled.SCAN_CHARS}) FROM articles"
+            " WHERE article_id > ? AND article_id < ? AND title_raw IS NULL"
+            " AND article_id NOT IN (SELECT article_id FROM article_openings) ORDER BY article_id",
+            [after, upto]).fetchall())
+        after = upto - 1
+
+
+def refresh_openings(con: duckdb.DuckDBPyConnection) -> bool:
+    """Work out every stored opening again when they were written by other rules than basira.untitled's current
+    ones (meta 'openings_rules'; a store of before it showed the first 80 characters, chrome and all). Returns
+    whether it did."""
+    if get_meta(con, _OPENINGS_RULES) == untitled.RULES:
+        return False
+    through = int(get_meta(con, _OPENINGS_THROUGH) or 0)
+    con.execute("DELETE FROM article_openings")
+    _openings_from_store(con, 0, through + 1)
+    set_meta(con, _OPENINGS_RULES, untitled.RULES)
+    return True
 
 
 def add_openings(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> None:
     """Store the openings of the untitled ones among new articles (article_id, title_raw, text_raw), after those
     of any stored article not covered yet (a store written before article_openings existed: one pass over its
-    untitled articles' text, on its next ingest)."""
+    untitled articles' text, on its next ingest) or covered by older rules."""
     if articles.num_rows == 0:
         return
     ids = articles["article_id"]
     first, last = pc.min(ids).as_py(), pc.max(ids).as_py()
+    refresh_openings(con)
     through = int(get_meta(con, _OPENINGS_THROUGH) or 0)
     if through < first - 1:
-        con.execute(
-            f"INSERT INTO article_openings SELECT article_id, left(text_raw, {OPENING_CHARS}) FROM articles"
-            " WHERE article_id > ? AND article_id < ? AND title_raw IS NULL"
-            " AND article_id NOT IN (SELECT article_id FROM article_openings) ORDER BY article_id",
-            [through, first],
-        )
-    with _scanned(con, "incoming_openings", articles.select(["article_id", "title_raw", "text_raw"])):
-        con.execute(
-            f"INSERT INTO article_openings SELECT article_id, left(text_raw, {OPENING_CHARS}) FROM incoming_openings"
-            " WHERE title_raw IS NULL ORDER BY article_id"
-        )
+        _openings_from_store(con, through, first)
+    untitled_rows = articles.filter(pc.is_null(articles["title_raw"]))
+    _insert_openings(con, list(zip(untitled_rows["article_id"].to_pylist(),
+                                   (t[: untitled.SCAN_CHARS] for t in untitled_rows["text_raw"].to_pylist()),
+                                   strict=True)))
     set_meta(con, _OPENINGS_THROUGH, str(last))
 
 

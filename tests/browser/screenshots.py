@@ -1,6 +1,7 @@
 """Screenshots of every page, so anyone can see the dashboard without running it.
 
     python -m tests.browser.screenshots            # (make screenshots) -> screenshots/<page>.png
+    python -m tests.browser.screenshots --width 900 --page topics   # -> screenshots/topics-900.png
 
 Uses the default database (data/basira.duckdb, or $BASIRA_DB), building it from seeds/ when missing.
 """
@@ -39,7 +40,7 @@ def pages(db: Path) -> list[tuple[str, str]]:
     ]
 
 
-def capture(db: Path, out: Path) -> list[Path]:
+def capture(db: Path, out: Path, widths: tuple[int, ...] = (WIDTH,), only: tuple[str, ...] = ()) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
@@ -50,15 +51,16 @@ def capture(db: Path, out: Path) -> list[Path]:
     with streamlit_server(db) as url, sync_playwright() as playwright:
         browser = launch(playwright, executable)
         page = browser.new_page(viewport={"width": WIDTH, "height": 1000}, locale="en-GB")
-        for name, path in pages(db):
-            page.set_viewport_size({"width": WIDTH, "height": 1000})
+        shots = [(n, p, w) for n, p in pages(db) if not only or n in only for w in widths]
+        for name, path, width in shots:
+            page.set_viewport_size({"width": width, "height": 1000})
             page.goto(f"{url}/{path}")
             wait_for_app(page)
             # The main area scrolls inside the page: grow the window to the content so one shot shows it all.
             height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
-            page.set_viewport_size({"width": WIDTH, "height": min(max(int(height), 1000), MAX_HEIGHT)})
+            page.set_viewport_size({"width": width, "height": min(max(int(height), 1000), MAX_HEIGHT)})
             wait_for_app(page)
-            target = out / f"{name}.png"
+            target = out / (f"{name}.png" if width == WIDTH else f"{name}-{width}.png")
             page.screenshot(path=str(target))
             written.append(target)
             print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}  <- /{path}")
@@ -70,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--width", type=int, action="append", help=f"viewport width, repeatable (default {WIDTH})")
+    parser.add_argument("--page", action="append", help="only this page (overview, topics, …), repeatable")
     args = parser.parse_args(argv)
     db = args.db or store.default_db_path()
     if not db.exists():
         ingest.build_default(db)
-    capture(db, args.out)
+    capture(db, args.out, tuple(args.width or [WIDTH]), tuple(args.page or []))
     return 0
 
 

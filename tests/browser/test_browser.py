@@ -186,3 +186,19 @@ def test_sidebar_dates_show_whole(page, server, width):
         assert needed <= shown, (i, needed, shown)
     assert [i.input_value() for i in page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').all()] == [
         "2016-01-01", "2017-12-31"]
+
+
+# At 900 px one-line "Arabic · English" topic labels took over three quarters of the chart and left the bars a
+# strip (plot area 100 of 440 px on the fixture store); wrapped, the plot area is most of it.
+PLOT_SHARE_MIN = 0.5
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, "Topics")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".nsewdrag").first.wait_for(state="attached")
+    plot, whole = chart.evaluate(
+        "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
+    assert plot / whole >= PLOT_SHARE_MIN, (plot, whole)

@@ -1,0 +1,81 @@
+"""What an untitled article shows in place of a title (basira.untitled.opening): its first real sentence, past the
+page chrome a scraper flattened above it. Each row is a shape found among the untitled articles of the real store
+(Baly fact-check pages), shortened."""
+
+from __future__ import annotations
+
+import pytest
+
+from basira.untitled import OPENING_CHARS, opening
+
+LEDE = "أعلنت وزارة الداخلية الإفراج عن مئة معتقل من سجن صيدنايا ."
+
+CASES = [
+    # a plain article: its first sentence
+    ("plain sentence", LEDE + "\nوقالت الوزارة إن …", LEDE),
+    # "headline | site name menu…" and "headline - site"
+    ("headline then site", "تعقب الشيشان : قصة اغتيالات انتقامية في تركيا | نون بوست القائمة استمارة البحث ابحث",
+     "تعقب الشيشان : قصة اغتيالات انتقامية في تركيا"),
+    ("headline dash site", "مئات يتظاهرون في إيران تنديدا بقرار ترامب - بوابة الأهرام بوابة الأهرام آخر الأخبار",
+     "مئات يتظاهرون في إيران تنديدا بقرار ترامب"),
+    # site name first: a Latin name, then a short Arabic one, then the headline
+    ("site then headline", "SMART News Agency - وكالة سمارت للأنباء - الوحدات الكردية تسيطر على مواقع للنظام بالحسكة",
+     "الوحدات الكردية تسيطر على مواقع للنظام بالحسكة"),
+    ("one-word sections", "الوطن | المحافظات | بالصور | طوارئ المنيا تعلن أسماء الضحايا",
+     "طوارئ المنيا تعلن أسماء الضحايا"),
+    # a login box
+    ("login box", "تسجيل الدخول إلى حسابك اسم المستخدم كلمة المرور | الجيش يتقدم في ريف حماة الشمالي",
+     "الجيش يتقدم في ريف حماة الشمالي"),
+    # a date and clock line, then a login error, then the headline
+    ("date line and login error",
+     "2014 / 3 / 23 الساعة 14 : 57 ( مكة المكرمة ) 1435 / 5 / 23 ه - خطأ في إسم المستخدم أو كلمة السر الرجاء "
+     "إدخال المعلومات بشكل صحيح - رواية القانوني تجليات عصر إمبراطوري 23 / 3 / 2014 حجم الخط",
+     "رواية القانوني تجليات عصر إمبراطوري"),
+    # a sentence of chrome ending in a full stop, then the next line
+    ("chrome sentence", "لقد اختارت DW . COM اللغة العربية كلغة الإعدادات الخاصة بك .\nمقتل 75 مدنيا في تجمع للنازحين",
+     "مقتل 75 مدنيا في تجمع للنازحين"),
+    ("menu line before headline", "برامج التلفزيون دروس الألمانية Community D عل م الألمانية / أخبار التحالف : أقل من ألف "
+     "مقاتل لداعش في العراق", "التحالف : أقل من ألف مقاتل لداعش في العراق"),
+    # template slots of a prayer-times ticker
+    ("template slots", "January 21 2018 - 09 : 17 { { mmonth } } بتوقيت بيروت الفجر { { fajer } } المغرب "
+     "{ { moghreb } } عشرات الشهداء في تفجير استهدف أهالي كفريا",
+     "عشرات الشهداء في تفجير استهدف أهالي كفريا"),
+    # leading labels and Latin menus dropped from the headline's own segment
+    ("labels before headline", "البرامج الحلقات البرامج الحلقات رفعوا علمهم وعلم النظام في عفرين",
+     "رفعوا علمهم وعلم النظام في عفرين"),
+    ("latin menu before headline", "Search CNN Arabic Navigation عناوين الأخبار وزير خارجية العراق : قواتنا حررت تلعفر",
+     "وزير خارجية العراق : قواتنا حررت تلعفر"),
+    # the headline cut at the issue line, the clock or the repeated <h1> that follows it
+    ("issue line after headline", "اردوغان يريد تطهير عفرين من القوات الكردية العدد 6023 الجمعة 17 نوفمبر 2017 آخر تحديث",
+     "اردوغان يريد تطهير عفرين من القوات الكردية"),
+    ("dated headline", "رسالة بن لادن الأخيرة 2005 / 1 / 10 الساعة 17 : 15 ( مكة المكرمة )",
+     "رسالة بن لادن الأخيرة"),
+    ("chrome after headline", "البرامج الحلقات مصادر توضح حقيقة الدور الروسي في حصار حويجة قاطع تاريخ النشر : حجم الخط",
+     "مصادر توضح حقيقة الدور الروسي في حصار حويجة قاطع"),
+    ("repeated headline", "توجيه الاتهام لشاب في اعتداء لندن توجيه الاتهام لشاب في اعتداء لندن وجهت الشرطة",
+     "توجيه الاتهام لشاب في اعتداء لندن"),
+    # a date inside a sentence stays
+    ("date inside a sentence", "وقعت الحكومة في 22 يوليو اتفاقا مع الفصائل .", "وقعت الحكومة في 22 يوليو اتفاقا مع الفصائل ."),
+    # a short headline that ends a sentence is a headline, not a site name
+    ("short question", "تصفح من هم الأكراد ? ويعدون رابع أكبر مجموعة عرقية في الشرق الأوسط", "من هم الأكراد ?"),
+    # a clitic's spaced dash is not a separator
+    ("clitic dash", "النظام يفتح ل - داعش طريقا نحو إدلب - SNP", "النظام يفتح ل - داعش طريقا نحو إدلب"),
+    # letters the tokeniser spaced out stay ("ل م" is "لم": dropping it reverses the sense); so does "ال - 72"
+    ("spaced letters", "ل م تهتم إيران بالسيطرة على ريف حلب ? العدد 5564 الإثنين 15 أغسطس 2016",
+     "ل م تهتم إيران بالسيطرة على ريف حلب ?"),
+    ("spaced article", "اليابان تحيي الذكرى ال - 72 لمأساة هيروشيما | | تحيي مدينة هيروشيما",
+     "اليابان تحيي الذكرى ال - 72 لمأساة هيروشيما"),
+    # nothing but chrome: the plain opening, cut after a word
+    ("only chrome", "Main navigation Search | 10 : 45 | Home", "Main navigation Search | 10 : 45 | Home"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_the_opening_skips_page_chrome(text, expected):
+    assert opening(text) == expected
+
+
+def test_a_long_sentence_is_cut_after_a_whole_word():
+    text = "قالت مصادر أمنية إن قوات الأمن العام اعتقلت خلية تابعة لتنظيم داعش في ريف دمشق الغربي بعد عملية استمرت"
+    assert opening(text) == "قالت مصادر أمنية إن قوات الأمن العام اعتقلت خلية تابعة لتنظيم داعش في ريف دمشق"
+    assert len(opening(text)) <= OPENING_CHARS
