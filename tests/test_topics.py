@@ -697,6 +697,8 @@ def test_exclusions_of_taxonomy_2026_12_9(text, expected):
         ("قاد الجيش انقلابا على الرئيس المنتخب", {"coups": ["انقلاب"]}),
         ("أدان الانقلاب على الشرعية في اليمن", {"coups": ["انقلاب"]}),
         ("خرجوا في ذكرى الانقلاب على ثورة يناير", {"coups": ["انقلاب"]}),
+        # the agreement in another clause is not what the coup was against
+        ("شارك في الانقلاب، وقال إنه ضد الاتفاق", {"coups": ["انقلاب"]}),
     ],
 )
 def test_facts_kept_by_taxonomy_2026_12_9(text, expected):
