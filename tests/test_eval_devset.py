@@ -55,9 +55,11 @@ def test_core_topics_reach_f1_on_devset():
         # انشقاقات" is a hoped-for defection, labelled before the rule that such are not reports), holdout2 14/0/2,
         # holdout3 7/3/1, holdout6 20/0/1, holdout7 13/3/1 (holdout7 scored once sealed, then studied).
         ("dev", {"prisons": (27, 1, 1), "coups": (12, 1, 0), "defected_officers": (16, 0, 1)}),
-        ("holdout", {"prisons": (1, 1, 1), "coups": (0, 0, 0), "defected_officers": (3, 0, 0)}),
+        # 2026.12.9 ("الأسير المحرر" as an epithet, "انقلاب على" an agreement or principles); before (2026.12.8):
+        # holdout prisons 1/1/1 (Samir Kuntar "الأسير المحرر"), holdout3 coups 7/1/0 ("انقلاب الإسلام السياسي على المرجعيات").
+        ("holdout", {"prisons": (1, 0, 1), "coups": (0, 0, 0), "defected_officers": (3, 0, 0)}),
         ("holdout2", {"prisons": (14, 3, 0), "coups": (18, 0, 0), "defected_officers": (15, 0, 1)}),
-        ("holdout3", {"prisons": (12, 1, 0), "coups": (7, 1, 0), "defected_officers": (7, 2, 1)}),
+        ("holdout3", {"prisons": (12, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 2, 1)}),
         ("holdout4", {"prisons": (16, 3, 0), "coups": (6, 0, 0), "defected_officers": (8, 0, 1)}),
         ("holdout5", {"prisons": (13, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 0, 0)}),
         ("holdout6", {"prisons": (11, 2, 1), "coups": (1, 0, 0), "defected_officers": (21, 0, 0)}),
@@ -69,8 +71,10 @@ def test_core_topics_reach_f1_on_devset():
         # holdout9 scored once sealed with 2026.12.7 (prisons 25/4/1, coups 7/1/1, defected 11/4/1), then studied:
         # 2026.12.8 (assets "released" with a quantifier, "من ينشق" = whoever defects).
         ("holdout9", {"prisons": (25, 3, 1), "coups": (7, 1, 1), "defected_officers": (11, 3, 1)}),
-        # holdout10 scored once sealed with the merged 2026.12.8 (the round-start 2026.12.7 gave the same counts).
-        ("holdout10", {"prisons": (17, 4, 0), "coups": (2, 3, 0), "defected_officers": (8, 1, 0)}),
+        # holdout10 scored once sealed with the merged 2026.12.8 (prisons 17/4/0, coups 2/3/0, defected 8/1/0; the
+        # round-start 2026.12.7 gave the same counts), then studied: 2026.12.9 (the epithet "الأسير المحرر", a "coup"
+        # against an agreement).
+        ("holdout10", {"prisons": (17, 3, 0), "coups": (2, 2, 0), "defected_officers": (8, 1, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

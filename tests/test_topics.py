@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.8\+[0-9a-f]{8} entities-2\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.9\+[0-9a-f]{8} entities-2\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -664,4 +664,42 @@ def test_exclusions_of_taxonomy_2026_12_8(text, expected):
     ],
 )
 def test_facts_kept_by_taxonomy_2026_12_8(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.9: "الأسير المحرر" as an epithet before a name
+        ("استشهد الأسير الفلسطيني المحرر أنس طه برصاص قوات الاحتلال", {}),
+        ("أوفد الحزب الأسير المحرر سمير القنطار للتأثير على أهالي القرى", {}),
+        ("هنأت الأسيرة المحررة أحلام ذويها بالعيد", {}),
+        # a coup against an agreement, a reconciliation or principles: reneging, not a seizure of power
+        ("قال إن التعديل الوزاري يمثل «انقلابا» على اتفاق المصالحة", {}),
+        ("تعد أنقرة ذلك انقلابا على ثوابت العلاقة الأميركية التركية", {}),
+        ("فقد الفضاء الديني مرجعياته منذ انقلاب الإسلام السياسي على المرجعيات التقليدية", {}),
+        ("عادى تجربة السادات ومبارك وانقلابهما على الناصرية", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_9(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a release or a prison named with the freed prisoner still counts by its own word; prisoners freed in a deal
+        ("وصل الأسير المحرر إلى منزله بعد الإفراج عنه", {"prisons": ["الافراج عن"]}),
+        ("قال الأسير المحرر إنه تعرض للتعذيب في سجون الاحتلال", {"prisons": ["التعذيب في السجون"]}),
+        ("استقبل آلاف المواطنين الأسرى المحررين في صفقة التبادل", {"prisons": ["الاسري"]}),
+        # a coup against the holders of power, the democratic choice or the revolution is a coup
+        ("وصفت ما جرى بأنه محاولة آثمة للانقلاب على الخيار الديمقراطي", {"coups": ["انقلاب"]}),
+        ("قاد الجيش انقلابا على الرئيس المنتخب", {"coups": ["انقلاب"]}),
+        ("أدان الانقلاب على الشرعية في اليمن", {"coups": ["انقلاب"]}),
+        ("خرجوا في ذكرى الانقلاب على ثورة يناير", {"coups": ["انقلاب"]}),
+        # the agreement in another clause is not what the coup was against
+        ("شارك في الانقلاب، وقال إنه ضد الاتفاق", {"coups": ["انقلاب"]}),
+    ],
+)
+def test_facts_kept_by_taxonomy_2026_12_9(text, expected):
     assert evidence_of(text) == expected
