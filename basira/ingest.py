@@ -138,8 +138,8 @@ def ingest_paths(
     units = chain(first, units)
     if workers <= 1:
         tasks = ((_parse_unit, unit, root) for unit, root in units)
-        ahead = (_key_unit(unit, root) for unit, root in read())
-        return _ingest(lambda con: _serial(tasks, con), inputs, db_path, progress, foresight=lambda: ahead)
+        keys = (_key_unit(unit, root) for unit, root in read())
+        return _ingest(lambda con: _serial(tasks, con), inputs, db_path, progress, foresight=lambda: keys)
     db_path = Path(db_path or store.default_db_path())
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
@@ -575,7 +575,7 @@ def _ingest(
         if foreseen:
             _foresee(con, foresight(), progress)
         iterator = chain(head, iterator)
-        del head
+        del head  # else the first chunk's prepared units would live as long as the batch
         while chunk := list(islice(iterator, CHUNK)):
             _ingest_chunk(con, chunk, report, known_rejections, candidates, foreseen)
             if progress:
