@@ -19,6 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import numpy as np
@@ -121,7 +122,11 @@ def ingest_paths(
     paths = list(paths)
     inputs = ", ".join(display_path(p) for p in paths)
     _LABELS.clear()
-    units = ((unit, path) for path in paths for unit in reader.read_units(path, UNIT_LINES))
+
+    def read() -> Iterator[tuple[reader.Unit, Path]]:
+        return ((unit, path) for path in paths for unit in reader.read_units(path, UNIT_LINES))
+
+    units = read()
     first: list[tuple[reader.Unit, Path]] = []
     if workers > 1:
         for unit in units:
@@ -133,7 +138,8 @@ def ingest_paths(
     units = chain(first, units)
     if workers <= 1:
         tasks = ((_parse_unit, unit, root) for unit, root in units)
-        return _ingest(lambda con: _serial(tasks, con), inputs, db_path, progress)
+        keys = (_key_unit(unit, root) for unit, root in read())
+        return _ingest(lambda con: _serial(tasks, con), inputs, db_path, progress, foresight=lambda: keys)
     db_path = Path(db_path or store.default_db_path())
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
@@ -146,7 +152,12 @@ def ingest_paths(
         with _pool(workers) as pool:
             ahead = AHEAD_CHUNKS * CHUNK // UNIT_LINES + workers
             return _ingest(
-                lambda con: _in_order(pool, units, ahead), inputs, db_path, progress, writer_threads(workers)
+                lambda con: _items(_ordered(pool, _parse_unit, units, ahead)),
+                inputs,
+                db_path,
+                progress,
+                writer_threads(workers),
+                foresight=lambda: _ordered(pool, _key_unit, read(), ahead),
             )
     finally:
         gc.unfreeze()
@@ -188,7 +199,9 @@ def ingest_uploads(
         for name, data in files:
             yield from reader.read_bytes(name, data)
 
-    return ingest_records(records(), "upload: " + ", ".join(name for name, _ in files), db_path, progress)
+    return ingest_records(
+        records(), "upload: " + ", ".join(name for name, _ in files), db_path, progress, again=records
+    )
 
 
 def ingest_records(
@@ -196,11 +209,30 @@ def ingest_records(
     inputs: str,
     db_path: Path | None = None,
     progress: Progress | None = None,
+    again: Callable[[], Iterable[ParsedArticle | Rejection]] | None = None,
 ) -> IngestReport:
-    """Ingest parsed records, in this process."""
+    """Ingest parsed records, in this process. `again` gives the same records once more, for the read-ahead that
+    finds the paragraphs the batch repeats before anything is analysed (see _foresee). Without it (records that
+    can be read only once, a stream) a paragraph that starts to recur late in a batch of more than CHUNK records
+    leaves the batch's earlier articles holding it to `retag`, as a later batch does."""
+    foresight = None
+    if again is not None:
+
+        def foresight() -> Iterator[KeyTables]:
+            return (_paragraph_keys(piece) for piece in _pieces(again()))
+
+    return _ingest(
+        lambda con: _serial(((_given, piece, None) for piece in _pieces(records)), con),
+        inputs,
+        db_path,
+        progress,
+        foresight=foresight,
+    )
+
+
+def _pieces(records: Iterable[ParsedArticle | Rejection]) -> Iterator[list[ParsedArticle | Rejection]]:
     iterator = iter(records)
-    pieces = iter(lambda: list(islice(iterator, UNIT_LINES)), [])
-    return _ingest(lambda con: _serial(((_given, piece, None) for piece in pieces), con), inputs, db_path, progress)
+    return iter(lambda: list(islice(iterator, UNIT_LINES)), [])
 
 
 # Columns of the tables a prepared unit carries. `row` numbers the unit's articles; the writer keeps the rows
@@ -380,6 +412,39 @@ def _given(records: list[ParsedArticle | Rejection], _root: None) -> Prepared:
     return _prepare(records)
 
 
+# What the read-ahead keeps of a unit's articles, by row (their order in the unit): (row, content_hash) and
+# (row, fingerprint, page) of each paragraph counted for repeats. Hashes only: a batch of a million articles
+# leaves its text on disk.
+KeyTables = tuple[pa.Table, pa.Table]
+
+
+def _paragraph_keys(records: Iterable[ParsedArticle | Rejection]) -> KeyTables:
+    hashes: list[str] = []
+    rows: list[int] = []
+    keys: list[int] = []
+    pages: list[int] = []
+    for record in records:
+        if isinstance(record, Rejection):
+            continue
+        content_hash = fingerprint.content_hash(record)
+        page = boilerplate.page_key(record.url, content_hash)
+        for _, key in boilerplate.paragraph_fingerprints(record.sentences, boilerplate.site_key(record.source_name)):
+            rows.append(len(hashes))
+            keys.append(key)
+            pages.append(page)
+        hashes.append(content_hash)
+    articles = pa.table({"row": pa.array(range(len(hashes)), pa.int64()), "content_hash": pa.array(hashes, _STR)})
+    paragraph_keys = pa.table(
+        {"row": pa.array(rows, pa.int64()), "fingerprint": pa.array(keys, pa.int64()), "page": pa.array(pages, pa.int64())}
+    )
+    return articles, paragraph_keys
+
+
+def _key_unit(unit: reader.Unit, root: Path) -> KeyTables:
+    """A worker's read-ahead task: the paragraph keys of a unit's articles (see _foresee)."""
+    return _paragraph_keys(reader.parse_unit(unit))
+
+
 # Sorted 64-bit prefixes of the content hashes stored before this batch: an article whose hash is among them
 # is almost surely a duplicate, so it is only hashed (re-ingesting a folder costs parsing, not analysis).
 # Workers get it by the fork. A prefix collision only means the writer prepares that article itself.
@@ -449,19 +514,21 @@ def _items(prepared: Iterable[Prepared]) -> Iterator[Item]:
             yield unit, item
 
 
-def _in_order(pool: ProcessPoolExecutor, units: Iterable[tuple[reader.Unit, Path]], ahead: int) -> Iterator[Item]:
-    """The items of the prepared units in the units' order, with at most `ahead` units in flight."""
+_Done = TypeVar("_Done")
+
+
+def _ordered(
+    pool: ProcessPoolExecutor, task: Callable[[reader.Unit, Path], _Done], units: Iterable[tuple[reader.Unit, Path]],
+    ahead: int,
+) -> Iterator[_Done]:
+    """`task` of each unit, done by the workers, in the units' order, with at most `ahead` units in flight."""
     pending: deque[Future] = deque()
-
-    def done() -> Iterator[Prepared]:
-        for unit, root in units:
-            pending.append(pool.submit(_parse_unit, unit, root))
-            if len(pending) >= ahead:
-                yield pending.popleft().result()
-        while pending:
+    for unit, root in units:
+        pending.append(pool.submit(task, unit, root))
+        if len(pending) >= ahead:
             yield pending.popleft().result()
-
-    return _items(done())
+    while pending:
+        yield pending.popleft().result()
 
 
 def _serial(tasks: Iterable[tuple[Callable, object, Path | None]], con) -> Iterator[Item]:
@@ -486,7 +553,11 @@ def _ingest(
     db_path: Path | None,
     progress: Progress | None,
     threads: int | None = None,
+    foresight: Callable[[], Iterable[KeyTables]] | None = None,
 ) -> IngestReport:
+    """Store the batch of `items`. `foresight` reads the same inputs once more, ahead (see _foresee), when they
+    hold more than one chunk; without it the batch's articles are flagged with the counts of the chunks stored
+    up to theirs."""
     report = IngestReport()
     started = time.perf_counter()
     with store.writer(db_path) as con:
@@ -498,16 +569,61 @@ def _ingest(
         known_rejections = write.known_rejections(con)
         candidates = _StoredCandidates()
         iterator = iter(items(con))
+        head = list(islice(iterator, CHUNK + 1))
+        # A batch of one chunk has all its paragraphs counted before any is flagged: only a longer one is read ahead.
+        foreseen = foresight is not None and len(head) > CHUNK
+        if foreseen:
+            _foresee(con, foresight(), progress)
+        iterator = chain(head, iterator)
+        del head  # else the first chunk's prepared units would live as long as the batch
         while chunk := list(islice(iterator, CHUNK)):
-            _ingest_chunk(con, chunk, report, known_rejections, candidates)
+            _ingest_chunk(con, chunk, report, known_rejections, candidates, foreseen)
             if progress:
                 progress(report.seen, f"{report.added} added, {report.duplicates} duplicates")
+        if foreseen and paragraphs.unfulfilled_foresight(con, boilerplate.REPEAT_MIN_PAGES):
+            # Flags were set on paragraphs that did not recur after all: nothing of the batch is stored.
+            raise RuntimeError("an input changed while it was being ingested; nothing was stored: ingest it again")
         if report.added:
             report.retag_pending = paragraphs.count_pending(con, boilerplate.REPEAT_MIN_PAGES)
             search.compact_after_batch(con, report.added)
         write.finish_batch(con, report.batch_id, report.added, report.duplicates, sum(report.rejected.values()))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _foresee(con, keyed: Iterable[KeyTables], progress: Progress | None) -> None:
+    """Count, before anything is analysed, the paragraphs the whole batch will add per site (batch_repeated): each
+    chunk's articles are then flagged with the batch's counts, not only those of the chunks stored before theirs,
+    and the batch leaves none of its own articles for `retag`. Costs a second parse of the input (no analysis)."""
+    _record_paragraphs(con, write.next_article_id(con) - 1)  # the stored counts must cover every stored article
+    paragraphs.start_foresight(con)
+    done = 0
+    pending: list[KeyTables] = []
+
+    def flush() -> None:
+        nonlocal done
+        articles, keys = [], []
+        for unit_articles, unit_keys in pending:
+            articles.append(_numbered(unit_articles, done))
+            keys.append(_numbered(unit_keys, done))
+            done += unit_articles.num_rows
+        paragraphs.foresee(con, pa.concat_tables(articles), pa.concat_tables(keys))
+        pending.clear()
+        if progress:
+            progress(done, "read ahead for paragraphs repeated on a site")
+
+    for tables in keyed:
+        pending.append(tables)
+        if sum(a.num_rows for a, _ in pending) >= CHUNK:
+            flush()
+    if pending:
+        flush()
+    paragraphs.foresee_repeats(con, boilerplate.REPEAT_MIN_PAGES)
+
+
+def _numbered(table: pa.Table, first: int) -> pa.Table:
+    """A read-ahead table with its unit's `row` turned into the batch's article number `ord`."""
+    return table.set_column(0, "ord", pc.add(table["row"], pa.scalar(first, pa.int64())))
 
 
 def _refresh_taxonomy(con) -> None:
@@ -517,7 +633,8 @@ def _refresh_taxonomy(con) -> None:
 
 
 def _ingest_chunk(
-    con, chunk: list[Item], report: IngestReport, known_rejections: set, candidates: _StoredCandidates
+    con, chunk: list[Item], report: IngestReport, known_rejections: set, candidates: _StoredCandidates,
+    foreseen: bool = False,
 ) -> None:
     report.seen += len(chunk)
     _record_rejections(con, [item for _, item in chunk if isinstance(item, Rejection)], report, known_rejections)
@@ -545,7 +662,7 @@ def _ingest_chunk(
         _table(("content_hash", "source_path", "locator", "url", "batch_id"), new_sightings),
     )
     if fresh:
-        _store_articles(con, fresh, report, candidates)
+        _store_articles(con, fresh, report, candidates, foreseen)
 
 
 def _record_rejections(con, rejections: list[Rejection], report: IngestReport, known: set) -> None:
@@ -597,7 +714,7 @@ def _kept(fresh_by_unit: list[tuple[Prepared, np.ndarray]], name: str) -> pa.Tab
 
 
 def _store_articles(
-    con, fresh: list[tuple[Prepared, int]], report: IngestReport, candidates: _StoredCandidates
+    con, fresh: list[tuple[Prepared, int]], report: IngestReport, candidates: _StoredCandidates, foreseen: bool = False
 ) -> None:
     first_id = write.next_article_id(con)
     ids = list(range(first_id, first_id + len(fresh)))
@@ -622,7 +739,7 @@ def _store_articles(
     write.add_openings(con, articles)
     write.append_rows(con, "sentences", _kept(fresh_by_unit, "sentences"))
     _store_analysis_tables(con, {name: _kept(fresh_by_unit, name) for name in ANALYSIS_TABLES})
-    reanalysed, flagged = _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"))
+    reanalysed, flagged = _flag_repeated(con, ids, _kept(fresh_by_unit, "paragraphs"), foreseen)
     report.repeated += reanalysed
     postings, texts = search.reindexed(con, flagged, _kept(fresh_by_unit, "postings"), _kept(fresh_by_unit, "texts"))
     search.index_articles(con, ids, postings, texts)
@@ -884,15 +1001,16 @@ def _record_paragraphs(con, last_id: int) -> None:
         after = upto
 
 
-def _flag_repeated(con, ids: list[int], rows: pa.Table) -> tuple[int, list[int]]:
-    """Count the new articles' paragraphs; flag those now found on REPEAT_MIN_PAGES pages of their site as
-    'repeated_paragraph' in the new articles, and analyse those articles again (the workers analysed them without
-    the store's counts). Older articles holding a paragraph that has just crossed the threshold are left to retag:
-    their topics are already in the dashboard's summaries, which only retag rebuilds. Returns the number of
-    articles re-analysed and the new articles with a sentence flagged (their search text changed too)."""
+def _flag_repeated(con, ids: list[int], rows: pa.Table, foreseen: bool = False) -> tuple[int, list[int]]:
+    """Count the new articles' paragraphs; flag those now found on REPEAT_MIN_PAGES pages of their site (or, when
+    the batch was read ahead, `foreseen`, found there by the end of the batch) as 'repeated_paragraph' in the new
+    articles, and analyse those articles again (the workers analysed them without the counts). Articles stored
+    before the batch holding a paragraph that has just crossed the threshold are left to retag: their topics are
+    already in the dashboard's summaries, which only retag rebuilds. Returns the number of articles re-analysed
+    and the new articles with a sentence flagged (their search text changed too)."""
     _record_paragraphs(con, ids[0] - 1)
     paragraphs.add_paragraphs(con, rows.select(["article_id", "paragraph", "fingerprint", "page"]), ids[-1])
-    found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, ids[0], ids[-1])
+    found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, ids[0], ids[-1], foreseen)
     if not found:
         return 0, []
     paragraphs.flag_sentences(con, found, boilerplate.REPEATED_PARAGRAPH)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from basira import boilerplate, ingest, search, store
+from basira import boilerplate, ingest, reader, search, store
 from basira.model import Sentence
 from basira.queries import broken_invariants
 from tests.search_index import index_contents
@@ -197,3 +197,100 @@ def test_older_articles_leave_the_sidebar_search_at_retag(tmp_path):
     for query in SIDEBAR_QUERIES:
         assert _found(db, query) == [3], query
     assert index_contents(db) == _rebuilt_index(db, tmp_path)
+
+
+def _reread(path: Path) -> list:
+    return list(reader.read_bytes(path.name, path.read_bytes()))
+
+
+def _ingest_by(how: str, path: Path, db: Path, monkeypatch) -> ingest.IngestReport:
+    if how == "two workers":
+        monkeypatch.setattr(ingest, "PARALLEL_MIN_RECORDS", 1)
+        monkeypatch.setattr(ingest, "UNIT_LINES", 1)
+        return ingest.ingest_paths([path], db, workers=2)
+    if how == "upload":
+        return ingest.ingest_uploads([(path.name, path.read_bytes())], db)
+    return ingest.ingest_paths([path], db, workers=1)
+
+
+def _evidence_in_flagged(db: Path) -> list[tuple]:
+    """Analysis rows pointing to a sentence flagged as a repeated paragraph (there must be none)."""
+    with store.read_cursor(db) as cur:
+        return cur.execute(
+            "SELECT x.article_id, x.seq FROM (SELECT article_id, seq FROM topic_evidence UNION ALL"
+            " SELECT article_id, seq FROM entity_mentions UNION ALL SELECT article_id, seq FROM quotations) x"
+            " JOIN sentences s USING (article_id, seq) WHERE s.boilerplate_reason = 'repeated_paragraph'"
+        ).fetchall()
+
+
+def _analysis_and_facts(db: Path) -> dict[str, list[tuple]]:
+    with store.read_cursor(db) as cur:
+        found = {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ingest.ANALYSIS_TABLES}
+        found["facts_topics"] = cur.execute("SELECT article_id, topic, score FROM facts_topics ORDER BY ALL").fetchall()
+        return found
+
+
+# Chunks of two articles: the sidebar's third page (article 4) is in the second chunk, after articles 1 and 2 were
+# stored, analysed and summarised in the first.
+ONE_BATCH = [("site.com", _article(0)), ("site.com", _article(1)), ("other.com", BODIES[0]), ("site.com", _article(2))]
+
+
+@pytest.mark.parametrize("how", ["one process", "two workers", "upload"])
+def test_a_paragraph_recurring_later_in_the_batch_leaves_no_article_of_it_to_retag(tmp_path, monkeypatch, how):
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    db = tmp_path / "basira.duckdb"
+    report = _ingest_by(how, _write(tmp_path, "a.jsonl", ONE_BATCH), db, monkeypatch)
+    assert (report.added, report.repeated, report.retag_pending) == (4, 3, 0)
+    assert "retag" not in report.summary()
+    assert _coup_tags(db) == []
+    assert _flagged(db) == [(1, "repeated_paragraph"), (2, "repeated_paragraph"), (4, "repeated_paragraph")]
+    assert _evidence_in_flagged(db) == []
+    stored = _analysis_and_facts(db)
+    assert [t for _, t, _ in stored["facts_topics"]].count("coups") == 0
+    with store.read_cursor(db) as cur:
+        assert broken_invariants(cur) == {}
+        assert cur.execute("SELECT value FROM meta WHERE key = 'repeated_paragraphs_pending'").fetchone() == ("0",)
+    # retag has nothing left to correct
+    ingest.retag(db)
+    assert _analysis_and_facts(db) == stored
+
+
+def test_records_that_can_be_read_only_once_leave_the_batch_s_earlier_articles_to_retag(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    db = tmp_path / "basira.duckdb"
+    report = ingest.ingest_records(iter(_reread(_write(tmp_path, "a.jsonl", ONE_BATCH))), "stream", db)
+    assert (report.repeated, report.retag_pending, _coup_tags(db)) == (1, 2, [1, 2])
+
+
+def test_articles_stored_before_the_batch_are_still_left_to_retag_and_reported(tmp_path, monkeypatch):
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(0))])], db)
+    monkeypatch.setattr(ingest, "CHUNK", 2)
+    later = [("site.com", _article(1)), ("other.com", BODIES[0]), ("site.com", _article(2))]
+    report = ingest.ingest_paths([_write(tmp_path, "b.jsonl", later)], db)
+    assert (report.repeated, report.retag_pending) == (2, 1)
+    assert "1 stored articles hold a paragraph that now recurs on their site" in report.summary()
+    assert _coup_tags(db) == [1]
+    assert _flagged(db) == [(2, "repeated_paragraph"), (4, "repeated_paragraph")]
+    ingest.retag(db)
+    assert _coup_tags(db) == []
+
+
+def test_a_batch_of_one_chunk_is_not_read_ahead(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    records = _reread(_write(tmp_path, "a.jsonl", [("site.com", _article(i)) for i in range(3)]))
+    report = ingest.ingest_records(records, "one chunk", db, again=lambda: pytest.fail("read ahead"))
+    assert (report.repeated, report.retag_pending, _coup_tags(db)) == (3, 0, [])
+
+
+def test_an_input_that_changed_after_the_read_ahead_stores_nothing(tmp_path, monkeypatch):
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("other.com", BODIES[0])])], db)
+    monkeypatch.setattr(ingest, "CHUNK", 1)
+    read = _reread(_write(tmp_path, "b.jsonl", [("site.com", _article(i)) for i in range(2)]))
+    ahead = _reread(_write(tmp_path, "c.jsonl", [("site.com", _article(i)) for i in range(3)]))
+    # The read-ahead saw the sidebar on three pages; the batch holds two of them.
+    with pytest.raises(RuntimeError, match="changed while it was being ingested"):
+        ingest.ingest_records(read, "changed", db, again=lambda: ahead)
+    with store.read_cursor(db) as cur:
+        assert cur.execute("SELECT count(*) FROM articles").fetchone() == (1,)

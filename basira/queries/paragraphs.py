@@ -47,14 +47,16 @@ def add_paragraphs(con: duckdb.DuckDBPyConnection, rows: pa.Table, through: int)
 
 
 def repeated_paragraphs(
-    con: duckdb.DuckDBPyConnection, min_pages: int, first_id: int, last_id: int
+    con: duckdb.DuckDBPyConnection, min_pages: int, first_id: int, last_id: int, foreseen: bool = False
 ) -> list[tuple[int, int]]:
     """(article_id, paragraph) of the articles in [first_id, last_id] whose paragraph is counted on `min_pages`
-    or more pages and whose sentences are not all flagged yet."""
+    or more pages (or, `foreseen`, will be by the end of the batch: see foresee_repeats) and whose sentences are
+    not all flagged yet."""
+    later = " OR c.fingerprint IN (SELECT fingerprint FROM batch_repeated)" if foreseen else ""
     return con.execute(
         "SELECT DISTINCT p.article_id, p.paragraph FROM article_paragraphs p"
         " JOIN paragraph_counts c USING (fingerprint)"
-        " WHERE c.pages >= ? AND p.article_id BETWEEN ? AND ?"
+        f" WHERE (c.pages >= ?{later}) AND p.article_id BETWEEN ? AND ?"
         " AND EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = p.article_id AND s.paragraph = p.paragraph"
         "  AND NOT s.is_boilerplate)"
         " ORDER BY p.article_id, p.paragraph",
@@ -137,3 +139,51 @@ def sites_and_sentences(con: duckdb.DuckDBPyConnection, after_id: int, last_id: 
         " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
         [after_id, last_id],
     ).fetchall()
+
+
+def start_foresight(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty tables for a batch's read-ahead: each record's content hash (`ord` numbers the batch's articles in
+    order) and its paragraphs' (fingerprint, page) keys. Temporary: they live as long as the writer's connection
+    and spill to its temporary folder beyond the memory limit."""
+    con.execute("CREATE OR REPLACE TEMP TABLE batch_articles (ord BIGINT, content_hash VARCHAR)")
+    con.execute("CREATE OR REPLACE TEMP TABLE batch_paragraphs (ord BIGINT, fingerprint BIGINT, page BIGINT)")
+
+
+def foresee(con: duckdb.DuckDBPyConnection, articles: pa.Table, keys: pa.Table) -> None:
+    """Append read-ahead rows: (ord, content_hash) and (ord, fingerprint, page)."""
+    for name, rows in (("batch_articles", articles), ("batch_paragraphs", keys)):
+        if rows.num_rows:
+            with _scanned(con, "incoming_foresight", rows):
+                con.execute(f"INSERT INTO {name} SELECT * FROM incoming_foresight")
+
+
+def foresee_repeats(con: duckdb.DuckDBPyConnection, min_pages: int) -> None:
+    """From the read-ahead rows, the fingerprints that will be counted on `min_pages` or more pages once the batch is
+    stored (table batch_repeated). Counted as add_paragraphs will count them: the pages of the
+    articles the batch will add (the first record of each content hash not stored yet), beside the stored counts."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE batch_repeated AS"
+        " WITH fresh AS (SELECT min(ord) AS ord FROM batch_articles b"
+        "  WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = b.content_hash) GROUP BY content_hash),"
+        " new_pages AS (SELECT DISTINCT fingerprint, page FROM batch_paragraphs WHERE ord IN (SELECT ord FROM fresh)),"
+        " added AS (SELECT n.fingerprint, count(*) AS pages FROM new_pages n"
+        "  WHERE NOT EXISTS (SELECT 1 FROM article_paragraphs s WHERE s.fingerprint = n.fingerprint AND s.page = n.page)"
+        "  GROUP BY n.fingerprint)"
+        " SELECT a.fingerprint FROM added a LEFT JOIN paragraph_counts c USING (fingerprint)"
+        " WHERE coalesce(c.pages, 0) + a.pages >= ?",
+        [min_pages],
+    )
+    con.execute("DROP TABLE batch_articles")
+    con.execute("DROP TABLE batch_paragraphs")
+
+
+def unfulfilled_foresight(con: duckdb.DuckDBPyConnection, min_pages: int) -> int:
+    """Fingerprints foreseen as repeated that the stored batch did not bring to `min_pages` pages (none, unless an
+    input changed between the read-ahead and the ingest). Drops batch_repeated."""
+    (found,) = con.execute(
+        "SELECT count(*) FROM batch_repeated b LEFT JOIN paragraph_counts c USING (fingerprint)"
+        " WHERE coalesce(c.pages, 0) < ?",
+        [min_pages],
+    ).fetchone()
+    con.execute("DROP TABLE batch_repeated")
+    return found
