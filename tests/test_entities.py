@@ -421,6 +421,14 @@ def test_lone_given_names_can_be_kept():
         # ... but not an ordinary word with a pronoun ("وعصابته") or after "وقال"
         ("قال بشار الأسد وعصابته", {("بشار الاسد", "gazetteer")}),
         ("وقال الرئيس بوتين ونظيره", {("بوتين", "gazetteer")}),
+        # a definite family name ends the name; a plural verb of an ordinary stem is no name word
+        ("وقال إن الرئيس بشار الأسد حافظ على", {("بشار الاسد", "gazetteer")}),
+        ("وقال المدرب ماريو كارفالو استنكروا القرار", {("ماريو كارفالو", "rule:title")}),
+        # an unknown word right after a known given name is its surname, whatever its ending looks like
+        ("وأكد جاك دوبوا أن", {("جاك دوبوا", "rule:given_name")}),
+        ("وقال توماس بوت إن", {("توماس بوت", "rule:given_name")}),
+        # "عبد" + its definite noun after an ambiguous given name is a second name ("صالح" alone is a word)
+        ("الشهداء هم صالح عبد المنعم ورفاقه", {("صالح عبد المنعم", "rule:given_name")}),
     ],
 )
 def test_ninth_round_person_rules(recognizer, text, expected):
@@ -447,6 +455,12 @@ def test_coordinated_name_leaves_the_conjunction_out(recognizer):
         ("قال زعيم حركة الإنصاف الباكستانية", {("org:hrka_al_ansaf", "حركه الانصاف")}),
         ("وقالت حركة المقاومة في بيان", {("org:hamas", "حركه المقاومه")}),
         ("وقالت حركة النجباء إن", {("org:nujaba", "حركه النجباء")}),
+        # a kind of paper or company (an indefinite relative adjective after a descriptor head) is no name
+        ("في أول مقابلة مع صحيفة عربية منذ توليه", set()),
+        ("وقعت اتفاقا مع شركة روسية", set()),
+        ("وبثت قناة مكملين شريطا", {("org:mkmlin", "مكملين")}),
+        # "موقع" + an ordinary definite word is a place of something, not a website
+        ("وعرض صورا من موقع الانفجار", set()),
         # an indefinite adjective in quotation marks after a head is a label, a definite word a name
         ('وصنفتها الحكومة منظمة "إرهابية" أمس', set()),
         ('نشرت صحيفة "القادسية" تقريرا', {("org:al_qadsia", "القادسيه")}),

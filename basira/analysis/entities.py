@@ -152,8 +152,9 @@ class Resources:
     compound_ends: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
     loc_names: frozenset[str] = frozenset()
-    # Organisation heads that are also verbal nouns ("حركة السير" traffic, "إدارة الأزمات" crisis management):
-    # one ordinary definite word after them is what moves or is managed, not a name (_trigger_candidate).
+    # Organisation heads that are also verbal or common nouns ("حركة السير" traffic, "إدارة الأزمات" crisis
+    # management, "موقع الحادث" the scene): one ordinary definite word after them is
+    # what moves, is managed or is there, not a name (_trigger_candidate).
     org_verbal_heads: frozenset[str] = frozenset()
 
 
@@ -833,10 +834,12 @@ class GazetteerRecognizer:
         return got
 
     def _given_name_tail(self, tok: str) -> bool:
-        """A common word accepted right after a known given name ("محمد جمال"), never "أحمد الله" or a verb."""
+        """A word accepted right after a known given name even if it looks like an ordinary word or an inflected
+        one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "بيتر
+        كينيون", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
-        return (tok in res.common and not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2
-                and not _PRONOUN_END.search(tok) and not _PLURAL_END.search(tok) and not self._verbish(tok))
+        return (not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2 and not self._verbish(tok)
+                and (tok not in res.common or not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok))))
 
     def _family_name(self, tok: str) -> bool:
         """A definite word that may end a name right after an unambiguous given name: a relative adjective
@@ -869,8 +872,9 @@ class GazetteerRecognizer:
         ordinary word may end the name as its family name ("أحمد التوفيق", "عبد الكريم الخطابي").
 
         Words must be adjacent (punctuation ends a name); "بن"/"أبو"/"آل" take the next word along and
-        do not count; a regnal ordinal ("الثاني") ends the name; a word opening with the conjunction و
-        starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
+        do not count; a regnal ordinal ("الثاني") ends the name, and so does a definite word (but for the
+        second half of a compound, "نور الدين"): "محمد مقلد المريخي أمين السر"; a word opening with the
+        conjunction و starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
         res, toks, n = self.res, doc.toks, doc.n
         particles, bases = res.particles, res.first_name_base
         j, cnt, last = i, 0, -1
@@ -886,7 +890,7 @@ class GazetteerRecognizer:
                     break
                 last = j + 1
                 j += 2
-                cnt += cnt == 0
+                cnt += cnt == 0 or tok in _ABD  # "صالح عبد الغفور": two names, though "صالح" alone is a word
                 if abd:
                     last = j
                     j += 1
@@ -896,6 +900,12 @@ class GazetteerRecognizer:
                     return cnt + 1, j
                 if tok[0] == "\u0648" and bases.get(tok) != tok and tok not in res.person_words:
                     break
+                prev = toks[j - 1]
+                if (prev.startswith(AL) and not tok.startswith(AL) and prev not in res.compound_ends
+                        and prev not in bases and toks[j - 2] not in particles):
+                    break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
+                if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
+                    break  # "شيراك استنكروا": a plural past verb of an ordinary stem (not "جاك دوبوا")
             if not (cnt == 0 and first_known) and not self.name_like(tok):
                 if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
                     if cnt == 1 and (family or first_known and not ambiguous) and self._family_name(tok):
@@ -1055,6 +1065,8 @@ class GazetteerRecognizer:
                 return None  # "حركة النزوح", "حركة السير": movement of something, no movement's name
             descriptor = head in res.org_descriptor_heads or (
                 head in _PROPER_DESCRIPTORS and not toks[i].startswith(AL))
+            if descriptor and last == i and self._indefinite_adjective(toks[i]):
+                return None  # "صحيفة عربية", "شركة روسية", "موقع إلكتروني": a kind of paper, no paper's name
             first = i if descriptor else hit_first
             return (_RULE, first, last, "ORG", "rule:org_gov" if head in res.government_heads else "rule:org")
         if kind == "place_head":
@@ -1073,6 +1085,12 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _indefinite_adjective(self, tok: str) -> bool:
+        """An indefinite nationality or relative adjective that is an ordinary word ("عربية", "إلكتروني")."""
+        res = self.res
+        return not tok.startswith(AL) and (tok in res.nationality or (
+            tok in res.common and (tok.endswith(_NISBA) or tok[-1] == "\u064a")))
 
     def _verbal_object(self, doc: Doc, i: int) -> bool:
         """Is toks[i], the one word after a verbal-noun head ("حركة", "إدارة"), an ordinary definite word that is
@@ -1284,6 +1302,7 @@ class GazetteerRecognizer:
         rest = tok[1:]
         res = self.res
         return (len(rest) > 2 and tok[0] == "\u0648" and rest not in res.common and rest not in res.stop
+                and res.first_name_base.get(tok) != tok  # "وهيب", "وليد": a given name that starts with و
                 and (not rest.startswith(AL) or rest in res.person_words)
                 and self.name_like(tok) and not self._verbish(rest)
                 and (not res.char_weights or self.person_score(rest) >= self.run_score))
