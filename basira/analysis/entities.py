@@ -839,7 +839,8 @@ class GazetteerRecognizer:
         كينيون", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
         return (not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2 and not self._verbish(tok)
-                and (tok not in res.common or not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok))))
+                and (tok not in res.common or not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok)))
+                and not (tok[-1] == "\u0647" and tok[:-1] in res.title_words))  # "بثينة شعبان مستشارة"
 
     def _family_name(self, tok: str) -> bool:
         """A definite word that may end a name right after an unambiguous given name: a relative adjective
@@ -1094,12 +1095,12 @@ class GazetteerRecognizer:
 
     def _verbal_object(self, doc: Doc, i: int) -> bool:
         """Is toks[i], the one word after a verbal-noun head ("حركة", "إدارة"), an ordinary definite word that is
-        not followed by a nationality adjective ("حركة النجباء العراقية" is a name) and is no relative adjective
-        ("حركة الحوثي")?"""
+        not followed by a nationality adjective ("حركة النجباء العراقية" is a name), no relative adjective
+        ("حركة الحوثي") and no curated organisation's name ("موقع الجزيرة" is Al Jazeera's site)?"""
         res, toks = self.res, doc.toks
         tok = toks[i]
         return (tok.startswith(AL) and tok in res.common and tok[-1] != "\u064a"
-                and not (i + 1 < doc.n and toks[i + 1] in res.nationality))
+                and not (i + 1 < doc.n and toks[i + 1] in res.nationality) and ("ORG", tok) not in res.alias_entities)
 
     def _quoted_name(self, doc: Doc, k: int) -> tuple[int, int] | None:
         """(first, last) token of the one to four words in quotation marks that open at token k, right after an
