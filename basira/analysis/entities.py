@@ -838,7 +838,8 @@ class GazetteerRecognizer:
         one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "بيتر
         كينيون", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
-        return (not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2 and not self._verbish(tok)
+        return (tok.isalpha() and not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2
+                and not self._verbish(tok)
                 and (tok not in res.common or not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok)))
                 and not (tok[-1] == "\u0647" and tok[:-1] in res.title_words))  # "بثينة شعبان مستشارة"
 
