@@ -838,10 +838,18 @@ class GazetteerRecognizer:
         one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "بيتر
         كينيون", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
-        return (tok.isalpha() and not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2
-                and not self._verbish(tok)
-                and (tok not in res.common or not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok)))
-                and not (tok[-1] == "\u0647" and tok[:-1] in res.title_words))  # "بثينة شعبان مستشارة"
+        if not tok.isalpha() or tok.isascii() or tok.startswith(AL) or len(tok) < 3 or self._is_blocker(tok):
+            return False
+        if tok in res.common:
+            return not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok) or self._verbish(tok))
+        if tok[-1] == "\u0647" and tok[:-1] in res.title_words:
+            return False  # "بثينة شعبان مستشارة"
+        # not a clitic on a longer ordinary word ("كمحاولة", "بالحصار", "للتسويات") or a verb with a pronoun
+        # ("يحفظه"); a short remainder is no evidence ("بوت" is not ب + "وت")
+        stem = _SUFFIX.sub("", tok)
+        return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
+                    or any(tok.startswith(p) and len(tok) - len(p) > 4 and tok[len(p):] in res.common for p in _PREFIXES)
+                    or (tok[0] in _IMPERFECT and stem[1:] in res.common))
 
     def _family_name(self, tok: str) -> bool:
         """A definite word that may end a name right after an unambiguous given name: a relative adjective
