@@ -427,6 +427,11 @@ def test_lone_given_names_can_be_kept():
         # an unknown word right after a known given name is its surname, whatever its ending looks like
         ("وأكد جاك دوبوا أن", {("جاك دوبوا", "rule:given_name")}),
         ("وقال توماس بوت إن", {("توماس بوت", "rule:given_name")}),
+        # ... but not Latin, digits, a clitic on an ordinary word or a verb with a pronoun
+        ("اغراق الامير تميم بالحصار حسب", {("تميم", LONE_GIVEN)}),
+        ("الأمير أحمد بن عبدالعزيز يحفظه الله .", {("احمد بن عبدالعزيز", "rule:title")}),
+        ("قال سامح شكري إن || وأضاف أن شكري أبلغه بأن الانتخابات",
+         {("سامح شكري", "gazetteer"), ("شكري", "alias:surname")}),
         # "عبد" + its definite noun after an ambiguous given name is a second name ("صالح" alone is a word)
         ("الشهداء هم صالح عبد المنعم ورفاقه", {("صالح عبد المنعم", "rule:given_name")}),
     ],

@@ -849,7 +849,10 @@ class GazetteerRecognizer:
         stem = _SUFFIX.sub("", tok)
         return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
                     or any(tok.startswith(p) and len(tok) - len(p) > 4 and tok[len(p):] in res.common for p in _PREFIXES)
-                    or (tok[0] in _IMPERFECT and stem[1:] in res.common))
+                    or (tok[0] in _IMPERFECT and stem[1:] in res.common)
+                    # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
+                    # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
+                    or (stem != tok and stem in res.common and (tok[-1] != "\u0647" or tok[0] == "\u0627")))
 
     def _family_name(self, tok: str) -> bool:
         """A definite word that may end a name right after an unambiguous given name: a relative adjective
