@@ -424,6 +424,8 @@ def test_lone_given_names_can_be_kept():
         # a definite family name ends the name; a plural verb of an ordinary stem is no name word
         ("وقال إن الرئيس بشار الأسد حافظ على", {("بشار الاسد", "gazetteer")}),
         ("وقال المدرب ماريو كارفالو استنكروا القرار", {("ماريو كارفالو", "rule:title")}),
+        # ... but a definite first word does not end it
+        ("وقال الملا منصور إن الحركة", {("الملا منصور", "rule:speech")}),
         # an unknown word right after a known given name is its surname, whatever its ending looks like
         ("وأكد جاك دوبوا أن", {("جاك دوبوا", "rule:given_name")}),
         ("وقال توماس بوت إن", {("توماس بوت", "rule:given_name")}),

@@ -914,7 +914,7 @@ class GazetteerRecognizer:
                 if tok[0] == "\u0648" and bases.get(tok) != tok and tok not in res.person_words:
                     break
                 prev = toks[j - 1]
-                if (prev.startswith(AL) and not tok.startswith(AL) and prev not in res.compound_ends
+                if (j - 1 > i and prev.startswith(AL) and not tok.startswith(AL) and prev not in res.compound_ends
                         and prev not in bases and toks[j - 2] not in particles):
                     break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
                 if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
