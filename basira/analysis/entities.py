@@ -845,10 +845,11 @@ class GazetteerRecognizer:
         if tok[-1] == "\u0647" and tok[:-1] in res.title_words:
             return False  # "بثينة شعبان مستشارة"
         # not a clitic on a longer ordinary word ("كمحاولة", "بالحصار", "للتسويات") or a verb with a pronoun
-        # ("يحفظه"); a short remainder is no evidence ("بوت" is not ب + "وت")
+        # ("يحفظه"); a remainder of four letters or fewer is no evidence: foreign surnames often read as one
+        # ("فلين" as ف + "لين", "كيلي", "لوبان"), and the real store names Flynn, Kelly and Le Pen 52 times
         stem = _SUFFIX.sub("", tok)
         return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
-                    or any(tok.startswith(p) and len(tok) - len(p) > 2 and tok[len(p):] in res.common for p in _PREFIXES)
+                    or any(tok.startswith(p) and len(tok) - len(p) > 4 and tok[len(p):] in res.common for p in _PREFIXES)
                     or (tok[0] in _IMPERFECT and stem[1:] in res.common)
                     # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
                     # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
