@@ -153,8 +153,8 @@ class Resources:
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
     loc_names: frozenset[str] = frozenset()
     # Organisation heads that are also verbal or common nouns ("حركة السير" traffic, "إدارة الأزمات" crisis
-    # management, "موقع الحادث" the scene): one ordinary definite word after them is
-    # what moves, is managed or is there, not a name (_trigger_candidate).
+    # management, "موقع الحادث" the scene): one ordinary definite word after them is what moves, is managed or
+    # is there, not a name (_trigger_candidate).
     org_verbal_heads: frozenset[str] = frozenset()
 
 
@@ -438,7 +438,8 @@ _ARTICLE_LEAD = re.compile("^(?:[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644
 _PREFIXES = tuple(sorted({c + p for c in ("", "\u0648", "\u0641")
                           for p in ("", "\u0628", "\u0644", "\u0643", "\u0633")} - {""}, key=len, reverse=True))
 # Pronoun suffixes and the accusative alef on an ordinary word ("حلمه", "مرماه", "قضائيا").
-_SUFFIX = re.compile("(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0647\u0646|\u0643\u0645|\u0646\u0627|\u0647|\u0627)$")
+_SUFFIX = re.compile(
+    "(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0647\u0646|\u0643\u0645|\u0646\u0627|\u0647|\u0627)$")
 _ORDINALS = frozenset(normalize_text(w) for w in (
     "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر".split()))
 _OPENERS = frozenset(f for w in ("عبد", "أبو", "أبي") for f in name_forms(normalize_text(w)))
@@ -835,8 +836,8 @@ class GazetteerRecognizer:
 
     def _given_name_tail(self, tok: str) -> bool:
         """A word accepted right after a known given name even if it looks like an ordinary word or an inflected
-        one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "بيتر
-        كينيون", "لويس ساها"), whose endings need not be a pronoun or a plural."""
+        one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "توماس
+        بوت", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
         if not tok.isalpha() or tok.isascii() or tok.startswith(AL) or len(tok) < 3 or self._is_blocker(tok):
             return False
@@ -849,7 +850,8 @@ class GazetteerRecognizer:
         # ("فلين" as ف + "لين", "كيلي", "لوبان"), and the real store names Flynn, Kelly and Le Pen 52 times
         stem = _SUFFIX.sub("", tok)
         return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
-                    or any(tok.startswith(p) and len(tok) - len(p) > 4 and tok[len(p):] in res.common for p in _PREFIXES)
+                    or any(len(tok) - len(p) > 4 and tok.startswith(p) and tok[len(p):] in res.common
+                           for p in _PREFIXES)
                     or (tok[0] in _IMPERFECT and stem[1:] in res.common)
                     # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
                     # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
@@ -886,9 +888,10 @@ class GazetteerRecognizer:
         ordinary word may end the name as its family name ("أحمد التوفيق", "عبد الكريم الخطابي").
 
         Words must be adjacent (punctuation ends a name); "بن"/"أبو"/"آل" take the next word along and
-        do not count; a regnal ordinal ("الثاني") ends the name, and so does a definite word (but for the
-        second half of a compound, "نور الدين"): "محمد مقلد المريخي أمين السر"; a word opening with the
-        conjunction و starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
+        do not count ("عبد" does, after a first name: "صالح عبد المنعم"); a regnal ordinal ("الثاني") ends the
+        name, and so does a definite word after its first word (but for the second half of a compound, "نور
+        الدين"): "محمد مقلد المريخي أمين السر"; so does a plural past verb of an ordinary stem; a word opening
+        with the conjunction و starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
         res, toks, n = self.res, doc.toks, doc.n
         particles, bases = res.particles, res.first_name_base
         j, cnt, last = i, 0, -1
@@ -1140,7 +1143,8 @@ class GazetteerRecognizer:
             return None
         if all(t.isdigit() or t in self.res.stop for t in toks[first : last + 1]):
             return None
-        if first == last and toks[first].endswith(_NISBA) and not toks[first].startswith(AL) and toks[first] in self.res.common:
+        word = toks[first]
+        if first == last and word.endswith(_NISBA) and not word.startswith(AL) and word in self.res.common:
             return None  # 'منظمة "إرهابية"': an adjective in quotation marks is a label, not a name
         return first, last
 
