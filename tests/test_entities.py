@@ -426,6 +426,9 @@ def test_lone_given_names_can_be_kept():
         ("وقال المدرب ماريو كارفالو استنكروا القرار", {("ماريو كارفالو", "rule:title")}),
         # ... but a definite first word does not end it
         ("وقال الملا منصور إن الحركة", {("الملا منصور", "rule:speech")}),
+        # ... nor does the definite half of "عبد X", also with a clitic on "عبد"
+        ("وغاب عن الاجتماع سالم المسلط وعبد الحكيم بشار ، من دون أن يعلنوا",
+         {("وعبد الحكيم بشار", "rule:given_name")}),
         # an unknown word right after a known given name is its surname, whatever its ending looks like
         ("وأكد جاك دوبوا أن", {("جاك دوبوا", "rule:given_name")}),
         ("وقال توماس بوت إن", {("توماس بوت", "rule:given_name")}),

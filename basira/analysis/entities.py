@@ -919,7 +919,7 @@ class GazetteerRecognizer:
                     break
                 prev = toks[j - 1]
                 if (j - 1 > i and prev.startswith(AL) and not tok.startswith(AL) and prev not in res.compound_ends
-                        and prev not in bases and toks[j - 2] not in particles):
+                        and prev not in bases and toks[j - 2] not in particles and toks[j - 2] not in _ABD):
                     break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
                 if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
                     break  # "شيراك استنكروا": a plural past verb of an ordinary stem (not "جاك دوبوا")
