@@ -152,6 +152,10 @@ class Resources:
     compound_ends: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
     loc_names: frozenset[str] = frozenset()
+    # Organisation heads that are also verbal or common nouns ("حركة السير" traffic, "إدارة الأزمات" crisis
+    # management, "موقع الحادث" the scene): one ordinary definite word after them is what moves, is managed or
+    # is there, not a name (_trigger_candidate).
+    org_verbal_heads: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -392,6 +396,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         org_quoted_heads=frozenset(_norm_all(cfg["org_name_heads"] + cfg.get("org_quoted_heads", []))),
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
+        org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
     )
 
 
@@ -433,7 +438,8 @@ _ARTICLE_LEAD = re.compile("^(?:[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644
 _PREFIXES = tuple(sorted({c + p for c in ("", "\u0648", "\u0641")
                           for p in ("", "\u0628", "\u0644", "\u0643", "\u0633")} - {""}, key=len, reverse=True))
 # Pronoun suffixes and the accusative alef on an ordinary word ("حلمه", "مرماه", "قضائيا").
-_SUFFIX = re.compile("(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0643\u0645|\u0646\u0627|\u0647|\u0627)$")
+_SUFFIX = re.compile(
+    "(?:\u0647\u0645\u0627|\u0647\u0627|\u0647\u0645|\u0647\u0646|\u0643\u0645|\u0646\u0627|\u0647|\u0627)$")
 _ORDINALS = frozenset(normalize_text(w) for w in (
     "الأول الثاني الثالث الرابع الخامس السادس السابع الثامن التاسع العاشر".split()))
 _OPENERS = frozenset(f for w in ("عبد", "أبو", "أبي") for f in name_forms(normalize_text(w)))
@@ -481,6 +487,7 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 # ("صحيفة «الشرق الأوسط»" is the paper, not the region): before the gazetteer.
 _QUOTED = 3.5
 _QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
+_COMMAS = frozenset(("\u060c", ","))
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
@@ -828,10 +835,41 @@ class GazetteerRecognizer:
         return got
 
     def _given_name_tail(self, tok: str) -> bool:
-        """A common word accepted right after a known given name ("محمد جمال"), never "أحمد الله" or a verb."""
+        """A word accepted right after a known given name even if it looks like an ordinary word or an inflected
+        one: a common word ("محمد جمال", never "أحمد الله" or a verb) or an unknown one ("جاك بوت", "توماس
+        بوت", "لويس ساها"), whose endings need not be a pronoun or a plural."""
         res = self.res
-        return (tok in res.common and not tok.startswith(AL) and not self._is_blocker(tok) and len(tok) > 2
-                and not _PRONOUN_END.search(tok) and not _PLURAL_END.search(tok) and not self._verbish(tok))
+        if not tok.isalpha() or tok.isascii() or tok.startswith(AL) or len(tok) < 3 or self._is_blocker(tok):
+            return False
+        if tok in res.common:
+            return not (_PRONOUN_END.search(tok) or _PLURAL_END.search(tok) or self._verbish(tok))
+        if tok[-1] == "\u0647" and tok[:-1] in res.title_words:
+            return False  # "بثينة شعبان مستشارة"
+        # not a clitic on a longer ordinary word ("كمحاولة", "بالحصار", "للتسويات") or a verb with a pronoun
+        # ("يحفظه"); a remainder of four letters or fewer is no evidence: foreign surnames often read as one
+        # ("فلين" as ف + "لين", "كيلي", "لوبان"), and the real store names Flynn, Kelly and Le Pen 52 times
+        stem = _SUFFIX.sub("", tok)
+        return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
+                    or any(len(tok) - len(p) > 4 and tok.startswith(p) and tok[len(p):] in res.common
+                           for p in _PREFIXES)
+                    or (tok[0] in _IMPERFECT and stem[1:] in res.common)
+                    # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
+                    # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
+                    or (stem != tok and stem in res.common and (tok[-1] != "\u0647" or tok[0] == "\u0627")))
+
+    def _family_name(self, tok: str) -> bool:
+        """A definite word that may end a name right after an unambiguous given name: a relative adjective
+        ("عبد الكريم الخطابي", "فيصل السويدي") or a word of no ordinary use; not a verbal noun ("ورفض جوزيه
+        الإفصاح"), title, head, verb, stop word, nationality ("فيصل الجامايكي" describes), ordinal, plural
+        ("المسلمين") or place word (the place's own list hit would take the tokens)."""
+        res = self.res
+        return (tok.startswith(AL) and len(tok) > 4 and (tok[-1] == "\u064a" or tok not in res.common)
+                and not self._is_blocker(tok) and tok not in _ORDINALS
+                and tok not in res.loc_words and not _PLURAL_END.search(tok) and not _PRONOUN_END.search(tok[2:]))
+
+    def _abd_pair(self, toks: list[str], k: int) -> bool:
+        """Is toks[k] the definite second half of a compound after "عبد" ("عبد الكريم")?"""
+        return k < len(toks) and toks[k].startswith(AL) and len(toks[k]) > 3 and not self._is_blocker(toks[k])
 
     def _verbish(self, tok: str) -> bool:
         """An ordinary stem with a future/imperfect prefix or a past-tense ending ("سيتابع", "يخلص", "قالوا",
@@ -843,12 +881,17 @@ class GazetteerRecognizer:
 
     # -- readers ---------------------------------------------------------------------------------
     def read_name(self, doc: Doc, i: int, *, max_len: int = 4, first_known: bool = False,
-                  blocked: frozenset[int] = _EMPTY, ambiguous: bool = False) -> tuple[int, int]:
+                  blocked: frozenset[int] = _EMPTY, ambiguous: bool = False, family: bool = False) -> tuple[int, int]:
         """The person name starting at word i: (name words read, index of its last token or -1).
 
+        After a known unambiguous given name (or with `family`, after a compound opened by "عبد"), a definite
+        ordinary word may end the name as its family name ("أحمد التوفيق", "عبد الكريم الخطابي").
+
         Words must be adjacent (punctuation ends a name); "بن"/"أبو"/"آل" take the next word along and
-        do not count; a regnal ordinal ("الثاني") ends the name; a word opening with the conjunction و
-        starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
+        do not count ("عبد" does, after a first name: "صالح عبد المنعم"); a regnal ordinal ("الثاني") ends the
+        name, and so does a definite word after its first word (but for the second half of a compound, "نور
+        الدين"): "محمد مقلد المريخي أمين السر"; so does a plural past verb of an ordinary stem; a word opening
+        with the conjunction و starts the next name ("فيصل ملكاوي وغيث الطراونة")."""
         res, toks, n = self.res, doc.toks, doc.n
         particles, bases = res.particles, res.first_name_base
         j, cnt, last = i, 0, -1
@@ -858,19 +901,32 @@ class GazetteerRecognizer:
                 break
             if tok in particles:
                 nxt = toks[j + 1] if j + 1 < n else ""
-                if nxt in NONWORD or nxt in res.stop or nxt in res.verbs:
+                # "محمد بن عبد الكريم": "عبد" and its definite noun after "بن" are one word of the name
+                abd = tok in _IBN and nxt in _ABD and self._abd_pair(toks, j + 2)
+                if not abd and (nxt in NONWORD or nxt in res.stop or nxt in res.verbs):
                     break
                 last = j + 1
                 j += 2
-                cnt += cnt == 0
+                cnt += cnt == 0 or tok in _ABD  # "صالح عبد الغفور": two names, though "صالح" alone is a word
+                if abd:
+                    last = j
+                    j += 1
                 continue
             if cnt:
                 if tok in _ORDINALS:
                     return cnt + 1, j
                 if tok[0] == "\u0648" and bases.get(tok) != tok and tok not in res.person_words:
                     break
+                prev = toks[j - 1]
+                if (j - 1 > i and prev.startswith(AL) and not tok.startswith(AL) and prev not in res.compound_ends
+                        and prev not in bases and toks[j - 2] not in particles and toks[j - 2] not in _ABD):
+                    break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
+                if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
+                    break  # "شيراك استنكروا": a plural past verb of an ordinary stem (not "جاك دوبوا")
             if not (cnt == 0 and first_known) and not self.name_like(tok):
                 if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
+                    if cnt == 1 and (family or first_known and not ambiguous) and self._family_name(tok):
+                        return cnt + 1, j  # "أحمد التوفيق", "حامد الشريف": a definite family name ends the name
                     break
             cnt += 1
             last = j
@@ -1021,8 +1077,13 @@ class GazetteerRecognizer:
             last = self._org_chain(doc, i, head)
             if last < i:
                 return None
+            if (last == i and head in res.org_verbal_heads and self._verbal_object(doc, i)
+                    and ("ORG", trig.word + " " + toks[i]) not in res.alias_entities):
+                return None  # "حركة النزوح", "حركة السير": movement of something, no movement's name
             descriptor = head in res.org_descriptor_heads or (
                 head in _PROPER_DESCRIPTORS and not toks[i].startswith(AL))
+            if descriptor and last == i and self._indefinite_adjective(toks[i]):
+                return None  # "صحيفة عربية", "شركة روسية", "موقع إلكتروني": a kind of paper, no paper's name
             first = i if descriptor else hit_first
             return (_RULE, first, last, "ORG", "rule:org_gov" if head in res.government_heads else "rule:org")
         if kind == "place_head":
@@ -1041,6 +1102,21 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _indefinite_adjective(self, tok: str) -> bool:
+        """An indefinite nationality or relative adjective that is an ordinary word ("عربية", "إلكتروني")."""
+        res = self.res
+        return not tok.startswith(AL) and (tok in res.nationality or (
+            tok in res.common and (tok.endswith(_NISBA) or tok[-1] == "\u064a")))
+
+    def _verbal_object(self, doc: Doc, i: int) -> bool:
+        """Is toks[i], the one word after a verbal-noun head ("حركة", "إدارة"), an ordinary definite word that is
+        not followed by a nationality adjective ("حركة النجباء العراقية" is a name), no relative adjective
+        ("حركة الحوثي") and no curated organisation's name ("موقع الجزيرة" is Al Jazeera's site)?"""
+        res, toks = self.res, doc.toks
+        tok = toks[i]
+        return (tok.startswith(AL) and tok in res.common and tok[-1] != "\u064a"
+                and not (i + 1 < doc.n and toks[i + 1] in res.nationality) and ("ORG", tok) not in res.alias_entities)
 
     def _quoted_name(self, doc: Doc, k: int) -> tuple[int, int] | None:
         """(first, last) token of the one to four words in quotation marks that open at token k, right after an
@@ -1067,6 +1143,9 @@ class GazetteerRecognizer:
             return None
         if all(t.isdigit() or t in self.res.stop for t in toks[first : last + 1]):
             return None
+        word = toks[first]
+        if first == last and word.endswith(_NISBA) and not word.startswith(AL) and word in self.res.common:
+            return None  # 'منظمة "إرهابية"': an adjective in quotation marks is a label, not a name
         return first, last
 
     def _first_name_candidate(self, doc: Doc, i: int, blocked: frozenset[int]) -> int:
@@ -1089,7 +1168,7 @@ class GazetteerRecognizer:
         if nxt in NONWORD or nxt.isdigit() or (nxt not in res.particles and (
                 nxt in res.stop or self._is_blocker(nxt) or not (nxt.startswith(AL) or self.name_like(nxt)))):
             return -1
-        cnt, last = self.read_name(doc, i, max_len=4, blocked=self._blocked_all(doc))
+        cnt, last = self.read_name(doc, i, max_len=4, blocked=self._blocked_all(doc), family=toks[i] in _ABD)
         if last < j:
             return -1
         if toks[i] not in _ABD and last + 1 < n and toks[last + 1] in res.nationality and toks[last + 1].startswith(AL):
@@ -1149,6 +1228,10 @@ class GazetteerRecognizer:
             for k in range(first, last + 1):
                 occupied[k] = c
         chosen = sorted({id(c): c for c in occupied.values()}.values(), key=_START)
+        if any(c[6] == "PER" for c in chosen):
+            extra = self._coordinated(doc, chosen, occupied)
+            if extra:
+                chosen = sorted(chosen + extra, key=_START)
         named = {c[8].key for c in chosen if c[9] == "name" and c[8] is not None}
         curated = res.entity_words
         short_to_entity: dict[str, Entity] = {}
@@ -1204,6 +1287,43 @@ class GazetteerRecognizer:
                 mentions.extend(extra)
                 mentions.sort(key=_MENTION_ORDER)
         return mentions
+
+    def _coordinated(self, doc: Doc, chosen: list[Cand], occupied: dict[int, Cand]) -> list[Cand]:
+        """Names joined by the conjunction to a person ("كانافارو وإيمرسون", "محمد مرسي ، وعلي الحجار"): an
+        unknown word opening with "و" right after a chosen person (or after a comma behind one) is the next
+        person of the list; the conjunction stays out of the mention. Found names chain along the list."""
+        res, toks, ts, n, full = self.res, doc.toks, doc.ts, doc.n, doc.full
+        out: list[Cand] = []
+        # A one-word rule-found person may be the first half of a name that goes on with "و" ("بونغي ويلفريد")
+        ends = [c[5] for c in chosen if c[6] == "PER" and (c[8] is not None or c[5] > c[4])]
+        while ends:
+            k = ends.pop() + 1
+            if k < n and toks[k] == "" and full[ts[k - 1] + len(toks[k - 1]) : ts[k + 1] if k + 1 < n else len(full)
+                                               ].strip() in _COMMAS:
+                k += 1
+            if k >= n or k in occupied or not self._coordinate(toks[k]):
+                continue
+            _, last = self.read_name(doc, k, max_len=3, blocked=self._blocked_all(doc))
+            if last < k or any(t in occupied for t in range(k + 1, last + 1)):
+                continue
+            start = ts[k] + 1
+            c = (-_RULE, start - ts[last + 1] + 1, start, 1 << 28, k, last, "PER", "rule:coordinated", None, "name")
+            for t in range(k, last + 1):
+                occupied[t] = c
+            out.append(c)
+            ends.append(last)
+        return out
+
+    def _coordinate(self, tok: str) -> bool:
+        """Can this token be "و" + the first word of a person's name in a list of names? Not an ordinary word,
+        and (with the learned letter n-grams) spelled like a name rather than a noun or verb ("وعصابته", "وأخذن")."""
+        rest = tok[1:]
+        res = self.res
+        return (len(rest) > 2 and tok[0] == "\u0648" and rest not in res.common and rest not in res.stop
+                and res.first_name_base.get(tok) != tok  # "وهيب", "وليد": a given name that starts with و
+                and (not rest.startswith(AL) or rest in res.person_words)
+                and self.name_like(tok) and not self._verbish(rest)
+                and (not res.char_weights or self.person_score(rest) >= self.run_score))
 
     def _lone(self, canonical: str) -> int:
         """0 unless a rule-found person name is one word or a given name alone: 1 for a surname-like word
