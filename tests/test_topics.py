@@ -397,6 +397,54 @@ def test_exclude_patterns_drop_term_and_pattern_hits(tmp_path):
     assert evidence("نقل إلى السجن بعد تهريب السلاح") == ["سجن", "تهريب السلاح"]
 
 
+def test_exclude_patterns_find_a_match_starting_inside_another(tmp_path):
+    """A match that begins inside an earlier one still excludes: "الافراج عن الاموال" (funds released) would hide
+    "الاموال المحتجزه" (funds held) from a left-to-right scan, and the hit "المحتجزه" outside the first would count."""
+    from basira.analysis.doc import Scanner, prepare_doc
+    from basira.analysis.topics import load_taxonomy, tag_topics
+
+    path = tmp_path / "taxonomy.toml"
+    excludes = "exclude_patterns = ['الافراج عن \\S+', 'الاموال \\S*محتجز\\S*']\n"
+    path.write_text(
+        'version = "t"\n[[topic]]\nid = "x"\nterms = ["محتجز"]\n' + excludes
+        + "[[topic]]\nid = \"y\"\npatterns = ['محتجز\\S*']\n" + excludes,
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(path)
+
+    def evidence(text: str) -> list[tuple[str, str]]:
+        scanner = Scanner()
+        taxonomy.register(scanner)
+        doc = prepare_doc(one(text), None)
+        scanner.scan(doc)
+        return [(t.topic, e.term) for t in tag_topics(taxonomy, doc) for e in t.evidence]
+
+    assert evidence("طالبوا بالإفراج عن الأموال المحتجزة") == []
+    assert evidence("نقل المحتجزين بعد الإفراج عن الأموال") == [("x", "محتجز"), ("y", "محتجزين")]
+
+
+def test_matcher_version_is_part_of_the_taxonomy_version(tmp_path, monkeypatch):
+    from basira.analysis import topics
+
+    path = tmp_path / "taxonomy.toml"
+    path.write_text('version = "t"\n[[topic]]\nid = "x"\nterms = ["سجن"]\n', encoding="utf-8")
+    before = topics.load_taxonomy(path).version
+    monkeypatch.setattr(topics, "MATCHER_VERSION", topics.MATCHER_VERSION + "x")
+    after = topics.load_taxonomy(path).version
+    assert before != after and before.startswith("topics-t+") and after.startswith("topics-t+")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ستطالب بالإفراج عن الأموال المحتجزة لها",
+        "وإفراج عن الأموال المحتجزة له والقيام بمشاريع استثمارية",
+    ],
+)
+def test_held_funds_after_a_release_of_funds_are_not_detention(text):
+    assert "prisons" not in topics_of(text)
+
+
 def evidence_of(text: str) -> dict[str, list[str]]:
     return {t.topic: [e.term for e in t.evidence] for t in analyze_article(one(text), None).topics}
 

@@ -18,6 +18,10 @@ TAXONOMY_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.toml
 STRONG, WEAK = 1.0, 0.5
 TITLE_FACTOR = 2.0
 TERMS, EXCLUDES = "topics:terms", "topics:excludes"
+# Bump when a change to this module changes which tags a taxonomy gives: it is hashed into the taxonomy version, so
+# ingest and retag see stores tagged by the older code as they see an edited taxonomy. 2: an exclude pattern's match
+# that starts inside an earlier match counts (see _exclusion_spans).
+MATCHER_VERSION = "2"
 
 
 @dataclass(frozen=True)
@@ -75,7 +79,7 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     frame_files = _frame_files(doc, path.parent)
     frames = {topic: load_frame(file) for topic, file in frame_files.items()}
     # A frame file is part of the taxonomy: editing it must change the stored version, so retag sees it.
-    hashed = data + b"".join(frame_files[t].read_bytes() for t in sorted(frame_files))
+    hashed = data + b"".join(frame_files[t].read_bytes() for t in sorted(frame_files)) + MATCHER_VERSION.encode()
     topics: dict[str, Topic] = {}
     terms, excludes = Lexicon(), Lexicon()
     group_patterns: list[str] = []
@@ -232,6 +236,18 @@ def _term_hits(taxonomy: Taxonomy, doc: Doc, confirmed: set[tuple[str, int, int]
     return per_line
 
 
+def _exclusion_spans(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    """The span of the match starting at each position where one starts. finditer would skip a match that begins
+    inside an earlier one: in "الإفراج عن الأموال المحتجزة" the funds-release match ("الإفراج عن الأموال") would hide
+    the held-funds one ("الأموال المحتجزة"), and the hit "المحتجزة", outside the first, would count."""
+    spans = []
+    m = pattern.search(text)
+    while m is not None:
+        spans.append(m.span())
+        m = pattern.search(text, m.start() + 1)
+    return spans
+
+
 def _drop_pattern_excluded(taxonomy: Taxonomy, doc: Doc, per_line: dict[int, list[_TopicHit]]) -> None:
     """Drop the hits that overlap a match of their topic's exclude patterns (searched only in the sentences
     where that topic has a hit, so their cost follows the hits, not the text)."""
@@ -239,7 +255,7 @@ def _drop_pattern_excluded(taxonomy: Taxonomy, doc: Doc, per_line: dict[int, lis
     for line, hits in list(per_line.items()):
         spans: dict[str, list[tuple[int, int]]] = {}
         for topic in {h[0] for h in hits} & excluding.keys():
-            found = [m.span() for m in excluding[topic].finditer(doc.norms[line])]
+            found = _exclusion_spans(excluding[topic], doc.norms[line])
             if found:
                 spans[topic] = found
         if spans:
@@ -256,8 +272,7 @@ def _pattern_hits(taxonomy: Taxonomy, doc: Doc, line: int) -> list[_TopicHit]:
     for m in taxonomy.pattern.finditer(norm):  # type: ignore[union-attr]
         topic = taxonomy.pattern_groups[m.lastgroup or ""]
         excluding = taxonomy.exclude_patterns.get(topic)
-        if excluding is not None and any(a < m.end() and m.start() < b for a, b in
-                                         (e.span() for e in excluding.finditer(norm))):
+        if excluding is not None and any(a < m.end() and m.start() < b for a, b in _exclusion_spans(excluding, norm)):
             continue
         out.append((topic, STRONG, line, m.start(), m.end(), m.group()))
     return out
