@@ -12,13 +12,14 @@ st.caption("Arabic news on Syria's security sector: what was reported, when, abo
 ui.require_store()
 
 figures = ui.query("key_figures", filters)
-cols = st.columns(5)
-cols[0].metric("Articles", f"{figures['articles']:,}")
-cols[1].metric("Independent stories", f"{figures['stories']:,}", help="Near-duplicate articles count as one story.")
-cols[2].metric("Undated", f"{figures['undated']:,}", help="Articles whose date could not be established. "
-               "They are counted everywhere but cannot be placed on the time axis.")
-cols[3].metric("First date", str(figures["first"] or "—"))
-cols[4].metric("Last date", str(figures["last"] or "—"))
+ui.figures([
+    ("Articles", f"{figures['articles']:,}", None),
+    ("Independent stories", f"{figures['stories']:,}", "Near-duplicate articles count as one story."),
+    ("Undated", f"{figures['undated']:,}", "Articles whose date could not be established. "
+     "They are counted everywhere but cannot be placed on the time axis."),
+    ("First date", str(figures["first"] or "—"), None),
+    ("Last date", str(figures["last"] or "—"), None),
+])
 if not figures["articles"]:
     ui.empty("No articles match these filters. Widen the date range or clear some filters.")
     st.stop()

@@ -386,6 +386,14 @@ def choice(label: str, options: dict[str, str], key: str, default: str) -> str:
     return picked
 
 
+def figures(items: list[tuple[str, str, str | None]]) -> None:
+    """Key figures (label, value, help) side by side, each as wide as its value: in equal columns beside the sidebar
+    at 900 px each was ~80 px and a date or "4,831" was cut to "19…" / "4,…"; these wrap onto a second line instead."""
+    with st.container(horizontal=True, wrap=True, gap="medium"):
+        for label, value, help_text in items:
+            st.metric(label, value, help=help_text, width="content")
+
+
 def empty(message: str) -> None:
     st.info(message, icon=":material/filter_alt_off:")
 
@@ -402,6 +410,10 @@ def table(frame: pd.DataFrame) -> None:
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
+# Wide enough for most headlines at 1400 px, narrow enough that the link and the title fit beside the sidebar at 900.
+TITLE_PX = 300
+
+
 def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: bool = False, selected: int | None = None):
     """The standard article list: newest first, a link to the reader on each row; optionally row-selectable
     (`selected`: the article id shown as selected)."""
@@ -409,11 +421,13 @@ def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: 
     if "article_id" in shown:
         shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
     config = {
-        "open": st.column_config.LinkColumn("", display_text="read", width="small"),
+        # The link and the title are pinned on the left: beside the sidebar at 900 px the table scrolls, and a
+        # right-aligned Arabic title in a scrolled-off 400 px column showed its end or, when short, nothing.
+        "open": st.column_config.LinkColumn("", display_text="read", width="small", pinned=True),
         "article_id": st.column_config.NumberColumn("id", format="%d", width="small"),
         "published": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
-        "title_raw": st.column_config.TextColumn("title", width="large"),
-        "title": st.column_config.TextColumn("title", width="large"),
+        "title_raw": st.column_config.TextColumn("title", width=TITLE_PX, pinned=True),
+        "title": st.column_config.TextColumn("title", width=TITLE_PX, pinned=True),
         "story_id": st.column_config.NumberColumn("story", format="%d"),
         "char_count": st.column_config.NumberColumn("chars", format="%d"),
     }

@@ -35,7 +35,7 @@ trend = ui.query("timeline", filters, grain)
 if trend[trend["topic"] != ""].empty:
     st.caption("No dated, tagged articles to draw a trend.")
 else:
-    event = ui.chart(charts.topic_trend_figure(trend, measure, labels, colours), "topic_trend")
+    event = ui.chart(charts.topic_trend_figure(trend, measure, labels, colours, grain), "topic_trend")
     ui.apply(charts.narrowed(filters, charts.selected_points(event), "timeline", grain))
 
 st.subheader("Evidence sentences")

@@ -39,11 +39,12 @@ if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not up
 report = st.session_state.get("ingest_report")
 if report is not None:
     st.subheader(f"Batch {report.batch_id}")
-    cols = st.columns(4)
-    cols[0].metric("Records read", f"{report.seen:,}")
-    cols[1].metric("Articles added", f"{report.added:,}", help=f"{report.joined_story} joined an existing story")
-    cols[2].metric("Exact duplicates skipped", f"{report.duplicates:,}")
-    cols[3].metric("Rejected", f"{sum(report.rejected.values()):,}")
+    ui.figures([
+        ("Records read", f"{report.seen:,}", None),
+        ("Articles added", f"{report.added:,}", f"{report.joined_story} joined an existing story"),
+        ("Exact duplicates skipped", f"{report.duplicates:,}", None),
+        ("Rejected", f"{sum(report.rejected.values()):,}", None),
+    ])
     rejections = pd.DataFrame(
         [(r.source_path, r.locator, r.reason, r.detail, r.excerpt) for r in report.rejections],
         columns=["file", "where", "reason", "detail", "excerpt"],
@@ -58,11 +59,12 @@ if report is not None:
 if ui.generation() is not None:
     stats = ui.query("store_stats")
     st.subheader("The store now")
-    cols = st.columns(4)
-    cols[0].metric("Articles", f"{stats['articles']:,}")
-    cols[1].metric("Independent stories", f"{stats['stories']:,}")
-    cols[2].metric("Undated", f"{stats['undated']:,}")
-    cols[3].metric("Batches", f"{stats['batches']:,}")
+    ui.figures([
+        ("Articles", f"{stats['articles']:,}", None),
+        ("Independent stories", f"{stats['stories']:,}", None),
+        ("Undated", f"{stats['undated']:,}", None),
+        ("Batches", f"{stats['batches']:,}", None),
+    ])
     batches = ui.query("batch_list")
     ui.table(batches)
     ui.export_buttons(batches, "batches", filters)

@@ -202,3 +202,52 @@ def test_period_bounds(start, grain, expected):
 )
 def test_default_grain(first, last, expected):
     assert charts.default_grain(first, last) == expected
+
+
+def _months(counts: dict[tuple[int, int], int]) -> tuple[pd.Series, pd.Series]:
+    return pd.Series([D(y, m, 1) for y, m in counts]), pd.Series(list(counts.values()))
+
+
+@pytest.mark.parametrize(
+    "counts, expected",
+    [
+        # One article in 1990 beside 200 in 2015-2016: the axis opens on 2015.
+        ({(1990, 2): 1, (2015, 1): 100, (2016, 6): 100}, D(2015, 1, 1)),
+        # The tail is more than 1 % of the bars: everything is shown.
+        ({(1990, 2): 3, (2015, 1): 100, (2016, 6): 100}, None),
+        # Two early articles, 1 % of 200 in all: the first period past them.
+        ({(1990, 2): 1, (2001, 5): 1, (2015, 1): 100, (2016, 6): 98}, D(2015, 1, 1)),
+        # The span left out is short (a quarter of the axis or less): nothing to gain.
+        ({(2014, 1): 1, (2015, 1): 100, (2018, 1): 100}, None),
+        # A single period, or none with a count.
+        ({(2015, 1): 100}, None),
+        ({(1990, 2): 0, (2015, 1): 100}, None),
+    ],
+)
+def test_focus_start_leaves_out_a_thin_early_tail(counts, expected):
+    assert charts.focus_start(*_months(counts)) == expected
+
+
+def test_timeline_opens_on_the_focus_span_and_says_what_is_off_the_axis():
+    periods, counts = _months({(1990, 2): 1, (2015, 1): 120, (2016, 6): 80})
+    frame = pd.DataFrame({"period": periods, "topic": ["prisons"] * 3, "articles": counts, "stories": counts})
+    fig = charts.timeline_figure(frame, "articles", LABELS, {}, 0, "month")
+    assert fig.layout.xaxis.range == ("2014-12-17", "2016-07-15")
+    assert fig.layout.title.text == ("Articles per month, by topic<br><sup>1990-02 to 2014-12 off the axis: "
+                                     "double-click the chart to show every period</sup>")
+    trend = charts.topic_trend_figure(frame, "articles", LABELS, {}, "month")
+    assert (trend.layout.xaxis.range, trend.layout.title.text) == (fig.layout.xaxis.range, "Topic trends<br><sup>"
+                                                                   "1990-02 to 2014-12 off the axis: double-click the chart to show every period</sup>")
+    entity = charts.entity_timeline_figure(frame[["period", "articles"]], "أنس خطاب", "month")
+    assert entity.layout.xaxis.range == fig.layout.xaxis.range
+
+
+def test_timeline_without_a_thin_tail_keeps_the_whole_axis():
+    fig = charts.timeline_figure(TIMELINE, "articles", LABELS, {}, 0, "month")
+    assert fig.layout.xaxis.range is None
+
+
+def test_time_charts_put_the_topic_legend_under_the_axis():
+    for fig in (charts.timeline_figure(TIMELINE, "articles", LABELS, {}, 0, "month"),
+                charts.topic_trend_figure(TIMELINE, "articles", LABELS, {}, "month")):
+        assert (fig.layout.legend.orientation, fig.layout.legend.y, fig.layout.height) == ("h", -0.12, charts.TIME_CHART_PX)

@@ -202,3 +202,23 @@ def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
     plot, whole = chart.evaluate(
         "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
     assert plot / whole >= PLOT_SHARE_MIN, (plot, whole)
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, width):
+    """In five equal columns beside the sidebar at 900 px the figures were cut ("4,…", "19…") and the topic legend
+    on the right left the timeline's bars a strip; the figures now wrap and the legend sits under the axis."""
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, "")
+    values = page.locator('[data-testid="stMetricValue"]')
+    values.first.wait_for()
+    assert values.count() == 5
+    for i in range(5):
+        # Streamlit cuts a value with an ellipsis in an inner element: every element of the value must fit.
+        cut = values.nth(i).evaluate("e => [e, ...e.querySelectorAll('*')].filter(x => x.scrollWidth > x.clientWidth).length")
+        assert cut == 0, (i, values.nth(i).inner_text())
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".nsewdrag").first.wait_for(state="attached")
+    plot, whole = chart.evaluate(
+        "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
+    assert plot / whole >= 0.8, (plot, whole)
