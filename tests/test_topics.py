@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.9\+[0-9a-f]{8} entities-3\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.10\+[0-9a-f]{8} entities-3\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -750,4 +750,67 @@ def test_exclusions_of_taxonomy_2026_12_9(text, expected):
     ],
 )
 def test_facts_kept_by_taxonomy_2026_12_9(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.10, the kinds of the partition-1 sentence labels: a prison a law provides
+        ("يعتبر أن إهانة تركيا جريمة يحاسب عليها القانون بالسجن من ستة أشهر ولغاية سنتين", {}),
+        ("وقال إن هذا الإجراء ينص على السجن لمدة يمكن أن تصل إلى خمس سنوات", {}),
+        ("وتضمن القانون المعاقبة بالسجن مدة لا تقل عن خمس سنوات", {}),
+        ("ويفرض القانون عقوبات على الجمعيات وتصل العقوبة إلى السجن ومليون درهم", {}),
+        # a sentence that only may come
+        ("ويواجه النساء الثلاث اتهامات بالتزوير قد تصل عقوباتها إلى 6 سنوات في السجن", {}),
+        ("إذا أدين بهذه التهم فقد يحكم عليه بالسجن 24 عاما", {}),
+        ("لكنه سيخضع للتحقيقات وقد يصدر عليه حكم بالسجن عشر سنوات", {"transitional_justice": ["حكم بالسجن"]}),
+        # sums of money released
+        ("في مقابل الإفراج عن 120 مليار دولار محجوزة في المصارف الغربية", {}),
+        ("حتى ولو أفرج عن 150 مليارا", {}),
+        ("تنتظر حصتها من المئة مليار دولار التي سيتم الإفراج عنها", {}),
+        # the verb "أسير" (I walk)
+        ("وقعت على الأرض أكثر من مرة وكنت أسير ولا أعلم إلى أين", {}),
+        ("كنا نغادر المدرسة كل يوم فأسير مع زميلاتي حتى محطة الحافلات", {}),
+        # hostages of an armed group
+        ("وأكد المرصد وجود نحو مئة عائلة سريانية محتجزة من قبل التنظيم داخل المدينة", {}),
+        ("وإن عدد العائلات المحتجزة من قبل (داعش) في الفلوجة يصل إلى أربعة آلاف عائلة", {}),
+        # "المغيبين": the sidelined, the brainwashed
+        ("حيث يستمر تجاهل السنة المعتدلين، والمغيبين سياسيا، وعسكريا", {}),
+        ("وهي المعتقدات الواهية تسيطر على أذهان المغيبين المنسلخين عن مجتمعاتهم", {}),
+        # a reversal of fortunes or of the balance of power
+        ("وما الذي يعنيه الانقلاب السريع في حظوظ أربيل في ميزان القوى الإقليمي؟", {}),
+        ("كان يمكن أن يؤديا إلى انقلاب التوازن الاستراتيجي للجيش السوري", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_10(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a release kidnappers demand, with detainees named right after it, counts (2026.12.9 dropped "الافراج عن")
+        ("أفادت تقارير أن الخاطفين يطالبون بالإفراج عن عشرات المعتقلين الإسلاميين في السجون اللبنانية",
+         {"kidnapping": ["خاطف"], "prisons": ["الافراج عن", "معتقل", "سجون"]}),
+        ("كان في نيتهم اختطاف حافلة ومطالبة إطلاق سراح سجناء لبنانيين مقابل المسافرين",
+         {"kidnapping": ["اختطاف"], "prisons": ["اطلاق سراح", "سجناء"]}),
+        # a release of hostages still drops
+        ("يطالب الخاطفون بفدية مقابل الإفراج عن الصحفي الأمريكي", {"kidnapping": ["خاطف", "فديه"]}),
+        # a court's sentence, and one already passed ("قد" with the past tense), are facts
+        ("حكمت المحكمة بمعاقبته بالسجن خمس سنوات", {"prisons": ["سجن"]}),
+        ("وقد حكم عليه بالسجن عشر سنوات", {"prisons": ["سجن"], "transitional_justice": ["حكم عليه بالسجن"]}),
+        # "ينص على" a release of detainees; detainees released by number
+        ("ينص القرار على الإفراج عن المعتقلين", {"prisons": ["الافراج عن", "معتقل"]}),
+        ("طالبوا بالإفراج عن 150 معتقلا من سجون النظام", {"prisons": ["الافراج عن", "معتقل", "سجون"]}),
+        # a prisoner held by the regime's forces or its services; the families of the disappeared
+        ("كان أسيرا لدى قوات النظام", {"prisons": ["الاسير"]}),
+        ("ما زال المعتقلون محتجزين لدى الأجهزة الأمنية", {"prisons": ["معتقل", "محتجز"]}),
+        ("يطالب ذوو المغيبين في سجون النظام بكشف مصيرهم", {"prisons": ["المغيبين", "سجون"]}),
+        # a coup "في" something else
+        ("نجح الانقلاب في السيطرة على العاصمة", {"coups": ["انقلاب"]}),
+        ("اتهمت الحكومة الضباط بالتخطيط لانقلاب في توقيت حساس", {"coups": ["انقلاب"]}),
+    ],
+)
+def test_facts_kept_by_taxonomy_2026_12_10(text, expected):
     assert evidence_of(text) == expected
