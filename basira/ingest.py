@@ -619,7 +619,7 @@ def _ingest(
 def _foresee(con, keyed: Iterable[KeyTables], progress: Progress | None) -> None:
     """Count, before anything is analysed, the paragraphs the whole batch will add per site (batch_repeated): each
     chunk's articles are then flagged with the batch's counts, not only those of the chunks stored before theirs,
-    and the batch leaves none of its own articles for `retag`. Costs a second parse of the input (no analysis)."""
+    and the batch leaves none of its own articles for `retag`. Costs a second read of the input: for JSON Lines, only what the keys read (_key_unit); no analysis."""
     _record_paragraphs(con, write.next_article_id(con) - 1)  # the stored counts must cover every stored article
     paragraphs.start_foresight(con)
     done = 0
