@@ -31,11 +31,17 @@ _EMPTY = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint64)
 def content_hash(article: ParsedArticle, title: str | None = None) -> str:
     """Stable identity of an article's content: its normalised title and body, whatever the source.
     `title` is the article's title_norm when the caller already has it."""
+    return hash_of(title_norm(article) if title is None else title, [s.text_norm for s in article.sentences])
+
+
+def hash_of(title: str, sentence_norms: list[str]) -> str:
+    """content_hash from an article's normalised title and its sentences' text_norm, in order: what the
+    ingest's read-ahead computes without building the article (see reader.key_fields)."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update((title_norm(article) if title is None else title).encode())
+    digest.update(title.encode())
     # One update over the joined text hashes the same bytes as one update per sentence, with fewer calls.
-    if article.sentences:
-        digest.update(("\n" + "\n".join([s.text_norm for s in article.sentences])).encode())
+    if sentence_norms:
+        digest.update(("\n" + "\n".join(sentence_norms)).encode())
     return digest.hexdigest()
 
 

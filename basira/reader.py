@@ -254,8 +254,22 @@ def _record_excerpt(record: dict) -> str:
     return _excerpt(json.dumps(record, ensure_ascii=False, default=str))
 
 
-def article_from_record(name: str, locator: str, record: dict, encoding: str = "utf-8") -> Item:
-    """A ParsedArticle from one JSON object or CSV row, matching field names case-insensitively by alias."""
+@dataclass(frozen=True, slots=True)
+class KeyFields:
+    """The fields of a record that an article's content hash and paragraph fingerprints derive from, as
+    article_from_record sets them (see key_fields)."""
+
+    title_raw: str | None
+    text_raw: str
+    url: str | None
+    source_name: str | None
+
+
+def _record_fields(
+    name: str, locator: str, record: dict
+) -> Rejection | tuple[dict[str, object], set[object], str, str | None, str | None, str | None]:
+    """article_from_record's first half, shared with key_fields so both reject the same records: (chosen field
+    values by role, the record keys used, body, title, url, source), or the record's Rejection."""
     by_key = {}
     for key, value in record.items():
         if key is not None:
@@ -287,6 +301,15 @@ def article_from_record(name: str, locator: str, record: dict, encoding: str = "
     title = _one_line_field(chosen, "title")
     url = _plain(_stringify(chosen["url"])) if "url" in chosen else None
     source = _one_line_field(chosen, "source") or _host(url)
+    return chosen, used, body, title, url, source
+
+
+def article_from_record(name: str, locator: str, record: dict, encoding: str = "utf-8") -> Item:
+    """A ParsedArticle from one JSON object or CSV row, matching field names case-insensitively by alias."""
+    fields = _record_fields(name, locator, record)
+    if isinstance(fields, Rejection):
+        return fields
+    chosen, used, body, title, url, source = fields
     author = _one_line_field(chosen, "author")
     given_date = _plain(_stringify(chosen["date"])) if "date" in chosen else None
     published, date_source, undated = date_article(given_date, "field", url, title, body)
@@ -534,6 +557,37 @@ def parse_unit(unit: Unit) -> Iterator[Item]:
     if unit.lines:
         return _jsonl_lines(unit.path, list(unit.lines), unit.first, unit.total, unit.ends_cleanly, unit.encoding)
     return iter(unit.items)
+
+
+def key_fields(unit: Unit) -> Iterator[KeyFields | None] | None:
+    """For a unit of JSONL lines, what parse_unit would give, item by item, cut to the KeyFields of each
+    article (None for a rejection): no sentence splitting, line rules, date finding or extra fields. The
+    ingest's read-ahead reads a batch a second time only for the articles' hashes. None for other units
+    (whole files, known items: few records), which it parses in full."""
+    if not unit.lines:
+        return None
+    return _key_fields(unit.path, unit.lines)
+
+
+def _key_fields(name: str, lines: tuple[str, ...]) -> Iterator[KeyFields | None]:
+    # The same walk as _jsonl_lines: a blank line is no item, a line that is no JSON object is a rejection.
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            yield None
+            continue
+        if not isinstance(obj, dict):
+            yield None
+            continue
+        fields = _record_fields(name, "", obj)
+        if isinstance(fields, Rejection):
+            yield None
+            continue
+        _, _, body, title, url, source = fields
+        yield KeyFields(title, body, url or None, source or None)
 
 
 def read_path(path: Path) -> Iterator[Item]:

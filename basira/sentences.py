@@ -78,6 +78,21 @@ def _paragraph_spans(text: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
     return paragraphs
 
 
+def _split(text_raw: str) -> tuple[list[tuple[int, int, list[tuple[int, int]]]], list[str], list[str]]:
+    """The paragraphs of `text_raw` with their sentence spans, and each sentence's raw and normalised text."""
+    paragraphs = _paragraph_spans(text_raw)
+    raws = [text_raw[a:b] for _, _, spans in paragraphs for a, b in spans]
+    return paragraphs, raws, _normalize_many(raws) if raws else []
+
+
+def sentence_norms(text_raw: str) -> tuple[list[int], list[str]]:
+    """The paragraph and the text_norm of each sentence split_sentences finds, in order, without the line rules
+    or the Sentence objects: all that an article's content hash and paragraph fingerprints read (the ingest's
+    read-ahead computes only those)."""
+    paragraphs, _, norms = _split(text_raw)
+    return [p for p, (_, _, spans) in enumerate(paragraphs) for _ in spans], norms
+
+
 def split_sentences(
     text_raw: str, boilerplate: BoilerplateRule | None = None, article_end: ArticleEndRule | None = None
 ) -> list[Sentence]:
@@ -88,9 +103,7 @@ def split_sentences(
     end of the article (see boilerplate.article_end); it and every later sentence not already flagged get the
     reason boilerplate.AFTER_ARTICLE.
     """
-    paragraphs = _paragraph_spans(text_raw)
-    raws = [text_raw[a:b] for _, _, spans in paragraphs for a, b in spans]
-    norms = _normalize_many(raws) if raws else []
+    paragraphs, raws, norms = _split(text_raw)
 
     line_norms = []
     i = 0
