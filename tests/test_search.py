@@ -119,6 +119,9 @@ TWICE = normalize_text("التقى احمد الشرع ثم احمد الشرع 
         (normalize_text("سجن صيدنايا وسجن عدرا"), '"سجن صيدنايا" "صيدنايا وسجن"', [(0, 16)]),
         # a phrase the sentence does not hold marks nothing of it
         (NAMES, '"الشرع احمد"', []),
+        # a phrase found inside longer words marks those whole words, never part of one
+        (normalize_text("من الجنود والضباط المنشقين وهو"), '"الضباط المنشقين"', [(10, 26)]),
+        (normalize_text("تنفيذ مخطط انقلابي في الدوحة"), '"مخطط انقلاب"', [(6, 18)]),
     ],
 )
 def test_query_spans_highlight_phrase_occurrences(text, query, spans):
