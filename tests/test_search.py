@@ -692,6 +692,23 @@ def test_a_new_search_version_rebuilds(db, monkeypatch):
 
 
 @pytest.mark.parametrize(
+    ("sentences", "phrases", "best"),
+    [
+        # the sentence holding the phrase wins over an earlier one with as many stems ("انقلابي" is not انقلاب)
+        (["اطاح به انقلاب عام 1972", "تنفيذ مخطط انقلابي في الدوحة"], ("مخطط انقلاب",), 1),
+        # and over one with more of the stems
+        (["مخطط الانقلاب في الدوحة", "مخطط انقلابي فاشل"], ("مخطط انقلاب",), 1),
+        # no sentence holds it: most stems, earliest, as without a phrase
+        (["اطاح به انقلاب", "مخطط الانقلاب"], ("مخطط انقلاب",), 1),
+    ],
+)
+def test_best_sentence_prefers_the_quoted_phrase(sentences, phrases, best):
+    rows = [(seq, raw, normalize_text(raw)) for seq, raw in enumerate(sentences)]
+    found = search.best_sentence(rows, {"مخطط", "انقلاب"}, phrases)
+    assert (found[0] if found else None) == best
+
+
+@pytest.mark.parametrize(
     ("sentences", "stems", "best"),
     [
         (["السجون مكتظة", "زار الوفد السجن", "المنشقون في السجون"], {"سجون", "منشق"}, 2),
