@@ -139,8 +139,8 @@ def test_csv_download_is_the_view_with_bom_and_neutralised_formulas(page, server
         expected = export.csv_bytes(read.articles_extract(cur, Filters(sources=("-formula.example",))))
     assert data == expected
     text = data.decode("utf-8")
-    assert text.startswith("\ufeffarticle_id,published,title,source,")
-    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in text
+    assert text.startswith("\ufeffarticle_id,published,title,opening,source,")
+    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",,'-formula.example," in text
 
 
 def test_hostile_article_shows_markup_as_text_and_runs_nothing(page, server, dashboard_db):
