@@ -222,3 +222,11 @@ def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, widt
     plot, whole = chart.evaluate(
         "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
     assert plot / whole >= 0.8, (plot, whole)
+    # In two equal columns at 900 px "Independent stories" ran past its column (right edge 836 of 820 px) and was cut.
+    overflowing = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const right = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+        return [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+            .filter(b => b.getBoundingClientRect().right > right + 0.5).map(b => b.innerText);
+    }""")
+    assert overflowing == []
