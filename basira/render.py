@@ -36,6 +36,12 @@ _LATIN_RUN = re.compile(rf"(?=[A-Za-z0-9]*[A-Za-z]){_LATIN_WORD}(?:[ \u00a0]+{_L
 # Characters Markdown (and Streamlit's :emoji:/:color[]: directives) give a meaning to; escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
 
+# The reader's text keeps at least READER_MIN beside its side panel (READER_SIDE_PX wide), else the panel wraps under
+# it. Streamlit gives a keyed container the class st-key-<key>, inside a wrapper that is the row's flex item.
+READER_KEY = "reader_text"
+READER_MIN = "28rem"
+READER_SIDE_PX = 240
+
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
@@ -57,6 +63,7 @@ STYLE = f"""<style>
 .basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
 
 

@@ -106,6 +106,25 @@ def test_reader_shows_arabic_right_to_left_in_the_bundled_font(page, server, das
     assert first[1] > box["x"] + box["width"] * 0.8
 
 
+@pytest.mark.parametrize("width", [1400, 900])
+def test_the_reader_and_its_side_panel_keep_readable_widths(page, server, dashboard_db, width):
+    """In [3, 1] columns at 900 px the side panel was 100 px wide (the URL broken letter by letter, the topic and
+    entity tables cut) and the text 320; now the panel goes under the text when both cannot keep their width."""
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, f"Articles?article={_article_id(dashboard_db, 'الإفراج عن 120 معتقلاً')}")
+    text, side, main = page.evaluate("""() => [
+        document.querySelector('article.basira-article').closest('[data-testid="stVerticalBlock"]'),
+        [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+            .find(e => e.innerText.startsWith('Article ')).closest('[data-testid="stVerticalBlock"]'),
+        document.querySelector('[data-testid="stMainBlockContainer"]'),
+    ].map(e => e.getBoundingClientRect()).map(r => [r.left, r.width, r.top])""")
+    assert side[1] >= 240, side
+    content = main[1] - 2 * (text[0] - main[0])
+    assert text[1] >= min(content, 448) - 1, (text, content)
+    beside = side[2] == text[2]
+    assert beside == (width == 1400), (text, side)
+
+
 def test_clicking_a_timeline_bar_narrows_the_table(page, server):
     _open(page, server, "?grain=month")
     before = _rows(page)
