@@ -137,6 +137,32 @@ def find_raw(raw: str, needle: str, near: int = 0) -> tuple[int, int] | None:
     return where[at], where[at + len(wanted) - 1] + 1
 
 
+def as_written(raw: str, surface: str) -> str:
+    """A normalised `surface` (an entity mention, a quotation's speaker, a count) as the article writes it, from its
+    first occurrence in `raw`: analysis stores surfaces normalised, and shown as they are an analyst reads
+    "ابو هنيه" for أبو هنية. The surface itself when the text does not hold it."""
+    span = find_raw(raw, surface) if surface else None
+    return raw[span[0] : span[1]] if span else surface
+
+
+def with_written_surfaces(detail: Mapping[str, object]) -> dict[str, object]:
+    """`article_detail` with its quotations' speakers and its counts' surfaces as the article writes them."""
+    out = dict(detail)
+    # The title last: a surface found only there (a count in a headline) is read from it.
+    texts = (str(detail["article"]["text_raw"]), clean_raw(str(detail["article"].get("title_raw") or "")))
+
+    def written(surface: object) -> object:
+        if not isinstance(surface, str):
+            return surface
+        return next((as_written(t, surface) for t in texts if find_raw(t, surface)), surface)
+
+    for key, column in (("quotations", "speaker_surface"), ("quantities", "surface")):
+        frame = detail.get(key)
+        if isinstance(frame, pd.DataFrame) and not frame.empty:
+            out[key] = frame.assign(**{column: [written(v) for v in frame[column]]})
+    return out
+
+
 def _records(frame: pd.DataFrame | Sequence[Mapping] | None) -> list[Mapping]:
     if frame is None:
         return []

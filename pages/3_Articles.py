@@ -42,6 +42,7 @@ detail = ui.query("article_detail", None, article_id)
 if detail is None:
     st.warning(f"There is no article {article_id} in this database.")
     st.stop()
+detail = render.with_written_surfaces(detail)
 
 # The text and its side panel in a wrapping row: the panel goes under the text when the text would get less than
 # render.READER_MIN (in [3, 1] columns at 900 px the panel was 100 px wide: the URL broken letter by letter, the

@@ -205,3 +205,31 @@ def test_style_loads_the_bundled_font_from_static_serving():
 )
 def test_markdown_text_is_literal(text, expected):
     assert render.markdown_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "column", "stored", "shown"),
+    [
+        # analysis stores surfaces normalised: shown as the article writes them
+        ("quotations", "speaker_surface", "وزير الداخليه", "وزيرُ الداخليـة"),
+        ("quantities", "surface", "الداخليه", "الداخليـة"),
+        # found only in the title
+        ("quantities", "surface", "عنوان", "عنوان"),
+        # not in the article: as stored
+        ("quotations", "speaker_surface", "مصدر مجهول", "مصدر مجهول"),
+    ],
+)
+def test_side_panel_surfaces_are_shown_as_written(key, column, stored, shown):
+    detail = _detail()
+    detail[key] = pd.DataFrame([{"low": 1, "high": 1, "unit": "x", "kind": "other", "speaker_key": None,
+                                 "quote": "لن نتهاون", "seq": 0, column: stored}])
+    written = render.with_written_surfaces(detail)
+    assert list(written[key][column]) == [shown]
+    assert list(detail[key][column]) == [stored]  # the cached detail is left as it was
+
+
+def test_a_quotation_mark_names_its_speaker_as_written():
+    detail = _detail()
+    detail["quotations"] = detail["quotations"].assign(speaker_surface="وزير الداخليه")
+    _, marks = render.article_marks(render.with_written_surfaces(detail))
+    assert [m.note for m in marks if m.kind == "quote"] == ["Quotation: وزيرُ الداخليـة"]
