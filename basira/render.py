@@ -19,7 +19,7 @@ from functools import lru_cache
 import pandas as pd
 
 from basira.model import Sentence
-from basira.normalize import clean_raw, normalize_text, normalize_with_offsets
+from basira.normalize import clean_raw, normalize_text, normalize_with_offsets, word_bounds
 
 FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
 FONT_BOLD_URL = "app/static/fonts/NotoNaskhArabic-Bold.ttf"
@@ -192,20 +192,24 @@ def article_marks(detail: Mapping[str, object]) -> tuple[list[Mark], list[Mark]]
     title_marks: list[Mark] = []
     body: list[Mark] = []
 
-    def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "") -> None:
+    def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "", whole: bool = False) -> None:
         if seq == -1:
-            span = raw_range(title, title_norm, start, end)
+            span = raw_range(title, title_norm, *(word_bounds(title_norm, start, end) if whole else (start, end)))
             if span:
                 title_marks.append(Mark(*span, kind, note, css))
             return
         sentence = by_seq.get(seq)
+        if sentence and whole:
+            start, end = word_bounds(sentence.text_norm, start, end)
         span = sentence and raw_range(sentence.text_raw, sentence.text_norm, start, end)
         if span:
             body.append(Mark(sentence.start + span[0], sentence.start + span[1], kind, note, css))
 
     for e in _records(detail.get("evidence")):
         label = e.get("label") or e["topic"]
-        place(int(e["seq"]), int(e["start_char"]), int(e["end_char"]), "topic", f"Topic: {label} (term {e['term']})")
+        # A topic pattern starts at a letter, so its match may start inside a word ("ال|كاديميه العسكريه"): whole words.
+        place(int(e["seq"]), int(e["start_char"]), int(e["end_char"]), "topic", f"Topic: {label} (term {e['term']})",
+              whole=True)
     for m in _records(detail.get("mentions")):
         name = m.get("latin") or m.get("canonical") or m["entity_key"]
         etype = str(m.get("entity_type") or "")
@@ -340,11 +344,15 @@ def sentence_html(text_raw: str, marks: Sequence[Mark] = (), caption: str = "", 
     )
 
 
-def norm_marks(text_raw: str, text_norm: str, spans: Iterable[tuple[int, int]], kind: str, note: str) -> list[Mark]:
-    """Marks on a raw sentence from spans on its normalised text (evidence terms, entity mentions)."""
+def norm_marks(
+    text_raw: str, text_norm: str, spans: Iterable[tuple[int, int]], kind: str, note: str, whole_words: bool = False
+) -> list[Mark]:
+    """Marks on a raw sentence from spans on its normalised text (evidence terms, entity mentions); with
+    `whole_words`, each span widened to the words it cuts (topic evidence: see article_marks)."""
     out = []
     for start, end in spans:
-        span = raw_range(text_raw, text_norm, int(start), int(end))
+        start, end = word_bounds(text_norm, int(start), int(end)) if whole_words else (int(start), int(end))
+        span = raw_range(text_raw, text_norm, start, end)
         if span:
             out.append(Mark(*span, kind, note))
     return out

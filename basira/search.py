@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basira.filters import Filters
-from basira.normalize import normalize_text, tokenize
+from basira.normalize import normalize_text, tokenize, word_bounds
 from basira.queries import openings
 from basira.queries import read as read_queries
 from basira.queries import search as sql
@@ -459,23 +459,10 @@ def phrase_spans(text_norm: str, phrases: Iterable[str]) -> list[tuple[int, int]
     for phrase in phrases:
         at = text_norm.find(phrase)
         while phrase and at >= 0:
-            spans.append(_whole_words(text_norm, at, at + len(phrase)))
+            # Verified as written inside the text ("مخطط انقلاب" in "مخطط انقلابي"): marked as whole words.
+            spans.append(word_bounds(text_norm, at, at + len(phrase)))
             at = text_norm.find(phrase, at + len(phrase))
     return spans
-
-
-_WORD_CHAR = re.compile(r"[\w\u0600-\u06ff]")
-
-
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """[start, end) widened to the words it cuts: a phrase is verified as written inside the text, so "الضباط
-    المنشقين" is found in "والضباط المنشقين" and "مخطط انقلاب" in "مخطط انقلابي", and a mark stopping inside a word
-    split it on screen (the و drawn apart, the ي left unmarked)."""
-    while start > 0 and _WORD_CHAR.match(text, start - 1):
-        start -= 1
-    while end < len(text) and _WORD_CHAR.match(text, end):
-        end += 1
-    return start, end
 
 
 def query_spans(text_norm: str, query: str, stems: Iterable[str]) -> list[tuple[int, int]]:
