@@ -145,6 +145,14 @@ def as_written(raw: str, surface: str) -> str:
     return raw[span[0] : span[1]] if span else surface
 
 
+def mentions_as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """A mentions table (`read.mentions_extract`) with each `surface` as its own `sentence` writes it."""
+    if frame.empty:
+        return frame
+    return frame.assign(surface=[as_written(t, v) if isinstance(t, str) and isinstance(v, str) else v
+                                 for t, v in zip(frame["sentence"], frame["surface"], strict=True)])
+
+
 def with_written_surfaces(detail: Mapping[str, object]) -> dict[str, object]:
     """`article_detail` with its quotations' speakers and its counts' surfaces as the article writes them."""
     out = dict(detail)

@@ -266,3 +266,9 @@ def test_word_bounds_widen_a_span_to_the_words_it_cuts(text, span, whole):
     from basira.normalize import word_bounds
 
     assert word_bounds(text, *span) == whole
+
+
+def test_the_mentions_table_shows_each_surface_as_its_sentence_writes_it():
+    frame = pd.DataFrame({"surface": ["الاسد", "ابو هنيه", "غائب"],
+                          "sentence": ["قال الأسد إن …", "وأضاف أبو هنية: …", "نص آخر"]})
+    assert list(render.mentions_as_written(frame)["surface"]) == ["الأسد", "أبو هنية", "غائب"]
