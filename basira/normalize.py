@@ -162,6 +162,20 @@ def normalize_text(text: str) -> str:
     return collapse_spaces(text.lower())
 
 
+_WORD_CHAR = re.compile(r"[\w\u0600-\u06ff]")
+
+
+def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """[start, end) widened to the whole words it cuts: a match found inside a longer word (a phrase inside
+    "والضباط المنشقين", a topic pattern that starts at a letter and so inside "الاكاديمية") is shown whole, not as a
+    mark that splits the word on screen."""
+    while start > 0 and _WORD_CHAR.match(text, start - 1):
+        start -= 1
+    while end < len(text) and _WORD_CHAR.match(text, end):
+        end += 1
+    return start, end
+
+
 def tokenize(text: str) -> list[str]:
     """Word tokens of an already normalised text."""
     return _WORD.findall(text)

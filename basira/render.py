@@ -19,7 +19,7 @@ from functools import lru_cache
 import pandas as pd
 
 from basira.model import Sentence
-from basira.normalize import clean_raw, normalize_text, normalize_with_offsets
+from basira.normalize import clean_raw, normalize_text, normalize_with_offsets, word_bounds
 
 FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
 FONT_BOLD_URL = "app/static/fonts/NotoNaskhArabic-Bold.ttf"
@@ -35,6 +35,12 @@ _LATIN_RUN = re.compile(rf"(?=[A-Za-z0-9]*[A-Za-z]){_LATIN_WORD}(?:[ \u00a0]+{_L
 
 # Characters Markdown (and Streamlit's :emoji:/:color[]: directives) give a meaning to; escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
+
+# The reader's text keeps at least READER_MIN beside its side panel (READER_SIDE_PX wide), else the panel wraps under
+# it. Streamlit gives a keyed container the class st-key-<key>, inside a wrapper that is the row's flex item.
+READER_KEY = "reader_text"
+READER_MIN = "28rem"
+READER_SIDE_PX = 240
 
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
@@ -57,6 +63,7 @@ STYLE = f"""<style>
 .basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
 
 
@@ -130,6 +137,40 @@ def find_raw(raw: str, needle: str, near: int = 0) -> tuple[int, int] | None:
     return where[at], where[at + len(wanted) - 1] + 1
 
 
+def as_written(raw: str, surface: str) -> str:
+    """A normalised `surface` (an entity mention, a quotation's speaker, a count) as the article writes it, from its
+    first occurrence in `raw`: analysis stores surfaces normalised, and shown as they are an analyst reads
+    "ابو هنيه" for أبو هنية. The surface itself when the text does not hold it."""
+    span = find_raw(raw, surface) if surface else None
+    return raw[span[0] : span[1]] if span else surface
+
+
+def mentions_as_written(frame: pd.DataFrame) -> pd.DataFrame:
+    """A mentions table (`read.mentions_extract`) with each `surface` as its own `sentence` writes it."""
+    if frame.empty:
+        return frame
+    return frame.assign(surface=[as_written(t, v) if isinstance(t, str) and isinstance(v, str) else v
+                                 for t, v in zip(frame["sentence"], frame["surface"], strict=True)])
+
+
+def with_written_surfaces(detail: Mapping[str, object]) -> dict[str, object]:
+    """`article_detail` with its quotations' speakers and its counts' surfaces as the article writes them."""
+    out = dict(detail)
+    # The title last: a surface found only there (a count in a headline) is read from it.
+    texts = (str(detail["article"]["text_raw"]), clean_raw(str(detail["article"].get("title_raw") or "")))
+
+    def written(surface: object) -> object:
+        if not isinstance(surface, str):
+            return surface
+        return next((as_written(t, surface) for t in texts if find_raw(t, surface)), surface)
+
+    for key, column in (("quotations", "speaker_surface"), ("quantities", "surface")):
+        frame = detail.get(key)
+        if isinstance(frame, pd.DataFrame) and not frame.empty:
+            out[key] = frame.assign(**{column: [written(v) for v in frame[column]]})
+    return out
+
+
 def _records(frame: pd.DataFrame | Sequence[Mapping] | None) -> list[Mapping]:
     if frame is None:
         return []
@@ -159,20 +200,24 @@ def article_marks(detail: Mapping[str, object]) -> tuple[list[Mark], list[Mark]]
     title_marks: list[Mark] = []
     body: list[Mark] = []
 
-    def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "") -> None:
+    def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "", whole: bool = False) -> None:
         if seq == -1:
-            span = raw_range(title, title_norm, start, end)
+            span = raw_range(title, title_norm, *(word_bounds(title_norm, start, end) if whole else (start, end)))
             if span:
                 title_marks.append(Mark(*span, kind, note, css))
             return
         sentence = by_seq.get(seq)
+        if sentence and whole:
+            start, end = word_bounds(sentence.text_norm, start, end)
         span = sentence and raw_range(sentence.text_raw, sentence.text_norm, start, end)
         if span:
             body.append(Mark(sentence.start + span[0], sentence.start + span[1], kind, note, css))
 
     for e in _records(detail.get("evidence")):
         label = e.get("label") or e["topic"]
-        place(int(e["seq"]), int(e["start_char"]), int(e["end_char"]), "topic", f"Topic: {label} (term {e['term']})")
+        # A topic pattern starts at a letter, so its match may start inside a word ("ال|كاديميه العسكريه"): whole words.
+        place(int(e["seq"]), int(e["start_char"]), int(e["end_char"]), "topic", f"Topic: {label} (term {e['term']})",
+              whole=True)
     for m in _records(detail.get("mentions")):
         name = m.get("latin") or m.get("canonical") or m["entity_key"]
         etype = str(m.get("entity_type") or "")
@@ -307,11 +352,15 @@ def sentence_html(text_raw: str, marks: Sequence[Mark] = (), caption: str = "", 
     )
 
 
-def norm_marks(text_raw: str, text_norm: str, spans: Iterable[tuple[int, int]], kind: str, note: str) -> list[Mark]:
-    """Marks on a raw sentence from spans on its normalised text (evidence terms, entity mentions)."""
+def norm_marks(
+    text_raw: str, text_norm: str, spans: Iterable[tuple[int, int]], kind: str, note: str, whole_words: bool = False
+) -> list[Mark]:
+    """Marks on a raw sentence from spans on its normalised text (evidence terms, entity mentions); with
+    `whole_words`, each span widened to the words it cuts (topic evidence: see article_marks)."""
     out = []
     for start, end in spans:
-        span = raw_range(text_raw, text_norm, int(start), int(end))
+        start, end = word_bounds(text_norm, int(start), int(end)) if whole_words else (int(start), int(end))
+        span = raw_range(text_raw, text_norm, start, end)
         if span:
             out.append(Mark(*span, kind, note))
     return out

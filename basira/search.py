@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basira.filters import Filters
-from basira.normalize import normalize_text, tokenize
+from basira.normalize import normalize_text, tokenize, word_bounds
 from basira.queries import openings
 from basira.queries import read as read_queries
 from basira.queries import search as sql
@@ -459,7 +459,8 @@ def phrase_spans(text_norm: str, phrases: Iterable[str]) -> list[tuple[int, int]
     for phrase in phrases:
         at = text_norm.find(phrase)
         while phrase and at >= 0:
-            spans.append((at, at + len(phrase)))
+            # Verified as written inside the text ("مخطط انقلاب" in "مخطط انقلابي"): marked as whole words.
+            spans.append(word_bounds(text_norm, at, at + len(phrase)))
             at = text_norm.find(phrase, at + len(phrase))
     return spans
 
@@ -534,25 +535,32 @@ def search(
         found = {"article_id": ids, "score": scores, "matched_terms": matched}
         return pd.DataFrame({c: found.get(c, empty) for c in RESULT_COLUMNS}, columns=RESULT_COLUMNS)
     frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms"])
-    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms)), columns=["article_id", *RESULT_COLUMNS[3:]])
+    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms), parsed.phrases),
+                         columns=["article_id", *RESULT_COLUMNS[3:]])
     frame = frame.merge(extra, on="article_id", how="left")
     return frame[RESULT_COLUMNS]
 
 
-def best_sentence(sentences: Iterable[tuple[int, str, str]], stems: set[str]) -> tuple[int, str, str] | None:
-    """The (seq, raw, normalised) sentence with the most distinct query stems (earliest on ties), or None when
-    no sentence has one."""
-    best: tuple[int, int, str, str] | None = None
+def best_sentence(
+    sentences: Iterable[tuple[int, str, str]], stems: set[str], phrases: Sequence[str] = ()
+) -> tuple[int, str, str] | None:
+    """The (seq, raw, normalised) sentence holding the most of the quoted `phrases`, then the most distinct query
+    stems (earliest on ties), or None when no sentence has either. Phrases come first: a result for "مخطط انقلاب"
+    showed an earlier sentence with انقلاب alone, nothing marked, when the phrase was in "مخطط انقلابي" (whose
+    stem is not انقلاب)."""
+    best: tuple[tuple[int, int], int, str, str] | None = None
     for seq, raw, norm in sorted(sentences):
-        found = len(stems.intersection(map(index_stem, tokenize(norm))))
-        if found and (best is None or found > best[0]):
+        found = (sum(1 for p in phrases if p in norm), len(stems.intersection(map(index_stem, tokenize(norm)))))
+        if any(found) and (best is None or found > best[0]):
             best = (found, seq, raw, norm)
     return best[1:] if best else None
 
 
-def _context(cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str]) -> list[tuple]:
-    """Per article: seq and text of its best sentence (the title, seq -1, when only the title matches),
-    published, title and source."""
+def _context(
+    cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str], phrases: Sequence[str] = ()
+) -> list[tuple]:
+    """Per article: seq and text of its best sentence (the title, seq -1, when only the title matches, or only the
+    title holds a quoted phrase), published, title and source."""
     by_article: dict[int, list[tuple[int, str, str]]] = {}
     for article_id, seq, raw, norm in sql.result_sentences(cur, ids):
         by_article.setdefault(article_id, []).append((seq, raw, norm))
@@ -561,7 +569,9 @@ def _context(cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str]) ->
     # An untitled article is listed by its opening words, as on every other page.
     opened = openings.untitled_openings(cur, [row[0] for row in metadata if row[2] is None])
     for article_id, published, title, source, title_norm in metadata:
-        found = best_sentence(by_article.get(article_id, []), stems)
+        found = best_sentence(by_article.get(article_id, []), stems, phrases)
+        if phrases and found and not any(p in found[2] for p in phrases) and any(p in (title_norm or "") for p in phrases):
+            found = None  # the title holds the phrase that no sentence does
         seq, sentence, sentence_norm = found if found else (-1, title, title_norm)
         rows.append((article_id, seq, published, title or opened.get(article_id), source, sentence, sentence_norm))
     return rows

@@ -48,7 +48,7 @@ st.caption("Strongest first: sentences matching more of the topic's terms, in ar
            "(two per article here; the download has the strongest 200).")
 for row in evidence.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "topic",
-                              f"{row.label}: {row.terms}")
+                              f"{row.label}: {row.terms}", whole_words=True)
     caption = f"{render.date_text(row.published)} · {row.source} · terms: {row.terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)

@@ -42,8 +42,13 @@ detail = ui.query("article_detail", None, article_id)
 if detail is None:
     st.warning(f"There is no article {article_id} in this database.")
     st.stop()
+detail = render.with_written_surfaces(detail)
 
-reader, side = st.columns([3, 1], gap="large")
+# The text and its side panel in a wrapping row: the panel goes under the text when the text would get less than
+# render.READER_MIN (in [3, 1] columns at 900 px the panel was 100 px wide: the URL broken letter by letter, the
+# topic and entity tables cut).
+row = st.container(horizontal=True, wrap=True, gap="large")
+reader, side = row.container(key=render.READER_KEY), row.container(width=render.READER_SIDE_PX, key="reader_side")
 with reader:
     show_boilerplate = st.toggle("Show boilerplate (dimmed)", value=True,
                                  help="Share buttons, “read also” lines and the like: kept, but not analysed.")

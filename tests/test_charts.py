@@ -105,6 +105,22 @@ def test_entity_timeline_counts_undated_in_the_title():
     assert fig.layout.title.text == "Articles naming أنس خطاب, per month · 2 undated"
 
 
+@pytest.mark.parametrize(
+    ("grain", "periods", "days"),
+    [
+        ("month", [D(2011, 2, 1), D(2013, 7, 1), D(2014, 12, 1)], [28, 31, 31]),
+        ("week", [D(2024, 1, 1), D(2025, 6, 2)], [7, 7]),
+        ("day", [D(2025, 1, 1)], [1]),
+    ],
+)
+def test_time_bars_are_as_wide_as_their_period_however_far_apart(grain, periods, days):
+    widths = [d * 86_400_000 * charts.BAR_FILL for d in days]
+    frame = pd.DataFrame({"period": periods, "articles": [1] * len(periods)})
+    assert list(charts.entity_timeline_figure(frame, "مناف طلاس", grain).data[0].width) == widths
+    timeline = frame.assign(topic="prisons", stories=1)
+    assert list(charts.timeline_figure(timeline, "articles", LABELS, {}, 0, grain).data[0].width) == widths
+
+
 def test_network_edges_are_clickable_through_their_midpoints():
     fig = charts.network_figure(EDGES, NAMES, TYPES)
     pairs = next(t for t in fig.data if t.name == "pairs")

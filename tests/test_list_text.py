@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from basira import ingest, store
@@ -200,3 +201,16 @@ def test_openings_written_by_older_rules_are_worked_out_again_by_retag_or_the_ne
     assert _titles(db)[1] == LONG_OPENING + "…"
     with store.read_cursor(db) as cur:
         assert broken_invariants(cur) == {}
+
+
+@pytest.mark.parametrize("older", [False, True], ids=["openings stored", "store before article_openings"])
+def test_the_articles_extract_carries_the_opening_of_an_untitled_article(db, older):
+    if older:
+        with store.writer(db) as con:
+            con.execute("DROP TABLE article_openings")
+    with store.read_cursor(db) as cur:
+        extract = read.articles_extract(cur, Filters())
+    assert list(extract.columns[:4]) == ["article_id", "published", "title", "opening"]
+    rows = [(r.article_id, *(None if pd.isna(v) else v for v in (r.title, r.opening))) for r in extract.itertuples(index=False)]
+    # a titled article keeps its title and no opening; the spreadsheet's opening has no list ellipsis
+    assert rows == [(1, "السجون في سوريا", None), (2, None, LONG_OPENING), (3, None, SHORT)]

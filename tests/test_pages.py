@@ -249,8 +249,8 @@ def test_the_articles_extract_is_neutralised_csv(dashboard_env):
     at = _ok(_app("pages/3_Articles.py", source="-formula.example"))
     frame = _exported(at, "articles")
     data = export.csv_bytes(frame).decode("utf-8")
-    assert data.startswith("\ufeffarticle_id,published,title,source,url,")
-    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in data
+    assert data.startswith("\ufeffarticle_id,published,title,opening,source,url,")
+    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",,'-formula.example," in data
     assert [b.proto.label for b in at.download_button] == ["Articles · CSV", "Excel", "Parquet", "Manifest"]
 
 

@@ -205,3 +205,70 @@ def test_style_loads_the_bundled_font_from_static_serving():
 )
 def test_markdown_text_is_literal(text, expected):
     assert render.markdown_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "column", "stored", "shown"),
+    [
+        # analysis stores surfaces normalised: shown as the article writes them
+        ("quotations", "speaker_surface", "وزير الداخليه", "وزيرُ الداخليـة"),
+        ("quantities", "surface", "الداخليه", "الداخليـة"),
+        # found only in the title
+        ("quantities", "surface", "عنوان", "عنوان"),
+        # not in the article: as stored
+        ("quotations", "speaker_surface", "مصدر مجهول", "مصدر مجهول"),
+    ],
+)
+def test_side_panel_surfaces_are_shown_as_written(key, column, stored, shown):
+    detail = _detail()
+    detail[key] = pd.DataFrame([{"low": 1, "high": 1, "unit": "x", "kind": "other", "speaker_key": None,
+                                 "quote": "لن نتهاون", "seq": 0, column: stored}])
+    written = render.with_written_surfaces(detail)
+    assert list(written[key][column]) == [shown]
+    assert list(detail[key][column]) == [stored]  # the cached detail is left as it was
+
+
+def test_a_quotation_mark_names_its_speaker_as_written():
+    detail = _detail()
+    detail["quotations"] = detail["quotations"].assign(speaker_surface="وزير الداخليه")
+    _, marks = render.article_marks(render.with_written_surfaces(detail))
+    assert [m.note for m in marks if m.kind == "quote"] == ["Quotation: وزيرُ الداخليـة"]
+
+
+ACADEMY = "تخرج من الأكاديمية العسكرية عام 1990"
+
+
+def test_topic_evidence_found_inside_a_word_is_marked_whole():
+    # the pattern '(?:كليه|كاديميه)…' starts at a letter, so the stored span starts after "الا"
+    norm = normalize_text(ACADEMY)
+    start = norm.index("كاديميه")
+    marks = render.norm_marks(ACADEMY, norm, [(start, start + len("كاديميه العسكريه"))], "topic", "t", whole_words=True)
+    assert [ACADEMY[m.start : m.end] for m in marks] == ["الأكاديمية العسكرية"]
+    detail = _detail()
+    detail["sentences"] = detail["sentences"].iloc[:0]
+    detail["article"] = {**detail["article"], "title_raw": ACADEMY}
+    detail["evidence"] = pd.DataFrame([{"topic": "security_reform", "label": "Reform", "seq": -1, "term": "كاديميه العسكريه",
+                                        "start_char": start, "end_char": start + len("كاديميه العسكريه")}])
+    title_marks, _ = render.article_marks(detail)
+    assert [ACADEMY[m.start : m.end] for m in title_marks if m.kind == "topic"] == ["الأكاديمية العسكرية"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "whole"),
+    [
+        ("الاكاديميه العسكريه", (3, 19), (0, 19)),
+        ("من صفوفه امس", (3, 7), (3, 8)),
+        ("سجن صيدنايا", (0, 3), (0, 3)),  # already whole
+        ("قال: سجن", (5, 8), (5, 8)),  # punctuation is not a word
+    ],
+)
+def test_word_bounds_widen_a_span_to_the_words_it_cuts(text, span, whole):
+    from basira.normalize import word_bounds
+
+    assert word_bounds(text, *span) == whole
+
+
+def test_the_mentions_table_shows_each_surface_as_its_sentence_writes_it():
+    frame = pd.DataFrame({"surface": ["الاسد", "ابو هنيه", "غائب"],
+                          "sentence": ["قال الأسد إن …", "وأضاف أبو هنية: …", "نص آخر"]})
+    assert list(render.mentions_as_written(frame)["surface"]) == ["الأسد", "أبو هنية", "غائب"]

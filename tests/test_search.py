@@ -119,6 +119,9 @@ TWICE = normalize_text("التقى احمد الشرع ثم احمد الشرع 
         (normalize_text("سجن صيدنايا وسجن عدرا"), '"سجن صيدنايا" "صيدنايا وسجن"', [(0, 16)]),
         # a phrase the sentence does not hold marks nothing of it
         (NAMES, '"الشرع احمد"', []),
+        # a phrase found inside longer words marks those whole words, never part of one
+        (normalize_text("من الجنود والضباط المنشقين وهو"), '"الضباط المنشقين"', [(10, 26)]),
+        (normalize_text("تنفيذ مخطط انقلابي في الدوحة"), '"مخطط انقلاب"', [(6, 18)]),
     ],
 )
 def test_query_spans_highlight_phrase_occurrences(text, query, spans):
@@ -686,6 +689,23 @@ def test_a_new_search_version_rebuilds(db, monkeypatch):
         assert con.execute("SELECT value FROM meta WHERE key = 'search_version'").fetchone() == ("test-next",)
     after = index_contents(db)
     assert after["postings"] == before["postings"] and after["terms"] == before["terms"]
+
+
+@pytest.mark.parametrize(
+    ("sentences", "phrases", "best"),
+    [
+        # the sentence holding the phrase wins over an earlier one with as many stems ("انقلابي" is not انقلاب)
+        (["اطاح به انقلاب عام 1972", "تنفيذ مخطط انقلابي في الدوحة"], ("مخطط انقلاب",), 1),
+        # and over one with more of the stems
+        (["مخطط الانقلاب في الدوحة", "مخطط انقلابي فاشل"], ("مخطط انقلاب",), 1),
+        # no sentence holds it: most stems, earliest, as without a phrase
+        (["اطاح به انقلاب", "مخطط الانقلاب"], ("مخطط انقلاب",), 1),
+    ],
+)
+def test_best_sentence_prefers_the_quoted_phrase(sentences, phrases, best):
+    rows = [(seq, raw, normalize_text(raw)) for seq, raw in enumerate(sentences)]
+    found = search.best_sentence(rows, {"مخطط", "انقلاب"}, phrases)
+    assert (found[0] if found else None) == best
 
 
 @pytest.mark.parametrize(

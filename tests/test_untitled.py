@@ -65,6 +65,14 @@ CASES = [
      "ل م تهتم إيران بالسيطرة على ريف حلب ?"),
     ("spaced article", "اليابان تحيي الذكرى ال - 72 لمأساة هيروشيما | | تحيي مدينة هيروشيما",
      "اليابان تحيي الذكرى ال - 72 لمأساة هيروشيما"),
+    # a login box of full sentences (sasapost: 10 articles of the real store showed its second sentence)
+    ("login box sentences", "تسجيل الدخولأفضل ما في ساسة بوست بين يديك الآن بضغطة واحدة . احتفظ بالمقالات التي "
+     "أعجبتك ; ولا تدع موضوعاتك المفضلة تفوتك . اختر حسابك الاجتماعي المفضل لتبدأ الرحلة معنا .\nكيف يمكن أن يغير "
+     '" تعليم النساء " العالم ? كيف يمكن', 'كيف يمكن أن يغير " تعليم النساء " العالم ?'),
+    # an ad-blocker notice and its thanks glued to the headline (masrawy: 10 articles showed its plea)
+    ("ad-blocker plea", "تم إكتشاف مانع الإعلانات عزيزي المستخدم .\nلمساعدتنا على الإستمرار في إنتاج محتوى مهني نرجو "
+     'إلغاء تفعيل مانع الإعلانات " AD Block " .\nشكرا لتفهمك أسبوع على قطع العلاقات مع قطر . . ماذا جرى ?',
+     "أسبوع على قطع العلاقات مع قطر . . ماذا جرى ?"),
     # nothing but chrome: the plain opening, cut after a word
     ("only chrome", "Main navigation Search | 10 : 45 | Home", "Main navigation Search | 10 : 45 | Home"),
 ]

@@ -106,6 +106,25 @@ def test_reader_shows_arabic_right_to_left_in_the_bundled_font(page, server, das
     assert first[1] > box["x"] + box["width"] * 0.8
 
 
+@pytest.mark.parametrize("width", [1400, 900])
+def test_the_reader_and_its_side_panel_keep_readable_widths(page, server, dashboard_db, width):
+    """In [3, 1] columns at 900 px the side panel was 100 px wide (the URL broken letter by letter, the topic and
+    entity tables cut) and the text 320; now the panel goes under the text when both cannot keep their width."""
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, f"Articles?article={_article_id(dashboard_db, 'الإفراج عن 120 معتقلاً')}")
+    text, side, main = page.evaluate("""() => [
+        document.querySelector('article.basira-article').closest('[data-testid="stVerticalBlock"]'),
+        [...document.querySelectorAll('[data-testid="stMarkdownContainer"]')]
+            .find(e => e.innerText.startsWith('Article ')).closest('[data-testid="stVerticalBlock"]'),
+        document.querySelector('[data-testid="stMainBlockContainer"]'),
+    ].map(e => e.getBoundingClientRect()).map(r => [r.left, r.width, r.top])""")
+    assert side[1] >= 240, side
+    content = main[1] - 2 * (text[0] - main[0])
+    assert text[1] >= min(content, 448) - 1, (text, content)
+    beside = side[2] == text[2]
+    assert beside == (width == 1400), (text, side)
+
+
 def test_clicking_a_timeline_bar_narrows_the_table(page, server):
     _open(page, server, "?grain=month")
     before = _rows(page)
@@ -139,8 +158,8 @@ def test_csv_download_is_the_view_with_bom_and_neutralised_formulas(page, server
         expected = export.csv_bytes(read.articles_extract(cur, Filters(sources=("-formula.example",))))
     assert data == expected
     text = data.decode("utf-8")
-    assert text.startswith("\ufeffarticle_id,published,title,source,")
-    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",'-formula.example," in text
+    assert text.startswith("\ufeffarticle_id,published,title,opening,source,")
+    assert ",2025-04-15,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"انقر هنا\"\")\",,'-formula.example," in text
 
 
 def test_hostile_article_shows_markup_as_text_and_runs_nothing(page, server, dashboard_db):
@@ -222,3 +241,11 @@ def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, widt
     plot, whole = chart.evaluate(
         "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
     assert plot / whole >= 0.8, (plot, whole)
+    # In two equal columns at 900 px "Independent stories" ran past its column (right edge 836 of 820 px) and was cut.
+    overflowing = page.evaluate("""() => {
+        const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+        const right = main.getBoundingClientRect().right - parseFloat(getComputedStyle(main).paddingRight);
+        return [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+            .filter(b => b.getBoundingClientRect().right > right + 0.5).map(b => b.innerText);
+    }""")
+    assert overflowing == []
