@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
@@ -16,7 +17,9 @@ _TATWEEL = re.compile("\u0640")
 _INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _ALEF_FORMS = re.compile("[\u0622\u0623\u0625\u0671\u0672\u0673]")
 _CONTROL = re.compile("[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
-_WORD = re.compile(r"[\w\u0600-\u06ff]+")
+# A word character: what tokenize, word_bounds and the search's highlights agree a word is made of.
+_WORD_CHARS = r"[\w\u0600-\u06ff]"
+_WORD = re.compile(_WORD_CHARS + "+")
 
 # Arabic-Indic (U+0660..) and Persian/Urdu (U+06F0..) digits to ASCII.
 _DIGITS = str.maketrans(
@@ -162,7 +165,7 @@ def normalize_text(text: str) -> str:
     return collapse_spaces(text.lower())
 
 
-_WORD_CHAR = re.compile(r"[\w\u0600-\u06ff]")
+_WORD_CHAR = re.compile(_WORD_CHARS)
 
 
 def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -174,6 +177,11 @@ def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and _WORD_CHAR.match(text, end):
         end += 1
     return start, end
+
+
+def word_matches(text: str) -> Iterator[re.Match[str]]:
+    """The word tokens of an already normalised text with their offsets (for highlighting)."""
+    return _WORD.finditer(text)
 
 
 def tokenize(text: str) -> list[str]:

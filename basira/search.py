@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basira.filters import Filters
-from basira.normalize import normalize_text, tokenize, word_bounds
+from basira.normalize import normalize_text, tokenize, word_bounds, word_matches
 from basira.queries import openings
 from basira.queries import read as read_queries
 from basira.queries import search as sql
@@ -446,10 +446,8 @@ def bm25_idf(n_docs: int, df: int) -> float:
 def highlight_spans(text_norm: str, stems: Iterable[str]) -> list[tuple[int, int]]:
     """[start, end) spans of the tokens of a normalised text whose stem is one of `stems` (for highlighting)."""
     wanted = set(stems)
-    return [(m.start(), m.end()) for m in _TOKEN.finditer(text_norm) if stem_light(m.group()) in wanted]
+    return [(m.start(), m.end()) for m in word_matches(text_norm) if stem_light(m.group()) in wanted]
 
-
-_TOKEN = re.compile(r"[\w\u0600-\u06ff]+")
 
 
 def phrase_spans(text_norm: str, phrases: Iterable[str]) -> list[tuple[int, int]]:
@@ -479,6 +477,8 @@ def query_spans(text_norm: str, query: str, stems: Iterable[str]) -> list[tuple[
         else:
             merged.append((start, end))
     return merged
+
+
 RESULT_COLUMNS = [
     "article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm",
 ]
