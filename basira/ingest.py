@@ -45,6 +45,33 @@ AHEAD_CHUNKS = 2
 _PR_SET_PDEATHSIG = 1
 EXCERPT_CHARS = 200
 Progress = Callable[[int, str], None]
+# The note of the read-ahead's progress calls (see _foresee): its counts are a first pass over the same records.
+READ_AHEAD_NOTE = "read ahead for paragraphs repeated on a site"
+# Share of a progress bar the read-ahead fills; the storing pass fills the rest, up to PROGRESS_CAP until done.
+READ_AHEAD_SHARE = 0.1
+PROGRESS_CAP = 0.95
+
+
+class ProgressBar:
+    """A progress bar's fraction from an ingest's progress calls, never going back. The number of records is known
+    only once they are all read: the storing pass approaches the cap as records come, unless a read-ahead counted
+    them first, in which case it is a true share of that count (before, the bar filled with the read-ahead and
+    dropped back to the start when storing began)."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.shown = 0.0
+
+    def fraction(self, done: int, note: str) -> float:
+        if note == READ_AHEAD_NOTE:
+            self.total = max(self.total, done)
+            share = READ_AHEAD_SHARE * done / (done + CHUNK)
+        elif self.total:
+            share = READ_AHEAD_SHARE + (PROGRESS_CAP - READ_AHEAD_SHARE) * min(done / self.total, 1.0)
+        else:
+            share = PROGRESS_CAP * done / (done + CHUNK)
+        self.shown = min(max(self.shown, share), PROGRESS_CAP)
+        return self.shown
 
 
 @dataclass
@@ -635,7 +662,7 @@ def _foresee(con, keyed: Iterable[KeyTables], progress: Progress | None) -> None
         paragraphs.foresee(con, pa.concat_tables(articles), pa.concat_tables(keys))
         pending.clear()
         if progress:
-            progress(done, "read ahead for paragraphs repeated on a site")
+            progress(done, READ_AHEAD_NOTE)
 
     for tables in keyed:
         pending.append(tables)

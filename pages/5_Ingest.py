@@ -21,9 +21,10 @@ if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not up
     files = [(upload.name, upload.getvalue()) for upload in uploads]
     bar = st.progress(0.0, text=f"Reading {len(files)} files…")
 
+    shares = ingest.ProgressBar()
+
     def progress(done: int, note: str) -> None:
-        # The number of records is known only once every file is parsed: the bar approaches 1 as they come.
-        bar.progress(min(done / (done + ingest.CHUNK), 0.95), text=f"{done:,} records: {note}")
+        bar.progress(shares.fraction(done, note), text=f"{done:,} records: {note}")
 
     try:
         report = ingest.ingest_uploads(files, ui.db_path(), progress)

@@ -350,3 +350,21 @@ def test_a_batch_of_the_same_taxonomy_mixes_nothing(db, tmp_path):
     again = ingest.ingest_paths([SEEDS], db)  # all duplicates, same taxonomy
     assert again.older_taxonomy is None
     assert "run `retag` so that" not in again.summary()
+
+
+@pytest.mark.parametrize(
+    "calls, expected",
+    [
+        # No read-ahead (one chunk, or a stream): the bar approaches the cap as records come.
+        ([(1000, "1000 added")], [0.475]),
+        # A read-ahead of 3,000 records fills a tenth, then storing is a true share of them: never back to 0.
+        ([(1000, ingest.READ_AHEAD_NOTE), (3000, ingest.READ_AHEAD_NOTE), (1000, "1000 added"), (3000, "3000 added")],
+         [0.05, 0.075, 0.1 + 0.85 / 3, 0.95]),
+        # Storing starts where the read-ahead's share ends; a repeated count does not move the bar back.
+        ([(9000, ingest.READ_AHEAD_NOTE), (10, "10 added"), (9000, "9000 added"), (10, "10 added")],
+         [0.09, 0.1 + 0.85 * 10 / 9000, 0.95, 0.95]),
+    ],
+)
+def test_ingest_page_progress_never_goes_back(calls, expected):
+    bar = ingest.ProgressBar()
+    assert [bar.fraction(done, note) for done, note in calls] == pytest.approx(expected)
