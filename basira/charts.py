@@ -90,7 +90,7 @@ def _focus(fig: go.Figure, periods: pd.Series, counts: pd.Series, grain: str, ti
         return title
     dated = pd.to_datetime(periods[counts > 0])
     first, last = dated.min().date(), dated.max().date()
-    pad = (period_bounds(start, grain)[1] - start + dt.timedelta(days=1)) / 2
+    pad = dt.timedelta(days=period_days(start, grain)) / 2
     fig.update_xaxes(range=[(start - pad).isoformat(), (period_bounds(last, grain)[1] + pad).isoformat()])
     before = start - dt.timedelta(days=1)
     return f"{title}<br><sup>{first:%Y-%m} to {before:%Y-%m} off the axis: double-click the chart to show every period</sup>"
@@ -104,11 +104,7 @@ _DAY_MS = 86_400_000
 
 def bar_widths(periods: pd.Series, grain: str) -> list[float]:
     """The width in milliseconds (a date axis' unit) of each period's bar: BAR_FILL of the days it spans."""
-    widths = []
-    for period in pd.to_datetime(periods):
-        start, end = period_bounds(period.date(), grain)
-        widths.append(((end - start).days + 1) * _DAY_MS * BAR_FILL)
-    return widths
+    return [period_days(period.date(), grain) * _DAY_MS * BAR_FILL for period in pd.to_datetime(periods)]
 
 
 def timeline_figure(
@@ -183,7 +179,8 @@ def topic_trend_figure(
 ) -> go.Figure:
     """One line per topic over time (untagged left out): how the share of attention moves."""
     fig = go.Figure()
-    for topic, rows in frame[frame["topic"] != ""].groupby("topic", sort=True):
+    tagged = frame[frame["topic"] != ""]
+    for topic, rows in tagged.groupby("topic", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(rows["period"]),
             y=rows[measure],
@@ -193,7 +190,6 @@ def topic_trend_figure(
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
             hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
         )
-    tagged = frame[frame["topic"] != ""]
     return _legend_below(_base(fig, _focus(fig, tagged["period"], tagged[measure], grain, "Topic trends")))
 
 
@@ -360,6 +356,12 @@ def default_grain(first: dt.date | None, last: dt.date | None) -> str:
         return "month"
     days = (last - first).days
     return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
+def period_days(start: dt.date, grain: str) -> int:
+    """How many days the period starting on `start` spans (28-31 for a month)."""
+    first, last = period_bounds(start, grain)
+    return (last - first).days + 1
 
 
 def period_bounds(start: dt.date, grain: str) -> tuple[dt.date, dt.date]:
