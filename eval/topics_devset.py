@@ -20,8 +20,8 @@ before the eighth round's changes, sealed until taxonomy 2026.12.7 scored it onc
 were studied after that), "holdout10" (45 articles judged for the three core topics only, drawn as holdout9 was with
 a near-duplicate filter in both directions, before the ninth round's changes, sealed until taxonomy 2026.12.8 scored it
 once after that round's merge) and "holdout11" (58 articles judged for the three core topics only, drawn as holdout10
-was but only from corpus partition 0 (sha1 of "corpus:line", even), before the next round of changes, and sealed: it
-is scored only with --score-sealed, once, after that round's work is merged).
+was but only from corpus partition 0 (sha1 of "corpus:line", even), before the next round of changes, sealed until
+taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -56,10 +56,10 @@ from eval.corpora import COLLECTIONS, available, iter_collection, load_article, 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
 SPLITS = (
     "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
-    "holdout10",
+    "holdout10", "holdout11",
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED = ("holdout11",)
+SEALED: tuple[str, ...] = ()
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
