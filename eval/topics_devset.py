@@ -19,9 +19,12 @@ studied after that), "holdout9" (60 articles judged for the three core topics on
 before the eighth round's changes, sealed until taxonomy 2026.12.7 scored it once after that round's merge; its errors
 were studied after that), "holdout10" (45 articles judged for the three core topics only, drawn as holdout9 was with
 a near-duplicate filter in both directions, before the ninth round's changes, sealed until taxonomy 2026.12.8 scored it
-once after that round's merge) and "holdout11" (58 articles judged for the three core topics only, drawn as holdout10
+once after that round's merge), "holdout11" (58 articles judged for the three core topics only, drawn as holdout10
 was but only from corpus partition 0 (sha1 of "corpus:line", even), before the next round of changes, sealed until
-taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that).
+taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that) and "holdout12" (44
+articles judged for the three core topics only, drawn as holdout11 was but from corpus partition 1 (odd) and from no
+article eval/sentences.jsonl was labelled from, before the next round of changes, sealed until that round's merged code
+scores it once).
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -59,7 +62,7 @@ SPLITS = (
     "holdout10", "holdout11",
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement.
-SEALED: tuple[str, ...] = ()
+SEALED: tuple[str, ...] = ("holdout12",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:

@@ -1,5 +1,6 @@
 """The evidence-sentence labels (eval/sentences.jsonl): drawn only from partition 1 of the corpora and never from the
-devset (another reader draws sealed sets from partition 0), well formed, and the filter study's features."""
+devset (holdout11 was drawn from partition 0; holdout12 from partition-1 articles no label came from), well formed, and
+the filter study's features."""
 
 import json
 from collections import Counter

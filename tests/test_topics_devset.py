@@ -23,10 +23,10 @@ def _key(r: dict) -> tuple:
 
 
 def test_every_article_is_judged_for_every_topic():
-    # holdout7 to holdout11 were judged for the three core topics only (the topics they measure), and say so in
+    # holdout7 to holdout12 were judged for the three core topics only (the topics they measure), and say so in
     # `judged`.
     ids = list(taxonomy().topics)
-    core_only = ("holdout7", "holdout8", "holdout9", "holdout10", "holdout11")
+    core_only = ("holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12")
     for r in rows():
         assert r["judged"] == (list(CORE) if split_of(r) in core_only else ids), _key(r)
         assert set(r["topics"]) <= set(ids), _key(r)
@@ -35,10 +35,10 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 617
+    assert len({_key(r) for r in data}) == len(data) == 661
     assert Counter(split_of(r) for r in data) == {
         "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42,
-        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58}
+        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58, "holdout12": 44}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -95,9 +95,12 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
         # judged for the core topics as holdout10 was drawn, from corpus partition 0 only, before the next round's
         # changes, and sealed
         ("holdout11", 58, (15, 8, 10), 35, 26),
+        # judged for the core topics as holdout11 was drawn, from corpus partition 1 only and from no article the
+        # sentence labels came from (so no defection: both defection pools were used up), and sealed
+        ("holdout12", 44, (12, 2, 0), 30, 20),
     ],
 )
-def test_holdout4_to_holdout11(split, size, core, no_topic, hard):
+def test_holdout4_to_holdout12(split, size, core, no_topic, hard):
     data = [r for r in rows() if split_of(r) == split]
     counts = Counter(t for r in data for t in r["topics"])
     assert len(data) == size
@@ -107,17 +110,19 @@ def test_holdout4_to_holdout11(split, size, core, no_topic, hard):
     # appended after holdout3, in this order
     start = {
         "holdout4": 220, "holdout5": 270, "holdout6": 310, "holdout7": 352, "holdout8": 404, "holdout9": 454,
-        "holdout10": 514, "holdout11": 559,
+        "holdout10": 514, "holdout11": 559, "holdout12": 617,
     }[split]
     assert rows()[start : start + size] == data
 
 
-def test_no_split_is_sealed_between_rounds():
-    # holdout11 was scored once with taxonomy 2026.12.10, then became an ordinary split whose errors are studied;
-    # the next sealed split is added with its labels, before any code of its round runs on it.
-    from eval.topics_devset import SEALED, SPLITS
+def test_holdout12_is_sealed():
+    # holdout12 is scored only with --score-sealed, once, by the round's final merged code; holdout11 was scored once
+    # with taxonomy 2026.12.10, then became an ordinary split whose errors are studied.
+    from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == () and "holdout11" in SPLITS and "holdout10" in SPLITS
+    assert SEALED == ("holdout12",) and "holdout12" not in SPLITS and "holdout11" in SPLITS
+    with pytest.raises(SystemExit):
+        main(["--show-errors", "--split", "holdout12"])
 
 
 def test_prf_and_micro_average():
