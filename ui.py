@@ -19,7 +19,7 @@ import streamlit as st
 
 from basira import export, render, store
 from basira.charts import entity_label
-from basira.filters import Filters
+from basira.filters import Filters, undated_choice
 from basira.queries import read
 
 PAGES = (
@@ -38,6 +38,10 @@ _PAGE_CHANGED = "_basira_page_changed"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
 EARLIEST = dt.date(1990, 1, 1)
+UNDATED_HELP = (
+    "Articles whose date could not be established. A date range leaves them out unless this is ticked; without a"
+    " range they are in every count and list."
+)
 # The filter keeps articles holding every word (each folded as search folds it); it does not check word order, so
 # a quoted phrase narrows here only by its words, while the Search page matches the exact phrase.
 TEXT_FILTER_HELP = (
@@ -172,7 +176,7 @@ def _push_to_widgets(filters: Filters) -> None:
     state["f_sources"] = list(filters.sources)
     state["f_text"] = filters.text
     state["f_one_per_story"] = not filters.include_duplicates
-    state["f_undated"] = filters.include_undated
+    state["f_undated"] = filters.undated_included
 
 
 def _label_topic(topics: pd.DataFrame) -> Callable[[str], str]:
@@ -231,7 +235,14 @@ def sidebar() -> Filters:
         chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
         text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
-        undated = st.checkbox("Include undated articles", key="f_undated")
+        undated = undated_choice(st.session_state["f_undated"], filters)
+        if undated is None:
+            # Not ticked this run: the box follows the default of the dates as they are now (set before it is drawn).
+            st.session_state["f_undated"] = Filters(
+                date_from=date_from if isinstance(date_from, dt.date) else None,
+                date_to=date_to if isinstance(date_to, dt.date) else None,
+            ).undated_included
+        st.checkbox("Include undated articles", key="f_undated", help=UNDATED_HELP)
         chosen = Filters(
             date_from=date_from if isinstance(date_from, dt.date) else None,
             date_to=date_to if isinstance(date_to, dt.date) else None,
@@ -251,6 +262,10 @@ def sidebar() -> Filters:
             write_url(Filters())
             st.session_state[_SYNCED] = None
             st.rerun()
+        if filters.undated_left_out_by_range:
+            left_out = query("key_figures", filters.with_(include_undated=True))["undated"]
+            if left_out:
+                st.caption(f"{left_out:,} undated articles match the other filters; the date range leaves them out.")
         with nav_box:
             nav(filters)
         st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")

@@ -74,6 +74,7 @@ def filters_dict(filters: Filters) -> dict[str, object]:
         elif isinstance(value, tuple):
             value = list(value)
         out[f.name] = value
+    out["include_undated"] = filters.undated_included  # the effective choice, not None for "the default"
     return out
 
 

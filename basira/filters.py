@@ -9,7 +9,13 @@ from dataclasses import dataclass, fields, replace
 # Query parameter names; lists repeat the key (?topic=prisons&topic=coups).
 _SCALARS = {"date_from": "from", "date_to": "to", "text": "q"}
 _LISTS = {"topics": "topic", "entities": "entity", "sources": "source"}
-_FLAGS = {"include_duplicates": "dupes", "include_undated": "undated"}
+_FLAGS = {"include_duplicates": "dupes"}
+# "undated" is written only when the analyst's choice differs from the default (see Filters): 1 keeps undated
+# articles inside a date range, 0 drops them from a view without one. Links from before this default existed
+# carried undated=0 or nothing; a date range in one of those now leaves undated articles out, and the page says so.
+_UNDATED = "undated"
+_YES = ("1", "true", "yes")
+_NO = ("0", "false", "no")
 MAX_TEXT = 200
 MAX_VALUES = 50
 
@@ -21,6 +27,12 @@ class Filters:
     Topics combine with OR (any selected theme); entities with AND (articles naming all of them, which
     is how co-occurrence questions are asked); sources with OR. `include_duplicates=False` keeps one
     article per story, so counts are of independent stories.
+
+    `include_undated` is the analyst's choice about articles with no date, None when they made none: then a date
+    range leaves undated articles out (one cannot be placed inside a range, and kept in one they swamped it: in
+    the real store's 2017 H1 with two topics, 264 of 319 articles were undated) and a view with no range keeps
+    them. `undated_included` is what the view does. A choice equal to that default is stored as None, so two
+    filters that select the same articles compare equal and the URL stays short.
     """
 
     date_from: dt.date | None = None
@@ -30,7 +42,23 @@ class Filters:
     sources: tuple[str, ...] = ()
     text: str = ""
     include_duplicates: bool = True
-    include_undated: bool = True
+    include_undated: bool | None = None
+
+    def __post_init__(self) -> None:
+        if self.include_undated is not None and self.include_undated == self._undated_by_default():
+            object.__setattr__(self, "include_undated", None)
+
+    def _undated_by_default(self) -> bool:
+        return self.date_from is None and self.date_to is None
+
+    @property
+    def undated_included(self) -> bool:
+        return self._undated_by_default() if self.include_undated is None else self.include_undated
+
+    @property
+    def undated_left_out_by_range(self) -> bool:
+        """A date range, not the analyst, leaves undated articles out: the pages say so and offer them back."""
+        return self.include_undated is None and not self._undated_by_default()
 
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)
@@ -51,6 +79,8 @@ class Filters:
         for attr, key in _FLAGS.items():
             if not getattr(self, attr):
                 params[key] = "0"
+        if self.include_undated is not None:
+            params[_UNDATED] = "1" if self.include_undated else "0"
         return params
 
     @classmethod
@@ -63,7 +93,9 @@ class Filters:
         for attr, key in _LISTS.items():
             values[attr] = tuple(dict.fromkeys(v for v in _all(params.get(key)) if v))[:MAX_VALUES]
         for attr, key in _FLAGS.items():
-            values[attr] = _first(params.get(key)) not in ("0", "false", "no")
+            values[attr] = _first(params.get(key)) not in _NO
+        undated = _first(params.get(_UNDATED))
+        values["include_undated"] = True if undated in _YES else False if undated in _NO else None
         if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
             values["date_from"], values["date_to"] = values["date_to"], values["date_from"]
         return cls(**values)  # type: ignore[arg-type]
@@ -89,3 +121,10 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Filters))
+
+
+def undated_choice(shown: bool, before: Filters) -> bool | None:
+    """The analyst's undated choice after a sidebar run: the checkbox `shown` differs from what the view `before`
+    did only when they ticked it (a rerun changes one widget), so that is a choice; otherwise the earlier choice,
+    or none, stands, and a new date range applies its default."""
+    return shown if shown != before.undated_included else before.include_undated

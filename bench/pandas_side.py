@@ -52,8 +52,8 @@ def select(fr: Frames, f: Filters) -> pd.DataFrame:
     if f.date_to:
         dated &= a["published"] <= pd.Timestamp(f.date_to)
     if f.date_from or f.date_to:
-        keep &= (dated | a["published"].isna()) if f.include_undated else dated
-    if not f.include_undated:
+        keep &= (dated | a["published"].isna()) if f.undated_included else dated
+    if not f.undated_included:
         keep &= a["published"].notna()
     if f.sources:
         keep &= a["source"].isin(f.sources)

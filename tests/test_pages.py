@@ -3,6 +3,7 @@ filters in the URL, chart clicks narrowing them, the reader, search, exports and
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -109,6 +110,42 @@ def test_changing_a_widget_writes_the_url(dashboard_env):
     # ...and the link reproduces the view: a new session on that URL shows the same figures.
     again = _ok(_app("app.py", **at.query_params))
     assert [m.value for m in again.metric] == [m.value for m in at.metric]
+
+
+def test_a_date_range_leaves_undated_articles_out_and_offers_them_back(dashboard_env):
+    since = dt.date(2000, 1, 1)  # before every dated fixture article: the range changes nothing but the undated
+    ranged = _query(dashboard_env, "key_figures", Filters(date_from=since))
+    kept = _query(dashboard_env, "key_figures", Filters(date_from=since, include_undated=True))
+    assert ranged["undated"] == 0 and kept["undated"] >= 1 and kept["articles"] == ranged["articles"] + kept["undated"]
+
+    at = _ok(_app("app.py"))
+    assert at.checkbox(key="f_undated").value is True
+    at.date_input(key="f_from").set_value(since)
+    _ok(at.run())
+    assert _params(at) == {"from": ["2000-01-01"]}
+    assert at.checkbox(key="f_undated").value is False
+    assert {m.label: m.value for m in at.metric}["Articles"] == f"{ranged['articles']:,}"
+    assert [c.value for c in at.sidebar.caption if "undated" in c.value] == [
+        f"{kept['undated']:,} undated articles match the other filters; the date range leaves them out."
+    ]
+
+    at.checkbox(key="f_undated").check()
+    _ok(at.run())
+    assert _params(at) == {"from": ["2000-01-01"], "undated": ["1"]}
+    assert {m.label: m.value for m in at.metric}["Articles"] == f"{kept['articles']:,}"
+    assert not [c.value for c in at.sidebar.caption if "undated" in c.value]
+
+    # Without a range, keeping undated articles is the default again: no choice left in the link.
+    at.date_input(key="f_from").set_value(None)
+    _ok(at.run())
+    assert _params(at) == {} and at.checkbox(key="f_undated").value is True
+
+
+def test_an_old_link_with_a_date_range_says_what_it_leaves_out(dashboard_env):
+    # Before this default, a range kept undated articles; such a link now leaves them out and the sidebar says so.
+    at = _ok(_app("pages/3_Articles.py", **{"from": "2000-01-01"}))
+    assert at.checkbox(key="f_undated").value is False
+    assert any("undated articles match the other filters" in c.value for c in at.sidebar.caption)
 
 
 def test_page_links_carry_the_filters(dashboard_env):

@@ -48,9 +48,9 @@ def _conditions(filters: Filters) -> tuple[list[str], list]:
         params.append(filters.date_to)
     if dated:
         clause = " AND ".join(dated)
-        # An undated article cannot be placed in a range; it stays visible unless undated ones are excluded.
-        conditions.append(f"(({clause}) OR a.published IS NULL)" if filters.include_undated else clause)
-    if not filters.include_undated:
+        # An undated article cannot be placed in a range; it stays in one only when the analyst asked for it.
+        conditions.append(f"(({clause}) OR a.published IS NULL)" if filters.undated_included else clause)
+    if not filters.undated_included:
         conditions.append("a.published IS NOT NULL")
     if filters.sources:
         conditions.append("coalesce(a.source_name, a.source_path) IN (SELECT unnest(?::VARCHAR[]))")
@@ -115,8 +115,8 @@ def _fact_conditions(filters: Filters, alias: str) -> tuple[str, list]:
         params.append(filters.date_to)
     if dated:
         clause = " AND ".join(dated)
-        conditions.append(f"(({clause}) OR {alias}.published IS NULL)" if filters.include_undated else clause)
-    if not filters.include_undated:
+        conditions.append(f"(({clause}) OR {alias}.published IS NULL)" if filters.undated_included else clause)
+    if not filters.undated_included:
         conditions.append(f"{alias}.published IS NOT NULL")
     if filters.sources:
         conditions.append(
@@ -135,7 +135,7 @@ def _totals(filters: Filters) -> tuple[str, str, list] | None:
     if filters.date_from or filters.date_to or filters.sources or filters.entities or filters.text or len(filters.topics) > 1:
         return None
     conditions = ["TRUE"] + (["t.is_story"] if not filters.include_duplicates else [])
-    conditions += ["t.dated"] if not filters.include_undated else []
+    conditions += ["t.dated"] if not filters.undated_included else []
     if filters.topics:
         return "facts_topic_", " AND ".join([*conditions, "t.topic = ?"]), [filters.topics[0]]
     return "facts_", " AND ".join(conditions), []
