@@ -190,7 +190,24 @@ def topic_trend_figure(
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
             hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
         )
+    periods = pd.to_datetime(tagged["period"]).drop_duplicates()
+    if len(periods) == 1:
+        fig.update_xaxes(range=one_period_range(periods.iloc[0].date(), grain))
     return _legend_below(_base(fig, _focus(fig, tagged["period"], tagged[measure], grain, "Topic trends")))
+
+
+def one_period_range(start: dt.date, grain: str) -> list[str]:
+    """The x range of a line chart whose points all fall in the period starting on `start`: a period either side.
+    Left to itself Plotly spans a millisecond around a single date (ticks "23:59:59.999 Jul 31, 2013 ...
+    00:00:00.0005"), the view after a click on a month's bar on the Overview."""
+    pad = dt.timedelta(days=period_days(start, grain))
+    return [(start - pad).isoformat(), (start + pad).isoformat()]
+
+
+def trend_grain(first: dt.date | None, last: dt.date | None) -> str:
+    """The topic trend's default grain: weeks when the view spans no more than default_grain gives days for (a
+    month's view drew one point per line per month), else months."""
+    return "week" if default_grain(first, last) == "day" else "month"
 
 
 def entity_label(row: Mapping[str, object]) -> str:

@@ -220,6 +220,37 @@ def test_default_grain(first, last, expected):
     assert charts.default_grain(first, last) == expected
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        (None, None, "month"),
+        (D(2017, 3, 1), D(2017, 3, 31), "week"),
+        (D(2015, 7, 21), D(2015, 10, 21), "week"),
+        (D(2015, 7, 21), D(2015, 10, 22), "month"),
+        (D(2025, 1, 1), D(2025, 11, 4), "month"),
+    ],
+)
+def test_trend_grain(first, last, expected):
+    assert charts.trend_grain(first, last) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "grain", "expected"),
+    [
+        (D(2013, 8, 1), "month", ("2013-07-01", "2013-09-01")),
+        (D(2013, 2, 1), "month", ("2013-01-04", "2013-03-01")),
+        (D(2017, 3, 6), "week", ("2017-02-27", "2017-03-13")),
+    ],
+)
+def test_a_trend_of_one_period_spans_a_period_either_side(period, grain, expected):
+    """Left to itself Plotly drew a millisecond around the one date ("23:59:59.999 Jul 31, 2013 ... 00:00:00.0005")."""
+    frame = pd.DataFrame({"period": [period, period, period], "topic": ["", "prisons", "coups"],
+                          "articles": [1, 2, 1], "stories": [1, 2, 1]})
+    fig = charts.topic_trend_figure(frame, "articles", LABELS, {}, grain)
+    assert fig.layout.xaxis.range == expected
+    assert charts.topic_trend_figure(TIMELINE, "articles", LABELS, {}, "month").layout.xaxis.range is None
+
+
 def _months(counts: dict[tuple[int, int], int]) -> tuple[pd.Series, pd.Series]:
     return pd.Series([D(y, m, 1) for y, m in counts]), pd.Series(list(counts.values()))
 
