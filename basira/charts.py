@@ -179,7 +179,7 @@ def topic_trend_figure(
 ) -> go.Figure:
     """One line per topic over time (untagged left out): how the share of attention moves."""
     fig = go.Figure()
-    tagged = frame[frame["topic"] != ""]
+    tagged = zero_filled(frame[frame["topic"] != ""], grain)
     for topic, rows in tagged.groupby("topic", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(rows["period"]),
@@ -194,6 +194,27 @@ def topic_trend_figure(
     if len(periods) == 1:
         fig.update_xaxes(range=one_period_range(periods.iloc[0].date(), grain))
     return _legend_below(_base(fig, _focus(fig, tagged["period"], tagged[measure], grain, "Topic trends")))
+
+
+def zero_filled(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """`frame` (period, topic, articles, stories) with a zero row for each period from its first to its last in which
+    a topic has no articles: a line drawn across empty weeks showed counts that were never there (defections 2, then
+    nothing for three weeks, then 1, drawn as 1.75, 1.5, 1.25)."""
+    if frame.empty:
+        return frame
+    periods = pd.to_datetime(frame["period"])
+    every = pd.to_datetime(every_period(periods.min().date(), periods.max().date(), grain))
+    full = pd.MultiIndex.from_product([sorted(frame["topic"].unique()), every], names=["topic", "period"])
+    counts = frame.assign(period=periods).groupby(["topic", "period"])[["articles", "stories"]].sum()
+    return counts.reindex(full, fill_value=0).reset_index()[["period", "topic", "articles", "stories"]]
+
+
+def every_period(first: dt.date, last: dt.date, grain: str) -> list[dt.date]:
+    """The start of every period from the one starting on `first` to the one starting on `last`."""
+    starts = [first]
+    while starts[-1] < last:
+        starts.append(period_bounds(starts[-1], grain)[1] + dt.timedelta(days=1))
+    return starts
 
 
 def one_period_range(start: dt.date, grain: str) -> list[str]:

@@ -251,6 +251,34 @@ def test_a_trend_of_one_period_spans_a_period_either_side(period, grain, expecte
     assert charts.topic_trend_figure(TIMELINE, "articles", LABELS, {}, "month").layout.xaxis.range is None
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "grain", "expected"),
+    [
+        (D(2017, 1, 1), D(2017, 4, 1), "month", [D(2017, 1, 1), D(2017, 2, 1), D(2017, 3, 1), D(2017, 4, 1)]),
+        (D(2017, 2, 27), D(2017, 3, 13), "week", [D(2017, 2, 27), D(2017, 3, 6), D(2017, 3, 13)]),
+        (D(2017, 3, 6), D(2017, 3, 6), "week", [D(2017, 3, 6)]),
+        (D(2016, 12, 31), D(2017, 1, 2), "day", [D(2016, 12, 31), D(2017, 1, 1), D(2017, 1, 2)]),
+    ],
+)
+def test_every_period(first, last, grain, expected):
+    assert charts.every_period(first, last, grain) == expected
+
+
+def test_a_topic_trend_drops_to_zero_in_the_weeks_without_its_articles():
+    """Two defections, three empty weeks, one: the line was drawn straight from 2 to 1 across the empty weeks."""
+    frame = pd.DataFrame({"period": [D(2017, 2, 27), D(2017, 2, 27), D(2017, 3, 13), D(2017, 3, 27)],
+                          "topic": ["defected_officers", "", "prisons", "defected_officers"],
+                          "articles": [2, 5, 3, 1], "stories": [2, 4, 2, 1]})
+    assert charts.zero_filled(frame[frame["topic"] != ""], "week").to_dict("list") == {
+        "period": list(pd.to_datetime([D(2017, 2, 27), D(2017, 3, 6), D(2017, 3, 13), D(2017, 3, 20), D(2017, 3, 27)] * 2)),
+        "topic": ["defected_officers"] * 5 + ["prisons"] * 5,
+        "articles": [2, 0, 0, 0, 1, 0, 0, 3, 0, 0],
+        "stories": [2, 0, 0, 0, 1, 0, 0, 2, 0, 0],
+    }
+    fig = charts.topic_trend_figure(frame, "articles", {}, {}, "week")
+    assert [(t.name, list(t.y)) for t in fig.data] == [("defected_officers", [2, 0, 0, 0, 1]), ("prisons", [0, 0, 3, 0, 0])]
+
+
 def _months(counts: dict[tuple[int, int], int]) -> tuple[pd.Series, pd.Series]:
     return pd.Series([D(y, m, 1) for y, m in counts]), pd.Series(list(counts.values()))
 
