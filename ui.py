@@ -139,6 +139,16 @@ def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple
     return [(m.start, m.end) for m in render.term_marks(text_norm, terms)]
 
 
+def query_matches(query: str) -> render.MatchSpans | None:
+    """What the reader marks for the search words `query` (None without any): the spans the Search page marks in
+    its results, on any normalised text."""
+    if not query:
+        return None
+    engine = _search_engine()
+    terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
+    return lambda text_norm: match_spans(text_norm, terms, query)
+
+
 def url_filters() -> Filters:
     params = st.query_params
     return Filters.from_query_params({k: params.get_all(k) for k in params.keys()})

@@ -52,7 +52,8 @@ reader, side = row.container(key=render.READER_KEY), row.container(width=render.
 with reader:
     show_boilerplate = st.toggle("Show boilerplate (dimmed)", value=True,
                                  help="Share buttons, “read also” lines and the like: kept, but not analysed.")
-    st.html(render.article_html(detail, show_boilerplate=show_boilerplate, with_style=False))
+    st.html(render.article_html(detail, show_boilerplate=show_boilerplate, with_style=False,
+                                matches=ui.query_matches(filters.text)))
 with side:
     article = detail["article"]
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")

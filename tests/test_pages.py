@@ -504,3 +504,18 @@ def test_the_topic_trend_of_a_short_view_is_weekly(params, grain, dashboard_env)
     """A month's view (a click on a month's bar on the Overview) drew the trend per month: one point per line."""
     at = _ok(_app("pages/1_Topics.py", **params))
     assert next(s for s in at.main.button_group if s.label == "Trend per").value == grain
+
+
+@pytest.mark.parametrize(("q", "marked"), [
+    ("صيدنايا", ["صيدنايا", "search match", "صيدنايا"]),  # title, legend, body
+    ('"سجن صيدنايا"', ["سجن", " ", "صيدنايا", "search match", "سجن", " ", "صيدنايا"]),  # cut by the entity's mark
+    ("سجن", ["سجن", "search match", "سجن", "السجن"]),
+    ("", []),
+])
+def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked, dashboard_env):
+    """The reader showed the article's topics and entities but not the words searched for."""
+    article = _article_id(dashboard_env, "بدء أولى محاكمات العدالة الانتقالية")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), **({"q": q} if q else {})))
+    html = _html(at)
+    reader = html[html.index('<article class="basira-article'):]
+    assert re.findall(r'<mark class="[^"]*m-match[^"]*"[^>]*>([^<]*)</mark>', reader) == marked
