@@ -8,6 +8,7 @@ whenever it changed behind their back (page load, chart click, link), and a widg
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -147,6 +148,11 @@ def query_matches(query: str) -> render.MatchSpans | None:
     engine = _search_engine()
     terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
     return lambda text_norm: match_spans(text_norm, terms, query)
+
+
+def view_key(filters: Filters) -> str:
+    """A short stable name for a filtered view, for widget keys that must change when the view does."""
+    return hashlib.sha1(urlencode(filters.to_query_params(), doseq=True).encode()).hexdigest()[:10]
 
 
 def url_filters() -> Filters:

@@ -28,7 +28,10 @@ frame = ui.query("article_page", filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
 if frame.empty:
     ui.empty("No articles match these filters.")
 else:
-    event = ui.articles_table(frame, filters, f"articles_{page}_{article_id}", selectable=True, selected=article_id)
+    # A new table for every list (filters, page) and open article: a selection kept across a change of filters
+    # pointed at the row where the open article had been and opened whichever article the new list had there.
+    key = f"articles_{ui.view_key(filters)}_{page}_{article_id}"
+    event = ui.articles_table(frame, filters, key, selectable=True, selected=article_id)
     rows = list(event.selection.rows) if event else []
     if rows:
         ui.apply(filters, article=str(int(frame.iloc[rows[0]]["article_id"])))

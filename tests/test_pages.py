@@ -179,10 +179,33 @@ def test_the_reader_shows_hostile_markup_as_text(dashboard_env):
 def test_selecting_a_row_opens_the_reader(dashboard_env):
     at = _ok(_app("pages/3_Articles.py"))
     first = _exported(at, "articles").iloc[0]
-    at.session_state["articles_1_None"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state[_list_key(Filters(), None)] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     _ok(at.run())
     assert _params(at) == {"article": [str(first["article_id"])]}
     assert f'data-article-id="{first["article_id"]}"' in _html(at)
+
+
+def _list_key(filters: Filters, article: int | None, page: int = 1) -> str:
+    import ui
+
+    return f"articles_{ui.view_key(filters)}_{page}_{article}"
+
+
+def test_changing_the_filters_keeps_the_open_article(dashboard_env):
+    """The list's selection outlived a change of filters: the row where the open article had been was reported
+    selected again and the reader jumped to the article the new list had there (real store: 3773 -> 4138)."""
+    at = _ok(_app("pages/3_Articles.py", q="صيدنايا"))
+    listed = [int(a) for a in _exported(at, "articles")["article_id"]]
+    opened = listed[1]
+    at.session_state[_list_key(Filters(text="صيدنايا"), None)] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    _ok(at.run())
+    assert _params(at) == {"q": ["صيدنايا"], "article": [str(opened)]}
+    at.text_input(key="f_text").input("وزارة")
+    _ok(at.run())
+    now = [int(a) for a in _exported(at, "articles")["article_id"]]
+    assert now[1] != opened and opened in now  # the new list has another article in that row...
+    assert _params(at) == {"q": ["وزارة"], "article": [str(opened)]}  # ...and the reader stays on the one it had
+    assert f'data-article-id="{opened}"' in _html(at)
 
 
 @pytest.mark.parametrize(("value", "message"), [("999999", "There is no article 999999"), ("abc", "No article open")])

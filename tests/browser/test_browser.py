@@ -249,3 +249,23 @@ def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, widt
             .filter(b => b.getBoundingClientRect().right > right + 0.5).map(b => b.innerText);
     }""")
     assert overflowing == []
+
+
+def test_changing_the_filters_keeps_the_open_article(page, server, dashboard_db):
+    """The list's row selection outlived a change of the text filter: the reader jumped to whichever article the
+    new list had in the open article's row (real store: 3773 became 4138)."""
+    with store.read_cursor(dashboard_db) as cur:
+        before = read.article_page(cur, Filters(text="صيدنايا"), 50, 0)["article_id"].tolist()
+        after = read.article_page(cur, Filters(text="وزارة"), 50, 0)["article_id"].tolist()
+    opened = int(before[1])
+    assert int(after[1]) != opened and opened in after
+    _open(page, server, f"Articles?q={quote('صيدنايا')}&article={opened}")
+    field = page.get_by_test_id("stSidebarUserContent").get_by_test_id("stTextInputField")
+    field.fill("وزارة")
+    field.press("Enter")
+    page.wait_for_url(f"**q={quote('وزارة')}*", timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    wait_for_app(page, TIMEOUT_MS)
+    assert parse_qs(urlparse(page.url).query)["article"] == [str(opened)]
+    assert page.locator("article.basira-article").get_attribute("data-article-id") == str(opened)
