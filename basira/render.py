@@ -42,6 +42,8 @@ READER_KEY = "reader_text"
 READER_MIN = "28rem"
 READER_SIDE_PX = 240
 
+# Text fields take the direction of what is typed (an input is left to right otherwise): Arabic search words start at
+# the right edge and "سجن صيدنايا 2017" reads in order, Latin stays left to right.
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
@@ -63,6 +65,7 @@ STYLE = f"""<style>
 .basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+[data-testid="stTextInputField"] {{ unicode-bidi: plaintext; text-align: start; }}
 div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
 
