@@ -208,30 +208,20 @@ def test_period_bounds(start, grain, expected):
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "expected"),
+    ("first", "last", "expected", "trend"),
     [
-        (None, None, "month"),
-        (D(2015, 7, 21), D(2015, 8, 11), "day"),
-        (D(2025, 1, 1), D(2025, 11, 4), "week"),
-        (D(2015, 1, 1), D(2025, 11, 4), "month"),
+        (None, None, "month", "month"),
+        (D(2015, 7, 21), D(2015, 8, 11), "day", "week"),
+        (D(2017, 3, 1), D(2017, 3, 31), "day", "week"),
+        (D(2015, 7, 21), D(2015, 10, 21), "day", "week"),
+        (D(2015, 7, 21), D(2015, 10, 22), "week", "month"),
+        (D(2025, 1, 1), D(2025, 11, 4), "week", "month"),
+        (D(2015, 1, 1), D(2025, 11, 4), "month", "month"),
     ],
 )
-def test_default_grain(first, last, expected):
-    assert charts.default_grain(first, last) == expected
-
-
-@pytest.mark.parametrize(
-    ("first", "last", "expected"),
-    [
-        (None, None, "month"),
-        (D(2017, 3, 1), D(2017, 3, 31), "week"),
-        (D(2015, 7, 21), D(2015, 10, 21), "week"),
-        (D(2015, 7, 21), D(2015, 10, 22), "month"),
-        (D(2025, 1, 1), D(2025, 11, 4), "month"),
-    ],
-)
-def test_trend_grain(first, last, expected):
-    assert charts.trend_grain(first, last) == expected
+def test_default_grain(first, last, expected, trend):
+    """The Overview's bars per day up to 92 days; the topic trend's lines (week or month) per week there."""
+    assert (charts.default_grain(first, last), charts.trend_grain(first, last)) == (expected, trend)
 
 
 @pytest.mark.parametrize(
