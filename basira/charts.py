@@ -198,8 +198,8 @@ def topic_trend_figure(
 
 def zero_filled(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
     """`frame` (period, topic, articles, stories) with a zero row for each period from its first to its last in which
-    a topic has no articles: a line drawn across empty weeks showed counts that were never there (defections 2, then
-    nothing for three weeks, then 1, drawn as 1.75, 1.5, 1.25)."""
+    a topic has no articles: a line drawn across empty weeks showed counts that were never there (the real store,
+    March 2017 per week: prisons 1, 0, 3 drawn as 1, 2, 3; defections 1, 0, 0, 0, 1 as a flat 1)."""
     if frame.empty:
         return frame
     periods = pd.to_datetime(frame["period"])
