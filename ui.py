@@ -8,6 +8,7 @@ whenever it changed behind their back (page load, chart click, link), and a widg
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from basira import export, render, store
-from basira.charts import entity_label
+from basira.charts import entity_label, narrowed
 from basira.filters import Filters, undated_choice
 from basira.queries import read
 
@@ -35,6 +36,8 @@ FILTER_KEYS = ("from", "to", "q", "topic", "entity", "source", "dupes", "undated
 _SYNCED = "_basira_filters_synced"
 _PAGE = "_basira_page"
 _PAGE_CHANGED = "_basira_page_changed"
+# The list page shown (Articles): a position in the filtered list, so a change of filters starts again at page 1.
+LIST_PAGE = "page"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
 EARLIEST = dt.date(1990, 1, 1)
@@ -141,6 +144,21 @@ def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple
     return [(m.start, m.end) for m in render.term_marks(text_norm, terms)]
 
 
+def query_matches(query: str) -> render.MatchSpans | None:
+    """What the reader marks for the search words `query` (None without any): the spans the Search page marks in
+    its results, on any normalised text."""
+    if not query:
+        return None
+    engine = _search_engine()
+    terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
+    return lambda text_norm: match_spans(text_norm, terms, query)
+
+
+def view_key(filters: Filters) -> str:
+    """A short stable name for a filtered view, for widget keys that must change when the view does."""
+    return hashlib.sha1(urlencode(filters.to_query_params(), doseq=True).encode()).hexdigest()[:10]
+
+
 def url_filters() -> Filters:
     params = st.query_params
     return Filters.from_query_params({k: params.get_all(k) for k in params.keys()})
@@ -153,6 +171,8 @@ def url_param(name: str) -> str | None:
 def write_url(filters: Filters, **extras: str | None) -> None:
     """Put `filters` in the URL, keeping other parameters (e.g. the open article) unless `extras` changes them."""
     kept = {k: st.query_params.get_all(k) for k in st.query_params.keys() if k not in FILTER_KEYS}
+    if filters != url_filters():
+        kept.pop(LIST_PAGE, None)
     for key, value in extras.items():
         kept.pop(key, None)
         if value is not None:
@@ -401,6 +421,35 @@ def choice(label: str, options: dict[str, str], key: str, default: str) -> str:
     return picked
 
 
+def url_select(label: str, options: list[str], key: str, default: str, format_func: Callable[[str], str],
+               help: str | None = None) -> str:
+    """A selectbox whose choice is kept in the URL (?key=option), so a shared link shows the same entity, topic or
+    pair; a value that is not (or no longer) an option falls back to `default`."""
+    current = url_param(key)
+    if current not in options:
+        current = default
+    picked = st.selectbox(label, options, index=options.index(current), format_func=format_func, help=help)
+    if picked != current:
+        st.query_params[key] = picked
+    return picked
+
+
+def url_page(where, pages: int) -> int:
+    """The list page (1-based) in a number input in the container `where`, kept in the URL (?page=N) so a shared
+    link opens the same rows; out of range or malformed, the nearest page there is."""
+    try:
+        current = int(url_param(LIST_PAGE) or 1)
+    except ValueError:
+        current = 1
+    current = min(max(current, 1), pages)
+    if pages <= 1:
+        return 1
+    picked = int(where.number_input("Page", min_value=1, max_value=pages, value=current, step=1))
+    if picked != current:
+        st.query_params[LIST_PAGE] = str(picked)
+    return picked
+
+
 def figures(items: list[tuple[str, str, str | None]]) -> None:
     """Key figures (label, value, help) side by side, each as wide as its value: in equal columns beside the sidebar
     at 900 px each was ~80 px and a date or "4,831" was cut to "19…" / "4,…"; these wrap onto a second line instead."""
@@ -417,6 +466,13 @@ def reader_url(article_id: int, filters: Filters) -> str:
     """A relative link to the reader for one article, with the filters, for link columns in tables."""
     params = {**filters.to_query_params(), "article": str(int(article_id))}
     return "Articles?" + urlencode(params, doseq=True)
+
+
+def entity_url(entity_key: str, filters: Filters) -> str:
+    """A relative link to the Entities page following one entity: the filters with it added (as a click on its bar
+    does) and its timeline in focus, for link columns in tables."""
+    params = {**narrowed(filters, [[entity_key]], "entity").to_query_params(), "focus": entity_key}
+    return "Entities?" + urlencode(params, doseq=True)
 
 
 def table(frame: pd.DataFrame) -> None:

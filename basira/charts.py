@@ -179,7 +179,7 @@ def topic_trend_figure(
 ) -> go.Figure:
     """One line per topic over time (untagged left out): how the share of attention moves."""
     fig = go.Figure()
-    tagged = frame[frame["topic"] != ""]
+    tagged = zero_filled(frame[frame["topic"] != ""], grain)
     for topic, rows in tagged.groupby("topic", sort=True):
         fig.add_scatter(
             x=pd.to_datetime(rows["period"]),
@@ -190,7 +190,45 @@ def topic_trend_figure(
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
             hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
         )
+    periods = pd.to_datetime(tagged["period"]).drop_duplicates()
+    if len(periods) == 1:
+        fig.update_xaxes(range=one_period_range(periods.iloc[0].date(), grain))
     return _legend_below(_base(fig, _focus(fig, tagged["period"], tagged[measure], grain, "Topic trends")))
+
+
+def zero_filled(frame: pd.DataFrame, grain: str) -> pd.DataFrame:
+    """`frame` (period, topic, articles, stories) with a zero row for each period from its first to its last in which
+    a topic has no articles: a line drawn across empty weeks showed counts that were never there (the real store,
+    March 2017 per week: prisons 1, 0, 3 drawn as 1, 2, 3; defections 1, 0, 0, 0, 1 as a flat 1)."""
+    if frame.empty:
+        return frame
+    periods = pd.to_datetime(frame["period"])
+    every = pd.to_datetime(every_period(periods.min().date(), periods.max().date(), grain))
+    full = pd.MultiIndex.from_product([sorted(frame["topic"].unique()), every], names=["topic", "period"])
+    counts = frame.assign(period=periods).groupby(["topic", "period"])[["articles", "stories"]].sum()
+    return counts.reindex(full, fill_value=0).reset_index()[["period", "topic", "articles", "stories"]]
+
+
+def every_period(first: dt.date, last: dt.date, grain: str) -> list[dt.date]:
+    """The start of every period from the one starting on `first` to the one starting on `last`."""
+    starts = [first]
+    while starts[-1] < last:
+        starts.append(period_bounds(starts[-1], grain)[1] + dt.timedelta(days=1))
+    return starts
+
+
+def one_period_range(start: dt.date, grain: str) -> list[str]:
+    """The x range of a line chart whose points all fall in the period starting on `start`: a period either side.
+    Left to itself Plotly spans a millisecond around a single date (ticks "23:59:59.999 Jul 31, 2013 ...
+    00:00:00.0005"), the view after a click on a month's bar on the Overview."""
+    pad = dt.timedelta(days=period_days(start, grain))
+    return [(start - pad).isoformat(), (start + pad).isoformat()]
+
+
+def trend_grain(first: dt.date | None, last: dt.date | None) -> str:
+    """The topic trend's default grain: weeks when the view spans no more than default_grain gives days for (a
+    month's view drew one point per line per month), else months."""
+    return "week" if default_grain(first, last) == "day" else "month"
 
 
 def entity_label(row: Mapping[str, object]) -> str:

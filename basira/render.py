@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,6 +42,8 @@ READER_KEY = "reader_text"
 READER_MIN = "28rem"
 READER_SIDE_PX = 240
 
+# Text fields take the direction of what is typed (an input is left to right otherwise): Arabic search words start at
+# the right edge and "سجن صيدنايا 2017" reads in order, Latin stays left to right.
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
@@ -63,6 +65,7 @@ STYLE = f"""<style>
 .basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+[data-testid="stTextInputField"] {{ unicode-bidi: plaintext; text-align: start; }}
 div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
 
@@ -190,8 +193,13 @@ def sentences_from(frame: pd.DataFrame | Sequence[Mapping]) -> list[Sentence]:
     ]
 
 
-def article_marks(detail: Mapping[str, object]) -> tuple[list[Mark], list[Mark]]:
-    """(title marks, body marks) from an `article_detail` result; body offsets are on the article's text_raw."""
+# Spans [start, end) of a normalised text to mark as matching the analyst's search words.
+MatchSpans = Callable[[str], Iterable[tuple[int, int]]]
+
+
+def article_marks(detail: Mapping[str, object], matches: MatchSpans | None = None) -> tuple[list[Mark], list[Mark]]:
+    """(title marks, body marks) from an `article_detail` result; body offsets are on the article's text_raw.
+    With `matches`, the spans it gives on the title and on each sentence are marked as search matches too."""
     article = detail["article"]
     text = str(article["text_raw"])
     title = clean_raw(str(article.get("title_raw") or ""))
@@ -250,6 +258,12 @@ def article_marks(detail: Mapping[str, object]) -> tuple[list[Mark], list[Mark]]
         span = sentence and find_raw(sentence.text_raw, str(c["surface"]))
         if span:
             body.append(Mark(sentence.start + span[0], sentence.start + span[1], "count", note))
+    if matches is not None:
+        for start, end in matches(title_norm):
+            place(-1, start, end, "match", "Search words")
+        for sentence in (s for s in by_seq.values() if s.seq >= 0):
+            for start, end in matches(sentence.text_norm):
+                place(sentence.seq, start, end, "match", "Search words")
     return title_marks, body
 
 
@@ -292,13 +306,16 @@ def highlight(text: str, marks: Sequence[Mark], base: int = 0, end: int | None =
     return "".join(out)
 
 
-def legend() -> str:
-    items = "".join(f'<mark class="m-{k}">{escape(KIND_NAMES[k])}</mark>' for k in KINDS if k != "match")
+def legend(with_matches: bool = False) -> str:
+    items = "".join(f'<mark class="m-{k}">{escape(KIND_NAMES[k])}</mark>' for k in KINDS if k != "match" or with_matches)
     return f'<div class="basira-legend basira-rtl" dir="rtl" lang="ar">{items}</div>'
 
 
-def article_html(detail: Mapping[str, object], show_boilerplate: bool = True, with_style: bool = True) -> str:
-    """The reader: title, meta line and body, right to left, with every kind of evidence highlighted.
+def article_html(
+    detail: Mapping[str, object], show_boilerplate: bool = True, with_style: bool = True, matches: MatchSpans | None = None
+) -> str:
+    """The reader: title, meta line and body, right to left, with every kind of evidence highlighted, and the search
+    words where `matches` finds them (an article opened from a search, or with the text filter on).
 
     Boilerplate sentences (share buttons, "read also" lines...) are kept dimmed with a label, or left out
     with a count when `show_boilerplate` is False.
@@ -306,7 +323,7 @@ def article_html(detail: Mapping[str, object], show_boilerplate: bool = True, wi
     article = detail["article"]
     text = str(article["text_raw"])
     title = clean_raw(str(article.get("title_raw") or ""))
-    title_marks, marks = article_marks(detail)
+    title_marks, marks = article_marks(detail, matches)
     sentences = sorted(sentences_from(detail["sentences"]), key=lambda s: s.start)
     parts, pos, hidden = [], 0, 0
     for s in sentences:
@@ -335,7 +352,7 @@ def article_html(detail: Mapping[str, object], show_boilerplate: bool = True, wi
         + f'<article class="basira-article basira-rtl" dir="rtl" lang="ar" data-article-id="{escape(article.get("article_id"))}">'
         + title_html
         + f'<div class="meta">{" · ".join(_latin_isolated(m) for m in meta)}</div>'
-        + legend()
+        + legend(with_matches=matches is not None)
         + f'<div class="body">{"".join(parts).strip()}</div>'
         + note
         + "</article>"

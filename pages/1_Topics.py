@@ -29,7 +29,8 @@ st.download_button("Topic counts · PNG image", lambda: report_image.topic_count
                    file_name="basira_topic_counts.png", mime="image/png", key="dl_topic_png",
                    icon=":material/image:", on_click="ignore")
 
-grain = ui.choice("Trend per", {"week": "Week", "month": "Month"}, "grain", "month")
+span = ui.query("key_figures", filters)
+grain = ui.choice("Trend per", {"week": "Week", "month": "Month"}, "grain", charts.trend_grain(span["first"], span["last"]))
 labels = dict(zip(topics["topic"], topics["label"], strict=True))
 trend = ui.query("timeline", filters, grain)
 if trend[trend["topic"] != ""].empty:
@@ -42,7 +43,7 @@ st.subheader("Evidence sentences")
 names = {r.topic: f"{r.label_ar} · {r.label}" for r in topics.itertuples(index=False)}
 candidates = list(counts["topic"])
 default = filters.topics[0] if filters.topics and filters.topics[0] in candidates else candidates[0]
-topic = st.selectbox("Topic", candidates, index=candidates.index(default), format_func=lambda t: names.get(t, t))
+topic = ui.url_select("Topic", candidates, "evidence", default, lambda t: names.get(t, t))
 evidence = ui.query("evidence_highlights", filters, topic)
 st.caption("Strongest first: sentences matching more of the topic's terms, in articles where the topic scores higher "
            "(two per article here; the download has the strongest 200).")

@@ -23,9 +23,12 @@ ui.export_buttons(top, "top_entities", filters)
 
 st.subheader("One entity over time")
 names = {r["entity_key"]: charts.entity_label(r) for r in top.to_dict("records")}
+# The filtered entities can always be followed, named in every article of the view as they are, even when the Type
+# or the top 25 leave them out (a defected officer among the people in the news of his articles).
+names.update({k: v for k, v in ui.entity_names(filters.entities).items() if k not in names})
 keys = list(names)
 focus_default = next((k for k in filters.entities if k in names), keys[0])
-focus = st.selectbox("Entity", keys, index=keys.index(focus_default), format_func=names.get)
+focus = ui.url_select("Entity", keys, "focus", focus_default, names.get)
 grain = ui.choice("Per", {"week": "Week", "month": "Month"}, "grain", "month")
 timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")

@@ -208,16 +208,65 @@ def test_period_bounds(start, grain, expected):
 
 
 @pytest.mark.parametrize(
-    ("first", "last", "expected"),
+    ("first", "last", "expected", "trend"),
     [
-        (None, None, "month"),
-        (D(2015, 7, 21), D(2015, 8, 11), "day"),
-        (D(2025, 1, 1), D(2025, 11, 4), "week"),
-        (D(2015, 1, 1), D(2025, 11, 4), "month"),
+        (None, None, "month", "month"),
+        (D(2015, 7, 21), D(2015, 8, 11), "day", "week"),
+        (D(2017, 3, 1), D(2017, 3, 31), "day", "week"),
+        (D(2015, 7, 21), D(2015, 10, 21), "day", "week"),
+        (D(2015, 7, 21), D(2015, 10, 22), "week", "month"),
+        (D(2025, 1, 1), D(2025, 11, 4), "week", "month"),
+        (D(2015, 1, 1), D(2025, 11, 4), "month", "month"),
     ],
 )
-def test_default_grain(first, last, expected):
-    assert charts.default_grain(first, last) == expected
+def test_default_grain(first, last, expected, trend):
+    """The Overview's bars per day up to 92 days; the topic trend's lines (week or month) per week there."""
+    assert (charts.default_grain(first, last), charts.trend_grain(first, last)) == (expected, trend)
+
+
+@pytest.mark.parametrize(
+    ("period", "grain", "expected"),
+    [
+        (D(2013, 8, 1), "month", ("2013-07-01", "2013-09-01")),
+        (D(2013, 2, 1), "month", ("2013-01-04", "2013-03-01")),
+        (D(2017, 3, 6), "week", ("2017-02-27", "2017-03-13")),
+    ],
+)
+def test_a_trend_of_one_period_spans_a_period_either_side(period, grain, expected):
+    """Left to itself Plotly drew a millisecond around the one date ("23:59:59.999 Jul 31, 2013 ... 00:00:00.0005")."""
+    frame = pd.DataFrame({"period": [period, period, period], "topic": ["", "prisons", "coups"],
+                          "articles": [1, 2, 1], "stories": [1, 2, 1]})
+    fig = charts.topic_trend_figure(frame, "articles", LABELS, {}, grain)
+    assert fig.layout.xaxis.range == expected
+    assert charts.topic_trend_figure(TIMELINE, "articles", LABELS, {}, "month").layout.xaxis.range is None
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "grain", "expected"),
+    [
+        (D(2017, 1, 1), D(2017, 4, 1), "month", [D(2017, 1, 1), D(2017, 2, 1), D(2017, 3, 1), D(2017, 4, 1)]),
+        (D(2017, 2, 27), D(2017, 3, 13), "week", [D(2017, 2, 27), D(2017, 3, 6), D(2017, 3, 13)]),
+        (D(2017, 3, 6), D(2017, 3, 6), "week", [D(2017, 3, 6)]),
+        (D(2016, 12, 31), D(2017, 1, 2), "day", [D(2016, 12, 31), D(2017, 1, 1), D(2017, 1, 2)]),
+    ],
+)
+def test_every_period(first, last, grain, expected):
+    assert charts.every_period(first, last, grain) == expected
+
+
+def test_a_topic_trend_drops_to_zero_in_the_weeks_without_its_articles():
+    """Two defections, three empty weeks, one: the line was drawn straight from 2 to 1 across the empty weeks."""
+    frame = pd.DataFrame({"period": [D(2017, 2, 27), D(2017, 2, 27), D(2017, 3, 13), D(2017, 3, 27)],
+                          "topic": ["defected_officers", "", "prisons", "defected_officers"],
+                          "articles": [2, 5, 3, 1], "stories": [2, 4, 2, 1]})
+    assert charts.zero_filled(frame[frame["topic"] != ""], "week").to_dict("list") == {
+        "period": list(pd.to_datetime([D(2017, 2, 27), D(2017, 3, 6), D(2017, 3, 13), D(2017, 3, 20), D(2017, 3, 27)] * 2)),
+        "topic": ["defected_officers"] * 5 + ["prisons"] * 5,
+        "articles": [2, 0, 0, 0, 1, 0, 0, 3, 0, 0],
+        "stories": [2, 0, 0, 0, 1, 0, 0, 2, 0, 0],
+    }
+    fig = charts.topic_trend_figure(frame, "articles", {}, {}, "week")
+    assert [(t.name, list(t.y)) for t in fig.data] == [("defected_officers", [2, 0, 0, 0, 1]), ("prisons", [0, 0, 3, 0, 0])]
 
 
 def _months(counts: dict[tuple[int, int], int]) -> tuple[pd.Series, pd.Series]:

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ PAGES = ["app.py", "pages/1_Topics.py", "pages/2_Entities.py", "pages/3_Articles
 TIMEOUT = 60
 
 
-def _app(page: str, **params: str | list[str]) -> AppTest:
+def _app(page: str, /, **params: str | list[str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     for key, value in params.items():
         at.query_params[key] = value
@@ -215,10 +216,33 @@ def test_the_reader_shows_hostile_markup_as_text(dashboard_env):
 def test_selecting_a_row_opens_the_reader(dashboard_env):
     at = _ok(_app("pages/3_Articles.py"))
     first = _exported(at, "articles").iloc[0]
-    at.session_state["articles_1_None"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.session_state[_list_key(Filters(), None)] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     _ok(at.run())
     assert _params(at) == {"article": [str(first["article_id"])]}
     assert f'data-article-id="{first["article_id"]}"' in _html(at)
+
+
+def _list_key(filters: Filters, article: int | None, page: int = 1) -> str:
+    import ui
+
+    return f"articles_{ui.view_key(filters)}_{page}_{article}"
+
+
+def test_changing_the_filters_keeps_the_open_article(dashboard_env):
+    """The list's selection outlived a change of filters: the row where the open article had been was reported
+    selected again and the reader jumped to the article the new list had there (real store: 3773 -> 4138)."""
+    at = _ok(_app("pages/3_Articles.py", q="صيدنايا"))
+    listed = [int(a) for a in _exported(at, "articles")["article_id"]]
+    opened = listed[1]
+    at.session_state[_list_key(Filters(text="صيدنايا"), None)] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    _ok(at.run())
+    assert _params(at) == {"q": ["صيدنايا"], "article": [str(opened)]}
+    at.text_input(key="f_text").input("وزارة")
+    _ok(at.run())
+    now = [int(a) for a in _exported(at, "articles")["article_id"]]
+    assert now[1] != opened and opened in now  # the new list has another article in that row...
+    assert _params(at) == {"q": ["وزارة"], "article": [str(opened)]}  # ...and the reader stays on the one it had
+    assert f'data-article-id="{opened}"' in _html(at)
 
 
 @pytest.mark.parametrize(("value", "message"), [("999999", "There is no article 999999"), ("abc", "No article open")])
@@ -434,3 +458,124 @@ def test_the_text_filter_keeps_articles_with_every_word_in_any_order_as_its_help
         assert _query(dashboard_env, "key_figures", Filters(text=text))["articles"] == words, text
     at = _ok(_app("app.py", q='"سجن صيدنايا"'))
     assert at.text_input(key="f_text").help == ui.TEXT_FILTER_HELP
+
+
+def _selectbox(at: AppTest, label: str):
+    return next(s for s in at.main.selectbox if s.label == label)
+
+
+@pytest.mark.parametrize(("page", "label", "param", "export", "column", "options"), [
+    ("pages/2_Entities.py", "Entity", "focus", "entity_mentions", "entity_key",
+     lambda db: list(_query(db, "top_entities", Filters(), None, 25)["entity_key"])),
+    ("pages/1_Topics.py", "Topic", "evidence", "evidence_sentences", "topic",
+     lambda db: list(_query(db, "topic_counts", Filters())["topic"])),
+])
+def test_a_shared_link_shows_the_entity_or_topic_chosen(page, label, param, export, column, options, dashboard_env):
+    """The entity over time and the topic whose evidence is listed are in the link: a colleague opening it saw the
+    first of the list instead (the selectboxes were not in the URL)."""
+    first, _, third = options(dashboard_env)[:3]
+    at = _ok(_app(page))
+    assert _selectbox(at, label).value == first
+    _selectbox(at, label).set_value(third)
+    _ok(at.run())
+    assert _params(at) == {param: [third]}
+    again = _ok(_app(page, **at.query_params))
+    assert _selectbox(again, label).value == third
+    assert set(_exported(again, export)[column]) == {third}
+
+
+@pytest.mark.parametrize("value", ["org:no_such_entity", "", "loc:damascus|x"])
+def test_an_unknown_entity_in_focus_falls_back_to_the_first(value, dashboard_env):
+    top = _query(dashboard_env, "top_entities", Filters(), None, 25)
+    assert _selectbox(_ok(_app("pages/2_Entities.py", focus=value)), "Entity").value == top.iloc[0]["entity_key"]
+
+
+def test_a_filtered_entity_stays_in_focus_whatever_the_type(dashboard_env):
+    """Following a person with Type=Organisations: the timeline showed the view's top organisation, the person was
+    not even in the list."""
+    at = _ok(_app("pages/2_Entities.py", entity="per:mhmd_al_jasm", type="ORG"))
+    assert {r["entity_type"] for r in _exported(at, "top_entities").to_dict("records")} == {"ORG"}
+    assert _selectbox(at, "Entity").value == "per:mhmd_al_jasm"
+    assert set(_exported(at, "entity_mentions")["entity_key"]) == {"per:mhmd_al_jasm"}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    ({}, {"loc:adra": "Entities?entity=loc%3Aadra&focus=loc%3Aadra",
+          "org:syria_interior_ministry": "Entities?entity=org%3Asyria_interior_ministry&focus=org%3Asyria_interior_ministry"}),
+    ({"topic": "prisons", "entity": "loc:damascus"},
+     {"loc:adra": "Entities?topic=prisons&entity=loc%3Adamascus&entity=loc%3Aadra&focus=loc%3Aadra",
+      "loc:damascus": "Entities?topic=prisons&entity=loc%3Adamascus&focus=loc%3Adamascus"}),
+])
+def test_the_reader_leads_from_each_named_entity_to_its_timeline(filters, expected, dashboard_env):
+    """The way to follow someone too rarely named to be among the sidebar's 500 choices: from an article, each
+    entity it names links to the Entities page with that entity added to the filters and its timeline in focus."""
+    article = _article_id(dashboard_env, "<script>")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), **filters))
+    keys = list(_query(dashboard_env, "article_detail", article)["entities"]["entity_key"])
+    table = next(d.value for d in at.main.dataframe if "latin" in d.value)
+    links = dict(zip(keys, table["entity_key"], strict=True))
+    assert {k: links[k] for k in expected} == expected
+    followed = _ok(_app("pages/2_Entities.py", **parse_qs(urlparse(links["loc:adra"]).query)))
+    assert _selectbox(followed, "Entity").value == "loc:adra"
+
+
+@pytest.fixture(scope="module")
+def long_list_db(tmp_path_factory) -> Path:
+    """120 dated articles: three pages of the Articles list."""
+    from basira import ingest
+
+    folder = tmp_path_factory.mktemp("long_list")
+    records = [{"title": f"خبر رقم {n} عن سجن صيدنايا", "text": f"نص الخبر رقم {n} عن المعتقلين في سجن صيدنايا {n * 7}.",
+                "date": f"2024-{1 + n % 12:02d}-{1 + n % 28:02d}", "source": f"site{n % 3}.example"} for n in range(120)]
+    (folder / "list.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    db = folder / "basira.duckdb"
+    assert ingest.ingest_paths([folder / "list.jsonl"], db).added == 120
+    return db
+
+
+def test_a_shared_link_opens_the_same_page_of_the_list_until_the_filters_change(long_list_db, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(long_list_db))
+    at = _ok(_app("pages/3_Articles.py"))
+    at.number_input[0].set_value(3)
+    _ok(at.run())
+    assert _params(at) == {"page": ["3"]}
+    third = _exported(at, "articles").iloc[100:120]["article_id"].tolist()
+    again = _ok(_app("pages/3_Articles.py", **at.query_params))
+    assert again.number_input[0].value == 3
+    assert [int(v) for v in again.main.dataframe[0].value["article_id"]] == third
+    again.multiselect(key="f_sources").set_value(["site1.example"])
+    _ok(again.run())
+    assert _params(again) == {"source": ["site1.example"]} and again.number_input.len == 0
+
+
+@pytest.mark.parametrize(("page", "shown"), [("2", 2), ("9", 3), ("x", 1), ("-4", 1)])
+def test_a_list_page_out_of_range_in_a_link_shows_the_nearest(page, shown, long_list_db, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(long_list_db))
+    assert _ok(_app("pages/3_Articles.py", page=page)).number_input[0].value == shown
+
+
+@pytest.mark.parametrize(("params", "grain"), [
+    ({"from": "2025-01-01", "to": "2025-01-31"}, "week"),
+    ({"from": "2025-01-01", "to": "2025-06-30"}, "month"),
+    ({}, "month"),
+    ({"from": "2025-01-01", "to": "2025-01-31", "grain": "month"}, "month"),
+])
+def test_the_topic_trend_of_a_short_view_is_weekly(params, grain, dashboard_env):
+    """A month's view (a click on a month's bar on the Overview) drew the trend per month: one point per line."""
+    at = _ok(_app("pages/1_Topics.py", **params))
+    assert next(s for s in at.main.button_group if s.label == "Trend per").value == grain
+
+
+@pytest.mark.parametrize(("q", "marked"), [
+    ("صيدنايا", ["صيدنايا", "search match", "صيدنايا"]),  # title, legend, body
+    ('"سجن صيدنايا"', ["سجن", " ", "صيدنايا", "search match", "سجن", " ", "صيدنايا"]),  # cut by the entity's mark
+    ("سجن", ["سجن", "search match", "سجن", "السجن"]),
+    ("", []),
+])
+def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked, dashboard_env):
+    """The reader showed the article's topics and entities but not the words searched for."""
+    article = _article_id(dashboard_env, "بدء أولى محاكمات العدالة الانتقالية")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), **({"q": q} if q else {})))
+    html = _html(at)
+    reader = html[html.index('<article class="basira-article'):]
+    assert re.findall(r'<mark class="[^"]*m-match[^"]*"[^>]*>([^<]*)</mark>', reader) == marked

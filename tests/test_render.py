@@ -272,3 +272,18 @@ def test_the_mentions_table_shows_each_surface_as_its_sentence_writes_it():
     frame = pd.DataFrame({"surface": ["الاسد", "ابو هنيه", "غائب"],
                           "sentence": ["قال الأسد إن …", "وأضاف أبو هنية: …", "نص آخر"]})
     assert list(render.mentions_as_written(frame)["surface"]) == ["الأسد", "أبو هنية", "غائب"]
+
+
+def test_the_reader_marks_the_search_words_where_the_finder_puts_them():
+    """An article opened from a search showed its topics and entities but not the words searched for."""
+    def words(*found: str):
+        return lambda norm: [(m.start(), m.end()) for w in found for m in re.finditer(w, norm)]
+
+    title_marks, marks = render.article_marks(_detail(), words("اعتقال", "الداخليه"))
+    matched = [(TEXT[m.start : m.end], m.note) for m in marks if m.kind == "match"]
+    assert matched == [("اعتقال", "Search words"), ("الداخليـة", "Search words")]
+    assert [TITLE[m.start : m.end] for m in title_marks if m.kind == "match"] == ["اعتقال"]
+    html = render.article_html(_detail(), with_style=False, matches=words("نتهاون"))
+    assert '<mark class="m-quote m-match" title="Quotation: قال\nSearch words">نتهاون</mark>' in html
+    assert '<mark class="m-match">search match</mark></div>' in html
+    assert "m-match" not in render.article_html(_detail(), with_style=False)

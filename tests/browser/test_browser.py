@@ -249,3 +249,47 @@ def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, widt
             .filter(b => b.getBoundingClientRect().right > right + 0.5).map(b => b.innerText);
     }""")
     assert overflowing == []
+
+
+def test_changing_the_filters_keeps_the_open_article(page, server, dashboard_db):
+    """The list's row selection outlived a change of the text filter: the reader jumped to whichever article the
+    new list had in the open article's row (real store: 3773 became 4138)."""
+    with store.read_cursor(dashboard_db) as cur:
+        before = read.article_page(cur, Filters(text="صيدنايا"), 50, 0)["article_id"].tolist()
+        after = read.article_page(cur, Filters(text="وزارة"), 50, 0)["article_id"].tolist()
+    opened = int(before[1])
+    assert int(after[1]) != opened and opened in after
+    _open(page, server, f"Articles?q={quote('صيدنايا')}&article={opened}")
+    field = page.get_by_test_id("stSidebarUserContent").get_by_test_id("stTextInputField")
+    field.fill("وزارة")
+    field.press("Enter")
+    page.wait_for_url(f"**q={quote('وزارة')}*", timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    page.wait_for_timeout(1000)
+    wait_for_app(page, TIMEOUT_MS)
+    assert parse_qs(urlparse(page.url).query)["article"] == [str(opened)]
+    assert page.locator("article.basira-article").get_attribute("data-article-id") == str(opened)
+
+
+def _ink_columns(png: bytes) -> tuple[int, int, int]:
+    """(leftmost, rightmost) dark pixel columns of a screenshot, and its width."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    dark = [x for x in range(image.width) if any(image.getpixel((x, y)) < 100 for y in range(image.height))]
+    return dark[0], dark[-1], image.width
+
+
+@pytest.mark.parametrize(("typed", "side"), [("سجن صيدنايا 2017", "right"), ("Saydnaya 2017", "left")])
+def test_text_fields_take_the_direction_of_what_is_typed(page, server, typed, side):
+    """Arabic typed in the search box started at the left edge, as in a left-to-right field."""
+    page.set_viewport_size({"width": 900, "height": 900})
+    _open(page, server, "Search")
+    field = page.get_by_test_id("stMain").get_by_test_id("stTextInputField")
+    field.click()
+    page.keyboard.type(typed)
+    page.locator("h1").first.click()  # away from the field: its "Press Enter" hint goes
+    left, right, width = _ink_columns(field.screenshot())
+    assert (right > width * 0.85 and left > width * 0.5) if side == "right" else (left < width * 0.1 and right < width * 0.5)
