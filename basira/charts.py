@@ -47,12 +47,48 @@ def _base(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
 
 
 # Topic legends go under the time axis: on the right, 14 long topic names left the bars ~100 px of a 900 px window.
-# Under it they take three columns at 1400 px and one at 900, so the chart is taller to keep the bars' height.
-TIME_CHART_PX = 540
+# Under it, one entry per line at 900 px (the chart is 440 px wide beside the sidebar) took 271 of a 540 px chart
+# and scrolled, leaving the bars 187 px. Entries are now LEGEND_ENTRY_PX wide, names wrapped to fit, so the legend
+# has two columns at 900 px and four at 1400; the chart is as tall as the plot (TIME_PLOT_PX) plus the legend
+# those two columns need, and at 1400 px, with fewer rows, the plot gets the rest. Every topic keeps its entry.
+TIME_PLOT_PX = 330
+LEGEND_ENTRY_PX = 125
+LEGEND_COLUMNS_NARROW = 2
+# A name's line in a legend entry: the 200 px less the swatch, at the chart's 12 px font.
+LEGEND_LINE_CHARS = 20
+LEGEND_LINE_PX = 16
+LEGEND_ROW_PAD_PX = 6
+# Title, tick labels and the gap above the legend (y = -0.12 of the plot).
+TIME_CHART_CHROME_PX = 50 + 10 + 60
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    fig.update_layout(height=TIME_CHART_PX, legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0})
+def legend_name(name: str) -> str:
+    """A series name as a legend entry shows it: wrapped at LEGEND_LINE_CHARS, lines joined by <br>."""
+    return "<br>".join(wrap_label(name, LEGEND_LINE_CHARS))
+
+
+def legend_height(names: Sequence[str], columns: int = LEGEND_COLUMNS_NARROW) -> int:
+    """The height in px of a horizontal legend of these entries (in display order) laid out in `columns`: each row as
+    tall as its most wrapped name."""
+    lines = [len(wrap_label(name, LEGEND_LINE_CHARS)) or 1 for name in names]
+    rows = [max(lines[i : i + columns]) for i in range(0, len(lines), columns)]
+    return sum(n * LEGEND_LINE_PX + LEGEND_ROW_PAD_PX for n in rows)
+
+
+def _legend_below(fig: go.Figure, reversed_order: bool = False) -> go.Figure:
+    """The legend under the axis in columns of LEGEND_ENTRY_PX, the chart tall enough for it at a 900 px window.
+    `reversed_order`: entries listed last trace first, as a stack of bars reads from the top. The hover shows a
+    trace's `meta`, its name on one line."""
+    names = [trace.name for trace in fig.data if trace.showlegend is not False]
+    for trace in fig.data:
+        trace.name = legend_name(trace.name)
+    shown = names[::-1] if reversed_order else names
+    fig.update_layout(
+        height=TIME_PLOT_PX + TIME_CHART_CHROME_PX + legend_height(shown),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0,
+                "entrywidth": LEGEND_ENTRY_PX, "entrywidthmode": "pixels",
+                "traceorder": "reversed" if reversed_order else "normal"},
+    )
     return fig
 
 
@@ -120,7 +156,8 @@ def timeline_figure(
             marker_color=colours.get(topic, UNTAGGED),
             width=bar_widths(rows["period"], grain),
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
-            hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
+            meta=topic_label(topic, labels),
+            hovertemplate="%{x|%Y-%m-%d}<br>%{meta}: %{y}<extra></extra>",
         )
     noun = "independent stories" if measure == "stories" else "articles"
     title = f"{noun.capitalize()} per {grain}, by topic"
@@ -128,7 +165,7 @@ def timeline_figure(
         title += f" · {undated:,} undated not on the axis"
     title = _focus(fig, frame["period"], frame[measure], grain, title)
     fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=noun)
-    return _legend_below(_base(fig, title))
+    return _legend_below(_base(fig, title), reversed_order=True)
 
 
 # A topic label's line on the bar chart's axis: at 900 px one-line "Arabic · English" labels took half the width
@@ -188,7 +225,8 @@ def topic_trend_figure(
             name=topic_label(topic, labels),
             line_color=colours.get(topic, UNTAGGED),
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
-            hovertemplate="%{x|%Y-%m-%d}<br>%{fullData.name}: %{y}<extra></extra>",
+            meta=topic_label(topic, labels),
+            hovertemplate="%{x|%Y-%m-%d}<br>%{meta}: %{y}<extra></extra>",
         )
     periods = pd.to_datetime(tagged["period"]).drop_duplicates()
     if len(periods) == 1:

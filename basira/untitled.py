@@ -7,6 +7,8 @@ buttons. The opening is cut into segments at the separators such chrome is built
 and the first segment that reads as a headline or sentence is shown. Chrome is recognised by the line rules of
 basira.boilerplate (menus, copyright, "read more"…), by phrases in data/boilerplate.json (opening_chrome,
 opening_labels, opening_date_words) and by shape: mostly Latin or digits, nothing but a date, too few words.
+Paragraphs the article's site repeats on many pages (flagged 'repeated_paragraph' by ingest) are skipped first
+(opening_past_repeats): a sidebar or login prompt of a site the lists do not know is recognised by its recurrence.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import json
 import re
 from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 
 from basira.boilerplate import FUNCTION_WORDS, classify_line, menu_phrases, opening_phrases
@@ -38,7 +41,7 @@ _PHRASES = Path(__file__).parent / "data" / "boilerplate.json"
 # Bumped when the rules below change; with a hash of the data files they read it is stored beside the openings
 # (meta 'openings_rules'), and a store whose openings were picked by other rules gets them again on its next
 # ingest or retag.
-RULES_VERSION = 1
+RULES_VERSION = 2
 RULES = f"{RULES_VERSION}+" + hashlib.blake2b(_MONTHS.read_bytes() + _PHRASES.read_bytes(), digest_size=4).hexdigest()
 
 # Separators that page chrome is assembled with. A spaced dash separates "headline - site"; pre-tokenised text
@@ -189,6 +192,36 @@ def _fit(text: str, limit: int = OPENING_CHARS) -> str:
 def opening(text: str) -> str:
     """The first real sentence of an article's text, at most OPENING_CHARS characters: segments that are chrome and
     leading labels skipped; the plain opening when the top of the text holds nothing else."""
+    found = _first_real(text)
+    return found if found is not None else _fit(text[:SCAN_CHARS])
+
+
+def opening_past_repeats(text: str, repeated: Sequence[tuple[int, int]]) -> str:
+    """opening() of the text without the character spans `repeated` (the sentences of paragraphs its site repeats on
+    many pages: a sidebar, a ticker, a login prompt that the line rules and phrase lists do not know). When nothing
+    but those paragraphs and chrome is left, the opening of the whole text: a page that is all repeated chrome shows
+    what it would have shown before, not an empty title."""
+    if not repeated:
+        return opening(text)
+    found = _first_real(_without_spans(text, repeated))
+    return found if found is not None else opening(text)
+
+
+def _without_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The text with each (start, end) span replaced by a line break, so that what was before and after it are
+    separate segments (a span cut into a sentence does not glue its two ends together)."""
+    kept, at = [], 0
+    for start, end in sorted(spans):
+        if start > at:
+            kept.append(text[at:start])
+        at = max(at, end)
+    kept.append(text[at:])
+    return "\n".join(kept)
+
+
+def _first_real(text: str) -> str | None:
+    """The first headline or sentence of the top of the text, fitted; else its first short segment that is not
+    chrome (a site name or label); None when the top holds only chrome."""
     head = text[:SCAN_CHARS]
     queue = deque(_join_clitics([s for s in _BREAK.split(head) if s.strip()]))
     short = None
@@ -209,4 +242,4 @@ def opening(text: str) -> str:
             return _fit(raw)
         if short is None:
             short = raw
-    return _fit(short if short is not None else head)
+    return _fit(short) if short is not None else None

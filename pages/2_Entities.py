@@ -12,7 +12,8 @@ ui.require_store()
 
 kinds = {"all": "All", "PER": "People", "ORG": "Organisations", "LOC": "Places"}
 kind = ui.choice("Type", kinds, "type", "all")
-top = ui.query("top_entities", filters, None if kind == "all" else kind, 25)
+entity_type = None if kind == "all" else kind
+top = ui.query("top_entities", filters, entity_type, 25)
 if top.empty:
     ui.empty("No named entities in the articles that match these filters.")
     st.stop()
@@ -38,13 +39,14 @@ ui.table(render.mentions_as_written(mentions[["article_id", "published", "source
 ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters)
 
 st.subheader("Named in the same sentence")
-pairs = ui.query("cooccurrence", filters, 40)
+# A type keeps the pairs of two entities of it, and the filtered entities' partners of it (README, "Reading the pages").
+pairs = ui.query("cooccurrence", filters, 40, entity_type)
 if pairs.empty:
-    st.caption("No two entities are named in the same sentence in this view.")
+    st.caption(f"No two {kinds[kind].lower() if entity_type else 'entities'} are named in the same sentence in this view.")
     st.stop()
 # With entities in the filter, their own pairs come first in the pair list: the view's top pairs are mostly
 # between the places and leaders the same articles name, often without the filtered entity at all.
-options = charts.pair_options(ui.query("entity_partners", filters, 40), pairs)
+options = charts.pair_options(ui.query("entity_partners", filters, 40, entity_type), pairs)
 found = ui.query("entity_lookup", None, sorted({key for option in options for key in option.split("|")}))
 pair_names = {r["entity_key"]: charts.entity_label(r) for r in found.to_dict("records")}
 types = dict(zip(found["entity_key"], found["entity_type"], strict=True))

@@ -312,7 +312,40 @@ def test_timeline_without_a_thin_tail_keeps_the_whole_axis():
     assert fig.layout.xaxis.range is None
 
 
-def test_time_charts_put_the_topic_legend_under_the_axis():
-    for fig in (charts.timeline_figure(TIMELINE, "articles", LABELS, {}, 0, "month"),
-                charts.topic_trend_figure(TIMELINE, "articles", LABELS, {}, "month")):
-        assert (fig.layout.legend.orientation, fig.layout.legend.y, fig.layout.height) == ("h", -0.12, charts.TIME_CHART_PX)
+LONG_LABELS = {"prisons": "Prisons and detention", "coups": "Crime (robbery, theft, criminal gangs)"}
+
+
+def test_time_charts_put_the_topic_legend_under_the_axis_in_columns():
+    # Entries of a fixed width, names wrapped to fit it; the chart as tall as the plot and the legend in two columns.
+    bars = charts.timeline_figure(TIMELINE, "articles", LONG_LABELS, {}, 0, "month")
+    trend = charts.topic_trend_figure(TIMELINE, "articles", LONG_LABELS, {}, "month")
+    for fig in (bars, trend):
+        legend = fig.layout.legend
+        assert (legend.orientation, legend.y, legend.entrywidth, legend.entrywidthmode) == (
+            "h", -0.12, charts.LEGEND_ENTRY_PX, "pixels")
+    # stacked bars list the top of the stack first: untagged (first trace) last
+    assert [t.name for t in bars.data] == ["untagged", "Crime (robbery,<br>theft, criminal<br>gangs)", "Prisons and<br>detention"]
+    assert bars.layout.legend.traceorder == "reversed"
+    # the hover names the topic on one line
+    assert [(t.meta, t.hovertemplate) for t in bars.data][1] == (
+        "Crime (robbery, theft, criminal gangs)", "%{x|%Y-%m-%d}<br>%{meta}: %{y}<extra></extra>")
+    # a row of the three-line name beside the two-line one, then "untagged" alone
+    assert bars.layout.height == charts.TIME_PLOT_PX + charts.TIME_CHART_CHROME_PX + (3 * 16 + 6) + (16 + 6)
+    assert [t.name for t in trend.data] == ["Crime (robbery,<br>theft, criminal<br>gangs)", "Prisons and<br>detention"]
+    assert (trend.layout.legend.traceorder, trend.layout.height) == (
+        "normal", charts.TIME_PLOT_PX + charts.TIME_CHART_CHROME_PX + 3 * 16 + 6)
+
+
+@pytest.mark.parametrize(
+    ("names", "columns", "height"),
+    [
+        ([], 2, 0),
+        (["Prisons"], 2, 22),
+        (["Prisons", "Coups", "Kidnapping"], 2, 44),
+        (["Weapons proliferation and disarmament", "Kidnapping"], 2, 54),  # a row as tall as its longest name
+        (["Kidnapping", "Security sector reform and training", "Coups"], 2, 38 + 22),
+        (["Kidnapping", "Security sector reform and training", "Coups"], 3, 38),
+    ],
+)
+def test_legend_height_counts_each_row_at_its_most_wrapped_name(names, columns, height):
+    assert charts.legend_height(names, columns) == height

@@ -203,6 +203,40 @@ def test_openings_written_by_older_rules_are_worked_out_again_by_retag_or_the_ne
         assert broken_invariants(cur) == {}
 
 
+# A paragraph a site prints at the top of its pages (a login prompt the phrase lists do not know): on three pages
+# it is flagged 'repeated_paragraph', and an untitled article's opening is its own first sentence.
+PROMPT = "يرجى التسجيل في الموقع أولا لكي تتمكن من متابعة المشاركات الجديدة في المنتدى."
+OWN = ("قالت مصادر أمنية إن قوات الأمن اعتقلت خلية في ريف دمشق.", "افتتحت البلدية حديقة عامة جديدة في وسط المدينة.",
+       "أعلنت وزارة التربية موعد بدء العام الدراسي الجديد.")
+
+
+def _forum(i: int) -> dict:
+    return {"text": PROMPT + "\n\n" + OWN[i], "source": "forum.org", "date": f"2020-01-0{i + 1}"}
+
+
+def _openings(db: Path) -> list[tuple[int, str]]:
+    with store.read_cursor(db) as cur:
+        return cur.execute("SELECT * FROM article_openings ORDER BY article_id").fetchall()
+
+
+def test_an_opening_skips_the_paragraph_the_site_repeats(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    _ingest(db, tmp_path, [_forum(i) for i in range(3)])
+    assert _openings(db) == [(1, OWN[0]), (2, OWN[1]), (3, OWN[2])]
+    with store.read_cursor(db) as cur:
+        assert broken_invariants(cur) == {}
+
+
+def test_articles_stored_before_their_paragraph_recurred_get_new_openings_at_retag(tmp_path):
+    db = tmp_path / "basira.duckdb"
+    _ingest(db, tmp_path, [_forum(0), _forum(1)])
+    _ingest(db, tmp_path, [_forum(2)], "b.jsonl")
+    # as their topics, the first two articles' openings wait for retag
+    assert _openings(db) == [(1, PROMPT), (2, PROMPT), (3, OWN[2])]
+    ingest.retag(db)
+    assert _openings(db) == [(1, OWN[0]), (2, OWN[1]), (3, OWN[2])]
+
+
 @pytest.mark.parametrize("older", [False, True], ids=["openings stored", "store before article_openings"])
 def test_the_articles_extract_carries_the_opening_of_an_untitled_article(db, older):
     if older:

@@ -738,6 +738,18 @@ DIRECT_COOCCURRENCE = (
     " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
     " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT 40"
 )
+ENTITY_TYPES = (None, "PER", "ORG", "LOC")
+
+
+def _typed_cooccurrence(entity_type: str | None, limit: int = 40) -> str:
+    """DIRECT_COOCCURRENCE with only the pairs of two entities of `entity_type`, and the top `limit`."""
+    tail = DIRECT_COOCCURRENCE.replace("LIMIT 40", f"LIMIT {limit}")
+    if not entity_type:
+        return tail
+    typed = f"(SELECT entity_key FROM entities WHERE entity_type = '{entity_type}')"
+    return tail.replace(" GROUP BY ALL)", f" WHERE m1.entity_key IN {typed} AND m2.entity_key IN {typed} GROUP BY ALL)")
+
+
 DIRECT_TIMELINE = (
     " SELECT date_trunc('month', s.published)::DATE AS period, coalesce(t.topic, '') AS topic,"
     " count(*) AS articles, count(DISTINCT s.story_id) AS stories"
@@ -807,9 +819,10 @@ def test_dashboard_summaries_match_the_direct_queries(seed_store):
             assert [tuple(r) for r in read.top_entities(cur, filters).itertuples(index=False)] == _direct(
                 cur, filters, DIRECT_TOP_ENTITIES
             ), filters
-            assert [tuple(r) for r in read.cooccurrence(cur, filters).itertuples(index=False)] == _direct(
-                cur, filters, DIRECT_COOCCURRENCE
-            ), filters
+            for entity_type in ENTITY_TYPES:
+                assert [tuple(r) for r in read.cooccurrence(cur, filters, 40, entity_type).itertuples(index=False)] == _direct(
+                    cur, filters, _typed_cooccurrence(entity_type)
+                ), (filters, entity_type)
             timeline = read.timeline(cur, filters, "month")
             assert [(p.date(), *rest) for p, *rest in timeline.itertuples(index=False)] == _direct(
                 cur, filters, DIRECT_TIMELINE
@@ -828,13 +841,14 @@ def test_top_n_bounds_are_exact_for_any_candidate_count(seed_store, monkeypatch,
     # Few candidates make the first pass's floor low, so the second pass must widen to every pair that can
     # still reach the top `limit`; the result must not depend on how many candidates were summed first.
     monkeypatch.setattr(read, "TOP_CANDIDATES", candidates)
-    tail = DIRECT_COOCCURRENCE.replace("LIMIT 40", f"LIMIT {limit}")
     with store.read_cursor(seed_store) as cur:
         cases = _filter_cases(cur) + [Filters(date_from=dt.date(2024, 1, 1), include_duplicates=False)]
         for filters in cases:
-            found = [tuple(r) for r in read.cooccurrence(cur, filters, limit).itertuples(index=False)]
-            assert found == _direct(cur, filters, tail), (filters, candidates, limit)
-            assert len(found) == min(limit, len(_direct(cur, filters, tail.replace(f"LIMIT {limit}", ""))))
+            for pair_type in ENTITY_TYPES:
+                tail = _typed_cooccurrence(pair_type, limit)
+                found = [tuple(r) for r in read.cooccurrence(cur, filters, limit, pair_type).itertuples(index=False)]
+                assert found == _direct(cur, filters, tail), (filters, pair_type, candidates, limit)
+                assert len(found) == min(limit, len(_direct(cur, filters, tail.replace(f"LIMIT {limit}", ""))))
             for entity_type in (None, "PER", "ORG"):
                 typed = DIRECT_TOP_ENTITIES.replace("LIMIT 20", f"LIMIT {limit}")
                 if entity_type:
@@ -889,7 +903,10 @@ def test_dashboard_facts_match_the_direct_queries(seed_store):
                 assert _frames_equal(
                     read.top_entities(cur, filters, entity_type, 7), read.top_entities_direct(cur, filters, entity_type, 7)
                 ), (filters, entity_type)
-            assert _frames_equal(read.cooccurrence(cur, filters, 15), read.cooccurrence_direct(cur, filters, 15)), filters
+            for entity_type in ENTITY_TYPES:
+                assert _frames_equal(
+                    read.cooccurrence(cur, filters, 15, entity_type), read.cooccurrence_direct(cur, filters, 15, entity_type)
+                ), (filters, entity_type)
             for offset in (0, 3):
                 assert _frames_equal(
                     read.article_page(cur, filters, 5, offset), read.article_page_direct(cur, filters, 5, offset)
@@ -1178,9 +1195,10 @@ def test_cooccurrence_is_exact_whichever_pairs_are_hot(seed_store, tmp_path, mon
     ).fetchall()
     for filters in _facts_cases(con):
         for limit in (1, 5, 40):
-            assert _frames_equal(read.cooccurrence(con, filters, limit), read.cooccurrence_direct(con, filters, limit)), (
-                filters, limit,
-            )
+            for entity_type in ENTITY_TYPES:
+                assert _frames_equal(
+                    read.cooccurrence(con, filters, limit, entity_type), read.cooccurrence_direct(con, filters, limit, entity_type)
+                ), (filters, limit, entity_type)
     con.close()
 
 

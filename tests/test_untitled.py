@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from basira.untitled import OPENING_CHARS, opening
+from basira.untitled import OPENING_CHARS, opening, opening_past_repeats
 
 LEDE = "أعلنت وزارة الداخلية الإفراج عن مئة معتقل من سجن صيدنايا ."
 
@@ -73,6 +73,9 @@ CASES = [
     ("ad-blocker plea", "تم إكتشاف مانع الإعلانات عزيزي المستخدم .\nلمساعدتنا على الإستمرار في إنتاج محتوى مهني نرجو "
      'إلغاء تفعيل مانع الإعلانات " AD Block " .\nشكرا لتفهمك أسبوع على قطع العلاقات مع قطر . . ماذا جرى ?',
      "أسبوع على قطع العلاقات مع قطر . . ماذا جرى ?"),
+    # a forum's page numbers before the post ("صفحات : [ 1 ] 1 /", ankawa)
+    ("forum pages", "صفحات : [ 1 ] 1 / تعازينا الحارة الى جميع اهل واقارب المرحوم",
+     "تعازينا الحارة الى جميع اهل واقارب المرحوم"),
     # nothing but chrome: the plain opening, cut after a word
     ("only chrome", "Main navigation Search | 10 : 45 | Home", "Main navigation Search | 10 : 45 | Home"),
 ]
@@ -87,3 +90,39 @@ def test_a_long_sentence_is_cut_after_a_whole_word():
     text = "قالت مصادر أمنية إن قوات الأمن العام اعتقلت خلية تابعة لتنظيم داعش في ريف دمشق الغربي بعد عملية استمرت"
     assert opening(text) == "قالت مصادر أمنية إن قوات الأمن العام اعتقلت خلية تابعة لتنظيم داعش في ريف دمشق"
     assert len(opening(text)) <= OPENING_CHARS
+
+
+# A paragraph a site prints on many of its pages (ankawa's login prompt, shortened): the store flags its sentences
+# 'repeated_paragraph', and the opening is chosen past them.
+PROMPT = "الرجاء أو هل فقدت يمكنك الدخول او التسجيل عن طريق الفيسبوك ووسائل التواصل الاجتماعية الاخرى ."
+SECOND = "تسجيل الدخول باسم المستخدم وكلمة المرور والفترة الزمنية ."
+PROMPT_OPENING = "الرجاء أو هل فقدت يمكنك الدخول او التسجيل عن طريق الفيسبوك ووسائل التواصل"
+FORUM = "عرض المشاركات - عضو عنكاوا كوم أهلا , زائر .\n"
+
+
+def _span(text: str, part: str) -> tuple[int, int]:
+    return text.index(part), text.index(part) + len(part)
+
+
+REPEAT_CASES = [
+    # no repeated paragraph: the rules alone
+    ("none flagged", PROMPT + "\n" + LEDE, [], PROMPT_OPENING),
+    # the site's paragraph first: the article's own sentence
+    ("repeated first", PROMPT + "\n" + LEDE, [(0, len(PROMPT))], LEDE),
+    # chrome the rules skip before it, and after it the sentence
+    ("chrome then repeated", FORUM + PROMPT + "\n" + LEDE, [_span(FORUM + PROMPT, PROMPT)], LEDE),
+    # two sentences of one repeated paragraph, each flagged
+    ("two flagged sentences", PROMPT + " " + SECOND + "\n" + LEDE, [(0, len(PROMPT)), _span(PROMPT + " " + SECOND, SECOND)], LEDE),
+    # what is left either side of a span is not glued into one segment
+    ("span between two fragments", "وزير الداخلية " + PROMPT + " يزور سجن صيدنايا المركزي اليوم", [_span("وزير الداخلية " + PROMPT, PROMPT)],
+     "يزور سجن صيدنايا المركزي اليوم"),
+    # the sentence lies beyond the first SCAN_CHARS characters of the page, past a long repeated paragraph
+    ("past a long repeat", (PROMPT + " ") * 9 + "\n" + LEDE, [(0, len(PROMPT + " ") * 9)], LEDE),
+    # nothing but repeated paragraphs and chrome: what the rules alone show
+    ("all repeated", PROMPT + "\n" + SECOND, [(0, len(PROMPT)), _span(PROMPT + "\n" + SECOND, SECOND)], PROMPT_OPENING),
+]
+
+
+@pytest.mark.parametrize(("text", "spans", "expected"), [c[1:] for c in REPEAT_CASES], ids=[c[0] for c in REPEAT_CASES])
+def test_the_opening_skips_paragraphs_the_site_repeats(text, spans, expected):
+    assert opening_past_repeats(text, spans) == expected

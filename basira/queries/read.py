@@ -404,35 +404,64 @@ def _fill_titles(page: pd.DataFrame, cur: duckdb.DuckDBPyConnection, column: str
     return page
 
 
-def cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
-    """Entity pairs named in the same sentence, with how many sentences and articles."""
+# The Entities page's Type filter on pairs: "a pair of people" is two people named in one sentence. An analyst who
+# asks for people wants the network of people, as the entity list beside it shows only people; pairs with a place or
+# an organisation are the commonest (Syria, Damascus and the Islamic State would lead the list again) and are shown
+# with Type All. With entities in the filter their partners of that type are listed (entity_partners).
+_OF_TYPE = "(SELECT entity_key FROM entities WHERE entity_type = ?)"
+
+
+def _both_of_type(entity_type: str | None, alias: str = "d") -> tuple[str, list]:
+    """A condition (with its leading AND; empty without a type) on summary_pairs rows aliased `alias`: both entities
+    of the pair are of `entity_type`, and its parameters."""
+    if not entity_type:
+        return "", []
+    return f" AND {alias}.source IN {_OF_TYPE} AND {alias}.target IN {_OF_TYPE}", [entity_type, entity_type]
+
+
+def _pair_ids_of_type(entity_type: str | None, alias: str) -> tuple[str, list]:
+    """The same on rows of a pair facts or totals table aliased `alias`, by pair number."""
+    if not entity_type:
+        return "", []
+    both, params = _both_of_type(entity_type)
+    return f" AND {alias}.pair_id IN (SELECT d.pair_id FROM summary_pairs d WHERE TRUE{both})", params
+
+
+def cooccurrence(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40, entity_type: str | None = None
+) -> pd.DataFrame:
+    """Entity pairs named in the same sentence, with how many sentences and articles (with `entity_type`, only pairs
+    of two entities of that type)."""
     if unrestricted(filters) or not _facts(cur):
-        return cooccurrence_direct(cur, filters, limit)
+        return cooccurrence_direct(cur, filters, limit, entity_type)
     # As in top_entities: pair numbers grouped in DuckDB's perfect hash table. The hot pairs' numbers span 14
     # bits at 1M (over the default 12): the first pass of two broad entities (3.5 M rows) took ~8% less CPU.
     cur.execute("SET perfect_ht_threshold = 18")
     try:
-        return _cooccurrence_facts(cur, filters, limit)
+        return _cooccurrence_facts(cur, filters, limit, entity_type)
     except (duckdb.CatalogException, duckdb.BinderException):
         # Facts next to a pair summary of an older layout (its next refresh renumbers both).
-        return cooccurrence_direct(cur, filters, limit)
+        return cooccurrence_direct(cur, filters, limit, entity_type)
     finally:
         cur.execute("RESET perfect_ht_threshold")
 
 
-def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+def _cooccurrence_facts(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, entity_type: str | None
+) -> pd.DataFrame:
     totals = _totals(filters)
     if totals:
         prefix, condition, params = totals
+        typed, typed_params = _pair_ids_of_type(entity_type, "t")
         # Only the pairs reaching the limit-th best sum are joined to their names (ties kept for the order).
         return cur.execute(
             "WITH counted AS (SELECT t.pair_id, sum(t.sentences)::BIGINT AS sentences, sum(t.articles)::BIGINT AS articles"
-            f"  FROM {prefix}pair_totals t WHERE " + condition + " GROUP BY t.pair_id),"
+            f"  FROM {prefix}pair_totals t WHERE " + condition + typed + " GROUP BY t.pair_id),"
             " top AS (SELECT * FROM counted WHERE sentences >="
             "  (SELECT coalesce(min(sentences), 0) FROM (SELECT sentences FROM counted ORDER BY sentences DESC LIMIT ?)))"
             " SELECT d.source, d.target, c.sentences, c.articles FROM top c JOIN summary_pairs d USING (pair_id)"
             " ORDER BY c.sentences DESC, d.source, d.target LIMIT ?",
-            [*params, limit, limit],
+            [*params, *typed_params, limit, limit],
         ).df()
     view, params = _fact_view(filters)
     # The two-pass bound of _cooccurrence (exact; see there), over the pair facts: the view is predicates on
@@ -442,17 +471,22 @@ def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit:
     # (a broad view), the first pass already holds the answer; otherwise the second pass sums the reachable
     # pairs that are not hot over every pair fact (a narrow view, where the date order prunes). Separate
     # statements: in one, DuckDB materialised the view's join for both passes as a common subplan (23 M rows,
-    # 5 s at 1M).
+    # 5 s at 1M). With a type, both passes keep only its pairs: the bound holds for any set of pairs, but few hot
+    # pairs are of one type (3 of 200 in the real store are two people), so the floor is often 1 and the second pass
+    # groups every pair fact of that type in the view (bench/RESULTS.md, "Co-occurrence by type").
+    hot_typed, hot_typed_params = _pair_ids_of_type(entity_type, "f")
     hot = cur.execute(
         "SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles FROM facts_hot_pairs f" + view +
-        " GROUP BY f.pair_id ORDER BY sentences DESC",
-        params,
+        hot_typed + " GROUP BY f.pair_id ORDER BY sentences DESC",
+        [*params, *hot_typed_params],
     ).fetchall()
     floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
-    (outside,) = cur.execute(
-        "SELECT count(*) FROM summary_pairs WHERE sentences >= ? AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)",
-        [floor],
-    ).fetchone()
+    typed, typed_params = _both_of_type(entity_type)
+    reachable = (
+        "SELECT d.pair_id FROM summary_pairs d WHERE d.sentences >= ?"
+        " AND d.pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)" + typed
+    )
+    (outside,) = cur.execute(f"SELECT count(*) FROM ({reachable})", [floor, *typed_params]).fetchone()
     reached = [row for row in hot if row[1] >= floor]
     columns = [[r[i] for r in reached] for i in range(3)]
     hot_sql = "SELECT unnest(?::INTEGER[]) AS pair_id, unnest(?::BIGINT[]) AS sentences, unnest(?::BIGINT[]) AS articles"
@@ -466,18 +500,20 @@ def _cooccurrence_facts(cur: duckdb.DuckDBPyConnection, filters: Filters, limit:
     # that are not hot (one source at 1M: 728k of the view's pair rows were reachable, 345k of them hot).
     return cur.execute(
         "WITH final AS (SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles"
-        "  FROM facts_pairs f JOIN (SELECT pair_id FROM summary_pairs WHERE sentences >= ?"
-        "  AND pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)) reachable USING (pair_id)" +
+        f"  FROM facts_pairs f JOIN ({reachable}) reachable USING (pair_id)" +
         view + "  GROUP BY f.pair_id UNION ALL " + hot_sql + ")"
         " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
         " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",
-        [floor, *params, *columns, limit],
+        [floor, *typed_params, *params, *columns, limit],
     ).df()
 
 
-def entity_partners(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
-    """The pairs of the filtered view that name one of the filter's entities, as cooccurrence rows (most sentences
-    first; none without entities in the filter).
+def entity_partners(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40, entity_type: str | None = None
+) -> pd.DataFrame:
+    """The pairs of the filtered view that name one of the filter's entities (with `entity_type`, with a partner of
+    that type: the people named with a ministry), as cooccurrence rows (most sentences first; none without entities
+    in the filter).
 
     "Who is named with this officer?" is not answered by the view's top pairs: in the articles naming one person,
     the top pairs are usually between the places and leaders those articles also name (with Manaf Tlass in the
@@ -486,53 +522,74 @@ def entity_partners(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int
     if not keys:
         return pd.DataFrame({"source": [], "target": [], "sentences": [], "articles": []})
     cte, params = selection(filters)
+    named, named_params = _naming(keys, entity_type, "d.source", "d.target")
     try:
         return cur.execute(
             cte + " SELECT d.source, d.target, sum(p.sentences)::BIGINT AS sentences, count(*) AS articles"
             " FROM summary_pairs d JOIN summary_article_pairs p USING (pair_id)"
-            " WHERE (list_contains(?, d.source) OR list_contains(?, d.target))"
-            " AND p.article_id IN (SELECT article_id FROM selected)"
+            " WHERE " + named + " AND p.article_id IN (SELECT article_id FROM selected)"
             " GROUP BY ALL ORDER BY sentences DESC, d.source, d.target LIMIT ?",
-            [*params, keys, keys, limit],
+            [*params, *named_params, limit],
         ).df()
     except (duckdb.CatalogException, duckdb.BinderException):
-        return _pairs_from_mentions(cur, filters, limit, keys)
+        return _pairs_from_mentions(cur, filters, limit, entity_type, keys)
 
 
-def cooccurrence_direct(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40) -> pd.DataFrame:
+def _naming(keys: list[str], entity_type: str | None, source: str, target: str) -> tuple[str, list]:
+    """A condition on a pair's two entity keys (the SQL expressions `source`, `target`): one of them is one of
+    `keys`, and with `entity_type` the other is of that type; and its parameters."""
+    if not entity_type:
+        return f"(list_contains(?, {source}) OR list_contains(?, {target}))", [keys, keys]
+    return (
+        f"((list_contains(?, {source}) AND {target} IN {_OF_TYPE}) OR (list_contains(?, {target}) AND {source} IN {_OF_TYPE}))",
+        [keys, entity_type, keys, entity_type],
+    )
+
+
+def cooccurrence_direct(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 40, entity_type: str | None = None
+) -> pd.DataFrame:
     """cooccurrence from the per-article pair summary joined with the selection (no facts needed)."""
     # Pairs are precomputed per article (queries/summary.py): no self-join of entity_mentions at query time.
     try:
-        return _cooccurrence(cur, filters, limit)
+        return _cooccurrence(cur, filters, limit, entity_type)
     except (duckdb.CatalogException, duckdb.BinderException):
-        return _pairs_from_mentions(cur, filters, limit)
+        return _pairs_from_mentions(cur, filters, limit, entity_type)
 
 
 def _pairs_from_mentions(
-    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, keys: list[str] | None = None
+    cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, entity_type: str | None = None,
+    keys: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Co-occurrence rows of the filtered view (with `keys`, only the pairs naming one of them) from a self-join of
-    the mentions: for a store written before pairs were numbered (its next ingest or retag upgrades it); slow on a
-    large store but the same answer as the pair summaries."""
+    """Co-occurrence rows of the filtered view (with `keys`, only the pairs naming one of them, with a partner of
+    `entity_type`; else with `entity_type`, pairs of two entities of it) from a self-join of the mentions: for a
+    store written before pairs were numbered (its next ingest or retag upgrades it); slow on a large store but the
+    same answer as the pair summaries."""
     cte, params = selection(filters)
-    named = " WHERE list_contains(?, m1.entity_key) OR list_contains(?, m2.entity_key)" if keys else ""
+    if keys:
+        named, named_params = _naming(keys, entity_type, "m1.entity_key", "m2.entity_key")
+    elif entity_type:
+        named, named_params = f"m1.entity_key IN {_OF_TYPE} AND m2.entity_key IN {_OF_TYPE}", [entity_type, entity_type]
+    else:
+        named, named_params = "TRUE", []
     return cur.execute(
         cte + ", pairs AS (SELECT m1.entity_key AS source, m2.entity_key AS target, m1.article_id, m1.seq"
         " FROM selected s JOIN entity_mentions m1 USING (article_id) JOIN entity_mentions m2"
-        " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key" + named +
+        " ON m2.article_id = m1.article_id AND m2.seq = m1.seq AND m1.entity_key < m2.entity_key WHERE " + named +
         " GROUP BY ALL)"
         " SELECT source, target, count(*) AS sentences, count(DISTINCT article_id) AS articles"
         " FROM pairs GROUP BY ALL ORDER BY sentences DESC, source, target LIMIT ?",
-        [*params, *([keys, keys] if keys else []), limit],
+        [*params, *named_params, limit],
     ).df()
 
 
-def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) -> pd.DataFrame:
+def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, entity_type: str | None) -> pd.DataFrame:
+    typed, typed_params = _both_of_type(entity_type)
     if unrestricted(filters):
         return cur.execute(
-            "SELECT source, target, sentences, articles FROM summary_pairs"
-            " ORDER BY sentences DESC, source, target LIMIT ?",
-            [limit],
+            "SELECT d.source, d.target, d.sentences, d.articles FROM summary_pairs d WHERE TRUE" + typed +
+            " ORDER BY d.sentences DESC, d.source, d.target LIMIT ?",
+            [*typed_params, limit],
         ).df()
     cte, params = selection(filters)
     # Summing every pair of every selected article took 0.5 s at 100k articles. Two passes instead, exact:
@@ -541,18 +598,19 @@ def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int) 
     # so only pairs whose total reaches `floor` can be in the view's top N, and `final` sums just those. For a
     # broad view that is a few dozen pairs; a narrow view has few articles to join, so the second pass is cheap.
     return cur.execute(
-        cte + ", candidates AS (SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?),"
+        cte + ", candidates AS (SELECT d.pair_id FROM summary_pairs d WHERE TRUE" + typed +
+        "  ORDER BY d.sentences DESC, d.pair_id LIMIT ?),"
         " first AS (SELECT p.pair_id, sum(p.sentences) AS sentences FROM summary_article_pairs p"
         "  WHERE p.pair_id IN (SELECT pair_id FROM candidates) AND p.article_id IN (SELECT article_id FROM selected)"
         "  GROUP BY p.pair_id),"
         " floor AS (SELECT coalesce((SELECT sentences FROM first ORDER BY sentences DESC LIMIT 1 OFFSET ?), 1) AS n),"
         " final AS (SELECT p.pair_id, sum(p.sentences)::BIGINT AS sentences, count(*) AS articles"
         "  FROM summary_article_pairs p"
-        "  WHERE p.pair_id IN (SELECT pair_id FROM summary_pairs WHERE sentences >= (SELECT n FROM floor))"
+        "  WHERE p.pair_id IN (SELECT d.pair_id FROM summary_pairs d WHERE d.sentences >= (SELECT n FROM floor)" + typed + ")"
         "  AND p.article_id IN (SELECT article_id FROM selected) GROUP BY p.pair_id)"
         " SELECT d.source, d.target, f.sentences, f.articles FROM final f JOIN summary_pairs d USING (pair_id)"
         " ORDER BY f.sentences DESC, d.source, d.target LIMIT ?",
-        [*params, TOP_CANDIDATES, max(limit - 1, 0), limit],
+        [*params, *typed_params, TOP_CANDIDATES, max(limit - 1, 0), *typed_params, limit],
     ).df()
 
 

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from basira import untitled
-from basira.queries import get_meta, quote_identifier, set_meta
+from basira.queries import get_meta, openings, quote_identifier, set_meta
 
 
 @contextlib.contextmanager
@@ -151,12 +151,12 @@ _OPENINGS_RULES = "openings_rules"
 _OPENINGS_CHUNK = 20_000
 
 
-def _insert_openings(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str]]) -> None:
-    """Store (article_id, top of its text) rows as their openings (basira.untitled.opening)."""
+def _insert_openings(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, str, list[tuple[int, int]]]]) -> None:
+    """Store (article_id, top of its text, its repeated sentences' spans) rows as their openings."""
     if not rows:
         return
     table = pa.table({"article_id": pa.array([r[0] for r in rows], pa.int64()),
-                      "opening": pa.array([untitled.opening(r[1]) for r in rows], pa.string())})
+                      "opening": pa.array([untitled.opening_past_repeats(r[1], r[2]) for r in rows], pa.string())})
     with _scanned(con, "incoming_openings", table):
         con.execute("INSERT INTO article_openings SELECT article_id, opening FROM incoming_openings ORDER BY article_id")
 
@@ -165,19 +165,15 @@ def _openings_from_store(con: duckdb.DuckDBPyConnection, after: int, before: int
     """The openings of the stored untitled articles with after < article_id < before that have none."""
     while after < before - 1:
         upto = min(before, after + _OPENINGS_CHUNK + 1)
-        _insert_openings(con, con.execute(
-            f"SELECT article_id, left(text_raw, {untitled.SCAN_CHARS}) FROM articles"
-            " WHERE article_id > ? AND article_id < ? AND title_raw IS NULL"
-            " AND article_id NOT IN (SELECT article_id FROM article_openings) ORDER BY article_id",
-            [after, upto]).fetchall())
+        _insert_openings(con, openings.untitled_tops(con, after, upto, uncovered=True))
         after = upto - 1
 
 
-def refresh_openings(con: duckdb.DuckDBPyConnection) -> bool:
+def refresh_openings(con: duckdb.DuckDBPyConnection, again: bool = False) -> bool:
     """Work out every stored opening again when they were written by other rules than basira.untitled's current
-    ones (meta 'openings_rules'; a store of before it showed the first 80 characters, chrome and all). Returns
-    whether it did."""
-    if get_meta(con, _OPENINGS_RULES) == untitled.RULES:
+    ones (meta 'openings_rules'; a store of before it showed the first 80 characters, chrome and all), or `again`
+    (retag, which flags the paragraphs that recurred after their article was stored). Returns whether it did."""
+    if get_meta(con, _OPENINGS_RULES) == untitled.RULES and not again:
         return False
     through = int(get_meta(con, _OPENINGS_THROUGH) or 0)
     con.execute("DELETE FROM article_openings")
@@ -189,7 +185,8 @@ def refresh_openings(con: duckdb.DuckDBPyConnection) -> bool:
 def add_openings(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> None:
     """Store the openings of the untitled ones among new articles (article_id, title_raw, text_raw), after those
     of any stored article not covered yet (a store written before article_openings existed: one pass over its
-    untitled articles' text, on its next ingest) or covered by older rules."""
+    untitled articles' text, on its next ingest) or covered by older rules. Called once the new articles' repeated
+    paragraphs are flagged."""
     if articles.num_rows == 0:
         return
     ids = articles["article_id"]
@@ -199,9 +196,9 @@ def add_openings(con: duckdb.DuckDBPyConnection, articles: pa.Table) -> None:
     if through < first - 1:
         _openings_from_store(con, through, first)
     untitled_rows = articles.filter(pc.is_null(articles["title_raw"]))
-    _insert_openings(con, list(zip(untitled_rows["article_id"].to_pylist(),
-                                   (t[: untitled.SCAN_CHARS] for t in untitled_rows["text_raw"].to_pylist()),
-                                   strict=True)))
+    spans = openings.repeated_spans(con, first - 1, last + 1)
+    _insert_openings(con, [(i, text, spans.get(i, [])) for i, text in zip(
+        untitled_rows["article_id"].to_pylist(), untitled_rows["text_raw"].to_pylist(), strict=True)])
     set_meta(con, _OPENINGS_THROUGH, str(last))
 
 

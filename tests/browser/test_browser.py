@@ -223,6 +223,29 @@ def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
     assert plot / whole >= PLOT_SHARE_MIN, (plot, whole)
 
 
+# At 900 px the topic legend under a time chart was one column of 13 entries that scrolled and left the bars 199 of
+# 540 px (1400 px: 335); in columns of fixed width, with the chart as tall as the legend needs, 362 (1400 px: 471).
+TIME_PLOT_MIN_PX = 300
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+@pytest.mark.parametrize(("path", "nth"), [("", 0), ("Topics", 1)], ids=["overview timeline", "topic trends"])
+def test_time_charts_keep_the_plot_tall_with_every_topic_in_the_legend(page, server, width, path, nth):
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, path)
+    chart = page.locator('[data-testid="stPlotlyChart"]').nth(nth)
+    chart.locator(".legend .traces").first.wait_for(state="attached")
+    plot, legend, scrolling, entries, traces = chart.evaluate("""c => [
+        c.querySelector('.nsewdrag').getBoundingClientRect().height,
+        c.querySelector('.legend').getBoundingClientRect().height,
+        [...c.querySelectorAll('.legend .scrollbar')].some(b => b.getBoundingClientRect().height > 0),
+        c.querySelectorAll('.legend .traces').length,
+        c.querySelectorAll('.cartesianlayer g.trace').length]""")
+    assert plot >= TIME_PLOT_MIN_PX, (plot, legend)
+    assert not scrolling
+    assert entries == traces > 10
+
+
 @pytest.mark.parametrize("width", [1400, 900])
 def test_overview_shows_whole_key_figures_and_a_wide_timeline(page, server, width):
     """In five equal columns beside the sidebar at 900 px the figures were cut ("4,…", "19…") and the topic legend
