@@ -863,6 +863,8 @@ def test_exclusions_of_taxonomy_2026_12_11(text, expected):
         ("وأحبطت السلطات المحاولة الانقلابية فجر السبت", {"coups": ["محاوله انقلابيه"]}),
         ("قصفت الميليشيات الانقلابية أحياء تعز", {"coups": ["انقلاب"]}),
         ("نفذ الجيش انقلابا عسكريا في السودان", {"coups": ["الانقلاب العسكري"]}),
+        # a group's putschist nature in a sentence that tells its coup (holdout8's 787) is not a mindset phrase
+        ("لكنها ولطبيعتها الانقلابية بادرت باجتياح العاصمة صنعاء", {"coups": ["انقلاب"]}),
     ],
 )
 def test_facts_kept_by_taxonomy_2026_12_11(text, expected):
