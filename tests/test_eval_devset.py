@@ -75,8 +75,10 @@ def test_core_topics_reach_f1_on_devset():
         # round-start 2026.12.7 gave the same counts), then studied: 2026.12.9 (the epithet "الأسير المحرر", a "coup"
         # against an agreement).
         ("holdout10", {"prisons": (17, 3, 0), "coups": (2, 2, 0), "defected_officers": (8, 1, 0)}),
-        # holdout11 scored once sealed with the merged 2026.12.10 (the round-start 2026.12.8 gave the same counts).
-        ("holdout11", {"prisons": (13, 6, 2), "coups": (7, 3, 1), "defected_officers": (8, 1, 2)}),
+        # holdout11 scored once sealed with the merged 2026.12.10 (prisons 13/6/2, coups 7/3/1, defected 8/1/2; the
+        # round-start 2026.12.8 gave the same counts), then studied: 2026.12.11 ("وراء القضبان", a captive of no captor
+        # "أسرى لشاشات" / "أسير طموحاته", the family adjective "المجتمعي أو الأسري", "الجهادية الانقلابية").
+        ("holdout11", {"prisons": (14, 3, 1), "coups": (7, 2, 1), "defected_officers": (8, 1, 2)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.10\+[0-9a-f]{8} entities-3\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.11\+[0-9a-f]{8} entities-3\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -813,4 +813,59 @@ def test_exclusions_of_taxonomy_2026_12_10(text, expected):
     ],
 )
 def test_facts_kept_by_taxonomy_2026_12_10(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # taxonomy 2026.12.11, from holdout11's errors and the sentence labels: a captive of something that is no captor
+        ("عالم افتراضي يأسر الكثير من المراهقين، يجعلهم أسرى لشاشات الكمبيوتر والتلفزيون", {}),
+        ("وتنتقد وقوعه أسيرا للتردد والمماطلة والنزاعات الداخلية", {}),
+        ("وظل مع الشباب أسيرا لدكة الاحتياط خصوصا وأنه لم يستغل الفرص", {}),
+        ("تصبح الرؤية الاستراتيجية الإيرانية أسيرة لهالة التأثير والنفوذ", {}),
+        # ... or of his own ambitions or positions
+        ("ويعطل أدوات السلطة لديه، بينما هو أسير طموحاته الجيوسياسية المكلفة", {}),
+        ("بعد أن أصبحت الأطراف السياسية أسيرة مواقفها بشأن قانون الانتخاب", {}),
+        # the family adjective after another adjective and "أو / و"
+        ("كما يتعرض 25 % من الأطفال للعنف المجتمعي أو الأسري أو المدرسي", {}),
+        ("نجح المحل في استغلال (الجوع العاطفي والأسري) الذي تعاني منه بعض شرائح المجتمع", {}),
+        # "انقلابي" describing a mindset or a current
+        ("ومن ثم تلاقح الجهادية الانقلابية المصرية زمن السادات مع بعض السلفية الخليجية", {}),
+        ("وشخصيات تبدد القلق المشروع من النفس الانقلابي الإخواني", {}),
+        ("ليس بالضرورة أن تكون هذه الأحداث قد فعلت فعلها الانقلابي", {}),
+        # a turn in a position or the scene, an adjective in between
+        ("قد يكون ذلك بفعل الصدمة من الانقلاب النوعي في الموقف التركي", {}),
+        ("ماذا وراء هذا \" الانقلاب \" في المشهد العراقي وما هي انعكاساته", {}),
+    ],
+)
+def test_exclusions_of_taxonomy_2026_12_11(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "behind bars" is a prison (2026.12.11 term)
+        ("بزعامة عبد الله أوجلان، الذي يقيم وراء القضبان في تركيا", {"prisons": ["وراء القضبان"]}),
+        ("فيما السجناء الفلسطينيون يقبعون خلف القضبان", {"prisons": ["سجناء", "خلف القضبان"]}),
+        # captives of a captor, held "لدى", of a nationality, counted before a quantifier, and the definite plural
+        ("قتلى وأسرى للنظام بدمشق وحلب", {"prisons": ["اسري"]}),
+        ("وقع أسيرا لقوات النظام في ريف حماة", {"prisons": ["الاسير"]}),
+        ("ظل أسيرا لدى الحوثيين عامين", {"prisons": ["الاسير"]}),
+        ("الإفراج عنه وعن أربعة أسرى لبنانيين من أفراد حزب الله", {"prisons": ["الافراج عن", "اسري"]}),
+        ("أطلق سراح 1200 أسير أغلبهم من الفلسطينيين", {"prisons": ["اطلق سراح", "الاسير"]}),
+        ("تقديم لوائح مشتركة بأعداد وأسماء الأسرى للعمل على التبادل", {"prisons": ["الاسري"]}),
+        # prisoners after the dead and the wounded, nouns of people
+        ("تعتمد أرقام القتلى والجرحى والأسرى على المصادر التالية", {"prisons": ["الاسري"]}),
+        ("نسأل الرحمة للشهداء والشفاء للجرحى وأن يفك أسر الأسرى", {"prisons": ["الاسري"]}),
+        # the plotters and the forces of a coup
+        ("وأحبطت السلطات المحاولة الانقلابية فجر السبت", {"coups": ["محاوله انقلابيه"]}),
+        ("قصفت الميليشيات الانقلابية أحياء تعز", {"coups": ["انقلاب"]}),
+        ("نفذ الجيش انقلابا عسكريا في السودان", {"coups": ["الانقلاب العسكري"]}),
+        # a group's putschist nature in a sentence that tells its coup (holdout8's 787) is not a mindset phrase
+        ("لكنها ولطبيعتها الانقلابية بادرت باجتياح العاصمة صنعاء", {"coups": ["انقلاب"]}),
+    ],
+)
+def test_facts_kept_by_taxonomy_2026_12_11(text, expected):
     assert evidence_of(text) == expected
