@@ -400,7 +400,10 @@ def choice(label: str, options: dict[str, str], key: str, default: str) -> str:
     current = url_param(key)
     if current not in options:
         current = default
-    picked = st.segmented_control(label, list(options), format_func=options.get, default=current, key=f"v_{key}")
+    # The default in the key: a control nobody touched follows a default that depends on the view (a topic trend
+    # turns weekly when a click narrows it to a month), instead of keeping the value it was first drawn with.
+    picked = st.segmented_control(label, list(options), format_func=options.get, default=current,
+                                  key=f"v_{key}_{default}")
     picked = picked or current
     if picked != (url_param(key) or default):
         st.query_params[key] = picked
