@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from basira import export, render, store
 from basira.charts import entity_label, narrowed
@@ -414,27 +415,29 @@ def choice(label: str, options: dict[str, str], key: str, default: str) -> str:
     current = url_param(key)
     if current not in options:
         current = default
-    picked = st.segmented_control(label, list(options), format_func=options.get, default=current, key=f"v_{key}")
+    # The default in the key: a control nobody touched follows a default that depends on the view (a topic trend
+    # turns weekly when a click narrows it to a month), instead of keeping the value it was first drawn with.
+    picked = st.segmented_control(label, list(options), format_func=options.get, default=current,
+                                  key=f"v_{key}_{default}")
     picked = picked or current
     if picked != (url_param(key) or default):
         st.query_params[key] = picked
     return picked
 
 
-def url_select(label: str, options: list[str], key: str, default: str, format_func: Callable[[str], str],
-               help: str | None = None) -> str:
+def url_select(label: str, options: list[str], key: str, default: str, format_func: Callable[[str], str]) -> str:
     """A selectbox whose choice is kept in the URL (?key=option), so a shared link shows the same entity, topic or
     pair; a value that is not (or no longer) an option falls back to `default`."""
     current = url_param(key)
     if current not in options:
         current = default
-    picked = st.selectbox(label, options, index=options.index(current), format_func=format_func, help=help)
+    picked = st.selectbox(label, options, index=options.index(current), format_func=format_func)
     if picked != current:
         st.query_params[key] = picked
     return picked
 
 
-def url_page(where, pages: int) -> int:
+def url_page(where: DeltaGenerator, pages: int) -> int:
     """The list page (1-based) in a number input in the container `where`, kept in the URL (?page=N) so a shared
     link opens the same rows; out of range or malformed, the nearest page there is."""
     try:

@@ -566,6 +566,16 @@ def test_the_topic_trend_of_a_short_view_is_weekly(params, grain, dashboard_env)
     assert next(s for s in at.main.button_group if s.label == "Trend per").value == grain
 
 
+def test_a_click_that_narrows_the_view_to_a_month_makes_the_untouched_trend_weekly(dashboard_env):
+    at = _ok(_app("pages/1_Topics.py"))
+    assert next(s for s in at.main.button_group if s.label == "Trend per").value == "month"
+    at.session_state["topic_bars"] = {"selection": {"points": [{"customdata": ["coups"]}], "point_indices": [0],
+                                                    "box": [], "lasso": []}}
+    _ok(at.run())
+    assert _params(at) == {"topic": ["coups"]}  # no grain written: the control was never touched
+    assert next(s for s in at.main.button_group if s.label == "Trend per").value == "week"
+
+
 @pytest.mark.parametrize(("q", "marked"), [
     ("صيدنايا", ["صيدنايا", "search match", "صيدنايا"]),  # title, legend, body
     ('"سجن صيدنايا"', ["سجن", " ", "صيدنايا", "search match", "سجن", " ", "صيدنايا"]),  # cut by the entity's mark
