@@ -21,7 +21,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from basira import export, render, store
 from basira.charts import entity_label, narrowed
-from basira.filters import Filters, undated_choice
+from basira.filters import EARLIEST, LATEST, Filters, undated_choice
 from basira.queries import read
 
 PAGES = (
@@ -41,7 +41,6 @@ _PAGE_CHANGED = "_basira_page_changed"
 LIST_PAGE = "page"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
-EARLIEST = dt.date(1990, 1, 1)
 UNDATED_HELP = (
     "Articles whose date could not be established. A date range leaves them out unless this is ticked; without a"
     " range they are in every count and list."
@@ -244,8 +243,8 @@ def sidebar() -> Filters:
         names.update({k: v for k, v in entity_names(selected_entities).items() if k not in names})
         # One under the other: side by side, each field was 78 px wide for a date that needs 102, so the day was cut
         # off ("2016-01-0") in the default sidebar at any window width.
-        date_from = st.date_input("From", key="f_from", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
-        date_to = st.date_input("To", key="f_to", min_value=EARLIEST, max_value=dt.date(2100, 1, 1), format="YYYY-MM-DD")
+        date_from = st.date_input("From", key="f_from", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD")
+        date_to = st.date_input("To", key="f_to", min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD")
         topic_keys = list(dict.fromkeys([*topics["topic"], *st.session_state["f_topics"]]))
         chosen_topics = st.multiselect("Topics (any of)", topic_keys, key="f_topics", format_func=_label_topic(topics))
         chosen_entities = st.multiselect(

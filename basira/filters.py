@@ -18,6 +18,10 @@ _YES = ("1", "true", "yes")
 _NO = ("0", "false", "no")
 MAX_TEXT = 200
 MAX_VALUES = 50
+# The date widgets' range: no stored date is earlier (dates.plausible), and a link's date outside it would make the
+# widget raise, so from_query_params clamps to it.
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -115,9 +119,10 @@ def _all(value: str | Sequence[str] | None) -> list[str]:
 
 def _parse_date(value: str | None) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(value) if value else None
+        day = dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return min(max(day, EARLIEST), LATEST) if day else None
 
 
 FIELD_NAMES = tuple(f.name for f in fields(Filters))

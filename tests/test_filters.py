@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from basira.filters import Filters, undated_choice
+from basira import dates
+from basira.filters import EARLIEST, LATEST, Filters, undated_choice
 
 JAN = dt.date(2017, 1, 1)
 JUN = dt.date(2017, 6, 30)
@@ -73,3 +74,21 @@ def test_undated_in_the_url(params, expected):
 )
 def test_undated_choice_from_the_checkbox(shown, before, expected):
     assert undated_choice(shown, before) is expected
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        # a link's date outside the widgets' range is clamped to it (the widget raised on it)
+        ({"from": "1900-01-01"}, Filters(date_from=EARLIEST)),
+        ({"to": "2300-01-01"}, Filters(date_to=LATEST)),
+        ({"from": "1900-01-01", "to": "1899-12-31"}, Filters(date_from=EARLIEST, date_to=EARLIEST)),
+        ({"from": "2017-01-01", "to": "2017-13-01"}, Filters(date_from=JAN)),
+    ],
+)
+def test_link_dates_stay_in_the_widgets_range(params, expected):
+    assert Filters.from_query_params(params) == expected
+
+
+def test_the_earliest_filter_date_is_the_earliest_stored_date():
+    assert dates.plausible(EARLIEST) and not dates.plausible(EARLIEST - dt.timedelta(days=1))

@@ -142,6 +142,13 @@ def test_a_date_range_leaves_undated_articles_out_and_offers_them_back(dashboard
     assert _params(at) == {} and at.checkbox(key="f_undated").value is True
 
 
+def test_a_link_with_dates_out_of_range_opens_clamped(dashboard_env):
+    # The date widgets raised on a date outside their range, so the whole sidebar failed.
+    at = _ok(_app("app.py", **{"from": "1900-01-01", "to": "2300-01-01"}))
+    assert str(at.date_input(key="f_from").value) == "1990-01-01"
+    assert str(at.date_input(key="f_to").value) == "2100-01-01"
+
+
 def test_an_old_link_with_a_date_range_says_what_it_leaves_out(dashboard_env):
     # Before this default, a range kept undated articles; such a link now leaves them out and the sidebar says so.
     at = _ok(_app("pages/3_Articles.py", **{"from": "2000-01-01"}))
