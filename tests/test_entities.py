@@ -501,6 +501,10 @@ def test_ninth_round_organisation_rules(recognizer, text, expected):
         # a kunya after an organisation name head is the body's name ("named after"), whole
         ("وأعلنت كتائب أبي عمارة مسؤوليتها", {("org:ktayb_abi_mara", "كتايب ابي عماره")}),
         ("واندمج لواء أبو موسى الأشعري مع غيره", {("org:lua_abu_musi_al_ashri", "لواء ابو موسي الاشعري")}),
+        # an institution or unit named after someone with an honorific takes the name, up to a prepositional adjunct
+        ("درس في جامعة الملك سعود بالرياض", {("org:jama_al_mlk_swd", "جامعه الملك سعود")}),
+        ("وقاتل لواء السلطان مراد في حلب", {("org:lua_al_sltan_mrad", "لواء السلطان مراد")}),
+        ("وأعلن مركز الملك عبدالله للحوار", {("org:mrkz_al_mlk_bdalla", "مركز الملك عبدالله")}),
     ],
 )
 def test_tenth_round_organisation_rules(recognizer, text, expected):
@@ -559,3 +563,9 @@ _FILLER = " || وتواصلت الاشتباكات في المنطقة || وأف
 def test_tenth_round_lone_given_name_needs_support(recognizer, text, expected):
     mentions = recognizer.recognize(sents(*text.split(" || ")))
     assert {(m.entity_key, m.surface, m.method) for m in mentions if m.entity_type == "PER"} == expected
+
+
+def test_named_after_a_king_is_the_body_not_the_king(recognizer):
+    mentions = recognizer.recognize(sents("ونقل إلى مستشفى الملك فيصل التخصصي", "وقال الملك سلمان إن"))
+    assert [(m.entity_type, m.surface) for m in mentions] == [
+        ("ORG", "مستشفي الملك فيصل التخصصي"), ("PER", "سلمان")]

@@ -175,6 +175,10 @@ class Resources:
     # place or the unit ("قرية أبو رويل", "كتائب أبي عمارة"); the unit heads alone (org_kunya_heads)
     kunya_heads: frozenset[str] = frozenset()
     org_kunya_heads: frozenset[str] = frozenset()
+    # Institutions and units named after someone with an honorific ("جامعة الملك سعود", "لواء السلطان مراد"): the
+    # heads (org_namesake_heads) and the honorifics (namesake_titles) after which the person's name is the body's.
+    namesake_heads: frozenset[str] = frozenset()
+    namesake_titles: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -425,6 +429,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         kunya_heads=_with_clitics(w for t in _norm_all(cfg["place_heads"] + cfg.get("org_kunya_heads", []))
                                   for w in t.split()[:1]),
         org_kunya_heads=frozenset(_norm_all(cfg.get("org_kunya_heads", []))),
+        namesake_heads=frozenset(_norm_all(cfg.get("org_namesake_heads", []))),
+        namesake_titles=frozenset(_norm_all(cfg.get("namesake_titles", []))),
     )
 
 
@@ -462,6 +468,8 @@ _IMPERFECT = frozenset("\u064a\u062a\u0646")
 _FUTURE_OR_IMPERFECT = frozenset("\u0633\u064a\u062a\u0646")
 # A conjunction or the preposition lam before the article ("والحرب", "للتايكوندو") never opens a name.
 _ARTICLE_LEAD = re.compile("^(?:[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644\u0644)")
+# A preposition before the article ("بالرياض", "للحوار", "كالعادة"): an adjunct, never a word of a name.
+_PREPOSITION_ARTICLE = re.compile("^[\u0648\u0641]?(?:[\u0628\u0643]\u0627\u0644|\u0644\u0644)")
 # Prefix strings stripped, longest first, before looking a token up in the common words.
 _PREFIXES = tuple(sorted({c + p for c in ("", "\u0648", "\u0641")
                           for p in ("", "\u0628", "\u0644", "\u0643", "\u0633")} - {""}, key=len, reverse=True))
@@ -997,6 +1005,28 @@ class GazetteerRecognizer:
                 break
         return j
 
+    def _namesake(self, doc: Doc, i: int, head: str) -> int:
+        """Last token of the name of the person a body is named after, right after its head and an honorific
+        ("جامعة الملك سعود", "لواء السلطان مراد", "كتائب الشهيد أحمد العبدو"), or -1."""
+        res, toks = self.res, doc.toks
+        if head not in res.namesake_heads or toks[i] not in res.namesake_titles or i + 1 >= doc.n:
+            return -1
+        nxt = toks[i + 1]
+        if nxt not in res.first_name_base and (nxt.startswith(AL) or not self.name_like(nxt)):
+            return -1
+        cnt, last = self.read_name(doc, i + 1, max_len=3, blocked=self._blocked_all(doc),
+                                   first_known=nxt in res.first_name_base)
+        if not cnt:
+            return -1
+        for k in range(i + 2, last + 1):
+            tok = toks[k]
+            if _PREPOSITION_ARTICLE.match(tok) or not (
+                    tok.startswith(AL) or tok in res.particles or tok in res.first_name_base or self.name_like(tok)):
+                # "جامعة الملك سعود بالرياض", "مركز الملك عبدالله للحوار", "كتائب الإمام علي أحد": where it is, what
+                # it does, the sentence going on
+                return k - 1
+        return last
+
     def _org_chain(self, doc: Doc, i: int, head: str) -> int:
         """Index of the last token of an organisation name after its head noun (i - 1 if none)."""
         res, toks, n = self.res, doc.toks, doc.n
@@ -1135,6 +1165,10 @@ class GazetteerRecognizer:
             if toks[i] in res.person_titles and self._title_opens_name(doc, i):
                 return None  # "قيادة الضابط محمود", "الفرقة العقيد سهيل": the title opens a person's name
             head = trig.word.split()[0]
+            named = self._namesake(doc, i, head)
+            if named >= 0:
+                # "جامعة الملك سعود", "مركز الملك عبدالله": the body, over the person (the gazetteer's king)
+                return (_QUOTED, hit_first, named, "ORG", "rule:org")
             last = self._org_chain(doc, i, head)
             if last < i:
                 return None
