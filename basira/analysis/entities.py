@@ -531,6 +531,7 @@ _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
+_KEY = attrgetter("entity_key")
 # A given name alone may stand for the one fuller person of its name named once, this many sentences before it
 # (_resolve_lone)
 NEAR_SENTENCES = 2
@@ -1487,9 +1488,7 @@ class GazetteerRecognizer:
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
                 full[m.entity_key] = m
-        # how often the article names each person, counted before any lone name is linked
-        named = Counter(m.entity_key for m in mentions)
-        named.update(m.entity_key for m in surnames)
+        named: Counter[str] | None = None  # how often the article names each person (lone names aside)
         drop: set[int] = set()
         for idx, entity, surface, seq, start, end, cued in lone:
             name = entity.canonical
@@ -1497,6 +1496,10 @@ class GazetteerRecognizer:
             starts = [m for m in full.values() if m.canonical.startswith(head)]
             ends = [m for m in full.values() if " " not in name and m.canonical.endswith(tail)]
             if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
+                if named is None:
+                    named = Counter(map(_KEY, mentions))
+                    named.update(map(_KEY, surnames))
+                    named.subtract(mentions[k[0]].entity_key for k in lone)  # some may be linked already
                 target = starts[0]
                 if named[target.entity_key] < 2 and not (
                         0 <= seq - target.seq <= NEAR_SENTENCES and (target.seq, target.start) < (seq, start)):
