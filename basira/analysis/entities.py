@@ -25,6 +25,12 @@ Resolution rules inside one article:
   person it starts or ends; a given name (or Arabic family name) alone that resolves to nobody stays a
   person mention flagged LONE_GIVEN, which the analysis does not store (it would be one entity for every
   Mohammed of the corpus; `listed`).
+  It is that fuller person only where the text supports it: a title or speech verb before it, the full name just
+  before it, or the person named more than once in the article (_resolve_lone).
+* An organisation head written with the preposition that makes it the verbal noun ("بقيادة" led by, "لقيادة" to
+  command), or followed by a rank or role and a name ("قيادة الضابط محمود"), heads no organisation.
+* A kunya after a place head or an armed unit's head ("قرية أبو رويل", "كتائب أبي عمارة"), or in the nominative
+  after a preposition ("في أبو قير", "كأبو غريب"), names the place or the unit, not a person.
 
 Whether an unknown token can be (part of) a name is decided by the frequent-word list
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
@@ -46,6 +52,7 @@ import math
 import re
 from bisect import bisect_left
 from itertools import compress, count
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
@@ -156,6 +163,22 @@ class Resources:
     # management, "موقع الحادث" the scene): one ordinary definite word after them is what moves, is managed or
     # is there, not a name (_trigger_candidate).
     org_verbal_heads: frozenset[str] = frozenset()
+    # Heads written with the preposition that makes them the verbal noun ("بقيادة" led by, "لقيادة" to lead,
+    # "بتنظيم" by organising), with a leading conjunction: no organisation's head (_trigger_candidate).
+    org_verb_forms: frozenset[str] = frozenset()
+    # Rank and role titles (not the honorifics an institution is named after, "جامعة الملك سعود"): after an
+    # organisation head with a name after them they open a person ("قيادة الضابط محمود", "مكتب النائب محمد").
+    person_titles: frozenset[str] = frozenset()
+    # Prepositions after which a kunya in the nominative ("في أبو قير", "إلى أبو حمام") is a place's name.
+    kunya_place_leads: frozenset[str] = frozenset()
+    # Place heads and the heads of armed units named after a kunya, with clitics: a kunya after them names the
+    # place or the unit ("قرية أبو رويل", "كتائب أبي عمارة"); the unit heads alone (org_kunya_heads)
+    kunya_heads: frozenset[str] = frozenset()
+    org_kunya_heads: frozenset[str] = frozenset()
+    # Institutions and units named after someone with an honorific ("جامعة الملك سعود", "لواء السلطان مراد"): the
+    # heads (org_namesake_heads) and the honorifics (namesake_titles) after which the person's name is the body's.
+    namesake_heads: frozenset[str] = frozenset()
+    namesake_titles: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -345,7 +368,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     # Generic words of place and organisation names ("الامن", "الدوله") stay common: only person names are not.
     common = common_all - frozenset(person_words) - frozenset(first_base.values())
     generic = stop_words | set(_norm_all(cfg["place_heads"] + cfg["org_heads"]))
-    loc_words = {w for w in loc_words if w not in generic and len(w) > 2}
+    # a kunya ("أبي" of "أبي غريب") is no word of a place's name on its own
+    loc_words = {w for w in loc_words if w not in generic and len(w) > 2 and w not in _KUNYA}
 
     triggers = Lexicon()
     for kind, key in (("title", "ranks"), ("title", "honorifics"), ("title", "roles"), ("role_head", "role_heads"),
@@ -397,6 +421,16 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
         org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
+        org_verb_forms=frozenset(c + w for w in _norm_all(cfg.get("org_heads_read_as_verbs", []))
+                                 for c in ("", "\u0648", "\u0641")),
+        person_titles=frozenset(w for t in _norm_all(cfg["ranks"] + cfg["honorifics"] + cfg["roles"])
+                                for w in t.split()[:1]) - frozenset(_norm_all(cfg.get("namesake_titles", []))),
+        kunya_place_leads=frozenset(_norm_all(cfg.get("kunya_place_prepositions", []))),
+        kunya_heads=_with_clitics(w for t in _norm_all(cfg["place_heads"] + cfg.get("org_kunya_heads", []))
+                                  for w in t.split()[:1]),
+        org_kunya_heads=frozenset(_norm_all(cfg.get("org_kunya_heads", []))),
+        namesake_heads=frozenset(_norm_all(cfg.get("org_namesake_heads", []))),
+        namesake_titles=frozenset(_norm_all(cfg.get("namesake_titles", []))),
     )
 
 
@@ -434,6 +468,8 @@ _IMPERFECT = frozenset("\u064a\u062a\u0646")
 _FUTURE_OR_IMPERFECT = frozenset("\u0633\u064a\u062a\u0646")
 # A conjunction or the preposition lam before the article ("والحرب", "للتايكوندو") never opens a name.
 _ARTICLE_LEAD = re.compile("^(?:[\u0648\u0641]\u0627\u0644|[\u0648\u0641]?\u0644\u0644)")
+# A preposition before the article ("بالرياض", "للحوار", "كالعادة"): an adjunct, never a word of a name.
+_PREPOSITION_ARTICLE = re.compile("^[\u0648\u0641]?(?:[\u0628\u0643]\u0627\u0644|\u0644\u0644)")
 # Prefix strings stripped, longest first, before looking a token up in the common words.
 _PREFIXES = tuple(sorted({c + p for c in ("", "\u0648", "\u0641")
                           for p in ("", "\u0628", "\u0644", "\u0643", "\u0633")} - {""}, key=len, reverse=True))
@@ -448,6 +484,8 @@ _ABD = frozenset(name_forms(normalize_text("عبد")))
 _NISBA = "\u064a\u0647"  # the feminine relative adjective "-ية", as normalised
 _KUNYA = frozenset(normalize_text(w) for w in ("أبو", "أبي", "أم"))
 _ABU, _ABI = normalize_text("أبو"), normalize_text("أبي")
+# "كأبو غريب": the preposition "like" before the nominative kunya (a person's would be "كأبي"): a frozen name
+_LIKE_ABU = frozenset(c + "\u0643" + _ABU for c in ("", "\u0648", "\u0641"))
 _ABD_JOINED = re.compile("^(\u0639\u0628\u062f)(\u0627\u0644.{2,})$")  # "عبدالله" -> "عبد" + "الله"
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
@@ -493,6 +531,13 @@ _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
 _MENTION_ORDER = attrgetter("seq", "start")
+_KEY = attrgetter("entity_key")
+# A given name alone may stand for the one fuller person of its name named once, this many sentences before it
+# (_resolve_lone)
+NEAR_SENTENCES = 2
+# A one-word person awaiting resolution: (index in the mentions, its rule entity, surface, seq, start, end, whether
+# the text singles it out: _cued)
+_Lone = tuple[int, Entity, str, int, int, int, bool]
 
 
 # The method of a given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of its article:
@@ -628,8 +673,10 @@ class GazetteerRecognizer:
                 add((-prio, start - ts[last + 1] + 1, start, order, first, last, etype, method, None, "name"))
                 order += 1
         blocked = self._blocked_all(doc)
+        # kunyas that name a place or body ("قرية أبو رويل", "في أبو قير"): no person, whichever loop finds them
+        places = {i: got for i in hits[OPENERS] if (got := self._kunya_place(doc, i))}
         for i in hits[FIRST]:
-            if i in blocked or (i and toks[i - 1] in res.heads):
+            if i in blocked or (i and toks[i - 1] in res.heads) or i in places or i - 1 in places:
                 continue  # "مطار محمد الخامس", "مستشفى سانت توماس": a place or body named after someone
             last = self._first_name_candidate(doc, i, blocked)
             if last >= 0:
@@ -637,6 +684,16 @@ class GazetteerRecognizer:
                 add((-_RULE, start - ts[last + 1] + 1, start, order, i, last, "PER", "rule:given_name", None, "name"))
                 order += 1
         for i in hits[OPENERS]:
+            place = places.get(i)
+            if place:
+                if place == 2:  # "في أبو قير": the place the preposition governs; after a head its rule names it
+                    last = self._place_name(doc, i)
+                    if last > i:
+                        start = ts[i]
+                        add((-_RULE, start - ts[last + 1] + 1, start, order, i, last, "LOC", "rule:place", None,
+                             "name"))
+                        order += 1
+                continue
             last = self._opener_candidate(doc, i)
             if last >= 0:
                 start = ts[i]
@@ -949,13 +1006,39 @@ class GazetteerRecognizer:
                 break
         return j
 
+    def _namesake(self, doc: Doc, i: int, head: str) -> int:
+        """Last token of the name of the person a body is named after, right after its head and an honorific
+        ("جامعة الملك سعود", "لواء السلطان مراد", "كتائب الشهيد أحمد العبدو"), or -1."""
+        res, toks = self.res, doc.toks
+        if head not in res.namesake_heads or toks[i] not in res.namesake_titles or i + 1 >= doc.n:
+            return -1
+        nxt = toks[i + 1]
+        if nxt not in res.first_name_base and (nxt.startswith(AL) or not self.name_like(nxt)):
+            return -1
+        cnt, last = self.read_name(doc, i + 1, max_len=3, blocked=self._blocked_all(doc),
+                                   first_known=nxt in res.first_name_base)
+        if not cnt:
+            return -1
+        for k in range(i + 2, last + 1):
+            tok = toks[k]
+            if _PREPOSITION_ARTICLE.match(tok) or not (
+                    tok.startswith(AL) or tok in res.particles or tok in res.first_name_base or self.name_like(tok)):
+                # "جامعة الملك سعود بالرياض", "مركز الملك عبدالله للحوار", "كتائب الإمام علي أحد": where it is, what
+                # it does, the sentence going on
+                return k - 1
+        return last
+
     def _org_chain(self, doc: Doc, i: int, head: str) -> int:
         """Index of the last token of an organisation name after its head noun (i - 1 if none)."""
         res, toks, n = self.res, doc.toks, doc.n
         name_head = head in res.org_name_heads
+        kunya_head = head in res.org_kunya_heads
         j = i
         while j < n and j - i < 4:
             tok = toks[j]
+            if j == i and (tok == _ABU or tok == _ABI) and kunya_head and j + 1 < n and toks[j + 1] not in NONWORD:
+                j += 2  # "كتائب أبي عمارة", "لواء أبو موسى الأشعري": named after a kunya
+                continue
             if tok in NONWORD or tok in res.stop or tok in res.verbs or _VERB_SHAPE.search(tok):
                 break
             if (tok.startswith(AL) or tok in res.nationality or tok in res.loc_words
@@ -976,6 +1059,11 @@ class GazetteerRecognizer:
         """Index of the last token of a place name after a place head (i - 1 if none)."""
         res, toks, n = self.res, doc.toks, doc.n
         tok = toks[i]
+        if tok in _KUNYA or tok in _LIKE_ABU:
+            # "قرية أبو رويل", "في أبو قير", "كأبو غريب": the kunya and its noun are the place's name
+            nxt = toks[i + 1] if i + 1 < n else BREAK
+            return i + 1 if nxt not in NONWORD and not self._is_blocker(nxt) and (
+                nxt.startswith(AL) or self.name_like(nxt)) else i - 1
         if tok not in res.loc_words and (not self.name_like(tok) or len(tok) < 3 or tok in res.first_name_base
                                          or tok[0] == "\u0648" or tok.endswith(_NISBA)):
             return i - 1  # "منطقة حدودية": an indefinite adjective after the head names no place
@@ -1073,7 +1161,15 @@ class GazetteerRecognizer:
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
+            if toks[hit_first] in res.org_verb_forms:
+                return None  # "بقيادة الضابط": led by the officer; "لقيادة الجيش": to command the army
+            if toks[i] in res.person_titles and self._title_opens_name(doc, i):
+                return None  # "قيادة الضابط محمود", "الفرقة العقيد سهيل": the title opens a person's name
             head = trig.word.split()[0]
+            named = self._namesake(doc, i, head)
+            if named >= 0:
+                # "جامعة الملك سعود", "مركز الملك عبدالله": the body, over the person (the gazetteer's king)
+                return (_QUOTED, hit_first, named, "ORG", "rule:org")
             last = self._org_chain(doc, i, head)
             if last < i:
                 return None
@@ -1102,6 +1198,36 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _title_opens_name(self, doc: Doc, i: int) -> bool:
+        """Does a person's name follow the title toks[i] (past nationality adjectives and rank modifiers)?"""
+        res, toks, n = self.res, doc.toks, doc.n
+        j = i + 1
+        while j < n and j - i < 4 and (toks[j] in res.nationality or toks[j] in res.modifiers):
+            j += 1
+        if j >= n or toks[j] in NONWORD:
+            return False
+        tok = toks[j]
+        return (tok in res.first_name_base or tok in res.particles
+                or (not (tok.startswith(AL) and tok not in res.person_words) and self.name_like(tok)))
+
+    def _kunya_place(self, doc: Doc, i: int) -> int:
+        """Is the kunya at toks[i] ("أبو", "أبي", "أم") a place's or body's name rather than a person's? 1 after a
+        place head or the head of an armed unit (org_kunya_heads: "قرية أبو رويل", "كتيبة أبو دجانة": the head's rule
+        names it; not after "مكتب" or "مجموعة", whose kunya is the person they belong to); 2 in the nominative
+        after a preposition that governs the genitive, where a person's kunya would read "أبي" ("في أبو قير", "إلى
+        أبو حمام", "كأبو غريب": like Abu Ghraib), unless its noun is a given name: the place's frozen name; else 0."""
+        toks, res = doc.toks, self.res
+        tok = toks[i]
+        if not i or not (tok in _KUNYA or tok in _LIKE_ABU):
+            return 0  # "كتائب عبد الله عزام": named after a person, whom the rules still find
+        prev = toks[i - 1]
+        if prev in res.kunya_heads:
+            return 1
+        if (tok == _ABU and prev in res.kunya_place_leads) or tok in _LIKE_ABU:
+            # but a kunya of a given name is a person's, whatever the grammar ("في أبو جهاد", "إلى أبو سليمان")
+            return 0 if i + 1 < doc.n and toks[i + 1] in res.first_name_base else 2
+        return 0
 
     def _indefinite_adjective(self, tok: str) -> bool:
         """An indefinite nationality or relative adjective that is an ordinary word ("عربية", "إلكتروني")."""
@@ -1236,7 +1362,7 @@ class GazetteerRecognizer:
         curated = res.entity_words
         short_to_entity: dict[str, Entity] = {}
         mentions: list[EntityMention] = []
-        lone: list[tuple[int, Entity, str, int, int, int]] = []  # one-word persons: given names, surnames
+        lone: list[_Lone] = []  # one-word persons: given names, surnames
         full, seqs, line_char = doc.full, doc.seqs, doc.line_char
         nlines = len(line_char)
         line = 0
@@ -1256,7 +1382,7 @@ class GazetteerRecognizer:
                     if entity.type == "PER":
                         if self._lone(entity.canonical):
                             lone.append((len(mentions), entity, surface, seqs[line], start - line_char[line],
-                                         end - line_char[line]))
+                                         end - line_char[line], self._cued(doc, c[4], c[5])))
                         surname = self._surname(entity, method)
                         if surname is not None:
                             short_to_entity[surname] = entity
@@ -1272,20 +1398,19 @@ class GazetteerRecognizer:
                 if entity.type == "PER" and entity.key not in curated:
                     if self._lone(entity.canonical):
                         lone.append((len(mentions), entity, surface, seqs[line], start - line_char[line],
-                                     end - line_char[line]))
+                                     end - line_char[line], self._cued(doc, c[4], c[5])))
                     surname = self._surname(entity, method)
                     if surname is not None:
                         short_to_entity[surname] = entity
             base = line_char[line]
             mentions.append(mention(entity.key, entity.type, entity.canonical, entity.latin, surface,
                                     seqs[line], start - base, end - base, method))
+        extra = self._surname_mentions(doc, occupied, short_to_entity) if short_to_entity else []
         if lone:
-            self._resolve_lone(mentions, lone)
-        if short_to_entity:
-            extra = self._surname_mentions(doc, occupied, short_to_entity)
-            if extra:
-                mentions.extend(extra)
-                mentions.sort(key=_MENTION_ORDER)
+            self._resolve_lone(mentions, lone, extra)
+        if extra:
+            mentions.extend(extra)
+            mentions.sort(key=_MENTION_ORDER)
         return mentions
 
     def _coordinated(self, doc: Doc, chosen: list[Cand], occupied: dict[int, Cand]) -> list[Cand]:
@@ -1348,21 +1473,37 @@ class GazetteerRecognizer:
             self._lone_cache[canonical] = got
         return got
 
-    def _resolve_lone(self, mentions: list[EntityMention], lone: list[tuple[int, Entity, str, int, int, int]]) -> None:
+    def _resolve_lone(self, mentions: list[EntityMention], lone: list[_Lone], surnames: list[EntityMention]) -> None:
         """A one-word person or a lone given name is the article's fuller person that starts ("بشار" ->
         "بشار الاسد") or ends ("بيسكوف" -> "ديمتري بيسكوف") with it, when exactly one does; a lone given name
         that names no such person stays a mention of a person, flagged LONE_GIVEN: as an entity it would merge every
-        Mohammed of the corpus into one (the analysis keeps it out of the stored entities, see `listed`)."""
+        Mohammed of the corpus into one (the analysis keeps it out of the stored entities, see `listed`).
+
+        A given name alone stands for the fuller person only where the text supports it: right after a title ("الملك
+        فهد", "الأمير محمد") or a speech verb ("يقول حسام :"; `_cued`), within NEAR_SENTENCES after the full name, or
+        in an article that names the person more than once (full name or surname: the person it is about). A person
+        named once elsewhere in a long article does not make every later "يوسف" or "محمد" his ("يوسف (عليه السلام)"
+        the prophet, 31 sentences after one mention of Yusuf al-Qaradawi)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
                 full[m.entity_key] = m
+        named: Counter[str] | None = None  # how often the article names each person (lone names aside)
         drop: set[int] = set()
-        for idx, entity, surface, seq, start, end in lone:
+        for idx, entity, surface, seq, start, end, cued in lone:
             name = entity.canonical
             head, tail = name + " ", " " + name
             starts = [m for m in full.values() if m.canonical.startswith(head)]
             ends = [m for m in full.values() if " " not in name and m.canonical.endswith(tail)]
+            if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
+                if named is None:
+                    named = Counter(map(_KEY, mentions))
+                    named.update(map(_KEY, surnames))
+                    named.subtract(mentions[k[0]].entity_key for k in lone)  # some may be linked already
+                target = starts[0]
+                if named[target.entity_key] < 2 and not (
+                        0 <= seq - target.seq <= NEAR_SENTENCES and (target.seq, target.start) < (seq, start)):
+                    starts = []  # named once, not just before, and no cue on this given name: no evidence
             if len(starts) + len(ends) == 1:
                 target, how = (starts[0], "alias:given") if starts else (ends[0], "alias:surname")
                 mentions[idx] = mention(target.entity_key, "PER", target.canonical, target.latin, surface, seq, start,
@@ -1433,6 +1574,17 @@ class GazetteerRecognizer:
                    or ((toks[k].startswith(AL) or toks[k].startswith("\u0648" + AL)) and toks[k] not in res.common)
                    for k in extra)
 
+    def _cued(self, doc: Doc, first: int, last: int) -> bool:
+        """Does the text single out a one-word person as someone known: right after a title ("الملك فهد"), or as the
+        whole subject of a speech verb ("وقال نيجيرفان ،", "يقول حسام :"; not "وقال ياسر العمده", another name)?"""
+        if self._after_title(doc, first):
+            return True
+        p = doc.prev_word(first)
+        if p < 0 or doc.toks[p] not in self.res.speech:
+            return False
+        nxt = doc.toks[last + 1] if last + 1 < doc.n else BREAK
+        return nxt in NONWORD or nxt in self.res.stop
+
     def _after_title(self, doc: Doc, first: int, etype: str = "PER") -> bool:
         """Right after a title ("الوزير خطاب"), or for a place right after a place head ("مدينة حديثة")."""
         p = doc.prev_word(first)
@@ -1459,9 +1611,10 @@ class GazetteerRecognizer:
         elif etype != "ORG" and len(words[0]) > 3 and words[0][0] == "\u0648" and words[0][1:] in res.name_words:
             words[0] = words[0][1:]
         elif etype != "PER" and words[0] not in res.head_bases:
-            # "لوكاله الصحافه الفرنسيه": the head keeps no clitic, or one organisation has two names
+            # "لوكاله الصحافه الفرنسيه": the head keeps no clitic, or one organisation has two names; nor does the
+            # kunya of a place ("كأبو قباب")
             for p in _PREFIXES:
-                if words[0].startswith(p) and words[0][len(p):] in res.head_bases:
+                if words[0].startswith(p) and (words[0][len(p):] in res.head_bases or words[0][len(p):] in _KUNYA):
                     words[0] = words[0][len(p):]
                     break
         if etype == "PER":
