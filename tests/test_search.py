@@ -1001,7 +1001,7 @@ def test_pairs_without_their_types_are_listed_by_type_directly_until_the_next_re
     # read the empty table as "no pair of this type".
     import shutil
 
-    from basira.queries import summary
+    from basira.queries import broken_invariants, summary
 
     copy = tmp_path / "basira.duckdb"
     shutil.copyfile(seed_store.resolve(), copy)
