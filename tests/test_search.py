@@ -918,6 +918,7 @@ def _facts(cur) -> dict[str, list[tuple]]:
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
         "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
+        "facts_pair_types",
     )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
@@ -992,6 +993,31 @@ def test_a_store_without_facts_answers_directly_and_gets_them_on_the_next_refres
     summary.refresh(con)
     assert summary.facts_ready(con)
     assert _facts(con) == expected
+    con.close()
+
+
+def test_pairs_without_their_types_are_listed_by_type_directly_until_the_next_refresh(seed_store, tmp_path):
+    # A store whose facts were built before facts_pair_types (the writer creates it empty): the Type filter must not
+    # read the empty table as "no pair of this type".
+    import shutil
+
+    from basira.queries import broken_invariants, summary
+
+    copy = tmp_path / "basira.duckdb"
+    shutil.copyfile(seed_store.resolve(), copy)
+    con = duckdb.connect(str(copy))
+    types = con.execute("SELECT * FROM facts_pair_types ORDER BY ALL").fetchall()
+    assert {t for _, t in types} == {None, "ORG", "LOC"}
+    cases = _facts_cases(con)
+    answers = {(f, t): read.cooccurrence_direct(con, f, 15, t) for f in cases for t in ENTITY_TYPES}
+    con.execute("DELETE FROM facts_pair_types")
+    assert summary.facts_ready(con) and not summary.pair_types_ready(con)
+    for (filters, entity_type), pairs in answers.items():
+        assert _frames_equal(read.cooccurrence(con, filters, 15, entity_type), pairs), (filters, entity_type)
+    summary.refresh(con)
+    assert summary.pair_types_ready(con)
+    assert con.execute("SELECT * FROM facts_pair_types ORDER BY ALL").fetchall() == types
+    assert broken_invariants(con) == {}
     con.close()
 
 
@@ -1189,7 +1215,7 @@ def test_cooccurrence_is_exact_whichever_pairs_are_hot(seed_store, tmp_path, mon
     shutil.copyfile(seed_store.resolve(), copy)
     con = duckdb.connect(str(copy))
     summary.rebuild(con)
-    assert con.execute("SELECT count(*) FROM facts_hot_pair_ids").fetchone() == (hot,)
+    assert _hot_choice(con)[1] == _top_now(con, hot)[1]
     assert con.execute("SELECT * FROM facts_hot_pairs ORDER BY ALL").fetchall() == con.execute(
         "SELECT * FROM facts_pairs WHERE pair_id IN (SELECT pair_id FROM facts_hot_pair_ids) ORDER BY ALL"
     ).fetchall()
@@ -1214,8 +1240,13 @@ def _top_now(con, n: int) -> tuple[list[int], list[int]]:
         "SELECT i.entity_id FROM summary_entities s JOIN facts_entity_ids i USING (entity_key)"
         " ORDER BY s.articles DESC, i.entity_id LIMIT ?", [n]
     ).fetchall()
-    pairs = con.execute("SELECT pair_id FROM summary_pairs ORDER BY sentences DESC, pair_id LIMIT ?", [n]).fetchall()
-    return sorted(r[0] for r in entities), sorted(r[0] for r in pairs)
+    # The n most frequent pairs, and the n most frequent of each type (two people, two organisations, two places).
+    types = dict(con.execute("SELECT entity_key, entity_type FROM entities").fetchall())
+    ranked = con.execute("SELECT pair_id, source, target FROM summary_pairs ORDER BY sentences DESC, pair_id").fetchall()
+    pairs = {pair_id for pair_id, _, _ in ranked[:n]}
+    for entity_type in ("PER", "ORG", "LOC"):
+        pairs |= set([p for p, a, b in ranked if types[a] == types[b] == entity_type][:n])
+    return sorted(r[0] for r in entities), sorted(pairs)
 
 
 @pytest.mark.parametrize(("first_batch", "rechosen"), [(3, True), (8, False)])

@@ -58,3 +58,8 @@ SELECT 'facts_hot_pairs' WHERE (SELECT count(*) FROM facts_hot_pairs)
 UNION ALL
 SELECT 'facts_hot_entities' WHERE (SELECT count(*) FROM facts_hot_entities)
     <> (SELECT count(*) FROM facts_entities WHERE entity_id IN (SELECT entity_id FROM facts_hot_entity_ids));
+-- name: facts_pair_types_match_the_entities
+SELECT d.pair_id FROM summary_pairs d JOIN entities s ON s.entity_key = d.source JOIN entities t ON t.entity_key = d.target
+WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'facts_through')
+AND NOT EXISTS (SELECT 1 FROM facts_pair_types p WHERE p.pair_id = d.pair_id
+    AND p.entity_type IS NOT DISTINCT FROM CASE WHEN s.entity_type = t.entity_type THEN s.entity_type END);

@@ -147,6 +147,12 @@ def _facts(cur: duckdb.DuckDBPyConnection) -> bool:
     return facts_ready(cur)
 
 
+def _pair_types(cur: duckdb.DuckDBPyConnection) -> bool:
+    from basira.queries.summary import pair_types_ready
+
+    return pair_types_ready(cur)
+
+
 def key_figures(cur: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, int]:
     if not _facts(cur):
         return key_figures_direct(cur, filters)
@@ -420,11 +426,11 @@ def _both_of_type(entity_type: str | None, alias: str = "d") -> tuple[str, list]
 
 
 def _pair_ids_of_type(entity_type: str | None, alias: str) -> tuple[str, list]:
-    """The same on rows of a pair facts or totals table aliased `alias`, by pair number."""
+    """The same on rows aliased `alias` that carry a pair number, from the pairs' types (schema.sql,
+    facts_pair_types)."""
     if not entity_type:
         return "", []
-    both, params = _both_of_type(entity_type)
-    return f" AND {alias}.pair_id IN (SELECT d.pair_id FROM summary_pairs d WHERE TRUE{both})", params
+    return f" AND {alias}.pair_id IN (SELECT pair_id FROM facts_pair_types WHERE entity_type = ?)", [entity_type]
 
 
 def cooccurrence(
@@ -432,7 +438,7 @@ def cooccurrence(
 ) -> pd.DataFrame:
     """Entity pairs named in the same sentence, with how many sentences and articles (with `entity_type`, only pairs
     of two entities of that type)."""
-    if unrestricted(filters) or not _facts(cur):
+    if unrestricted(filters) or not _facts(cur) or (entity_type and not _pair_types(cur)):
         return cooccurrence_direct(cur, filters, limit, entity_type)
     # As in top_entities: pair numbers grouped in DuckDB's perfect hash table. The hot pairs' numbers span 14
     # bits at 1M (over the default 12): the first pass of two broad entities (3.5 M rows) took ~8% less CPU.
@@ -471,9 +477,9 @@ def _cooccurrence_facts(
     # (a broad view), the first pass already holds the answer; otherwise the second pass sums the reachable
     # pairs that are not hot over every pair fact (a narrow view, where the date order prunes). Separate
     # statements: in one, DuckDB materialised the view's join for both passes as a common subplan (23 M rows,
-    # 5 s at 1M). With a type, both passes keep only its pairs: the bound holds for any set of pairs, but few hot
-    # pairs are of one type (3 of 200 in the real store are two people), so the floor is often 1 and the second pass
-    # groups every pair fact of that type in the view (bench/RESULTS.md, "Co-occurrence by type").
+    # 5 s at 1M). With a type, both passes keep only its pairs: the bound holds for any set of pairs, and the hot
+    # set holds each type's most frequent pairs too (summary._choose_hot; 3 of the overall 200 in the real store
+    # are two people, which left a floor of 1 and the second pass grouping every pair fact of the type).
     hot_typed, hot_typed_params = _pair_ids_of_type(entity_type, "f")
     hot = cur.execute(
         "SELECT f.pair_id, sum(f.sentences)::BIGINT AS sentences, count(*) AS articles FROM facts_hot_pairs f" + view +
@@ -481,7 +487,7 @@ def _cooccurrence_facts(
         [*params, *hot_typed_params],
     ).fetchall()
     floor = hot[limit - 1][1] if 0 < limit <= len(hot) else 1
-    typed, typed_params = _both_of_type(entity_type)
+    typed, typed_params = _pair_ids_of_type(entity_type, "d")
     reachable = (
         "SELECT d.pair_id FROM summary_pairs d WHERE d.sentences >= ?"
         " AND d.pair_id NOT IN (SELECT pair_id FROM facts_hot_pair_ids)" + typed
