@@ -255,17 +255,17 @@ def sidebar() -> Filters:
         chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
         text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
+        # Only a date is a bound (a cleared input gives None).
+        day_from = date_from if isinstance(date_from, dt.date) else None
+        day_to = date_to if isinstance(date_to, dt.date) else None
         undated = undated_choice(st.session_state["f_undated"], filters)
         if undated is None:
             # Not ticked this run: the box follows the default of the dates as they are now (set before it is drawn).
-            st.session_state["f_undated"] = Filters(
-                date_from=date_from if isinstance(date_from, dt.date) else None,
-                date_to=date_to if isinstance(date_to, dt.date) else None,
-            ).undated_included
+            st.session_state["f_undated"] = Filters(date_from=day_from, date_to=day_to).undated_included
         st.checkbox("Include undated articles", key="f_undated", help=UNDATED_HELP)
         chosen = Filters(
-            date_from=date_from if isinstance(date_from, dt.date) else None,
-            date_to=date_to if isinstance(date_to, dt.date) else None,
+            date_from=day_from,
+            date_to=day_to,
             topics=tuple(chosen_topics),
             entities=tuple(chosen_entities),
             sources=tuple(chosen_sources),
