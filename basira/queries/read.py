@@ -38,20 +38,7 @@ def _everything(filters: Filters) -> bool:
 
 
 def _conditions(filters: Filters) -> tuple[list[str], list]:
-    conditions, params = ["TRUE"], []
-    dated = []
-    if filters.date_from:
-        dated.append("a.published >= ?")
-        params.append(filters.date_from)
-    if filters.date_to:
-        dated.append("a.published <= ?")
-        params.append(filters.date_to)
-    if dated:
-        clause = " AND ".join(dated)
-        # An undated article cannot be placed in a range; it stays in one only when the analyst asked for it.
-        conditions.append(f"(({clause}) OR a.published IS NULL)" if filters.undated_included else clause)
-    if not filters.undated_included:
-        conditions.append("a.published IS NOT NULL")
+    conditions, params = _date_conditions(filters, "a")
     if filters.sources:
         conditions.append("coalesce(a.source_name, a.source_path) IN (SELECT unnest(?::VARCHAR[]))")
         params.append(list(filters.sources))
@@ -73,6 +60,26 @@ def _conditions(filters: Filters) -> tuple[list[str], list]:
         params.append(term_id)
     if not filters.include_duplicates:
         conditions.append("a.article_id = a.story_id")
+    return conditions, params
+
+
+def _date_conditions(filters: Filters, alias: str) -> tuple[list[str], list]:
+    """The date range and undated choice as predicates on rows aliased `alias` (articles or facts), led by TRUE
+    so that callers can append to the list and join it whatever else is chosen."""
+    conditions, params = ["TRUE"], []
+    dated = []
+    if filters.date_from:
+        dated.append(f"{alias}.published >= ?")
+        params.append(filters.date_from)
+    if filters.date_to:
+        dated.append(f"{alias}.published <= ?")
+        params.append(filters.date_to)
+    if dated:
+        clause = " AND ".join(dated)
+        # An undated article cannot be placed in a range; it stays in one only when the analyst asked for it.
+        conditions.append(f"(({clause}) OR {alias}.published IS NULL)" if filters.undated_included else clause)
+    if not filters.undated_included:
+        conditions.append(f"{alias}.published IS NOT NULL")
     return conditions, params
 
 
@@ -105,19 +112,7 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
 
 def _fact_conditions(filters: Filters, alias: str) -> tuple[str, list]:
     """The date, undated, source and duplicates filters as predicates on fact rows aliased `alias`."""
-    conditions, params = ["TRUE"], []
-    dated = []
-    if filters.date_from:
-        dated.append(f"{alias}.published >= ?")
-        params.append(filters.date_from)
-    if filters.date_to:
-        dated.append(f"{alias}.published <= ?")
-        params.append(filters.date_to)
-    if dated:
-        clause = " AND ".join(dated)
-        conditions.append(f"(({clause}) OR {alias}.published IS NULL)" if filters.undated_included else clause)
-    if not filters.undated_included:
-        conditions.append(f"{alias}.published IS NOT NULL")
+    conditions, params = _date_conditions(filters, alias)
     if filters.sources:
         conditions.append(
             f"{alias}.source_id IN (SELECT source_id FROM facts_sources WHERE source IN (SELECT unnest(?::VARCHAR[])))"
