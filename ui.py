@@ -289,6 +289,10 @@ def sidebar() -> Filters:
         with nav_box:
             nav(filters)
         st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
+        if outdated := query("outdated_normalization"):
+            st.warning(f"This database's Arabic text was folded by an older version of Basira ({outdated}), so "
+                       "searches and text filters can miss spelling variants (مسؤول / مسئول) until "
+                       "`python -m basira retag` is run.", icon=":material/sync_problem:")
         if "retag pending" in str(query("taxonomy_version")):
             st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
                        "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")

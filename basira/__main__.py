@@ -35,7 +35,11 @@ def main(argv: list[str] | None = None) -> int:
             print("No such file or folder: " + ", ".join(map(str, missing)), file=sys.stderr)
             return 2
         workers = args.workers if args.workers is not None else ingest.default_workers()
-        report = ingest.ingest_paths(args.paths, db, progress=_progress, workers=max(1, workers))
+        try:
+            report = ingest.ingest_paths(args.paths, db, progress=_progress, workers=max(1, workers))
+        except ingest.StoreOutdated as error:
+            print(error, file=sys.stderr)
+            return 2
         print(report.summary())
         return 0
     if args.command == "build-default":

@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from basira import analysis, boilerplate, fingerprint, reader, search, sentences, store
+from basira import analysis, boilerplate, fingerprint, normalize, reader, search, sentences, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection, Sentence
 from basira.normalize import clean_raw, normalize_text, tokenize
 from basira.queries import paragraphs, set_meta, write
@@ -114,6 +114,19 @@ class IngestReport:
                 f" {analysis.taxonomy_version()}: run `retag` so that counts do not mix the two"
             )
         return "\n".join(lines)
+
+
+class StoreOutdated(Exception):
+    """The store's matching forms come from another normalize.VERSION: new articles folded by this one would not
+    be found as duplicates of stored ones, nor by the same searches, until `retag` remakes the stored forms."""
+
+    def __init__(self, stored: str) -> None:
+        super().__init__(
+            f"the database's text was normalised by version {stored} of Basira's Arabic folding and this is version"
+            f" {normalize.VERSION}: nothing was ingested. Run `python -m basira retag` first (it keeps every"
+            " article and remakes the folded forms, the duplicate keys and the search index)."
+        )
+        self.stored = stored
 
 
 def source_label(name: str) -> str:
@@ -615,6 +628,10 @@ def _ingest(
     with store.writer(db_path) as con:
         if threads is not None:
             write.set_threads(con, threads)
+        stored = write.normalization(con)
+        if stored not in (None, normalize.VERSION):
+            raise StoreOutdated(stored)
+        write.set_normalization(con, normalize.VERSION)
         report.batch_id = write.start_batch(con, inputs)
         report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
         _refresh_taxonomy(con)
@@ -1121,6 +1138,8 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     done = 0
     analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:
+        if write.normalization(con) not in (None, normalize.VERSION):
+            renormalize(con, progress)
         _refresh_taxonomy(con)
         write.clear_analysis(con)
         write.clear_older_taxonomy(con)
@@ -1147,6 +1166,57 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
         search.rebuild_summaries(con)
         paragraphs.count_pending(con, boilerplate.REPEAT_MIN_PAGES)
     return done
+
+
+def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
+    """Remake a store's matching forms with this normalize.VERSION: every sentence's text_norm and title_norm from
+    the raw text; for the articles whose forms changed, their content hash (and the sightings that name it) and
+    story signature; and the paragraph counts from scratch (their fingerprints are of the forms). The caller,
+    retag, then analyses every article and rebuilds the search index from the new forms. LSH buckets are left: a
+    changed spelling moves a few of an article's shingles, and a candidate needs only one band in common.
+    Returns (articles changed, articles that keep their old hash because the fold made them another's copy)."""
+    changed = 0
+    after, last = 0, write.next_article_id(con) - 1
+    while after < last:
+        upto = min(after + CHUNK, last)
+        sentence_rows, title_rows, signature_rows = [], [], []
+        for article_id, title_raw, title_norm, content_hash, stored in write.stored_forms(con, after, upto):
+            # One call over the joined sentences, as ingest does (sentences.sentence_norms).
+            norms = normalize_text("\n".join(raw for _, raw, _, _ in stored)).split("\n") if stored else []
+            title = normalize_text(title_raw) if title_raw else None  # stored as NULL for an untitled article
+            edited = [(article_id, seq, new) for (seq, _, old, _), new in zip(stored, norms, strict=True) if new != old]
+            if not edited and title == title_norm:
+                continue
+            changed += 1
+            sentence_rows += edited
+            title_rows.append((article_id, title, fingerprint.hash_of(title or "", norms)))
+            tokens = tokenize("\n".join(n for (_, _, _, boiler), n in zip(stored, norms, strict=True) if not boiler))
+            signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
+        if title_rows:
+            write.replace_forms(
+                con, after + 1, upto,
+                pa.table({
+                    "article_id": pa.array([r[0] for r in sentence_rows], pa.int64()),
+                    "seq": pa.array([r[1] for r in sentence_rows], pa.int32()),
+                    "text_norm": pa.array([r[2] for r in sentence_rows], pa.string()),
+                }),
+                pa.table({
+                    "article_id": pa.array([r[0] for r in title_rows], pa.int64()),
+                    "title_norm": pa.array([r[1] for r in title_rows], pa.string()),
+                    "content_hash": pa.array([r[2] for r in title_rows], pa.string()),
+                }),
+                pa.table({
+                    "article_id": pa.array([r[0] for r in signature_rows], pa.int64()),
+                    "signature": pa.array([r[1] for r in signature_rows], pa.binary()),
+                }),
+            )
+        after = upto
+        if progress:
+            progress(after, "renormalised")
+    kept = write.apply_new_hashes(con)
+    paragraphs.forget_paragraphs(con)
+    write.set_normalization(con, normalize.VERSION)
+    return changed, kept
 
 
 def _table(columns: tuple[str, ...], rows: list[tuple]) -> pa.Table:

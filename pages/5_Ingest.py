@@ -28,7 +28,7 @@ if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not up
 
     try:
         report = ingest.ingest_uploads(files, ui.db_path(), progress)
-    except TimeoutError as error:
+    except (TimeoutError, ingest.StoreOutdated) as error:
         st.error(f"{error}")
         st.stop()
     bar.progress(1.0, text="Done")

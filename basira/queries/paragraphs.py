@@ -187,3 +187,11 @@ def unfulfilled_foresight(con: duckdb.DuckDBPyConnection, min_pages: int) -> int
     ).fetchone()
     con.execute("DROP TABLE batch_repeated")
     return found
+
+
+def forget_paragraphs(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every recorded paragraph and count, for the next _record_paragraphs to count again from the
+    first article: their fingerprints are of the normalised text, which renormalising changes."""
+    con.execute("DELETE FROM article_paragraphs")
+    con.execute("DELETE FROM paragraph_counts")
+    set_meta(con, _THROUGH, "0")

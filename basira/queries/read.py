@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 
 from basira.filters import Filters
-from basira.normalize import normalize_text, tokenize
+from basira.normalize import VERSION as NORMALIZATION, normalize_text, tokenize
 from basira.queries import openings
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION, result_metadata
 
@@ -666,6 +666,16 @@ def taxonomy_version(cur: duckdb.DuckDBPyConnection) -> str | None:
     if version is not None and rows.get("taxonomy_older"):
         return f"{version} (older articles: {rows['taxonomy_older']}; retag pending)"
     return version
+
+
+def outdated_normalization(cur: duckdb.DuckDBPyConnection) -> str | None:
+    """The older normalize.VERSION the store's folded text was made with, None when it is this one (or the store
+    is empty): searches fold the words typed with this one, so they miss the spellings the fold has changed."""
+    row = cur.execute(
+        "SELECT (SELECT value FROM meta WHERE key = 'normalization'), EXISTS (SELECT 1 FROM articles)"
+    ).fetchone()
+    stored = row[0] or ("1" if row[1] else None)
+    return stored if stored not in (None, NORMALIZATION) else None
 
 
 def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -30,6 +30,9 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
     finally:
         con.unregister(name)
 
+# meta key of the normalize.VERSION the store's matching forms were made with.
+NORMALIZATION = "normalization"
+
 # Tables derived from articles by analysis; retag empties and refills them.
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
 
@@ -255,3 +258,91 @@ def article_sentences(con: duckdb.DuckDBPyConnection, after_id: int, limit: int)
         " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
         [after_id, after_id + limit],
     ).fetchall()
+
+
+def normalization(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The normalize.VERSION the store's matching forms were made with: None for an empty store, "1" for one
+    written before the version was recorded."""
+    stored = get_meta(con, NORMALIZATION)
+    if stored is None and con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
+        return "1"
+    return stored
+
+
+def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    set_meta(con, NORMALIZATION, version)
+
+
+def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate)]) of the
+    articles in (after_id, last_id], in id order, sentences in order: what renormalising reads."""
+    return con.execute(
+        "SELECT a.article_id, a.title_raw, a.title_norm, a.content_hash,"
+        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate) ORDER BY s.seq)"
+        "  FILTER (WHERE s.seq IS NOT NULL), [])"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
+        "  AND s.article_id > ? AND s.article_id <= ?"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id, after_id, last_id],
+    ).fetchall()
+
+
+def replace_forms(
+    con: duckdb.DuckDBPyConnection, first_id: int, last_id: int, sentences: pa.Table, titles: pa.Table,
+    signatures: pa.Table,
+) -> None:
+    """Store remade matching forms of articles in [first_id, last_id] whose forms changed: `sentences`
+    (article_id, seq, text_norm), `titles` (article_id, title_norm, content_hash) and `signatures`
+    (article_id, signature). The new content hashes wait in a temp table for apply_new_hashes."""
+    # The id range lets DuckDB skip the row groups of other articles: sentences are stored in article order.
+    with _scanned(con, "incoming_forms", sentences):
+        con.execute(
+            "UPDATE sentences s SET text_norm = i.text_norm FROM incoming_forms i"
+            " WHERE s.article_id BETWEEN ? AND ? AND s.article_id = i.article_id AND s.seq = i.seq",
+            [first_id, last_id],
+        )
+    with _scanned(con, "incoming_signatures", signatures):
+        con.execute(
+            "UPDATE story_signatures g SET signature = i.signature FROM incoming_signatures i"
+            " WHERE g.article_id = i.article_id"
+        )
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_hashes (article_id BIGINT, old_hash VARCHAR, new_hash VARCHAR)")
+    with _scanned(con, "incoming_titles", titles):
+        con.execute(
+            "UPDATE articles a SET title_norm = i.title_norm FROM incoming_titles i"
+            " WHERE a.article_id = i.article_id AND a.title_norm IS DISTINCT FROM i.title_norm"
+        )
+        con.execute(
+            "INSERT INTO new_hashes SELECT i.article_id, a.content_hash, i.content_hash"
+            " FROM incoming_titles i JOIN articles a USING (article_id) WHERE a.content_hash <> i.content_hash"
+        )
+
+
+def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
+    """Give each article the content hash replace_forms found for it, and the sightings that name the old one the
+    new one. Returns how many keep their old hash because another article holds the new one: the fold made them
+    the same text, and the earliest stays the one a re-ingest of that text finds."""
+    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_hashes (article_id BIGINT, old_hash VARCHAR, new_hash VARCHAR)")
+    (changed,) = con.execute("SELECT count(*) FROM new_hashes").fetchone()
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rehashed AS SELECT n.* FROM new_hashes n"
+        " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = n.new_hash"
+        "  AND a.article_id NOT IN (SELECT article_id FROM new_hashes))"
+        " QUALIFY row_number() OVER (PARTITION BY n.new_hash ORDER BY n.article_id) = 1"
+    )
+    (rehashed,) = con.execute("SELECT count(*) FROM rehashed").fetchone()
+    if rehashed:
+        # An UPDATE of the UNIQUE content_hash costs ~10 ms a row in DuckDB 2.0 (2,267 rows: 85 s); the table
+        # written again in id order costs a copy, and keeps the order that ranges over article_id rely on.
+        definition = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'articles'").fetchone()[0]
+        con.execute(definition.replace("CREATE TABLE articles(", "CREATE TABLE articles_rehashed(", 1))
+        con.execute(
+            "INSERT INTO articles_rehashed SELECT a.* REPLACE (coalesce(r.new_hash, a.content_hash) AS content_hash)"
+            " FROM articles a LEFT JOIN rehashed r USING (article_id) ORDER BY a.article_id"
+        )
+        con.execute("DROP TABLE articles")
+        con.execute("ALTER TABLE articles_rehashed RENAME TO articles")
+        con.execute("UPDATE sightings s SET content_hash = r.new_hash FROM rehashed r WHERE s.content_hash = r.old_hash")
+    con.execute("DROP TABLE rehashed")
+    con.execute("DROP TABLE new_hashes")
+    return changed - rehashed
