@@ -37,6 +37,8 @@ WHERE m.seq >= 0 AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = 
 SELECT article_id, low, high FROM quantities WHERE low > high OR low < 0;
 -- name: sighting_for_every_article
 SELECT a.article_id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM sightings g WHERE g.content_hash = a.content_hash);
+-- name: sighting_names_an_article
+SELECT g.content_hash, g.source_path, g.locator FROM sightings g WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.content_hash = g.content_hash);
 -- name: facts_article_matches_its_article
 SELECT a.article_id FROM articles a
 WHERE a.article_id <= (SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'facts_through')
