@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 # The matching form's version. A store records the version its normalised text, content hashes, paragraph
 # fingerprints and search index were made with, and `retag` remakes them all when it differs; so any change to
-# what normalize_text returns must bump it (tests/test_normalize.py holds a digest of sample outputs to see to it).
+# what normalize_text returns must bump it (tests/test_normalize.py holds a digest of sample outputs to see to it),
+# and the data files keyed by folded words must be rebuilt by their eval/ scripts (README, "Arabic text").
 VERSION = "2"
 
 # Harakat, tanween, shadda, sukun, superscript alef and Quranic marks.

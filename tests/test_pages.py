@@ -423,6 +423,19 @@ def test_a_store_mixing_two_taxonomies_says_so_on_every_page(dashboard_db, tmp_p
     assert [w.value for w in _ok(_app("app.py")).sidebar.warning] == []
 
 
+def test_a_store_of_an_older_normalisation_says_so_on_every_page(dashboard_db, tmp_path, monkeypatch):
+    db = tmp_path / "outdated.duckdb"
+    shutil.copyfile(store.generation_file(dashboard_db), db)
+    with store.writer(db) as con:  # as a store built before the version was recorded
+        con.execute("DELETE FROM meta WHERE key = 'normalization'")
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    for page in ("app.py", "pages/4_Search.py"):
+        at = _ok(_app(page))
+        assert [w.value for w in at.sidebar.warning] == [
+            "This database's Arabic text was folded by an older version of Basira (1), so searches and text filters "
+            "can miss spelling variants (مسؤول / مسئول) until `python -m basira retag` is run."]
+
+
 @pytest.mark.parametrize(("words", "same"), [
     (["وبالسجن", "للسجن", "سجن"], True), (["المعتقلين", "معتقلون", "معتقل"], True),
     (["وسجن", "سجن"], False), (["بسجن", "سجن"], False),
