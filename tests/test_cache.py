@@ -23,8 +23,11 @@ TIMEOUT = 60
 # among them: it is built on the first download click (ui.DeferredExport).
 FILTERED = {"key_figures": 1, "timeline": 1, "article_page": 1}
 # Queries that do not, once per store generation: the sidebar's choices, the page's topic labels and the
-# extract manifest's store fingerprint and taxonomy version.
-UNFILTERED = {"topic_list": 1, "source_list": 1, "entity_options": 1, "store_fingerprint": 1, "taxonomy_version": 1}
+# extract manifest's store fingerprint and taxonomy version, and whether the store's folding is outdated.
+UNFILTERED = {
+    "topic_list": 1, "source_list": 1, "entity_options": 1, "store_fingerprint": 1, "taxonomy_version": 1,
+    "outdated_normalization": 1,
+}
 
 
 @pytest.fixture
