@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from basira import render
 from basira.filters import Filters
 
 BOM = "\ufeff"
@@ -87,18 +88,37 @@ def filters_summary(filters: Filters) -> str:
 
 def article_tags(detail: dict[str, object]) -> pd.DataFrame:
     """One article's tags as rows (topic evidence, entity mentions, quotations, counts), each with the
-    sentence it came from (seq; -1 is the title), for the reader's extract."""
+    sentence it came from (seq; -1 is the title), for the reader's extract.
+
+    `text` is the tag as the article writes it: analysis matches and stores folded forms ("سجون", ه for ة), which
+    an analyst quoting the article cannot use; topic evidence is read back whole words, as the reader highlights
+    it. `normalised` keeps the folded term or surface the tag was found by; start_char and end_char stay the stored
+    offsets on the sentence's normalised text. A tag whose offsets no longer fit its sentence keeps the stored form.
+    """
+    detail = render.with_written_surfaces(detail)  # counts too as written
     article_id = detail["article"]["article_id"]
+    texts = render.tag_texts(detail)
+
+    def written(seq: int, start: int, end: int, stored: str, whole: bool) -> str:
+        raw, norm = texts.get(int(seq), ("", ""))
+        span = render.tag_range(raw, norm, int(start), int(end), whole)
+        return raw[span[0] : span[1]] if span else stored
+
     rows: list[tuple[object, ...]] = []
     for e in detail["evidence"].to_dict("records"):
-        rows.append(("topic", e["topic"], e["seq"], e["term"], e["start_char"], e["end_char"]))
+        text = written(e["seq"], e["start_char"], e["end_char"], e["term"], whole=True)
+        rows.append(("topic", e["topic"], e["seq"], text, e["term"], e["start_char"], e["end_char"]))
     for m in detail["mentions"].to_dict("records"):
-        rows.append(("entity", m["entity_key"], m["seq"], m["surface"], m["start_char"], m["end_char"]))
+        text = written(m["seq"], m["start_char"], m["end_char"], m["surface"], whole=False)
+        rows.append(("entity", m["entity_key"], m["seq"], text, m["surface"], m["start_char"], m["end_char"]))
     for q in detail["quotations"].to_dict("records"):
-        rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None))
+        rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None, None))
     for c in detail["quantities"].to_dict("records"):
-        rows.append(("count", f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}", c["seq"], c["surface"], None, None))
-    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "start_char", "end_char"])
+        what = f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}"
+        rows.append(("count", what, c["seq"], c["surface"], None, None, None))
+    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "normalised", "start_char", "end_char"])
+    # Whole numbers with gaps (quotations and counts have no offsets): "9", not "9.0" in the analyst's sheet.
+    frame = frame.astype({"seq": "Int64", "start_char": "Int64", "end_char": "Int64"})
     frame.insert(0, "article_id", article_id)
     return frame
 
