@@ -223,6 +223,40 @@ def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
     assert plot / whole >= PLOT_SHARE_MIN, (plot, whole)
 
 
+# At 900 px one-line "Arabic · Latin" entity labels and the type legend beside the plot left the bars 155 of 440 px on
+# the real store (1400 px: 650 of 940); Arabic over Latin with the legend above, 317 (1400 px: 817).
+ENTITY_PLOT_SHARE_MIN = 0.6
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_entity_bars_keep_most_of_the_chart_width(page, server, width):
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, "Entities")
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.locator(".nsewdrag").first.wait_for(state="attached")
+    plot, whole, legend_bottom, plot_top = chart.evaluate("""c => [
+        c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width,
+        c.querySelector('.legend').getBoundingClientRect().bottom, c.querySelector('.nsewdrag').getBoundingClientRect().top]""")
+    assert plot / whole >= ENTITY_PLOT_SHARE_MIN, (plot, whole)
+    assert legend_bottom <= plot_top + 1, (legend_bottom, plot_top)  # above the bars, not over or beside them
+
+
+def test_the_source_url_opens_in_a_new_tab_left_to_right(page, server, dashboard_db):
+    """The reader's URL is a link the sanitiser keeps opening a new tab (the reader stays), laid out left to right in
+    the right-to-left page; offline, the site is answered here."""
+    page.context.route("https://hostile.example/**", lambda route: route.fulfill(body="source", content_type="text/plain"))
+    _open(page, server, f"Articles?article={_article_id(dashboard_db, '<script>')}")
+    link = page.locator(".basira-url a")
+    assert link.evaluate("a => [a.target, a.rel, getComputedStyle(a).direction, a.innerText]") == [
+        "_blank", "noopener noreferrer", "ltr", "https://hostile.example/a?x=<b>1</b>"]
+    reader_url = page.url
+    with page.context.expect_page() as opened:
+        link.click()
+    opened.value.wait_for_load_state()
+    assert opened.value.url == "https://hostile.example/a?x=%3Cb%3E1%3C/b%3E"
+    assert page.url == reader_url
+
+
 # At 900 px the topic legend under a time chart was one column of 13 entries that scrolled and left the bars 199 of
 # 540 px (1400 px: 335); in columns of fixed width, with the chart as tall as the legend needs, 362 (1400 px: 471).
 TIME_PLOT_MIN_PX = 300
