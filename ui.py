@@ -477,9 +477,25 @@ def entity_url(entity_key: str, filters: Filters) -> str:
     return "Entities?" + urlencode(params, doseq=True)
 
 
-def table(frame: pd.DataFrame) -> None:
-    """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp)."""
+def _read_column() -> st.column_config.LinkColumn:
+    # Pinned on the left: beside the sidebar at 900 px a wide table scrolls and the link would scroll off with it.
+    return st.column_config.LinkColumn("", display_text="read", width="small", pinned=True)
+
+
+def _with_reader_links(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """`frame` with a first column "open": each row's article in the reader, the filters passed on."""
+    shown = frame.reset_index(drop=True)
+    shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
+    return shown
+
+
+def table(frame: pd.DataFrame, filters: Filters | None = None) -> None:
+    """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp); with `filters`,
+    rows with an article_id lead to that article in the reader with the filters (a page switch drops the URL's
+    parameters unless the link carries them)."""
     config = {"published": st.column_config.DateColumn("date", format="YYYY-MM-DD")}
+    if filters is not None and "article_id" in frame:
+        frame, config["open"] = _with_reader_links(frame, filters), _read_column()
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
@@ -490,13 +506,11 @@ TITLE_PX = 300
 def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: bool = False, selected: int | None = None):
     """The standard article list: newest first, a link to the reader on each row; optionally row-selectable
     (`selected`: the article id shown as selected)."""
-    shown = frame.reset_index(drop=True)
-    if "article_id" in shown:
-        shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
+    shown = _with_reader_links(frame, filters) if "article_id" in frame else frame.reset_index(drop=True)
     config = {
         # The link and the title are pinned on the left: beside the sidebar at 900 px the table scrolls, and a
         # right-aligned Arabic title in a scrolled-off 400 px column showed its end or, when short, nothing.
-        "open": st.column_config.LinkColumn("", display_text="read", width="small", pinned=True),
+        "open": _read_column(),
         "article_id": st.column_config.NumberColumn("id", format="%d", width="small"),
         "published": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         "title_raw": st.column_config.TextColumn("title", width=TITLE_PX, pinned=True),

@@ -35,7 +35,7 @@ timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
 mentions = ui.query("mentions_extract", filters, focus, 200)
-ui.table(render.mentions_as_written(mentions[["article_id", "published", "source", "surface", "method", "sentence"]]))
+ui.table(render.mentions_as_written(mentions[["article_id", "published", "source", "surface", "method", "sentence"]]), filters)
 ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters)
 
 st.subheader("Named in the same sentence")

@@ -596,3 +596,17 @@ def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked,
     html = _html(at)
     reader = html[html.index('<article class="basira-article'):]
     assert re.findall(r'<mark class="[^"]*m-match[^"]*"[^>]*>([^<]*)</mark>', reader) == marked
+
+
+def test_each_mention_leads_to_its_article_in_the_reader_with_the_filters(dashboard_env):
+    """The mentions table had no way to the article: an analyst copied the id and searched for it, losing the view."""
+    at = _ok(_app("pages/2_Entities.py", topic="prisons", focus="loc:adra"))
+    table = next(d for d in at.main.dataframe if "surface" in d.value)
+    rows = table.value
+    expected = _query(dashboard_env, "mentions_extract", Filters(topics=("prisons",)), "loc:adra", 200)
+    assert list(rows["article_id"]) == list(expected["article_id"]) and len(rows) >= 2
+    assert list(rows["open"]) == [f"Articles?topic=prisons&article={a}" for a in expected["article_id"]]
+    assert json.loads(table.proto.columns)["open"]["type_config"] == {"type": "link", "display_text": "read"}
+    reader = _ok(_app("pages/3_Articles.py", **parse_qs(urlparse(rows["open"].iloc[0]).query)))
+    assert _params(reader) == {"topic": ["prisons"], "article": [str(expected["article_id"].iloc[0])]}
+    assert f'data-article-id="{expected["article_id"].iloc[0]}"' in _html(reader)
