@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +41,7 @@ _PAGE_CHANGED = "_basira_page_changed"
 LIST_PAGE = "page"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
+MANIFESTS_STATE = "basira_manifests"  # what each Manifest button downloads, by export name (made when called)
 UNDATED_HELP = (
     "Articles whose date could not be established. A date range leaves them out unless this is ticked; without a"
     " range they are in every count and list."
@@ -320,8 +321,9 @@ def chart(figure, key: str, on_select: bool = True):
     return None
 
 
-def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None) -> export.Manifest:
-    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now)
+def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None,
+             view: Mapping[str, str] | None = None) -> export.Manifest:
+    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now, view)
 
 
 class DeferredExport:
@@ -360,8 +362,11 @@ def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:
     return value.frame() if isinstance(value, DeferredExport) else value
 
 
-def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None) -> None:
-    """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone.
+def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None,
+                   view: Mapping[str, str] | None = None) -> None:
+    """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone. `filters` are those
+    that shaped the rows, `view` the page's other choices that did (by URL parameter: {"type": "PER"}); the manifest
+    records both.
 
     The bytes are made when a button is clicked (deferred), so an unused export costs nothing; a
     DeferredExport also defers the query behind the frame.
@@ -376,11 +381,11 @@ def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Fil
 
         def info() -> export.Manifest:
             loaded, fingerprint, taxonomy = source.load()
-            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now)
+            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now, view)
 
         empty = False  # unknown until built; an empty extract downloads a header-only file
     else:
-        ready, ready_info = frame, manifest(name, frame, filters, now)
+        ready, ready_info = frame, manifest(name, frame, filters, now, view)
 
         def rows() -> pd.DataFrame:
             return ready
@@ -389,6 +394,7 @@ def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Fil
             return ready_info
 
         empty = frame.empty
+    st.session_state.setdefault(MANIFESTS_STATE, {})[name] = info
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         f"{label or name.replace('_', ' ').capitalize()} · CSV", lambda: export.csv_bytes(rows()),

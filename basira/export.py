@@ -14,7 +14,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -48,6 +48,10 @@ class Manifest:
     database_fingerprint: str
     taxonomy_version: str | None
     generated_at: dt.datetime
+    # The page's choices beyond the filters that shaped the rows, by URL parameter: the entity Type, the entity or
+    # pair or topic in focus, the time grain, the open article. Without them two extracts of one view could differ
+    # and the manifest not say why.
+    view: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -55,7 +59,9 @@ class Manifest:
             "rows": self.rows,
             "columns": list(self.columns),
             "filters": filters_dict(self.filters),
-            "query": urlencode(self.filters.to_query_params(), doseq=True),
+            "view": dict(self.view),
+            # The link that shows the view again: the filters and the choices.
+            "query": urlencode({**self.filters.to_query_params(), **dict(self.view)}, doseq=True),
             "database_fingerprint": self.database_fingerprint,
             "taxonomy_version": self.taxonomy_version,
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
@@ -130,6 +136,7 @@ def make_manifest(
     database_fingerprint: str,
     taxonomy_version: str | None,
     now: dt.datetime | None = None,
+    view: Mapping[str, str] | None = None,
 ) -> Manifest:
     return Manifest(
         export=export,
@@ -139,6 +146,7 @@ def make_manifest(
         database_fingerprint=database_fingerprint,
         taxonomy_version=taxonomy_version,
         generated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        view=tuple((str(k), str(v)) for k, v in (view or {}).items()),
     )
 
 

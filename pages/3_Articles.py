@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from basira import export, render
+from basira.filters import Filters
 
 PAGE_SIZE = 50
 
@@ -94,4 +95,6 @@ with side:
         for other in detail["story"].itertuples(index=False):
             ui.article_link(other.article_id, filters, label=f"{render.date_text(other.published)} · {other.source}")
 
-ui.export_buttons(export.article_tags(detail), "article_tags", filters, label="This article's tags")
+# The tags are the article's whatever the filters: the manifest names the article alone, and its link opens it.
+ui.export_buttons(export.article_tags(detail), "article_tags", Filters(), label="This article's tags",
+                  view={"article": str(article_id)})

@@ -82,11 +82,19 @@ def test_manifest_says_what_the_extract_is():
             "include_duplicates": False,
             "include_undated": False,  # a date range leaves undated articles out unless asked
         },
+        "view": {},
         "query": "from=2025-01-01&q=%D8%B5%D9%8A%D8%AF%D9%86%D8%A7%D9%8A%D8%A7&topic=prisons&topic=coups&dupes=0",
         "database_fingerprint": "15a-b1-0123456789ab",
         "taxonomy_version": "topics-2026.11.1+abc",
         "generated_at": "2025-01-02T03:04:05+00:00",
     }
+
+
+def test_manifest_records_the_view_choices_and_its_query_shows_the_view_again():
+    frame = _frame()
+    manifest = export.make_manifest("top_entities", frame, Filters(topics=("prisons",)), "fp", "tax", NOW,
+                                    {"type": "PER"}).to_dict()
+    assert (manifest["view"], manifest["query"]) == ({"type": "PER"}, "topic=prisons&type=PER")
 
 
 def test_manifest_query_reproduces_the_filters():
