@@ -130,13 +130,25 @@ def link_target(url: str) -> str | None:
     return url if parts.scheme.lower() in LINK_SCHEMES and parts.hostname else None
 
 
+# Where a URL's parts meet; an Arabic part between them is isolated so the parts stay in left-to-right order.
+_URL_SEPARATORS = re.compile(r"([/?&=#])")
+_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _url_parts_isolated(url: str) -> str:
+    """Escaped `url` with each part holding right-to-left letters in <bdi>: unisolated, a slug and the digits after
+    it ("والعراق/43783352") ran together right to left and showed the id before the slug."""
+    return "".join(f"<bdi>{escape(part)}</bdi>" if _RTL_CHAR.search(part) else escape(part)
+                   for part in _URL_SEPARATORS.split(url))
+
+
 def source_url_html(url: object) -> str:
     """The article's source URL for the reader: readable (readable_url), left to right inside the right-to-left
     page, and a link opening a new tab only when link_target allows it (anything else is escaped text). Empty
     without a URL."""
     if not isinstance(url, str) or not url.strip():
         return ""
-    shown = escape(readable_url(url.strip()))
+    shown = _url_parts_isolated(readable_url(url.strip()))
     target = link_target(url)
     body = (f'<a href="{escape(target)}" target="_blank" rel="noopener noreferrer" dir="ltr">{shown}</a>' if target
             else f'<span dir="ltr">{shown}</span>')

@@ -295,7 +295,12 @@ SLUG = "https://www.enabbaladi.net/archives/%D8%A7%D8%B9%D8%AA%D9%82%D8%A7%D9%84
 @pytest.mark.parametrize(("url", "expected"), [
     (SLUG,
      f'<div class="basira-url" dir="ltr">URL: <a href="{SLUG}" target="_blank" rel="noopener noreferrer" dir="ltr">'
-     "https://www.enabbaladi.net/archives/اعتقال-ضابط</a></div>"),
+     "https://www.enabbaladi.net/archives/<bdi>اعتقال-ضابط</bdi></a></div>"),
+    # Each Arabic part isolated: the id after a slug stays after it, not drawn before it in one right-to-left run.
+    ("https://x.example/%D8%B3%D8%AC%D9%86/43783352?q=%D8%B3%D8%AC%D9%86&p=2",
+     '<div class="basira-url" dir="ltr">URL: <a href="https://x.example/%D8%B3%D8%AC%D9%86/43783352?q=%D8%B3%D8%AC%D9%86&amp;p=2" '
+     'target="_blank" rel="noopener noreferrer" dir="ltr">https://x.example/<bdi>سجن</bdi>/43783352?q=<bdi>سجن</bdi>&amp;p=2'
+     "</a></div>"),
     ("https://hostile.example/a?x=<b>1</b>&y=\"2\"",
      '<div class="basira-url" dir="ltr">URL: <a href="https://hostile.example/a?x=&lt;b&gt;1&lt;/b&gt;&amp;y=&quot;2&quot;" '
      'target="_blank" rel="noopener noreferrer" dir="ltr">https://hostile.example/a?x=&lt;b&gt;1&lt;/b&gt;&amp;y=&quot;2&quot;'
