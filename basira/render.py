@@ -20,7 +20,9 @@ from urllib.parse import unquote, urlsplit
 import pandas as pd
 
 from basira.model import Sentence
-from basira.normalize import clean_raw, normalize_text, normalize_with_offsets, strip_control, strip_invisible, word_bounds
+from basira.normalize import (
+    clean_raw, normalize_text, normalize_with_offsets, strip_control, strip_invisible, word_bounds,
+)
 
 FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
 FONT_BOLD_URL = "app/static/fonts/NotoNaskhArabic-Bold.ttf"

@@ -35,7 +35,8 @@ timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
 mentions = ui.query("mentions_extract", filters, focus, 200)
-ui.table(render.mentions_as_written(mentions[["article_id", "published", "source", "surface", "method", "sentence"]]), filters)
+mention_columns = ["article_id", "published", "source", "surface", "method", "sentence"]
+ui.table(render.mentions_as_written(mentions[mention_columns]), filters)
 ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters,
                   view={"focus": focus})
 

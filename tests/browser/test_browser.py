@@ -212,14 +212,23 @@ def test_sidebar_dates_show_whole(page, server, width):
 PLOT_SHARE_MIN = 0.5
 
 
-@pytest.mark.parametrize("width", [1400, 900])
-def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
+# (plot area width, whole chart width) of a Plotly chart.
+PLOT_WIDTHS_JS = ("c => [c.querySelector('.nsewdrag').getBoundingClientRect().width,"
+                  " c.querySelector('.main-svg').getBoundingClientRect().width]")
+
+
+def _first_chart(page, server, path: str, width: int):
+    """The first chart of the page at `path` in a window `width` px wide, once drawn."""
     page.set_viewport_size({"width": width, "height": 1200})
-    _open(page, server, "Topics")
+    _open(page, server, path)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.locator(".nsewdrag").first.wait_for(state="attached")
-    plot, whole = chart.evaluate(
-        "c => [c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width]")
+    return chart
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_topic_bars_keep_most_of_the_chart_width(page, server, width):
+    plot, whole = _first_chart(page, server, "Topics", width).evaluate(PLOT_WIDTHS_JS)
     assert plot / whole >= PLOT_SHARE_MIN, (plot, whole)
 
 
@@ -230,13 +239,10 @@ ENTITY_PLOT_SHARE_MIN = 0.6
 
 @pytest.mark.parametrize("width", [1400, 900])
 def test_entity_bars_keep_most_of_the_chart_width(page, server, width):
-    page.set_viewport_size({"width": width, "height": 1200})
-    _open(page, server, "Entities")
-    chart = page.locator('[data-testid="stPlotlyChart"]').first
-    chart.locator(".nsewdrag").first.wait_for(state="attached")
-    plot, whole, legend_bottom, plot_top = chart.evaluate("""c => [
-        c.querySelector('.nsewdrag').getBoundingClientRect().width, c.querySelector('.main-svg').getBoundingClientRect().width,
-        c.querySelector('.legend').getBoundingClientRect().bottom, c.querySelector('.nsewdrag').getBoundingClientRect().top]""")
+    chart = _first_chart(page, server, "Entities", width)
+    plot, whole = chart.evaluate(PLOT_WIDTHS_JS)
+    legend_bottom, plot_top = chart.evaluate("c => [c.querySelector('.legend').getBoundingClientRect().bottom,"
+                                             " c.querySelector('.nsewdrag').getBoundingClientRect().top]")
     assert plot / whole >= ENTITY_PLOT_SHARE_MIN, (plot, whole)
     assert legend_bottom <= plot_top + 1, (legend_bottom, plot_top)  # above the bars, not over or beside them
 
@@ -244,7 +250,8 @@ def test_entity_bars_keep_most_of_the_chart_width(page, server, width):
 def test_the_source_url_opens_in_a_new_tab_left_to_right(page, server, dashboard_db):
     """The reader's URL is a link the sanitiser keeps opening a new tab (the reader stays), laid out left to right in
     the right-to-left page; offline, the site is answered here."""
-    page.context.route("https://hostile.example/**", lambda route: route.fulfill(body="source", content_type="text/plain"))
+    page.context.route("https://hostile.example/**",
+                       lambda route: route.fulfill(body="source", content_type="text/plain"))
     _open(page, server, f"Articles?article={_article_id(dashboard_db, '<script>')}")
     link = page.locator(".basira-url a")
     assert link.evaluate("a => [a.target, a.rel, getComputedStyle(a).direction, a.innerText]") == [
