@@ -61,8 +61,8 @@ with reader:
 with side:
     article = detail["article"]
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
-    if url_html := render.source_url_html(article.get("url")):
-        st.html(url_html)
+    if render.source_url_html(article.get("url")):
+        st.html(render.source_url_html(article.get("url")))
     st.text(f"From {article['source_path']} {article['locator']}".strip())
     if article.get("published") is None or pd.isna(article.get("published")):
         st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
