@@ -41,7 +41,7 @@ notes = ["Click a bar to narrow to that period and topic.",
 if figures["undated"]:
     notes.insert(0, f"**{figures['undated']:,} undated articles** are in every count and list but not on this axis.")
 st.caption(" ".join(notes))
-ui.export_buttons(timeline, "timeline", filters)
+ui.export_buttons(timeline, "timeline", filters, view={"grain": grain})
 
 st.subheader("Latest articles in view")
 ui.articles_table(ui.query("article_page", filters, 25, 0), filters, "latest")

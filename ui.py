@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -41,6 +41,7 @@ _PAGE_CHANGED = "_basira_page_changed"
 LIST_PAGE = "page"
 _WIDGETS = ("f_from", "f_to", "f_topics", "f_entities", "f_sources", "f_text", "f_one_per_story", "f_undated")
 EXPORTS_STATE = "basira_exports"  # the frames behind the page's download buttons, by export name
+MANIFESTS_STATE = "basira_manifests"  # what each Manifest button downloads, by export name (made when called)
 UNDATED_HELP = (
     "Articles whose date could not be established. A date range leaves them out unless this is ticked; without a"
     " range they are in every count and list."
@@ -324,8 +325,9 @@ def chart(figure, key: str, on_select: bool = True):
     return None
 
 
-def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None) -> export.Manifest:
-    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now)
+def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None,
+             view: Mapping[str, str] | None = None) -> export.Manifest:
+    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now, view)
 
 
 class DeferredExport:
@@ -364,8 +366,11 @@ def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:
     return value.frame() if isinstance(value, DeferredExport) else value
 
 
-def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None) -> None:
-    """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone.
+def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None,
+                   view: Mapping[str, str] | None = None) -> None:
+    """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone. `filters` are those
+    that shaped the rows, `view` the page's other choices that did (by URL parameter: {"type": "PER"}); the manifest
+    records both.
 
     The bytes are made when a button is clicked (deferred), so an unused export costs nothing; a
     DeferredExport also defers the query behind the frame.
@@ -380,11 +385,11 @@ def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Fil
 
         def info() -> export.Manifest:
             loaded, fingerprint, taxonomy = source.load()
-            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now)
+            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now, view)
 
         empty = False  # unknown until built; an empty extract downloads a header-only file
     else:
-        ready, ready_info = frame, manifest(name, frame, filters, now)
+        ready, ready_info = frame, manifest(name, frame, filters, now, view)
 
         def rows() -> pd.DataFrame:
             return ready
@@ -393,6 +398,7 @@ def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Fil
             return ready_info
 
         empty = frame.empty
+    st.session_state.setdefault(MANIFESTS_STATE, {})[name] = info
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         f"{label or name.replace('_', ' ').capitalize()} · CSV", lambda: export.csv_bytes(rows()),
@@ -481,9 +487,25 @@ def entity_url(entity_key: str, filters: Filters) -> str:
     return "Entities?" + urlencode(params, doseq=True)
 
 
-def table(frame: pd.DataFrame) -> None:
-    """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp)."""
+def _read_column() -> st.column_config.LinkColumn:
+    # Pinned on the left: beside the sidebar at 900 px a wide table scrolls and the link would scroll off with it.
+    return st.column_config.LinkColumn("", display_text="read", width="small", pinned=True)
+
+
+def _with_reader_links(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """`frame` with a first column "open": each row's article in the reader, the filters passed on."""
+    shown = frame.reset_index(drop=True)
+    shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
+    return shown
+
+
+def table(frame: pd.DataFrame, filters: Filters | None = None) -> None:
+    """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp); with `filters`,
+    rows with an article_id lead to that article in the reader with the filters (a page switch drops the URL's
+    parameters unless the link carries them)."""
     config = {"published": st.column_config.DateColumn("date", format="YYYY-MM-DD")}
+    if filters is not None and "article_id" in frame:
+        frame, config["open"] = _with_reader_links(frame, filters), _read_column()
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
@@ -494,13 +516,11 @@ TITLE_PX = 300
 def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: bool = False, selected: int | None = None):
     """The standard article list: newest first, a link to the reader on each row; optionally row-selectable
     (`selected`: the article id shown as selected)."""
-    shown = frame.reset_index(drop=True)
-    if "article_id" in shown:
-        shown.insert(0, "open", [reader_url(a, filters) for a in shown["article_id"]])
+    shown = _with_reader_links(frame, filters) if "article_id" in frame else frame.reset_index(drop=True)
     config = {
         # The link and the title are pinned on the left: beside the sidebar at 900 px the table scrolls, and a
         # right-aligned Arabic title in a scrolled-off 400 px column showed its end or, when short, nothing.
-        "open": st.column_config.LinkColumn("", display_text="read", width="small", pinned=True),
+        "open": _read_column(),
         "article_id": st.column_config.NumberColumn("id", format="%d", width="small"),
         "published": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
         "title_raw": st.column_config.TextColumn("title", width=TITLE_PX, pinned=True),

@@ -14,7 +14,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from basira import render
 from basira.filters import Filters
 
 BOM = "\ufeff"
@@ -47,6 +48,10 @@ class Manifest:
     database_fingerprint: str
     taxonomy_version: str | None
     generated_at: dt.datetime
+    # The page's choices beyond the filters that shaped the rows, by URL parameter: the entity Type, the entity or
+    # pair or topic in focus, the time grain, the open article. Without them two extracts of one view could differ
+    # and the manifest not say why.
+    view: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -54,7 +59,9 @@ class Manifest:
             "rows": self.rows,
             "columns": list(self.columns),
             "filters": filters_dict(self.filters),
-            "query": urlencode(self.filters.to_query_params(), doseq=True),
+            "view": dict(self.view),
+            # The link that shows the view again: the filters and the choices.
+            "query": urlencode({**self.filters.to_query_params(), **dict(self.view)}, doseq=True),
             "database_fingerprint": self.database_fingerprint,
             "taxonomy_version": self.taxonomy_version,
             "generated_at": self.generated_at.isoformat(timespec="seconds"),
@@ -87,18 +94,37 @@ def filters_summary(filters: Filters) -> str:
 
 def article_tags(detail: dict[str, object]) -> pd.DataFrame:
     """One article's tags as rows (topic evidence, entity mentions, quotations, counts), each with the
-    sentence it came from (seq; -1 is the title), for the reader's extract."""
+    sentence it came from (seq; -1 is the title), for the reader's extract.
+
+    `text` is the tag as the article writes it: analysis matches and stores folded forms ("سجون", ه for ة), which
+    an analyst quoting the article cannot use; topic evidence is read back whole words, as the reader highlights
+    it. `normalised` keeps the folded term or surface the tag was found by; start_char and end_char stay the stored
+    offsets on the sentence's normalised text. A tag whose offsets no longer fit its sentence keeps the stored form.
+    """
+    detail = render.with_written_surfaces(detail)  # counts too as written
     article_id = detail["article"]["article_id"]
+    texts = render.tag_texts(detail)
+
+    def written(seq: int, start: int, end: int, stored: str, whole: bool) -> str:
+        raw, norm = texts.get(int(seq), ("", ""))
+        span = render.tag_range(raw, norm, int(start), int(end), whole)
+        return raw[span[0] : span[1]] if span else stored
+
     rows: list[tuple[object, ...]] = []
     for e in detail["evidence"].to_dict("records"):
-        rows.append(("topic", e["topic"], e["seq"], e["term"], e["start_char"], e["end_char"]))
+        text = written(e["seq"], e["start_char"], e["end_char"], e["term"], whole=True)
+        rows.append(("topic", e["topic"], e["seq"], text, e["term"], e["start_char"], e["end_char"]))
     for m in detail["mentions"].to_dict("records"):
-        rows.append(("entity", m["entity_key"], m["seq"], m["surface"], m["start_char"], m["end_char"]))
+        text = written(m["seq"], m["start_char"], m["end_char"], m["surface"], whole=False)
+        rows.append(("entity", m["entity_key"], m["seq"], text, m["surface"], m["start_char"], m["end_char"]))
     for q in detail["quotations"].to_dict("records"):
-        rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None))
+        rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None, None))
     for c in detail["quantities"].to_dict("records"):
-        rows.append(("count", f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}", c["seq"], c["surface"], None, None))
-    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "start_char", "end_char"])
+        what = f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}"
+        rows.append(("count", what, c["seq"], c["surface"], None, None, None))
+    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "normalised", "start_char", "end_char"])
+    # Whole numbers with gaps (quotations and counts have no offsets): "9", not "9.0" in the analyst's sheet.
+    frame = frame.astype({"seq": "Int64", "start_char": "Int64", "end_char": "Int64"})
     frame.insert(0, "article_id", article_id)
     return frame
 
@@ -110,6 +136,7 @@ def make_manifest(
     database_fingerprint: str,
     taxonomy_version: str | None,
     now: dt.datetime | None = None,
+    view: Mapping[str, str] | None = None,
 ) -> Manifest:
     return Manifest(
         export=export,
@@ -119,6 +146,7 @@ def make_manifest(
         database_fingerprint=database_fingerprint,
         taxonomy_version=taxonomy_version,
         generated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
+        view=tuple((str(k), str(v)) for k, v in (view or {}).items()),
     )
 
 

@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote, urlsplit
 
 import pandas as pd
 
 from basira.model import Sentence
-from basira.normalize import clean_raw, normalize_text, normalize_with_offsets, word_bounds
+from basira.normalize import (
+    clean_raw, normalize_text, normalize_with_offsets, strip_control, strip_invisible, word_bounds,
+)
 
 FONT_URL = "app/static/fonts/NotoNaskhArabic-Regular.ttf"
 FONT_BOLD_URL = "app/static/fonts/NotoNaskhArabic-Bold.ttf"
@@ -65,6 +68,7 @@ STYLE = f"""<style>
 .basira-legend {{ font-size: .85rem; margin-bottom: .5rem; }}
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
+.basira-url {{ overflow-wrap: anywhere; font-size: .9rem; margin-bottom: .5rem; }}
 [data-testid="stTextInputField"] {{ unicode-bidi: plaintext; text-align: start; }}
 div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
@@ -98,6 +102,59 @@ def markdown_text(text: object) -> str:
 
 def escape(text: object) -> str:
     return html.escape("" if text is None else str(text), quote=True)
+
+
+# Only these are followed: a scraped "javascript:" or "data:" URL must never become something to click.
+LINK_SCHEMES = ("http", "https")
+
+
+def readable_url(url: str) -> str:
+    """A URL as an analyst reads it: percent-escapes decoded (an Arabic slug shows as Arabic, not %D8%A7...), with
+    invisible and control characters dropped (an escaped bidi override would reorder what is shown) and white space
+    runs as one space. As stored when its escapes are not UTF-8 (an old Windows-1256 link): decoding would show �."""
+    try:
+        decoded = unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        decoded = url
+    return " ".join(strip_invisible(strip_control(decoded)).split())
+
+
+def link_target(url: str) -> str | None:
+    """The URL when it may be a link: http or https with a host, nothing a browser would silently drop or read
+    differently (white space, control characters); else None."""
+    url = url.strip()
+    if not url or any(c.isspace() or not c.isprintable() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed IPv6 host
+        return None
+    return url if parts.scheme.lower() in LINK_SCHEMES and parts.hostname else None
+
+
+# Where a URL's parts meet; an Arabic part between them is isolated so the parts stay in left-to-right order.
+_URL_SEPARATORS = re.compile(r"([/?&=#])")
+_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _url_parts_isolated(url: str) -> str:
+    """Escaped `url` with each part holding right-to-left letters in <bdi>: unisolated, a slug and the digits after
+    it ("والعراق/43783352") ran together right to left and showed the id before the slug."""
+    return "".join(f"<bdi>{escape(part)}</bdi>" if _RTL_CHAR.search(part) else escape(part)
+                   for part in _URL_SEPARATORS.split(url))
+
+
+def source_url_html(url: object) -> str:
+    """The article's source URL for the reader: readable (readable_url), left to right inside the right-to-left
+    page, and a link opening a new tab only when link_target allows it (anything else is escaped text). Empty
+    without a URL."""
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    shown = _url_parts_isolated(readable_url(url.strip()))
+    target = link_target(url)
+    body = (f'<a href="{escape(target)}" target="_blank" rel="noopener noreferrer" dir="ltr">{shown}</a>' if target
+            else f'<span dir="ltr">{shown}</span>')
+    return f'<div class="basira-url" dir="ltr">URL: {body}</div>'
 
 
 @lru_cache(maxsize=4096)
@@ -145,7 +202,7 @@ def as_written(raw: str, surface: str) -> str:
     first occurrence in `raw`: analysis stores surfaces normalised, and shown as they are an analyst reads
     "ابو هنيه" for أبو هنية. The surface itself when the text does not hold it."""
     span = find_raw(raw, surface) if surface else None
-    return raw[span[0] : span[1]] if span else surface
+    return raw[span[0] : _word_end(raw, span[1])] if span else surface
 
 
 def mentions_as_written(frame: pd.DataFrame) -> pd.DataFrame:
@@ -197,6 +254,30 @@ def sentences_from(frame: pd.DataFrame | Sequence[Mapping]) -> list[Sentence]:
 MatchSpans = Callable[[str], Iterable[tuple[int, int]]]
 
 
+def tag_range(raw: str, text_norm: str, start: int, end: int, whole: bool = False) -> tuple[int, int] | None:
+    """Where a tag stored as [start, end) on a normalised sentence is in its `raw` text (raw_range); with `whole`,
+    widened to the words it cuts first (topic evidence: a pattern starts at a letter, so its match may start inside
+    a word, "ال|كاديميه العسكريه")."""
+    span = raw_range(raw, text_norm, *(word_bounds(text_norm, start, end) if whole else (start, end)))
+    return (span[0], _word_end(raw, span[1])) if span and whole else span
+
+
+def _word_end(raw: str, end: int) -> int:
+    """`end` moved past the marks normalising drops after a word's last letter (the tanween of معتقلاً, a shadda):
+    a span mapped back from normalised text stops before them, though they are still that word as written."""
+    while end < len(raw) and not raw[end].isspace() and not normalize_text(raw[end]):
+        end += 1
+    return end
+
+
+def tag_texts(detail: Mapping[str, object]) -> dict[int, tuple[str, str]]:
+    """(raw, normalised) text of each sentence of an `article_detail` by seq, the title as -1: the texts whose
+    normalised form a tag's offsets are on."""
+    title = clean_raw(str(detail["article"].get("title_raw") or ""))
+    texts = {s.seq: (s.text_raw, s.text_norm) for s in sentences_from(detail["sentences"])}
+    return {**texts, -1: (title, normalize_text(title))}
+
+
 def article_marks(detail: Mapping[str, object], matches: MatchSpans | None = None) -> tuple[list[Mark], list[Mark]]:
     """(title marks, body marks) from an `article_detail` result; body offsets are on the article's text_raw.
     With `matches`, the spans it gives on the title and on each sentence are marked as search matches too."""
@@ -210,14 +291,12 @@ def article_marks(detail: Mapping[str, object], matches: MatchSpans | None = Non
 
     def place(seq: int, start: int, end: int, kind: str, note: str, css: str = "", whole: bool = False) -> None:
         if seq == -1:
-            span = raw_range(title, title_norm, *(word_bounds(title_norm, start, end) if whole else (start, end)))
+            span = tag_range(title, title_norm, start, end, whole)
             if span:
                 title_marks.append(Mark(*span, kind, note, css))
             return
         sentence = by_seq.get(seq)
-        if sentence and whole:
-            start, end = word_bounds(sentence.text_norm, start, end)
-        span = sentence and raw_range(sentence.text_raw, sentence.text_norm, start, end)
+        span = sentence and tag_range(sentence.text_raw, sentence.text_norm, start, end, whole)
         if span:
             body.append(Mark(sentence.start + span[0], sentence.start + span[1], kind, note, css))
 

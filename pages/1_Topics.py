@@ -53,4 +53,5 @@ for row in evidence.itertuples(index=False):
     caption = f"{render.date_text(row.published)} · {row.source} · terms: {row.terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(ui.deferred("evidence_extract", filters, topic, 200), "evidence_sentences", filters)
+ui.export_buttons(ui.deferred("evidence_extract", filters, topic, 200), "evidence_sentences", filters,
+                  view={"evidence": topic})

@@ -20,7 +20,7 @@ if top.empty:
 event = ui.chart(charts.entity_bar_figure(top), "entity_bars")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "entity"))
 st.caption("Click a bar to keep only articles naming that entity (entities combine: all must be named).")
-ui.export_buttons(top, "top_entities", filters)
+ui.export_buttons(top, "top_entities", filters, view={"type": kind})
 
 st.subheader("One entity over time")
 names = {r["entity_key"]: charts.entity_label(r) for r in top.to_dict("records")}
@@ -35,8 +35,10 @@ timeline = ui.query("entity_timeline", filters, focus, grain)
 event = ui.chart(charts.entity_timeline_figure(timeline, names[focus], grain), "entity_timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "period", grain))
 mentions = ui.query("mentions_extract", filters, focus, 200)
-ui.table(render.mentions_as_written(mentions[["article_id", "published", "source", "surface", "method", "sentence"]]))
-ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters)
+mention_columns = ["article_id", "published", "source", "surface", "method", "sentence"]
+ui.table(render.mentions_as_written(mentions[mention_columns]), filters)
+ui.export_buttons(ui.deferred("mentions_extract", filters, focus, 20_000), "entity_mentions", filters,
+                  view={"focus": focus})
 
 st.subheader("Named in the same sentence")
 # A type keeps the pairs of two entities of it, and the filtered entities' partners of it (README, "Reading the pages").
@@ -57,7 +59,7 @@ if edges:
     ui.apply(filters, pair="|".join(map(str, edges[0])))
 ui.apply(charts.narrowed(filters, [p for p in points if len(p) == 1], "entity"))
 ui.export_buttons(pairs.assign(source_name=pairs["source"].map(pair_names), target_name=pairs["target"].map(pair_names)),
-                  "cooccurrence", filters)
+                  "cooccurrence", filters, view={"type": kind})
 
 linked = ui.url_param("pair")
 shown = linked if linked in options else options[0]
@@ -79,4 +81,5 @@ for row in sentences.itertuples(index=False):
     where = f"{render.date_text(row.published)} · {row.source}"
     st.html(render.sentence_html(row.sentence, marks, f"Headline · {where}" if row.seq < 0 else where))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(ui.deferred("pair_extract", filters, first, second, 200), "pair_sentences", filters)
+ui.export_buttons(ui.deferred("pair_extract", filters, first, second, 200), "pair_sentences", filters,
+                  view={"pair": chosen})

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from basira import export, render
+from basira.filters import Filters
 
 PAGE_SIZE = 50
 
@@ -60,8 +61,8 @@ with reader:
 with side:
     article = detail["article"]
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
-    if article.get("url"):
-        st.text(f"URL: {article['url']}")
+    if render.source_url_html(article.get("url")):
+        st.html(render.source_url_html(article.get("url")))
     st.text(f"From {article['source_path']} {article['locator']}".strip())
     if article.get("published") is None or pd.isna(article.get("published")):
         st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
@@ -94,4 +95,6 @@ with side:
         for other in detail["story"].itertuples(index=False):
             ui.article_link(other.article_id, filters, label=f"{render.date_text(other.published)} · {other.source}")
 
-ui.export_buttons(export.article_tags(detail), "article_tags", filters, label="This article's tags")
+# The tags are the article's whatever the filters: the manifest names the article alone, and its link opens it.
+ui.export_buttons(export.article_tags(detail), "article_tags", Filters(), label="This article's tags",
+                  view={"article": str(article_id)})

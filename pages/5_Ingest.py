@@ -5,9 +5,14 @@ import streamlit as st
 
 import ui
 from basira import ingest
+from basira.filters import Filters
+
+# The batch report and the store's lists are not filtered: their manifests say no filter shaped them (the sidebar's
+# filters, recorded before, claimed a filtered list).
+STORE_WIDE = Filters()
 
 ui.setup("Ingest")
-filters = ui.sidebar()
+ui.sidebar()  # navigation and the store line; no list here is filtered
 st.title("Ingest · إضافة مقالات")
 st.caption(
     "Text files in the seed format, JSON Lines, JSON or CSV; UTF-8, UTF-16 or Windows-1256. Each upload is one "
@@ -55,7 +60,7 @@ if report is not None:
     else:
         st.markdown("**Rejected, with the reason**")
         ui.table(rejections)
-        ui.export_buttons(rejections, "rejections", filters)
+        ui.export_buttons(rejections, "rejections", STORE_WIDE)
 
 if ui.generation() is not None:
     stats = ui.query("store_stats")
@@ -68,9 +73,9 @@ if ui.generation() is not None:
     ])
     batches = ui.query("batch_list")
     ui.table(batches)
-    ui.export_buttons(batches, "batches", filters)
+    ui.export_buttons(batches, "batches", STORE_WIDE)
     rejected = ui.query("rejected_inputs", None, 1000)
     if not rejected.empty:
         st.markdown("**Everything rejected so far**")
         ui.table(rejected)
-        ui.export_buttons(rejected, "rejected_inputs", filters)
+        ui.export_buttons(rejected, "rejected_inputs", STORE_WIDE)

@@ -92,10 +92,28 @@ def test_entity_bars_are_grouped_by_type_and_carry_keys():
     top = pd.DataFrame({"entity_key": ["per:khattab", "loc:adra"], "entity_type": ["PER", "LOC"],
                         "canonical": ["أنس خطاب", "عدرا"], "latin": ["Anas Khattab", "Adra"], "articles": [4, 2], "mentions": [9, 2]})
     fig = charts.entity_bar_figure(top)
-    assert [(t.name, list(t.y), [list(c) for c in t.customdata]) for t in fig.data] == [
-        ("LOC", ["عدرا · Adra"], [["loc:adra"]]),
-        ("PER", ["أنس خطاب · Anas Khattab"], [["per:khattab"]]),
+    assert [(t.name, list(t.y), list(t.hovertext), [list(c) for c in t.customdata]) for t in fig.data] == [
+        ("Places", ["عدرا<br>Adra"], ["عدرا · Adra"], [["loc:adra"]]),
+        ("People", ["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"], [["per:khattab"]]),
     ]
+
+
+@pytest.mark.parametrize(("canonical", "latin", "label"), [
+    ("عدرا", "Adra", "عدرا<br>Adra"),
+    ("تنظيم الدولة الإسلامية", "Islamic State", "تنظيم الدولة الإسلامية<br>Islamic State"),
+    ("هيئة تحرير الشام في إدلب وريفها", "Hay'at Tahrir al-Sham", "هيئة تحرير الشام في إدلب<br>وريفها<br>Hay'at Tahrir al-Sham"),
+    ("صيدنايا", "صيدنايا", "صيدنايا"),
+    ("", "Reuters", "Reuters"),
+])
+def test_entity_bar_labels_put_the_arabic_name_over_the_latin_one_wrapped(canonical, latin, label):
+    assert charts.entity_axis_label({"entity_key": "x", "canonical": canonical, "latin": latin}) == label
+
+
+def test_the_entity_bar_legend_sits_above_the_plot_not_beside_it():
+    top = pd.DataFrame({"entity_key": ["loc:adra"], "entity_type": ["LOC"], "canonical": ["عدرا"], "latin": ["Adra"],
+                        "articles": [2], "mentions": [2]})
+    legend = charts.entity_bar_figure(top).layout.legend
+    assert (legend.orientation, legend.y, legend.yanchor, legend.x) == ("h", 1.0, "bottom", 0)
 
 
 def test_entity_timeline_counts_undated_in_the_title():

@@ -82,11 +82,19 @@ def test_manifest_says_what_the_extract_is():
             "include_duplicates": False,
             "include_undated": False,  # a date range leaves undated articles out unless asked
         },
+        "view": {},
         "query": "from=2025-01-01&q=%D8%B5%D9%8A%D8%AF%D9%86%D8%A7%D9%8A%D8%A7&topic=prisons&topic=coups&dupes=0",
         "database_fingerprint": "15a-b1-0123456789ab",
         "taxonomy_version": "topics-2026.11.1+abc",
         "generated_at": "2025-01-02T03:04:05+00:00",
     }
+
+
+def test_manifest_records_the_view_choices_and_its_query_shows_the_view_again():
+    frame = _frame()
+    manifest = export.make_manifest("top_entities", frame, Filters(topics=("prisons",)), "fp", "tax", NOW,
+                                    {"type": "PER"}).to_dict()
+    assert (manifest["view"], manifest["query"]) == ({"type": "PER"}, "topic=prisons&type=PER")
 
 
 def test_manifest_query_reproduces_the_filters():
@@ -155,3 +163,51 @@ def test_file_names_are_safe_ascii(name, extension, when, expected):
 )
 def test_filters_summary(filters, expected):
     assert export.filters_summary(filters) == expected
+
+
+TAGGED_TITLE = "اقتحام السجون المركزية في حمص"
+TAGGED_SENTENCE = "أعلنت وزارة الداخلية السورية إطلاق سراح 40 معتقلاً من سجن عدرا."
+
+
+def _norm_span(text: str, part: str) -> tuple[int, int]:
+    from basira.normalize import normalize_text
+
+    start = normalize_text(text).index(part)
+    return start, start + len(part)
+
+
+def _tagged_detail() -> dict[str, object]:
+    """One article as `read.article_detail` gives it: analysis stored folded terms and surfaces, offsets on the
+    normalised texts (a topic term found inside a longer word, as patterns are)."""
+    from basira.normalize import normalize_text
+
+    sentences = pd.DataFrame([{"seq": 0, "paragraph": 0, "start_char": 0, "end_char": len(TAGGED_SENTENCE),
+                               "text_raw": TAGGED_SENTENCE, "text_norm": normalize_text(TAGGED_SENTENCE),
+                               "is_boilerplate": False, "boilerplate_reason": None}])
+    evidence = pd.DataFrame(
+        [("prisons", "Prisons", -1, "سجون", *_norm_span(TAGGED_TITLE, "سجون")),
+         ("prisons", "Prisons", 0, "معتقل", *_norm_span(TAGGED_SENTENCE, "معتقل")),
+         ("prisons", "Prisons", 0, "سجن", 999, 1003)],  # offsets past the sentence: kept as stored
+        columns=["topic", "label", "seq", "term", "start_char", "end_char"])
+    mentions = pd.DataFrame(
+        [("org:syria_interior_ministry", "ORG", "وزارة الداخلية", "Interior Ministry", 0, "وزاره الداخليه",
+          *_norm_span(TAGGED_SENTENCE, "وزاره الداخليه"), "gazetteer")],
+        columns=["entity_key", "entity_type", "canonical", "latin", "seq", "surface", "start_char", "end_char", "method"])
+    quantities = pd.DataFrame([(40, 40, "person", "detained", "40 معتقلا", 0)],
+                              columns=["low", "high", "unit", "kind", "surface", "seq"])
+    quotations = pd.DataFrame(columns=["speaker_key", "speaker_surface", "quote", "seq"])
+    return {"article": {"article_id": 7, "title_raw": TAGGED_TITLE, "text_raw": TAGGED_SENTENCE},
+            "sentences": sentences, "evidence": evidence, "mentions": mentions, "quotations": quotations,
+            "quantities": quantities}
+
+
+def test_the_article_tags_extract_has_each_tag_as_the_article_writes_it():
+    expected = (
+        "\ufeffarticle_id,kind,what,seq,text,normalised,start_char,end_char\r\n"
+        "7,topic,prisons,-1,السجون,سجون,9,13\r\n"
+        "7,topic,prisons,0,معتقلاً,معتقل,43,48\r\n"
+        "7,topic,prisons,0,سجن,سجن,999,1003\r\n"
+        "7,entity,org:syria_interior_ministry,0,وزارة الداخلية,وزاره الداخليه,6,20\r\n"
+        "7,count,detained:40-40 person,0,40 معتقلاً,,,\r\n"
+    )
+    assert export.csv_bytes(export.article_tags(_tagged_detail())).decode("utf-8") == expected

@@ -609,3 +609,53 @@ def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked,
     html = _html(at)
     reader = html[html.index('<article class="basira-article'):]
     assert re.findall(r'<mark class="[^"]*m-match[^"]*"[^>]*>([^<]*)</mark>', reader) == marked
+
+
+def test_each_mention_leads_to_its_article_in_the_reader_with_the_filters(dashboard_env):
+    """The mentions table had no way to the article: an analyst copied the id and searched for it, losing the view."""
+    at = _ok(_app("pages/2_Entities.py", topic="prisons", focus="loc:adra"))
+    table = next(d for d in at.main.dataframe if "surface" in d.value)
+    rows = table.value
+    expected = _query(dashboard_env, "mentions_extract", Filters(topics=("prisons",)), "loc:adra", 200)
+    assert list(rows["article_id"]) == list(expected["article_id"]) and len(rows) >= 2
+    assert list(rows["open"]) == [f"Articles?topic=prisons&article={a}" for a in expected["article_id"]]
+    assert json.loads(table.proto.columns)["open"]["type_config"] == {"type": "link", "display_text": "read"}
+    reader = _ok(_app("pages/3_Articles.py", **parse_qs(urlparse(rows["open"].iloc[0]).query)))
+    assert _params(reader) == {"topic": ["prisons"], "article": [str(expected["article_id"].iloc[0])]}
+    assert f'data-article-id="{expected["article_id"].iloc[0]}"' in _html(reader)
+
+
+@pytest.mark.parametrize(("page", "params", "name", "filters", "view"), [
+    ("pages/2_Entities.py", {"type": "PER", "topic": "prisons"}, "top_entities", {"topic": ["prisons"]}, {"type": "PER"}),
+    ("pages/2_Entities.py", {"type": "LOC", "source": "hostile.example"}, "cooccurrence", {"source": ["hostile.example"]},
+     {"type": "LOC"}),
+    ("pages/2_Entities.py", {}, "top_entities", {}, {"type": "all"}),
+    ("pages/2_Entities.py", {"focus": "loc:adra", "type": "LOC"}, "entity_mentions", {}, {"focus": "loc:adra"}),
+    ("pages/2_Entities.py", {"pair": "loc:adra|org:syria_interior_ministry"}, "pair_sentences", {},
+     {"pair": "loc:adra|org:syria_interior_ministry"}),
+    ("pages/1_Topics.py", {"evidence": "coups", "dupes": "0"}, "evidence_sentences", {"dupes": ["0"]}, {"evidence": "coups"}),
+    ("pages/1_Topics.py", {"source": "hostile.example"}, "topic_counts", {"source": ["hostile.example"]}, {}),
+    ("app.py", {"grain": "week", "dupes": "0"}, "timeline", {"dupes": ["0"]}, {"grain": "week"}),
+    ("app.py", {"grain": "week"}, "articles", {}, {}),
+    ("pages/4_Search.py", {"q": "سجن", "topic": "prisons"}, "search_results", {"q": ["سجن"], "topic": ["prisons"]}, {}),
+    ("pages/5_Ingest.py", {"topic": "prisons"}, "batches", {}, {}),  # the batch list is not filtered
+])
+def test_every_extract_manifest_records_what_shaped_it(page, params, name, filters, view, dashboard_env):
+    """The Entities Type choice was missing from the manifest: a people-only list looked like the view's everything."""
+    import ui
+
+    at = _ok(_app(page, **params))
+    manifest = at.session_state[ui.MANIFESTS_STATE][name]().to_dict()
+    assert manifest["view"] == view
+    assert parse_qs(manifest["query"]) == {**filters, **{k: [v] for k, v in view.items()}}
+    assert Filters.from_query_params(filters) == Filters.from_query_params(parse_qs(manifest["query"]))
+
+
+def test_the_article_tags_manifest_names_the_article_not_the_list_filters(dashboard_env):
+    import ui
+
+    article = _article_id(dashboard_env, "<script>")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), topic="prisons"))
+    manifest = at.session_state[ui.MANIFESTS_STATE]["article_tags"]().to_dict()
+    assert (manifest["view"], manifest["query"]) == ({"article": str(article)}, f"article={article}")
+    assert manifest["filters"] == export.filters_dict(Filters())

@@ -287,3 +287,42 @@ def test_the_reader_marks_the_search_words_where_the_finder_puts_them():
     assert '<mark class="m-quote m-match" title="Quotation: قال\nSearch words">نتهاون</mark>' in html
     assert '<mark class="m-match">search match</mark></div>' in html
     assert "m-match" not in render.article_html(_detail(), with_style=False)
+
+
+SLUG = "https://www.enabbaladi.net/archives/%D8%A7%D8%B9%D8%AA%D9%82%D8%A7%D9%84-%D8%B6%D8%A7%D8%A8%D8%B7"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    (SLUG,
+     f'<div class="basira-url" dir="ltr">URL: <a href="{SLUG}" target="_blank" rel="noopener noreferrer" dir="ltr">'
+     "https://www.enabbaladi.net/archives/<bdi>اعتقال-ضابط</bdi></a></div>"),
+    # Each Arabic part isolated: the id after a slug stays after it, not drawn before it in one right-to-left run.
+    ("https://x.example/%D8%B3%D8%AC%D9%86/43783352?q=%D8%B3%D8%AC%D9%86&p=2",
+     '<div class="basira-url" dir="ltr">URL: <a href="https://x.example/%D8%B3%D8%AC%D9%86/43783352?q=%D8%B3%D8%AC%D9%86&amp;p=2" '
+     'target="_blank" rel="noopener noreferrer" dir="ltr">https://x.example/<bdi>سجن</bdi>/43783352?q=<bdi>سجن</bdi>&amp;p=2'
+     "</a></div>"),
+    ("https://hostile.example/a?x=<b>1</b>&y=\"2\"",
+     '<div class="basira-url" dir="ltr">URL: <a href="https://hostile.example/a?x=&lt;b&gt;1&lt;/b&gt;&amp;y=&quot;2&quot;" '
+     'target="_blank" rel="noopener noreferrer" dir="ltr">https://hostile.example/a?x=&lt;b&gt;1&lt;/b&gt;&amp;y=&quot;2&quot;'
+     "</a></div>"),
+    # An escaped right-to-left override would reorder what is shown: dropped from the text, kept in the link.
+    ("HTTP://x.example/%E2%80%AEfdp.exe",
+     '<div class="basira-url" dir="ltr">URL: <a href="HTTP://x.example/%E2%80%AEfdp.exe" target="_blank" '
+     'rel="noopener noreferrer" dir="ltr">HTTP://x.example/fdp.exe</a></div>'),
+    # Escapes that are not UTF-8 (Windows-1256) stay escaped rather than showing �.
+    ("http://x.example/%C7%E1",
+     '<div class="basira-url" dir="ltr">URL: <a href="http://x.example/%C7%E1" target="_blank" '
+     'rel="noopener noreferrer" dir="ltr">http://x.example/%C7%E1</a></div>'),
+    ("javascript:alert(%22x%22)", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">javascript:alert(&quot;x&quot;)</span></div>'),
+    ("java\tscript:alert(1)", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">java script:alert(1)</span></div>'),
+    ("data:text/html,<script>", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">data:text/html,&lt;script&gt;</span></div>'),
+    ("ftp://x.example/a", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">ftp://x.example/a</span></div>'),
+    ("https:///no-host", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">https:///no-host</span></div>'),
+    ("http://[::1", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">http://[::1</span></div>'),
+    ("https://x.example/a b", '<div class="basira-url" dir="ltr">URL: <span dir="ltr">https://x.example/a b</span></div>'),
+    ("  ", ""),
+    (None, ""),
+    (float("nan"), ""),
+])
+def test_the_source_url_is_readable_left_to_right_and_a_link_only_for_http(url, expected):
+    assert render.source_url_html(url) == expected

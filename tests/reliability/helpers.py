@@ -23,8 +23,10 @@ PAGES = ("app.py", "pages/1_Topics.py", "pages/2_Entities.py", "pages/3_Articles
 # Bidi embeddings, overrides and isolates: they reorder what an analyst reads (U+202E turns "gpj.exe" around).
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # The only markup basira.render emits; anything else in an HTML body came from data.
-ALLOWED_TAGS = {"article", "h2", "div", "mark", "bdi", "span", "style"}
-ALLOWED_ATTRIBUTES = {"class", "dir", "lang", "title", "data-article-id", "data-seq"}
+ALLOWED_TAGS = {"article", "h2", "div", "mark", "bdi", "span", "style", "a"}
+ALLOWED_ATTRIBUTES = {"class", "dir", "lang", "title", "data-article-id", "data-seq", "href", "target", "rel"}
+# The one link the reader draws from data (the source URL): http(s) only, in a new tab that cannot reach back.
+LINK_ATTRIBUTES = {"target": "_blank", "rel": "noopener noreferrer"}
 # Markdown that does something: links, images, autolinks, emphasis, code, Streamlit directives, LaTeX, HTML.
 _ESCAPED = re.compile(r"\\[!-/:-@\[-`{-~]")
 MARKDOWN_ACTIVE = re.compile(r"\]\(|!\[|<[A-Za-z/]|\*\*|__|~~|`|:[a-z]+\[|:material/|\$|^#|\n")
@@ -78,6 +80,18 @@ def html_problems(body: str) -> list[str]:
         problems.append("an active element in the markup")
     if BIDI.search(report.shown):
         problems.append("a bidi control in the shown text")
+    return problems + _link_problems(report)
+
+
+def _link_problems(report: HtmlReport) -> list[str]:
+    problems = [f"attribute {t}.{n} outside a link" for t, n, _ in report.attributes
+                if n in {"href", *LINK_ATTRIBUTES} and t != "a"]
+    problems += [f"a link to {v!r}" for t, n, v in report.attributes
+                 if t == "a" and n == "href" and not re.match(r"https?://", v, re.IGNORECASE)]
+    links = report.tags.count("a")
+    for name, value in LINK_ATTRIBUTES.items():
+        if sum(t == "a" and n == name and v == value for t, n, v in report.attributes) != links:
+            problems.append(f"a link without {name}={value!r}")
     return problems
 
 

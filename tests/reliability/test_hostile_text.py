@@ -11,6 +11,7 @@ Policy proved here:
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -168,8 +169,17 @@ def test_a_hostile_upload_name_and_url_are_shown_as_plain_text(hostile_app):
     assert [b for b in out.markdown if corpus.BEACON in b] == []
     article, out = _reader_view(hostile_app, "url LIKE '%/a`%'")
     assert article["url"] == corpus.BACKTICK_URL
-    assert [b for b in out.plain if b.startswith("URL:")] == [f"URL: {corpus.BACKTICK_URL}"]
+    # Not a link (it holds spaces a browser would drop), and escaped text, never Markdown.
+    assert [b for b in out.html if b.startswith('<div class="basira-url"')] == [
+        f'<div class="basira-url" dir="ltr">URL: <span dir="ltr">{html_lib.escape(corpus.BACKTICK_URL)}</span></div>']
     assert [b for b in out.markdown if corpus.BEACON in b] == []
+
+
+def test_a_script_url_is_shown_as_text_never_as_a_link(hostile_app):
+    article, out = _reader_view(hostile_app, "url LIKE 'javascript:%'")
+    assert [b for b in out.html if b.startswith('<div class="basira-url"')] == [
+        f'<div class="basira-url" dir="ltr">URL: <span dir="ltr">{html_lib.escape(article["url"])}</span></div>']
+    assert not any("<a " in b for b in out.html)
 
 
 def test_a_one_megabyte_line_lands_whole_and_reads_as_text(tmp_path):
