@@ -87,7 +87,7 @@ def filters_summary(filters: Filters) -> str:
 
 def article_tags(detail: dict[str, object]) -> pd.DataFrame:
     """One article's tags as rows (topic evidence, entity mentions, quotations, counts), each with the
-    sentence it came from (seq; -1 is the title), for the reader's extract."""
+    sentence it came from (sentence_no, from 1; 0 is the title), for the reader's extract."""
     article_id = detail["article"]["article_id"]
     rows: list[tuple[object, ...]] = []
     for e in detail["evidence"].to_dict("records"):
@@ -98,9 +98,32 @@ def article_tags(detail: dict[str, object]) -> pd.DataFrame:
         rows.append(("quotation", q["speaker_key"] or q["speaker_surface"], q["seq"], q["quote"], None, None))
     for c in detail["quantities"].to_dict("records"):
         rows.append(("count", f"{c['kind']}:{c['low']}-{c['high']} {c['unit']}", c["seq"], c["surface"], None, None))
-    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "start_char", "end_char"])
+    # Offsets as integers that can be missing (quotations and counts have none): as floats they read "4.0".
+    frame = pd.DataFrame(rows, columns=["kind", "what", "seq", "text", "start_char", "end_char"]).astype(
+        {"start_char": "Int64", "end_char": "Int64"})
     frame.insert(0, "article_id", article_id)
-    return frame
+    return numbered_sentences(frame)
+
+
+def numbered_sentences(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `seq` (the store's sentence index: 0 the first sentence, -1 the title) as `sentence_no`, in
+    place: sentences numbered from 1 as analysts count them and as the Search page says "sentence 3", the title 0.
+    Every extract with an evidence sentence goes through this, so a number means the same in all of them."""
+    at = list(frame.columns).index("seq")
+    numbered = frame.drop(columns=["seq"])
+    numbered.insert(at, "sentence_no", frame["seq"].astype("int64") + 1)
+    return numbered
+
+
+# The search results as downloaded: the link to the original and the numbered sentence, not the normalised text.
+SEARCH_EXTRACT_COLUMNS = [
+    "article_id", "url", "score", "matched_terms", "sentence_no", "published", "title", "source", "sentence",
+]
+
+
+def search_extract(results: pd.DataFrame) -> pd.DataFrame:
+    """The Search page's download of `results` (basira.search.search's columns)."""
+    return numbered_sentences(results)[SEARCH_EXTRACT_COLUMNS]
 
 
 def make_manifest(

@@ -155,3 +155,56 @@ def test_file_names_are_safe_ascii(name, extension, when, expected):
 )
 def test_filters_summary(filters, expected):
     assert export.filters_summary(filters) == expected
+
+
+def _search_results() -> pd.DataFrame:
+    """Two search results as basira.search.search returns them: a hit in the title (seq -1) and one in the
+    third sentence (seq 2)."""
+    return pd.DataFrame(
+        {
+            "article_id": [7, 3],
+            "score": [2.5, 1.25],
+            "matched_terms": [["سجن", "صيدنايا"], ["سجن"]],
+            "seq": [-1, 2],
+            "published": [pd.Timestamp("2025-03-01"), None],
+            "title": ["=HYPERLINK(\"x\") سجن صيدنايا", "تقرير"],
+            "source": ["a.net", "b.net"],
+            "url": ["https://a.net/7?x=<b>1</b>", None],
+            "sentence": ["=HYPERLINK(\"x\") سجن صيدنايا", "نقل إلى السجن"],
+            "sentence_norm": ["=hyperlink(\"x\") سجن صيدنايا", "نقل الي السجن"],
+        }
+    )
+
+
+def test_search_extract_has_the_url_and_sentences_numbered_from_one():
+    expected = (
+        "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n"
+        "7,https://a.net/7?x=<b>1</b>,2.5,\"سجن, صيدنايا\",0,2025-03-01,\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\",a.net,"
+        "\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\"\r\n"
+        "3,,1.25,سجن,3,,تقرير,b.net,نقل إلى السجن\r\n"
+    )
+    assert export.csv_bytes(export.search_extract(_search_results())).decode("utf-8") == expected
+
+
+def test_search_extract_of_no_results_is_the_header():
+    empty = _search_results().iloc[:0]
+    assert export.csv_bytes(export.search_extract(empty)).decode("utf-8") == (
+        "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n")
+
+
+def test_article_tags_number_sentences_as_the_other_extracts():
+    detail = {
+        "article": {"article_id": 5},
+        "evidence": pd.DataFrame([{"topic": "prisons", "seq": -1, "term": "سجن", "start_char": 0, "end_char": 3}]),
+        "mentions": pd.DataFrame([{"entity_key": "loc:saydnaya", "seq": 0, "surface": "صيدنايا", "start_char": 4,
+                                   "end_char": 11}]),
+        "quotations": pd.DataFrame([{"speaker_key": None, "speaker_surface": "مصدر", "seq": 4, "quote": "قال"}]),
+        "quantities": pd.DataFrame(columns=["kind", "low", "high", "unit", "seq", "surface"]),
+    }
+    expected = (
+        "\ufeffarticle_id,kind,what,sentence_no,text,start_char,end_char\r\n"
+        "5,topic,prisons,0,سجن,0,3\r\n"
+        "5,entity,loc:saydnaya,1,صيدنايا,4,11\r\n"
+        "5,quotation,مصدر,5,قال,,\r\n"
+    )
+    assert export.csv_bytes(export.article_tags(detail)).decode("utf-8") == expected
