@@ -287,3 +287,28 @@ def test_the_reader_marks_the_search_words_where_the_finder_puts_them():
     assert '<mark class="m-quote m-match" title="Quotation: قال\nSearch words">نتهاون</mark>' in html
     assert '<mark class="m-match">search match</mark></div>' in html
     assert "m-match" not in render.article_html(_detail(), with_style=False)
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        ([("Sednaya", [("صيدنايا", "Saydnaya")])],
+         '<div class="basira-read-as" dir="ltr">Read “Sednaya” as <bdi dir="rtl" lang="ar">صيدنايا</bdi> (Saydnaya).</div>'),
+        ([("Assad", [("بشار الأسد", "Bashar al-Assad"), ("حافظ الأسد", "Hafez al-Assad")]), ("Xyzzy", [])],
+         '<div class="basira-read-as" dir="ltr">Read “Assad” as <bdi dir="rtl" lang="ar">بشار الأسد</bdi> (Bashar al-Assad)'
+         ' or <bdi dir="rtl" lang="ar">حافظ الأسد</bdi> (Hafez al-Assad); “Xyzzy” matched no name.</div>'),
+        # Names and the typed words are data: escaped.
+        ([("<b>x</b>", [("<script>ا</script>", "a&b")])],
+         '<div class="basira-read-as" dir="ltr">Read “&lt;b&gt;x&lt;/b&gt;” as <bdi dir="rtl" lang="ar">&lt;script&gt;ا'
+         '&lt;/script&gt;</bdi> (a&amp;b).</div>'),
+        ([], ""),
+    ],
+)
+def test_names_read_html(readings, expected):
+    assert render.names_read_html(readings) == expected
+
+
+def test_names_read_html_lists_the_first_few_names():
+    names = [(f"اسم{i}", f"Name{i}") for i in range(render.READ_AS_SHOWN + 2)]
+    shown = render.names_read_html([("Name", names)])
+    assert shown.count("<bdi") == render.READ_AS_SHOWN and shown.endswith(" and 2 more.</div>")
