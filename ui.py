@@ -168,6 +168,9 @@ def query_matches(query: str) -> render.MatchSpans | None:
         return None
     engine = _search_engine()
     terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
+    if engine is not None:
+        # A Latin name marks the Arabic words all its readings share (Sednaya: صيدنايا; Assad: الأسد).
+        terms += [s for _, names in names_read(query) for s in engine.name_stems([c for c, _ in names])]
     return lambda text_norm: match_spans(text_norm, terms, query)
 
 

@@ -545,7 +545,7 @@ def _narrowing(filters: Filters | None) -> tuple[str, list]:
 
 # The names one Latin word can read as, most articles first: "Assad" names 38 entities in the real store.
 NAMES_PER_WORD = 50
-_name_indexes: dict[tuple[int, int], latin.NameIndex] = {}
+_name_indexes: dict[tuple, latin.NameIndex] = {}
 
 
 def name_index(cur: duckdb.DuckDBPyConnection) -> latin.NameIndex:
@@ -564,6 +564,13 @@ def read_names(cur: duckdb.DuckDBPyConnection, query: str) -> list[latin.Reading
     if not latin.latin_runs(query):
         return []
     return name_index(cur).read(query, NAMES_PER_WORD)
+
+
+def name_stems(canonicals: Sequence[str]) -> list[str]:
+    """The stems every one of a Latin word's names holds: what the typed word stands for in Arabic ("Assad" read
+    as بشار الأسد, حافظ الأسد ... -> [اسد]), for marking it in an article that may name any of them."""
+    shared = set.intersection(*(set(text_stems(c)) for c in canonicals)) if canonicals else set()
+    return sorted(shared)
 
 
 def _search_names(

@@ -587,6 +587,9 @@ def test_a_click_that_narrows_the_view_to_a_month_makes_the_untouched_trend_week
     ("صيدنايا", ["صيدنايا", "search match", "صيدنايا"]),  # title, legend, body
     ('"سجن صيدنايا"', ["سجن", " ", "صيدنايا", "search match", "سجن", " ", "صيدنايا"]),  # cut by the entity's mark
     ("سجن", ["سجن", "search match", "سجن", "السجن"]),
+    # a Latin name marks the Arabic name it was read as
+    ("Sednaya", ["صيدنايا", "search match", "صيدنايا"]),
+    ("سجن Saydnaya", ["سجن", "صيدنايا", "search match", "سجن", "صيدنايا", "السجن"]),
     ("", []),
 ])
 def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked, dashboard_env):

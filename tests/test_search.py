@@ -143,6 +143,20 @@ def test_query_spans_mark_the_names_a_latin_query_was_read_as(query, stems, span
     assert search.query_spans(NAMES, query, stems) == spans
 
 
+@pytest.mark.parametrize(
+    ("canonicals", "stems"),
+    [
+        (["بشار الأسد", "حافظ الأسد", "الاسد"], ["اسد"]),
+        (["صيدنايا"], ["صيدنايا"]),
+        (["هيئة تحرير الشام"], ["تحرير", "شام", "هيي"]),
+        (["صيدنايا", "سيدني"], []),
+        ([], []),
+    ],
+)
+def test_name_stems_are_what_every_reading_shares(canonicals, stems):
+    assert search.name_stems(canonicals) == stems
+
+
 def test_term_ids_are_stable_signed_64_bit():
     assert search.term_id("سجون") == search.term_id("سجون")
     assert search.term_id("سجون") != search.term_id("سجن")
