@@ -12,8 +12,7 @@ the al-Assads and not also as Asaad al-Shaibani (who only meets it once vowels a
    the e of "Sednaya" spells the diphthong that "Saydnaya" spells ay).
 
 The article ("al-", "el-", "al ", "el ") is dropped from both sides: "al-Assad", "el Assad" and "Assad" are one
-word. A query's Latin words must match consecutive words of one name; a query naming two things ("Assad
-Saydnaya") is split into the longest runs that each match a name.
+word. A run of Latin words must match consecutive words of one name; two names are two runs ("Assad, Saydnaya").
 """
 
 from __future__ import annotations
@@ -187,18 +186,12 @@ class NameIndex:
         return tuple(found[:limit]), best
 
     def read(self, query: str, limit: int) -> list[Reading]:
-        """The query's Latin runs read as names: each run split greedily into the longest stretches of words that
-        match a name (a stretch of one word that matches nothing is a Reading without names)."""
+        """Each Latin run of the query read as one name (a Reading without names when none matches it whole).
+        A run is not split into several names: on the real store "Anas Khattab" (not named there) split into
+        "Anas" and "Khattab" found lists naming some Anas and some Khattab. Names are separated by anything not
+        Latin: "Assad, Saydnaya" or "Assad سجن Saydnaya" are two runs."""
         readings = []
         for run in latin_runs(query):
-            typed = [w for w in _WORD_SPLIT.split(run) if w and fold_word(w) not in _ARTICLES and fold_word(w)]
-            start = 0
-            while start < len(typed):
-                for end in range(len(typed), start, -1):
-                    names, tier = self.match([fold_word(w) for w in typed[start:end]], limit)
-                    if names or end == start + 1:
-                        whole = start == 0 and end == len(typed)  # shown as typed, "al-" and all
-                        readings.append(Reading(run if whole else " ".join(typed[start:end]), names, tier))
-                        start = end
-                        break
+            names, tier = self.match(name_words(run), limit)
+            readings.append(Reading(run, names, tier))
         return readings

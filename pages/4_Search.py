@@ -16,8 +16,8 @@ SEARCH_HELP = (
 # Shown under an empty result when the query had Latin words.
 LATIN_HINT = (
     "Latin letters are matched against the transliterated names of the people, organisations and places found in the "
-    "articles (Saydnaya, Sednaya, al-Assad), not against the Arabic text. Try another spelling, the Arabic name, or "
-    "fewer words."
+    "articles (Saydnaya, Sednaya, al-Assad), not against the Arabic text; the words of one name go together and two "
+    "names are separated by a comma. Try another spelling, the Arabic name, or fewer words."
 )
 
 ui.setup("Search")

@@ -124,10 +124,13 @@ NAMES = NameIndex([BASHAR, HAFEZ, ASAAD, SAYDNAYA, SYDNEY, HTS, SHAM])
         ("Hay'at Tahrir al-Sham", [Reading("Hay'at Tahrir al-Sham", (HTS,), 1)]),
         ("al-Sham", [Reading("al-Sham", (HTS, SHAM), 1)]),
         ("Bashar al-Assad", [Reading("Bashar al-Assad", (BASHAR,), 1)]),
-        # Two names in one run: the longest stretches that each name something.
-        ("Assad Saydnaya", [Reading("Assad", (BASHAR, HAFEZ), 1), Reading("Saydnaya", (SAYDNAYA,), 1)]),
+        # A run is one name, never pieces of two ("Anas Khattab" is not some Anas and some Khattab); two names are
+        # two runs.
+        ("Assad Saydnaya", [Reading("Assad Saydnaya", (), None)]),
+        ("Assad, Saydnaya", [Reading("Assad", (BASHAR, HAFEZ), 1), Reading("Saydnaya", (SAYDNAYA,), 1)]),
         ("سجن Sednaya", [Reading("Sednaya", (SAYDNAYA,), 3)]),
-        ("Xyzzy Saydnaya", [Reading("Xyzzy", (), None), Reading("Saydnaya", (SAYDNAYA,), 1)]),
+        ("Xyzzy Saydnaya", [Reading("Xyzzy Saydnaya", (), None)]),
+        ("al", [Reading("al", (), None)]),
         ("صيدنايا", []),
     ],
 )
