@@ -407,11 +407,11 @@ def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -
     parts = []
     for typed, names in readings:
         if not names:
-            parts.append(f"“{escape(typed)}” matched no name")
+            parts.append(f"“{escape(typed)}” → no name")
             continue
         shown = [
             f'<bdi dir="rtl" lang="ar">{escape(canonical)}</bdi> ({escape(latin)})' for canonical, latin in names[:READ_AS_SHOWN]
         ]
         more = f" and {len(names) - READ_AS_SHOWN} more" if len(names) > READ_AS_SHOWN else ""
-        parts.append(f"“{escape(typed)}” as {' or '.join(shown)}{more}")
-    return '<div class="basira-read-as" dir="ltr">Read ' + "; ".join(parts) + ".</div>" if parts else ""
+        parts.append(f"“{escape(typed)}” → {' or '.join(shown)}{more}")
+    return '<div class="basira-read-as" dir="ltr">Latin read as names: ' + "; ".join(parts) + ".</div>" if parts else ""

@@ -39,7 +39,7 @@ if not filters.text:
 
 results, ranked = ui.search(filters.text, filters, 50)
 names = ui.names_read(filters.text)
-if any(found for _, found in names):
+if any(found for _, found in names) or (names and results.empty):
     st.html(render.names_read_html(names))
 how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
 st.caption(f"{len(results)} articles, best first ({how}).")

@@ -606,7 +606,7 @@ def test_a_latin_query_is_read_as_the_arabic_name_and_finds_its_articles(dashboa
 
     at = _ok(_app("pages/4_Search.py", q="Sednaya"))
     html = _html(at)
-    assert 'Read “Sednaya” as <bdi dir="rtl" lang="ar">صيدنايا</bdi> (Saydnaya).' in html
+    assert 'Latin read as names: “Sednaya” → <bdi dir="rtl" lang="ar">صيدنايا</bdi> (Saydnaya).' in html
     with store.read_cursor(dashboard_env) as cur:
         expected = search.search(cur, "Sednaya", Filters(), 50)
     results = _exported(at, "search_results")
@@ -620,7 +620,7 @@ def test_latin_words_naming_nothing_say_so_with_a_hint(dashboard_env):
     assert [i.value for i in at.info] == [
         "Nothing matches every word within these filters. Try fewer words or clear some filters."]
     assert any(c.value.startswith("Latin letters are matched against the transliterated names") for c in at.caption)
-    assert "basira-read-as" not in _html(at)
+    assert '<div class="basira-read-as" dir="ltr">Latin read as names: “Xyzzy” → no name.</div>' in _html(at)
 
 
 def test_the_search_extract_carries_the_url_and_the_sentence_number(dashboard_env):

@@ -293,14 +293,15 @@ def test_the_reader_marks_the_search_words_where_the_finder_puts_them():
     ("readings", "expected"),
     [
         ([("Sednaya", [("صيدنايا", "Saydnaya")])],
-         '<div class="basira-read-as" dir="ltr">Read “Sednaya” as <bdi dir="rtl" lang="ar">صيدنايا</bdi> (Saydnaya).</div>'),
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “Sednaya” → <bdi dir="rtl" lang="ar">صيدنايا</bdi>'
+         ' (Saydnaya).</div>'),
         ([("Assad", [("بشار الأسد", "Bashar al-Assad"), ("حافظ الأسد", "Hafez al-Assad")]), ("Xyzzy", [])],
-         '<div class="basira-read-as" dir="ltr">Read “Assad” as <bdi dir="rtl" lang="ar">بشار الأسد</bdi> (Bashar al-Assad)'
-         ' or <bdi dir="rtl" lang="ar">حافظ الأسد</bdi> (Hafez al-Assad); “Xyzzy” matched no name.</div>'),
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “Assad” → <bdi dir="rtl" lang="ar">بشار الأسد</bdi>'
+         ' (Bashar al-Assad) or <bdi dir="rtl" lang="ar">حافظ الأسد</bdi> (Hafez al-Assad); “Xyzzy” → no name.</div>'),
         # Names and the typed words are data: escaped.
         ([("<b>x</b>", [("<script>ا</script>", "a&b")])],
-         '<div class="basira-read-as" dir="ltr">Read “&lt;b&gt;x&lt;/b&gt;” as <bdi dir="rtl" lang="ar">&lt;script&gt;ا'
-         '&lt;/script&gt;</bdi> (a&amp;b).</div>'),
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “&lt;b&gt;x&lt;/b&gt;” → <bdi dir="rtl" lang="ar">'
+         '&lt;script&gt;ا&lt;/script&gt;</bdi> (a&amp;b).</div>'),
         ([], ""),
     ],
 )

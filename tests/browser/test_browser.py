@@ -330,7 +330,7 @@ def test_a_latin_name_typed_in_search_finds_and_opens_its_articles(page, server,
     page.keyboard.press("Enter")
     read_as = page.locator(".basira-read-as")
     read_as.wait_for(timeout=TIMEOUT_MS)
-    assert read_as.inner_text() == "Read “Sednaya” as صيدنايا (Saydnaya)."
+    assert read_as.inner_text() == "Latin read as names: “Sednaya” → صيدنايا (Saydnaya)."
     assert read_as.locator("bdi").get_attribute("dir") == "rtl"
     links = page.get_by_role("link", name="Read article")
     assert [int(t.split(":")[0].split()[-1]) for t in links.all_inner_texts()] == expected
