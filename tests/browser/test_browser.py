@@ -328,13 +328,16 @@ def test_a_latin_name_typed_in_search_finds_and_opens_its_articles(page, server,
     page.get_by_test_id("stMain").get_by_test_id("stTextInputField").click()
     page.keyboard.type("Sednaya")
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "q=Sednaya" in url, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)  # the submit writes the URL and runs the page again: click after that run
     read_as = page.locator(".basira-read-as")
-    read_as.wait_for(timeout=TIMEOUT_MS)
     assert read_as.inner_text() == "Latin read as names: “Sednaya” → صيدنايا (Saydnaya)."
     assert read_as.locator("bdi").get_attribute("dir") == "rtl"
     links = page.get_by_role("link", name="Read article")
     assert [int(t.split(":")[0].split()[-1]) for t in links.all_inner_texts()] == expected
     links.first.click()
+    page.wait_for_url(lambda url: f"article={expected[0]}" in url, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
     article = page.locator("article.basira-article")
     article.wait_for(timeout=TIMEOUT_MS)
     assert article.get_attribute("data-article-id") == str(expected[0])
