@@ -136,6 +136,23 @@ def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, 
     return _cached_search(store.generation_id(db), str(db), text, filters.with_(text=""), limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_names(generation_id: str, db: str, text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    engine = _search_engine()
+    if engine is None:
+        return []
+    with store.read_cursor(Path(db)) as cur:
+        if not _index_built(cur):
+            return []
+        return [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in engine.read_names(cur, text)]
+
+
+def names_read(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The Latin words of a search read as the store's names: (words as typed, [(Arabic name, Latin)]) per stretch."""
+    db = db_path()
+    return _cached_names(store.generation_id(db), str(db), text)
+
+
 def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple[int, int]]:
     """Spans of a normalised sentence to highlight for a search result's matched terms: a quoted phrase of the
     `query` where it occurs, its other words wherever they do."""
@@ -152,6 +169,9 @@ def query_matches(query: str) -> render.MatchSpans | None:
         return None
     engine = _search_engine()
     terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
+    if engine is not None:
+        # A Latin name marks the Arabic words all its readings share (Sednaya: صيدنايا; Assad: الأسد).
+        terms += [s for _, names in names_read(query) for s in engine.name_stems([c for c, _ in names])]
     return lambda text_norm: match_spans(text_norm, terms, query)
 
 

@@ -94,7 +94,7 @@ def filters_summary(filters: Filters) -> str:
 
 def article_tags(detail: dict[str, object]) -> pd.DataFrame:
     """One article's tags as rows (topic evidence, entity mentions, quotations, counts), each with the
-    sentence it came from (seq; -1 is the title), for the reader's extract.
+    sentence it came from (sentence_no, from 1; 0 is the title), for the reader's extract.
 
     `text` is the tag as the article writes it: analysis matches and stores folded forms ("سجون", ه for ة), which
     an analyst quoting the article cannot use; topic evidence is read back whole words, as the reader highlights
@@ -126,7 +126,28 @@ def article_tags(detail: dict[str, object]) -> pd.DataFrame:
     # Whole numbers with gaps (quotations and counts have no offsets): "9", not "9.0" in the analyst's sheet.
     frame = frame.astype({"seq": "Int64", "start_char": "Int64", "end_char": "Int64"})
     frame.insert(0, "article_id", article_id)
-    return frame
+    return numbered_sentences(frame)
+
+
+def numbered_sentences(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its `seq` (the store's sentence index: 0 the first sentence, -1 the title) as `sentence_no`, in
+    place: sentences numbered from 1 as analysts count them and as the Search page says "sentence 3", the title 0.
+    Every extract with an evidence sentence goes through this, so a number means the same in all of them."""
+    at = list(frame.columns).index("seq")
+    numbered = frame.drop(columns=["seq"])
+    numbered.insert(at, "sentence_no", frame["seq"].astype("int64") + 1)
+    return numbered
+
+
+# The search results as downloaded: the link to the original and the numbered sentence, not the normalised text.
+SEARCH_EXTRACT_COLUMNS = [
+    "article_id", "url", "score", "matched_terms", "sentence_no", "published", "title", "source", "sentence",
+]
+
+
+def search_extract(results: pd.DataFrame) -> pd.DataFrame:
+    """The Search page's download of `results` (basira.search.search's columns)."""
+    return numbered_sentences(results)[SEARCH_EXTRACT_COLUMNS]
 
 
 def make_manifest(

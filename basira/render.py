@@ -474,3 +474,23 @@ def term_marks(text_raw: str, terms: Iterable[str], kind: str = "match", note: s
         for match in re.finditer(re.escape(term), norm):
             out.append(Mark(where[match.start()], where[match.end() - 1] + 1, kind, f"{note}: {term}"))
     return out
+
+
+# Names listed per Latin word on the Search page; the search itself uses up to search.NAMES_PER_WORD.
+READ_AS_SHOWN = 6
+
+
+def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
+    """What the Search page read a Latin query as: per typed stretch, the Arabic names (canonical, Latin) it matched,
+    or that it matched none. The sentence is English (left to right); each Arabic name is its own RTL island."""
+    parts = []
+    for typed, names in readings:
+        if not names:
+            parts.append(f"“{escape(typed)}” → no name")
+            continue
+        shown = [
+            f'<bdi dir="rtl" lang="ar">{escape(canonical)}</bdi> ({escape(latin)})' for canonical, latin in names[:READ_AS_SHOWN]
+        ]
+        more = f" and {len(names) - READ_AS_SHOWN} more" if len(names) > READ_AS_SHOWN else ""
+        parts.append(f"“{escape(typed)}” → {' or '.join(shown)}{more}")
+    return '<div class="basira-read-as" dir="ltr">Latin read as names: ' + "; ".join(parts) + ".</div>" if parts else ""

@@ -26,7 +26,7 @@ import hashlib
 import math
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -36,6 +36,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from basira import latin
 from basira.filters import Filters
 from basira.normalize import normalize_text, tokenize, word_bounds, word_matches
 from basira.queries import openings
@@ -468,7 +469,10 @@ def query_spans(text_norm: str, query: str, stems: Iterable[str]) -> list[tuple[
     quoted phrase as one span, and the tokens whose stem is a matched stem of a word outside the quotes. A word
     that is only in a phrase is highlighted where the phrase is, not wherever it occurs ("احمد الشرع" marks the
     name, not every احمد). Sorted; overlapping spans merged."""
-    loose = set(text_stems(_QUOTED.sub(" ", query))) & set(stems)
+    # A matched stem outside the query's words is a name its Latin words were read as (صيدنايا for "Sednaya"):
+    # marked wherever it occurs, as a loose word is.
+    phrase_only = set(text_stems(" ".join(_QUOTED.findall(query)))) - set(text_stems(_QUOTED.sub(" ", query)))
+    loose = set(stems) - phrase_only
     spans = sorted(phrase_spans(text_norm, parse_query(query).phrases) + highlight_spans(text_norm, loose))
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -480,7 +484,7 @@ def query_spans(text_norm: str, query: str, stems: Iterable[str]) -> list[tuple[
 
 
 RESULT_COLUMNS = [
-    "article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm",
+    "article_id", "score", "matched_terms", "seq", "published", "title", "source", "url", "sentence", "sentence_norm",
 ]
 
 
@@ -505,6 +509,10 @@ def search(
     seq, the sentence with the most query terms (-1: only the title has them), published, title, source and
     that sentence raw and normalised.
     """
+    if latin.latin_runs(query):
+        named = read_names(cur, query)
+        if any(reading.names for reading in named):
+            return _search_names(cur, query, named, filters, limit, context)
     parsed = parse_query(query)
     if not parsed.terms:
         return _empty()
@@ -517,15 +525,113 @@ def search(
     # Rarest first: the join starts from the shortest postings list.
     known.sort(key=lambda it: dfs[it[0]])
     weighted = [(i, t, bm25_idf(n_docs, dfs[i])) for i, t in known]
-    cte, params = ("", [])
-    narrowed = filters.with_(text="") if filters is not None else None
-    if narrowed is not None and narrowed != Filters():
-        cte, params = read_queries.selection(narrowed)
+    cte, params = _narrowing(filters)
     rank = sql.rank_all if mode == "all" or len(weighted) == 1 else sql.rank_any_split
     if parsed.phrases:
         rows = _phrase_filtered(cur, rank, weighted, avgdl, cte, params, parsed.phrases, limit)
     else:
         rows = rank(cur, weighted, avgdl, K1, B, cte, params, limit, 0)
+    terms = set(parsed.terms)
+    return _framed(cur, rows, context, lambda _: terms, parsed.phrases)
+
+
+def _narrowing(filters: Filters | None) -> tuple[str, list]:
+    """The `selected` CTE of the filtered view the search runs within (its own text aside), or none."""
+    narrowed = filters.with_(text="") if filters is not None else None
+    if narrowed is not None and narrowed != Filters():
+        return read_queries.selection(narrowed)
+    return "", []
+
+
+# The names one Latin word can read as, most articles first: "Assad" names 38 entities in the real store.
+NAMES_PER_WORD = 50
+_name_indexes: dict[tuple, latin.NameIndex] = {}
+
+
+def name_index(cur: duckdb.DuckDBPyConnection) -> latin.NameIndex:
+    """The store's entity names folded for Latin matching, built once per state of the entities (0.4 s for the
+    real store's 24k; keyed by a fingerprint of the names, so a retag or an ingest that adds names rebuilds it)."""
+    key = sql.entity_names_fingerprint(cur)
+    found = _name_indexes.get(key)
+    if found is None:
+        _name_indexes.clear()  # one store state at a time: the dashboard reads one generation
+        found = _name_indexes[key] = latin.NameIndex(latin.Name(*row) for row in sql.entity_names(cur))
+    return found
+
+
+def read_names(cur: duckdb.DuckDBPyConnection, query: str) -> list[latin.Reading]:
+    """The query's Latin words read as the store's entities (see basira.latin); [] for a query without any."""
+    if not latin.latin_runs(query):
+        return []
+    return name_index(cur).read(query, NAMES_PER_WORD)
+
+
+def name_stems(canonicals: Sequence[str]) -> list[str]:
+    """The stems every one of a Latin word's names holds: what the typed word stands for in Arabic ("Assad" read
+    as بشار الأسد, حافظ الأسد ... -> [اسد]), for marking it in an article that may name any of them."""
+    shared = set.intersection(*(set(text_stems(c)) for c in canonicals)) if canonicals else set()
+    return sorted(shared)
+
+
+def _search_names(
+    cur: duckdb.DuckDBPyConnection,
+    query: str,
+    readings: list[latin.Reading],
+    filters: Filters | None,
+    limit: int,
+    context: bool,
+) -> pd.DataFrame:
+    """search() of a query whose Latin words name entities: every Arabic word and every name must be in the
+    article. A name is a group of alternatives, the entity postings of the entities it was read as (a one-word
+    name also the word itself, as the index holds Latin words of the text: "SDF"), scored by the best of them;
+    Latin words that read as no name stay ordinary words. Always "all"; an Arabic phrase is still verified."""
+    unread = " ".join(r.text for r in readings if not r.names)
+    parsed = parse_query(latin.without_latin(query) + " " + unread)
+    named = [r for r in readings if r.names]
+    own = [term_id(s) if len(r.text.split()) == 1 and (s := index_stem(normalize_text(r.text))) else None for r in named]
+    ids = [term_id(t) for t in parsed.terms] + [i for i in own if i is not None]
+    n_docs, avgdl, found = sql.term_stats(cur, ids)
+    dfs = dict(zip(ids, found, strict=True))
+    if any(not dfs[term_id(t)] for t in parsed.terms):
+        return _empty()
+    groups = [([term_id(t)], bm25_idf(n_docs, dfs[term_id(t)])) for t in parsed.terms]
+    labels: list[list[frozenset[str]]] = [[frozenset({t})] for t in parsed.terms]
+    for reading, own_id in zip(named, own, strict=True):
+        alternatives = [entity_term_id(n.entity_key) for n in reading.names]
+        stems = [frozenset(text_stems(n.canonical)) for n in reading.names]
+        df = sum(n.articles for n in reading.names)  # at most: an article naming two of them counts twice
+        if own_id is not None and dfs.get(own_id):
+            alternatives.append(own_id)
+            stems.append(frozenset({index_stem(normalize_text(reading.text)) or ""}))
+            df += dfs[own_id]
+        groups.append((alternatives, bm25_idf(n_docs, min(df, n_docs))))
+        labels.append(stems)
+
+    def rank(cur, _weighted, avgdl, k1, b, cte, params, limit, offset) -> list[tuple]:
+        rows = sql.rank_groups(cur, groups, avgdl, k1, b, cte, params, limit, offset)
+        return [
+            (a, score, sorted(set().union(*(labels[g][k] for g, ks in enumerate(found) for k in ks))))
+            for a, score, found in rows
+        ]
+
+    cte, params = _narrowing(filters)
+    if parsed.phrases:
+        rows = _phrase_filtered(cur, rank, [], avgdl, cte, params, parsed.phrases, limit)
+    else:
+        rows = rank(cur, [], avgdl, K1, B, cte, params, limit, 0)
+    matched = {row[0]: set(row[2]) for row in rows}
+    return _framed(cur, rows, context, matched.__getitem__, parsed.phrases)
+
+
+def _framed(
+    cur: duckdb.DuckDBPyConnection,
+    rows: list[tuple],
+    context: bool,
+    stems_of: Callable[[int], set[str]],
+    phrases: Sequence[str],
+) -> pd.DataFrame:
+    """The result frame of ranked (article_id, score, matched_terms) rows; with `context`, each article's best
+    sentence for the stems `stems_of(article_id)`, and its metadata."""
     if not rows:
         return _empty()
     if not context:
@@ -535,7 +641,7 @@ def search(
         found = {"article_id": ids, "score": scores, "matched_terms": matched}
         return pd.DataFrame({c: found.get(c, empty) for c in RESULT_COLUMNS}, columns=RESULT_COLUMNS)
     frame = pd.DataFrame(rows, columns=["article_id", "score", "matched_terms"])
-    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), set(parsed.terms), parsed.phrases),
+    extra = pd.DataFrame(_context(cur, frame["article_id"].tolist(), stems_of, phrases),
                          columns=["article_id", *RESULT_COLUMNS[3:]])
     frame = frame.merge(extra, on="article_id", how="left")
     return frame[RESULT_COLUMNS]
@@ -557,7 +663,7 @@ def best_sentence(
 
 
 def _context(
-    cur: duckdb.DuckDBPyConnection, ids: list[int], stems: set[str], phrases: Sequence[str] = ()
+    cur: duckdb.DuckDBPyConnection, ids: list[int], stems_of: Callable[[int], set[str]], phrases: Sequence[str] = ()
 ) -> list[tuple]:
     """Per article: seq and text of its best sentence (the title, seq -1, when only the title matches, or only the
     title holds a quoted phrase), published, title and source."""
@@ -568,12 +674,12 @@ def _context(
     metadata = sql.result_metadata(cur, ids)
     # An untitled article is listed by its opening words, as on every other page.
     opened = openings.untitled_openings(cur, [row[0] for row in metadata if row[2] is None])
-    for article_id, published, title, source, title_norm in metadata:
-        found = best_sentence(by_article.get(article_id, []), stems, phrases)
+    for article_id, published, title, source, title_norm, url in metadata:
+        found = best_sentence(by_article.get(article_id, []), stems_of(article_id), phrases)
         if phrases and found and not any(p in found[2] for p in phrases) and any(p in (title_norm or "") for p in phrases):
             found = None  # the title holds the phrase that no sentence does
         seq, sentence, sentence_norm = found if found else (-1, title, title_norm)
-        rows.append((article_id, seq, published, title or opened.get(article_id), source, sentence, sentence_norm))
+        rows.append((article_id, seq, published, title or opened.get(article_id), source, url, sentence, sentence_norm))
     return rows
 
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from basira import render
+from basira import export, render
 
 # The prefixes folded are ال with the clitics before it; a bare و/ب/ف is kept (وزير، بيان), so the help says so:
 # "وبسجن" finds only itself, which the old wording ("و/ف/ب/ال prefixes are folded") led analysts not to expect.
@@ -11,6 +11,13 @@ SEARCH_HELP = (
     "Same normalisation as ingest: hamza and alef forms, ى/ي and ة/ه match each other. ال is folded with the "
     "و/ف/ب/ك/ل before it (وبالسجن, للسجن → سجن) and so are plural endings (المعتقلين, معتقلون → معتقل); a bare "
     "و/ب/ف/ل is not (وسجن, بسجن are words of their own). Put a phrase in \"quotes\" to match it as written."
+)
+
+# Shown under an empty result when the query had Latin words.
+LATIN_HINT = (
+    "Latin letters are matched against the transliterated names of the people, organisations and places found in the "
+    "articles (Saydnaya, Sednaya, al-Assad), not against the Arabic text; the words of one name go together and two "
+    "names are separated by a comma. Try another spelling, the Arabic name, or fewer words."
 )
 
 ui.setup("Search")
@@ -31,10 +38,15 @@ if not filters.text:
     st.stop()
 
 results, ranked = ui.search(filters.text, filters, 50)
+names = ui.names_read(filters.text)
+if any(found for _, found in names) or (names and results.empty):
+    st.html(render.names_read_html(names))
 how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
 st.caption(f"{len(results)} articles, best first ({how}).")
 if results.empty:
     ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
+    if names:
+        st.caption(LATIN_HINT)
     st.stop()
 for rank, row in enumerate(results.itertuples(index=False), start=1):
     terms = [str(t) for t in row.matched_terms]
@@ -46,4 +58,4 @@ for rank, row in enumerate(results.itertuples(index=False), start=1):
     marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms, filters.text), "match", "matched") if norm else []
     st.html(render.sentence_html(sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(results.drop(columns=["sentence_norm"], errors="ignore"), "search_results", filters)
+ui.export_buttons(export.search_extract(results), "search_results", filters)

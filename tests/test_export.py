@@ -203,11 +203,48 @@ def _tagged_detail() -> dict[str, object]:
 
 def test_the_article_tags_extract_has_each_tag_as_the_article_writes_it():
     expected = (
-        "\ufeffarticle_id,kind,what,seq,text,normalised,start_char,end_char\r\n"
-        "7,topic,prisons,-1,السجون,سجون,9,13\r\n"
-        "7,topic,prisons,0,معتقلاً,معتقل,43,48\r\n"
-        "7,topic,prisons,0,سجن,سجن,999,1003\r\n"
-        "7,entity,org:syria_interior_ministry,0,وزارة الداخلية,وزاره الداخليه,6,20\r\n"
-        "7,count,detained:40-40 person,0,40 معتقلاً,,,\r\n"
+        "\ufeffarticle_id,kind,what,sentence_no,text,normalised,start_char,end_char\r\n"
+        "7,topic,prisons,0,السجون,سجون,9,13\r\n"
+        "7,topic,prisons,1,معتقلاً,معتقل,43,48\r\n"
+        "7,topic,prisons,1,سجن,سجن,999,1003\r\n"
+        "7,entity,org:syria_interior_ministry,1,وزارة الداخلية,وزاره الداخليه,6,20\r\n"
+        "7,count,detained:40-40 person,1,40 معتقلاً,,,\r\n"
     )
     assert export.csv_bytes(export.article_tags(_tagged_detail())).decode("utf-8") == expected
+
+
+def _search_results() -> pd.DataFrame:
+    """Two search results as basira.search.search returns them: a hit in the title (seq -1) and one in the
+    third sentence (seq 2)."""
+    return pd.DataFrame(
+        {
+            "article_id": [7, 3],
+            "score": [2.5, 1.25],
+            "matched_terms": [["سجن", "صيدنايا"], ["سجن"]],
+            "seq": [-1, 2],
+            "published": [pd.Timestamp("2025-03-01"), None],
+            "title": ["=HYPERLINK(\"x\") سجن صيدنايا", "تقرير"],
+            "source": ["a.net", "b.net"],
+            "url": ["https://a.net/7?x=<b>1</b>", None],
+            "sentence": ["=HYPERLINK(\"x\") سجن صيدنايا", "نقل إلى السجن"],
+            "sentence_norm": ["=hyperlink(\"x\") سجن صيدنايا", "نقل الي السجن"],
+        }
+    )
+
+
+def test_search_extract_has_the_url_and_sentences_numbered_from_one():
+    expected = (
+        "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n"
+        "7,https://a.net/7?x=<b>1</b>,2.5,\"سجن, صيدنايا\",0,2025-03-01,\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\",a.net,"
+        "\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\"\r\n"
+        "3,,1.25,سجن,3,,تقرير,b.net,نقل إلى السجن\r\n"
+    )
+    assert export.csv_bytes(export.search_extract(_search_results())).decode("utf-8") == expected
+
+
+def test_search_extract_of_no_results_is_the_header():
+    empty = _search_results().iloc[:0]
+    assert export.csv_bytes(export.search_extract(empty)).decode("utf-8") == (
+        "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n")
+
+

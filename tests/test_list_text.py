@@ -123,10 +123,13 @@ def test_evidence_highlights_are_the_first_rows_of_the_evidence_within_the_per_a
 def test_the_evidence_download_drops_the_highlight_columns(db):
     with store.read_cursor(db) as cur:
         extract = read.evidence_extract(cur, Filters(), "prisons")
+        shown = read.evidence_sentences(cur, Filters(), "prisons")
     assert list(extract.columns) == [
-        "article_id", "published", "source", "title", "topic", "label", "seq", "terms_matched", "terms", "topic_score",
-        "rank_in_article", "sentence"]
+        "article_id", "published", "source", "title", "topic", "label", "sentence_no", "terms_matched", "terms",
+        "topic_score", "rank_in_article", "sentence"]
     assert len(extract) == 4
+    # Numbered from 1 as analysts count (the title 0): the page's rows, one more than the stored seq.
+    assert list(extract["sentence_no"]) == [seq + 1 for seq in shown["seq"]]
 
 
 def test_mentions_extract_rows_carry_their_source_and_sentence(db):
@@ -135,7 +138,7 @@ def test_mentions_extract_rows_carry_their_source_and_sentence(db):
         mentions = read.mentions_extract(cur, Filters(), key, 200)
     assert list(mentions.columns) == [
         "article_id", "published", "source", "entity_key", "entity_type", "canonical", "latin", "surface", "method",
-        "seq", "sentence"]
+        "sentence_no", "sentence"]
     assert {(r.article_id, r.source, r.sentence) for r in mentions.itertuples(index=False)} >= {(3, "c.org", SHORT)}
 
 

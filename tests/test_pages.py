@@ -600,6 +600,9 @@ def test_a_click_that_narrows_the_view_to_a_month_makes_the_untouched_trend_week
     ("صيدنايا", ["صيدنايا", "search match", "صيدنايا"]),  # title, legend, body
     ('"سجن صيدنايا"', ["سجن", " ", "صيدنايا", "search match", "سجن", " ", "صيدنايا"]),  # cut by the entity's mark
     ("سجن", ["سجن", "search match", "سجن", "السجن"]),
+    # a Latin name marks the Arabic name it was read as
+    ("Sednaya", ["صيدنايا", "search match", "صيدنايا"]),
+    ("سجن Saydnaya", ["سجن", "صيدنايا", "search match", "سجن", "صيدنايا", "السجن"]),
     ("", []),
 ])
 def test_an_article_opened_from_a_search_marks_the_words_searched_for(q, marked, dashboard_env):
@@ -659,3 +662,39 @@ def test_the_article_tags_manifest_names_the_article_not_the_list_filters(dashbo
     manifest = at.session_state[ui.MANIFESTS_STATE]["article_tags"]().to_dict()
     assert (manifest["view"], manifest["query"]) == ({"article": str(article)}, f"article={article}")
     assert manifest["filters"] == export.filters_dict(Filters())
+
+
+def test_a_latin_query_is_read_as_the_arabic_name_and_finds_its_articles(dashboard_env):
+    from basira import search
+
+    at = _ok(_app("pages/4_Search.py", q="Sednaya"))
+    html = _html(at)
+    assert 'Latin read as names: “Sednaya” → <bdi dir="rtl" lang="ar">صيدنايا</bdi> (Saydnaya).' in html
+    with store.read_cursor(dashboard_env) as cur:
+        expected = search.search(cur, "Sednaya", Filters(), 50)
+    results = _exported(at, "search_results")
+    assert list(results["article_id"]) == list(expected["article_id"]) and len(expected) >= 2
+    # The Arabic name is marked in each result's sentence, as an Arabic query's words are.
+    assert len(re.findall(r'<mark class="m-match"[^>]*>[^<]*صيدنايا</mark>', html)) >= len(expected)
+
+
+def test_latin_words_naming_nothing_say_so_with_a_hint(dashboard_env):
+    at = _ok(_app("pages/4_Search.py", q="Xyzzy"))
+    assert [i.value for i in at.info] == [
+        "Nothing matches every word within these filters. Try fewer words or clear some filters."]
+    assert any(c.value.startswith("Latin letters are matched against the transliterated names") for c in at.caption)
+    assert '<div class="basira-read-as" dir="ltr">Latin read as names: “Xyzzy” → no name.</div>' in _html(at)
+
+
+def test_the_search_extract_carries_the_url_and_the_sentence_number(dashboard_env):
+    from basira import search
+
+    at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    results = _exported(at, "search_results")
+    with store.read_cursor(dashboard_env) as cur:
+        found = search.search(cur, "صيدنايا", Filters(), 50)
+        urls = dict(cur.execute("SELECT article_id, url FROM articles").fetchall())
+    assert list(results.columns) == export.SEARCH_EXTRACT_COLUMNS
+    assert list(results["sentence_no"]) == [seq + 1 for seq in found["seq"]]
+    assert [u if isinstance(u, str) else None for u in results["url"]] == [urls[a] for a in found["article_id"]]
+    assert "https://hostile.example/a?x=<b>1</b>" in list(results["url"])

@@ -326,3 +326,29 @@ SLUG = "https://www.enabbaladi.net/archives/%D8%A7%D8%B9%D8%AA%D9%82%D8%A7%D9%84
 ])
 def test_the_source_url_is_readable_left_to_right_and_a_link_only_for_http(url, expected):
     assert render.source_url_html(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        ([("Sednaya", [("صيدنايا", "Saydnaya")])],
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “Sednaya” → <bdi dir="rtl" lang="ar">صيدنايا</bdi>'
+         ' (Saydnaya).</div>'),
+        ([("Assad", [("بشار الأسد", "Bashar al-Assad"), ("حافظ الأسد", "Hafez al-Assad")]), ("Xyzzy", [])],
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “Assad” → <bdi dir="rtl" lang="ar">بشار الأسد</bdi>'
+         ' (Bashar al-Assad) or <bdi dir="rtl" lang="ar">حافظ الأسد</bdi> (Hafez al-Assad); “Xyzzy” → no name.</div>'),
+        # Names and the typed words are data: escaped.
+        ([("<b>x</b>", [("<script>ا</script>", "a&b")])],
+         '<div class="basira-read-as" dir="ltr">Latin read as names: “&lt;b&gt;x&lt;/b&gt;” → <bdi dir="rtl" lang="ar">'
+         '&lt;script&gt;ا&lt;/script&gt;</bdi> (a&amp;b).</div>'),
+        ([], ""),
+    ],
+)
+def test_names_read_html(readings, expected):
+    assert render.names_read_html(readings) == expected
+
+
+def test_names_read_html_lists_the_first_few_names():
+    names = [(f"اسم{i}", f"Name{i}") for i in range(render.READ_AS_SHOWN + 2)]
+    shown = render.names_read_html([("Name", names)])
+    assert shown.count("<bdi") == render.READ_AS_SHOWN and shown.endswith(" and 2 more.</div>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -126,6 +127,34 @@ TWICE = normalize_text("التقى احمد الشرع ثم احمد الشرع 
 )
 def test_query_spans_highlight_phrase_occurrences(text, query, spans):
     assert search.query_spans(text, query, search.parse_query(query).terms) == spans
+
+
+@pytest.mark.parametrize(
+    ("query", "stems", "spans"),
+    [
+        # a Latin name's matched stems (the Arabic name it was read as) are marked wherever they stand
+        ("Ahmed al-Sharaa", ["احمد", "شرع"], [(7, 11), (12, 17), (30, 34), (38, 43)]),
+        # beside a quoted Arabic phrase, whose words alone stay unmarked
+        ('"الوفد" Ahmed', ["وفد", "احمد"], [(7, 11), (18, 23), (30, 34)]),
+        ('"احمد الشرع" Sharaa', ["احمد", "شرع"], [(7, 17)]),  # a name's stem that is a phrase word: the phrase only
+    ],
+)
+def test_query_spans_mark_the_names_a_latin_query_was_read_as(query, stems, spans):
+    assert search.query_spans(NAMES, query, stems) == spans
+
+
+@pytest.mark.parametrize(
+    ("canonicals", "stems"),
+    [
+        (["بشار الأسد", "حافظ الأسد", "الاسد"], ["اسد"]),
+        (["صيدنايا"], ["صيدنايا"]),
+        (["هيئة تحرير الشام"], ["تحرير", "شام", "هيي"]),
+        (["صيدنايا", "سيدني"], []),
+        ([], []),
+    ],
+)
+def test_name_stems_are_what_every_reading_shares(canonicals, stems):
+    assert search.name_stems(canonicals) == stems
 
 
 def test_term_ids_are_stable_signed_64_bit():
@@ -1304,3 +1333,70 @@ def test_pair_sentences_from_the_facts_match_the_direct_queries(seed_store):
         assert _frames_equal(read.pair_sentences(cur, Filters(), entity, "no:such", 5),
                              read.pair_sentences_direct(cur, Filters(), entity, "no:such", 5))
         assert read.pair_sentences(cur, Filters(), entity, "no:such", 5).empty
+
+
+def _named_articles(cur, entity_key: str) -> dict[int, int]:
+    """{article_id: mentions} of the articles naming an entity, from the analysis' per-article summary."""
+    return dict(cur.execute(
+        "SELECT article_id, mentions FROM summary_article_entities WHERE entity_key = ?", [entity_key]).fetchall())
+
+
+@pytest.mark.parametrize(
+    ("query", "entity_key"),
+    [("Saydnaya", "loc:saydnaya"), ("SEDNAYA", "loc:saydnaya"), ("Sidnaya", "loc:saydnaya"),
+     ("anas khattab", "per:anas_khattab"), ("Anas Khatab", "per:anas_khattab"), ("Ḥomṣ", "loc:homs")],
+)
+def test_a_latin_name_finds_the_articles_naming_its_entity_by_bm25(seed_store, query, entity_key):
+    with store.read_cursor(seed_store) as cur:
+        found = search.search(cur, query)
+        named = _named_articles(cur, entity_key)
+        n, _ = search_sql.corpus_stats(cur)
+        canonical = cur.execute("SELECT canonical FROM entities WHERE entity_key = ?", [entity_key]).fetchone()[0]
+    assert named, entity_key
+    # The entity's postings are one term: tf its mentions in the article, indexed length 0 (entity postings).
+    idf = math.log(1 + (n - len(named) + 0.5) / (len(named) + 0.5))
+    expected = sorted(((a, idf * 2.2 * tf / (tf + 0.3)) for a, tf in named.items()), key=lambda r: (-r[1], r[0]))
+    assert found["article_id"].tolist() == [a for a, _ in expected]
+    assert found["score"].tolist() == pytest.approx([s for _, s in expected], abs=1e-8)
+    stems = sorted(set(search.text_stems(canonical)))
+    assert found["matched_terms"].tolist() == [stems] * len(named)
+
+
+def test_a_mixed_query_needs_the_arabic_words_and_the_name(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        mixed = search.search(cur, "سجن Sednaya", limit=1000)
+        arabic = search.search(cur, "سجن", limit=1000)
+        named = _named_articles(cur, "loc:saydnaya")
+    assert sorted(mixed["article_id"]) == sorted(set(arabic["article_id"]) & set(named)) != []
+    assert mixed["matched_terms"].tolist() == [["سجن", "صيدنايا"]] * len(mixed)
+    assert all("صيدنايا" in s or "سجن" in s for s in mixed["sentence_norm"])
+
+
+def test_a_latin_name_search_stays_within_the_filters(seed_store):
+    with store.read_cursor(seed_store) as cur:
+        everywhere = search.search(cur, "Anas Khattab")
+        sources = sorted(set(everywhere["source"]))
+        narrowed = search.search(cur, "Anas Khattab", Filters(sources=(sources[0],)))
+    assert narrowed["article_id"].tolist() == everywhere[everywhere["source"] == sources[0]]["article_id"].tolist() != []
+
+
+@pytest.mark.parametrize(
+    ("query", "unread"),
+    [("Xyzzy", ["Xyzzy"]), ("Qwertyuiop Saydnaya", ["Qwertyuiop Saydnaya"]), ("سجن Xyzzy", ["Xyzzy"]),
+     ("Xyzzy, Saydnaya", ["Xyzzy"])],
+)
+def test_latin_words_that_name_nothing_find_nothing(seed_store, query, unread):
+    with store.read_cursor(seed_store) as cur:
+        assert search.search(cur, query).empty
+        assert [r.text for r in search.read_names(cur, query) if not r.names] == unread
+
+
+def test_the_name_index_follows_the_store(seed_store, tmp_path):
+    db = tmp_path / "renamed.duckdb"
+    shutil.copyfile(store.generation_file(seed_store), db)
+    with store.read_cursor(seed_store) as cur:
+        assert [r.names[0].entity_key for r in search.read_names(cur, "Saydnaya")] == ["loc:saydnaya"]
+    with store.writer(db) as con:  # as after a retag that spells the place another way
+        con.execute("UPDATE entities SET latin = 'Sidnaya' WHERE entity_key = 'loc:saydnaya'")
+    with store.read_cursor(db) as cur:
+        assert [r.tier for r in search.read_names(cur, "Sidnaya")] == [1]

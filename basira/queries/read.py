@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from basira.export import numbered_sentences
 from basira.filters import Filters
 from basira.normalize import VERSION as NORMALIZATION, normalize_text, tokenize
 from basira.queries import openings
@@ -834,8 +835,9 @@ def evidence_highlights(
 def evidence_extract(
     cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
 ) -> pd.DataFrame:
-    """evidence_sentences as downloaded: without the normalised text and highlight offsets."""
-    return evidence_sentences(cur, filters, topic, limit).drop(columns=_HIGHLIGHTS)
+    """evidence_sentences as downloaded: without the normalised text and highlight offsets, sentences numbered
+    from 1."""
+    return numbered_sentences(evidence_sentences(cur, filters, topic, limit).drop(columns=_HIGHLIGHTS))
 
 
 def _evidence_ranked(cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None, limit: int) -> pd.DataFrame:
@@ -894,7 +896,7 @@ def _article_labels(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tupl
     opened = openings.untitled_openings(cur, [row[0] for row in rows if row[2] is None])
     return [
         (article_id, source, title_raw if title_raw is not None else opened.get(article_id), title_raw, title_norm)
-        for article_id, _published, title_raw, source, title_norm in rows
+        for article_id, _published, title_raw, source, title_norm, _url in rows
     ]
 
 
@@ -1045,8 +1047,8 @@ def pair_sentences_direct(
 
 
 def pair_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str, limit: int = 200) -> pd.DataFrame:
-    """pair_sentences as downloaded: without the normalised text and highlight offsets."""
-    return pair_sentences(cur, filters, first, second, limit).drop(columns=_HIGHLIGHTS)
+    """pair_sentences as downloaded: without the normalised text and highlight offsets, sentences numbered from 1."""
+    return numbered_sentences(pair_sentences(cur, filters, first, second, limit).drop(columns=_HIGHLIGHTS))
 
 
 def pair_sentence_count(cur: duckdb.DuckDBPyConnection, filters: Filters, first: str, second: str) -> int:
@@ -1071,7 +1073,8 @@ def mentions_extract(
     cur: duckdb.DuckDBPyConnection, filters: Filters, entity_key: str | None = None, limit: int = 100_000
 ) -> pd.DataFrame:
     """Entity mentions in the filtered view, one row per mention, with the sentence it is in. Chosen from ids and
-    offsets first; the sentence text of those `limit` rows is read after (see _sentence_texts)."""
+    offsets first; the sentence text of those `limit` rows is read after (see _sentence_texts). Sentences are
+    numbered from 1 (sentence_no; 0 the title), as in every extract."""
     cte, params = selection(filters)
     key_clause = " AND m.entity_key = ?" if entity_key else ""
     ranked = cur.execute(
@@ -1089,7 +1092,7 @@ def mentions_extract(
     ranked.insert(2, "source", pd.Series([sources.get(a) for a in ids], index=ranked.index, dtype=object))
     ranked["sentence"] = pd.Series([texts.get((a, q), (None, None))[0] for a, q in zip(ids, seqs, strict=True)],
                                    index=ranked.index, dtype=object)
-    return ranked
+    return numbered_sentences(ranked)
 
 
 def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str, limit: int = 50) -> pd.DataFrame:
@@ -1097,7 +1100,8 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
     non-boilerplate sentences contain every normalised query word, ranked by how many sentences match.
     Same columns as `basira.search.search`."""
     terms = list(dict.fromkeys(tokenize(normalize_text(query))))
-    columns = ["article_id", "score", "matched_terms", "seq", "published", "title", "source", "sentence", "sentence_norm"]
+    columns = ["article_id", "score", "matched_terms", "seq", "published", "title", "source", "url", "sentence",
+               "sentence_norm"]
     if not terms:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
     cte, params = selection(filters.with_(text=""))
@@ -1111,7 +1115,7 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
         " SELECT h.article_id, count(*)::DOUBLE AS score, min(h.seq) AS seq FROM hits h"
         " GROUP BY h.article_id HAVING " + every_term + ")"
         " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, a.title_raw AS title,"
-        " coalesce(a.source_name, a.source_path) AS source, st.text_raw AS sentence, st.text_norm AS sentence_norm"
+        " coalesce(a.source_name, a.source_path) AS source, a.url, st.text_raw AS sentence, st.text_norm AS sentence_norm"
         " FROM ranked r JOIN articles a USING (article_id)"
         " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
         " ORDER BY r.score DESC, r.article_id DESC LIMIT ?",

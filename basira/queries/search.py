@@ -488,9 +488,9 @@ def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrase
 
 
 def result_metadata(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
-    """(article_id, published, title, source, title_norm) per article, by primary key."""
+    """(article_id, published, title, source, title_norm, url) per article, by primary key."""
     return cur.execute(
-        "SELECT article_id, published, title_raw, coalesce(source_name, source_path), title_norm FROM articles"
+        "SELECT article_id, published, title_raw, coalesce(source_name, source_path), title_norm, url FROM articles"
         " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall()
@@ -524,3 +524,63 @@ def terms_with_df(cur: duckdb.DuckDBPyConnection, min_df: int, max_df: int, limi
     return cur.execute(
         "SELECT term, df FROM search_terms WHERE df BETWEEN ? AND ? ORDER BY term_id LIMIT ?", [min_df, max_df, limit]
     ).fetchall()
+
+
+def entity_names_fingerprint(cur: duckdb.DuckDBPyConnection) -> tuple:
+    """(entities, a hash of their keys and Latin forms, the summaries' extent): changes whenever the names a Latin
+    query is matched against or their article counts do (those change only when the summaries are extended or
+    rebuilt with the entities). 5 ms on the real store; hashing the counts too took 10."""
+    return cur.execute(
+        "SELECT count(*), coalesce(bit_xor(hash(entity_key, latin)), 0)::UBIGINT,"
+        " (SELECT value FROM meta WHERE key = 'summary_through') FROM entities"
+    ).fetchone()
+
+
+def entity_names(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, str, str, int]]:
+    """(entity_key, canonical, latin, articles naming it) of every entity, for matching Latin queries."""
+    return cur.execute(
+        "SELECT e.entity_key, e.canonical, e.latin, coalesce(s.articles, 0)::BIGINT"
+        " FROM entities e LEFT JOIN summary_entities s USING (entity_key) ORDER BY e.entity_key"
+    ).fetchall()
+
+
+def rank_groups(
+    cur: duckdb.DuckDBPyConnection,
+    groups: list[tuple[list[int], float]],
+    avgdl: float,
+    k1: float,
+    b: float,
+    cte: str,
+    cte_params: list,
+    limit: int,
+    offset: int,
+) -> list[tuple[int, float, list[list[int]]]]:
+    """Articles with a posting of every group, scored by summed BM25: (article_id, score, per group the numbers
+    of the alternatives it holds). A group is (term_ids, idf): a query word's stem alone, or the entities a Latin
+    name was read as, counted as one term (tf the sum of their postings' tf, idf the group's), so an article
+    naming Bashar al-Assad ten times outranks one naming a rare namesake once. Each alternative is read by its
+    own equality branch, pruned to its row groups as in rank_all."""
+    parts, params = [], list(cte_params)
+    for g, (term_ids, _) in enumerate(groups):
+        branches = " UNION ALL ".join(
+            "SELECT article_id, tf, dl, ?::INTEGER AS k FROM search_postings WHERE term_id = ?" for _ in term_ids
+        )
+        parts.append(
+            f"g{g} AS (SELECT article_id, sum(tf) AS tf, max(dl) AS dl, list(k ORDER BY k) AS k"
+            f" FROM ({branches}) GROUP BY article_id)"
+        )
+        for number, term_id in enumerate(term_ids):
+            params.extend([number, term_id])
+    score = " + ".join(_weight(f"g{g}") for g in range(len(groups)))
+    chosen = ", ".join(f"g{g}.k" for g in range(len(groups)))
+    joins = "".join(f" JOIN g{g} ON g{g}.article_id = g0.article_id" for g in range(1, len(groups)))
+    narrowed = " JOIN selected s ON s.article_id = g0.article_id" if cte else ""
+    query = (
+        _with(cte) + ", ".join(parts)
+        + f" SELECT g0.article_id, round({score}, 9) AS score, [{chosen}] FROM g0" + joins + narrowed
+        + " ORDER BY score DESC, g0.article_id LIMIT ? OFFSET ?"
+    )
+    for _, idf in groups:
+        params.extend(_weight_params(idf, avgdl, k1, b))
+    params.extend([limit, offset])
+    return cur.execute(query, params).fetchall()

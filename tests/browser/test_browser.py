@@ -357,3 +357,29 @@ def test_text_fields_take_the_direction_of_what_is_typed(page, server, typed, si
     page.locator("h1").first.click()  # away from the field: its "Press Enter" hint goes
     left, right, width = _ink_columns(field.screenshot())
     assert (right > width * 0.85 and left > width * 0.5) if side == "right" else (left < width * 0.1 and right < width * 0.5)
+
+
+def test_a_latin_name_typed_in_search_finds_and_opens_its_articles(page, server, dashboard_db):
+    """"Sednaya" found nothing: the index holds Arabic. It is read as صيدنايا, and a result opens in the reader."""
+    from basira import search
+
+    with store.read_cursor(dashboard_db) as cur:
+        expected = search.search(cur, "Sednaya", Filters(), 50)["article_id"].tolist()
+    _open(page, server, "Search")
+    page.get_by_test_id("stMain").get_by_test_id("stTextInputField").click()
+    page.keyboard.type("Sednaya")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "q=Sednaya" in url, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)  # the submit writes the URL and runs the page again: click after that run
+    read_as = page.locator(".basira-read-as")
+    assert read_as.inner_text() == "Latin read as names: “Sednaya” → صيدنايا (Saydnaya)."
+    assert read_as.locator("bdi").get_attribute("dir") == "rtl"
+    links = page.get_by_role("link", name="Read article")
+    assert [int(t.split(":")[0].split()[-1]) for t in links.all_inner_texts()] == expected
+    links.first.click()
+    page.wait_for_url(lambda url: f"article={expected[0]}" in url, timeout=TIMEOUT_MS)
+    wait_for_app(page, TIMEOUT_MS)
+    article = page.locator("article.basira-article")
+    article.wait_for(timeout=TIMEOUT_MS)
+    assert article.get_attribute("data-article-id") == str(expected[0])
+    assert "صيدنايا" in article.locator("mark.m-match").all_inner_texts()
