@@ -99,7 +99,8 @@ def test_seed_articles_keep_their_signatures():
     articles = [a for a in reader.read_path(ROOT / "seeds") if isinstance(a, ParsedArticle)]
     found = fingerprint.signatures([fingerprint.story_tokens(a) for a in articles])
     assert len(articles) == 12
-    assert hashlib.blake2b(b"".join(map(fingerprint.to_blob, found)), digest_size=8).hexdigest() == "10aeaff63ec32c39"
+    # 10aeaff63ec32c39 until normalize.VERSION 2 folded مسؤول as مسئول (four seeds hold such a word).
+    assert hashlib.blake2b(b"".join(map(fingerprint.to_blob, found)), digest_size=8).hexdigest() == "56d9e5c6e1f604c9"
 
 
 def test_band_buckets_are_stable_and_one_per_band():
