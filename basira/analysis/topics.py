@@ -67,7 +67,7 @@ class Exclusion:
             return []
         pattern = self.compiled.get(live)
         if pattern is None:
-            pattern = _alternation([p for i, p in enumerate(self.patterns) if live >> i & 1])
+            pattern = _compile_alternation([p for i, p in enumerate(self.patterns) if live >> i & 1])
             if len(self.compiled) < _COMPILED_LIMIT:
                 self.compiled[live] = pattern
         return _exclusion_spans(pattern, text)
@@ -76,12 +76,12 @@ class Exclusion:
 _COMPILED_LIMIT = 4096  # alternations kept per topic; a pathological taxonomy recompiles rather than grows without end
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str]:
+def _compile_alternation(patterns: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 def load_exclusion(patterns: list[str]) -> Exclusion:
-    _alternation(patterns)  # a malformed pattern fails when the taxonomy loads, not at the first sentence holding it
+    _compile_alternation(patterns)  # a malformed pattern fails at load, not at the first sentence holding it
     masks: dict[str, int] = {}
     always = 0
     for i, pattern in enumerate(patterns):
