@@ -39,7 +39,7 @@ from basira.analysis import analyze_article
 from basira.normalize import normalize_text
 from eval.corpora import available, load_article
 from eval.topic_stage_cv import fit, light_stem
-from eval.topics_devset import SEALED, SPLITS, article_sentences, load_devset, prf, split_of
+from eval.topics_devset import SEALED, SPLITS, article_sentences, load_devset, prf, sealed_names, split_of
 
 LABELS = Path(__file__).resolve().parent / "sentences.jsonl"
 CORE = ("prisons", "coups", "defected_officers")
@@ -257,7 +257,7 @@ def devset_eval(weights: dict[str, float], bias: float, window: int, variant: st
             if topic in predicted and topic not in kept:
                 (lost if topic in gold else removed).append(f"{split} {topic} {rid}")
     splits = [s for s in SPLITS if any((s, t) in before for t in CORE)]
-    print(f"\ndevset, every split but the sealed {', '.join(SEALED)}: {len(devset)} articles")
+    print(f"\ndevset, every split but the sealed ({sealed_names()}): {len(devset)} articles")
     for topic in CORE:
         print(f"  {topic}")
         tot_b, tot_a = Counter(), Counter()

@@ -79,6 +79,9 @@ def test_core_topics_reach_f1_on_devset():
         # round-start 2026.12.8 gave the same counts), then studied: 2026.12.11 ("وراء القضبان", a captive of no captor
         # "أسرى لشاشات" / "أسير طموحاته", the family adjective "المجتمعي أو الأسري", "الجهادية الانقلابية").
         ("holdout11", {"prisons": (14, 3, 1), "coups": (7, 2, 1), "defected_officers": (8, 1, 2)}),
+        # holdout12 scored once sealed with the merged 2026.12.11 (the round-start 2026.12.10 gave the same counts),
+        # then studied.
+        ("holdout12", {"prisons": (11, 1, 1), "coups": (1, 1, 1), "defected_officers": (0, 0, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

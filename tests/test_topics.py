@@ -869,3 +869,88 @@ def test_exclusions_of_taxonomy_2026_12_11(text, expected):
 )
 def test_facts_kept_by_taxonomy_2026_12_11(text, expected):
     assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "pattern, needed",
+    [
+        ("قرب (?:ال)?سجن", ("قرب ",)),  # the longer of two literal runs is the rarer
+        ("(?:افراج|اطلق\\S* سراح|يفرج) عن", (" سراح", "افراج", "يفرج")),
+        ("(?<!\\w)(?:ال)?\\S+ الاسري(?!\\w)", (" الاسري",)),  # look-arounds and optional words hold no letters
+        ("\\S*موقوف\\S*(?: \\S+){0,4} لجنه الانضباط", (" لجنه الانضباط",)),
+        ("(?:سي|ي)?واجه(?:ان)? (?:ال)?سجن", ("واجه",)),
+        ("(?:مليار|مليون)+ دولار", (" دولار",)),
+        ("(?:مليار|مليون){1,2}", ("ملي",)),  # a repeat needed at least once (re factors the branches' common start)
+        ("(?:فرج|افرج|فرجه)", ("فرج",)),  # strings holding another are found wherever it is
+        ("(?:سجن|\\S+ معتقل)", (" معتقل", "سجن")),
+        ("(?:سجن|\\S+)", None),  # a branch that needs nothing
+        ("\\S+ \\S+", (" ",)),
+        ("\\S+", None),
+        ("(?i)سجن", None),  # flags change what a letter matches
+    ],
+)
+def test_needed_strings(pattern, needed):
+    from basira.analysis.topics import _needed_strings
+
+    assert _needed_strings(pattern) == needed
+
+
+EXCLUSION_PATTERNS = [
+    "(?:افراج|اطلاق سراح)(?:(?!معتقل)[^.])*?(?:خطف|رهين)",
+    "(?<!\\w)(?:ال)?\\S+ الاسري(?!\\w)",
+    "قرب(?: من)? (?:ال)?سجن(?!\\w)",
+    "الافراج عن \\S+",
+    "الاموال \\S*محتجز\\S*",
+    "[0-9]+",  # no needed string: searched in every sentence
+]
+
+
+@pytest.mark.parametrize(
+    "text, spans",
+    [
+        ("نقل 3 الى السجن بعد 12 اسبوعا", [(4, 5), (20, 22), (21, 22)]),
+        ("اطلاق سراح الرهاين بعد خطفهم قرب السجن", [(0, 26), (29, 38)]),
+        ("طالبوا بالافراج عن الاموال المحتجزه", [(8, 26), (19, 35)]),
+        ("العنف الاسري", [(0, 12)]),
+        ("لا شيء هنا", []),
+    ],
+)
+def test_exclusion_searches_only_the_patterns_a_sentence_can_match(text, spans):
+    """The same spans as the whole alternation (the first pattern matching at each position wins), while a pattern
+    none of whose needed strings is in the sentence is left out of the search."""
+    from basira.analysis.topics import _exclusion_spans, load_exclusion
+
+    exclusion = load_exclusion(EXCLUSION_PATTERNS)
+    whole = re.compile("|".join(f"(?:{p})" for p in EXCLUSION_PATTERNS))
+    assert exclusion.spans(text) == _exclusion_spans(whole, text) == spans
+
+
+@pytest.mark.parametrize(
+    "text, searched",
+    [
+        ("نقل الى السجن بعد اسبوع", ["[0-9]+"]),
+        ("العنف الاسري", ["(?<!\\w)(?:ال)?\\S+ الاسري(?!\\w)", "[0-9]+"]),
+        ("وقع الحادث قرب السجن", ["قرب(?: من)? (?:ال)?سجن(?!\\w)", "[0-9]+"]),
+    ],
+)
+def test_exclusion_compiles_the_patterns_left_in(text, searched):
+    from basira.analysis.topics import load_exclusion
+
+    exclusion = load_exclusion(EXCLUSION_PATTERNS)
+    exclusion.spans(text)
+    assert [p.pattern for p in exclusion.compiled.values()] == ["|".join(f"(?:{p})" for p in searched)]
+
+
+def test_exclusion_rejects_a_malformed_pattern_when_loaded():
+    from basira.analysis.topics import load_exclusion
+
+    with pytest.raises(re.error):
+        load_exclusion(["سجن(", "قرب"])
+
+
+def test_exclusions_are_loaded_per_topic_from_the_taxonomy():
+    from basira.analysis import taxonomy
+
+    prisons = taxonomy().exclude_patterns["prisons"]
+    assert prisons.always == 0  # every prison exclusion names a string the sentence must hold
+    assert len(prisons.patterns) == 28

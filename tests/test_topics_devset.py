@@ -115,14 +115,24 @@ def test_holdout4_to_holdout12(split, size, core, no_topic, hard):
     assert rows()[start : start + size] == data
 
 
-def test_holdout12_is_sealed():
-    # holdout12 is scored only with --score-sealed, once, by the round's final merged code; holdout11 was scored once
-    # with taxonomy 2026.12.10, then became an ordinary split whose errors are studied.
+def test_no_split_is_sealed(capsys):
+    # holdout12 was scored once with taxonomy 2026.12.11, then became an ordinary split whose errors are studied; no
+    # new split was drawn this round, so none is sealed and --score-sealed changes nothing.
     from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == ("holdout12",) and "holdout12" not in SPLITS and "holdout11" in SPLITS
+    assert SEALED == () and SPLITS[-2:] == ("holdout11", "holdout12")
     with pytest.raises(SystemExit):
-        main(["--show-errors", "--split", "holdout12"])
+        main(["--help"])
+    assert "also score the sealed split(s): none at present" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("argv", [["--show-errors", "--split", "holdout12"], ["--score-sealed", "--split", "all"]])
+def test_the_cli_runs_with_nothing_sealed(argv, monkeypatch, capsys):
+    import eval.topics_devset as script
+
+    monkeypatch.setattr(script, "available", lambda: False)  # the arguments are checked before the corpora
+    assert script.main(argv) == 0
+    assert capsys.readouterr().out == "corpora not found in ../shared/corpora; skipping the devset evaluation.\n"
 
 
 def test_prf_and_micro_average():

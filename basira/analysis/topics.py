@@ -41,6 +41,59 @@ class TermRef:
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """A topic's `exclude_patterns`, searched as one alternation in their order, but only over the patterns that can
+    match the sentence. Every match of a pattern contains one of its needed strings (_needed_strings); a pattern none
+    of whose strings is in the sentence could not have matched anywhere in it, so leaving it out changes neither the
+    first pattern matching at any position nor its span.
+
+    The whole alternation cost ~150 µs per sentence with a prison hit: Python's engine tries each of its 28
+    patterns at every character, and several start with a look-behind or an optional word, so no first-letter skip
+    applies; most sentences hold the words of a few of the patterns only."""
+
+    patterns: tuple[str, ...]
+    # (needed string, bit mask of the patterns it stands for); `always`: the patterns with no known string.
+    needles: tuple[tuple[str, int], ...]
+    always: int
+    # The alternations of the patterns left in, by their bit mask: few distinct sets occur.
+    compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        live = self.always
+        for needle, mask in self.needles:
+            if live & mask != mask and needle in text:  # each distinct string looked for once, none needlessly
+                live |= mask
+        if not live:
+            return []
+        pattern = self.compiled.get(live)
+        if pattern is None:
+            pattern = _compile_alternation([p for i, p in enumerate(self.patterns) if live >> i & 1])
+            if len(self.compiled) < _COMPILED_LIMIT:
+                self.compiled[live] = pattern
+        return _exclusion_spans(pattern, text)
+
+
+_COMPILED_LIMIT = 4096  # alternations kept per topic; a pathological taxonomy recompiles rather than grows without end
+
+
+def _compile_alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def load_exclusion(patterns: list[str]) -> Exclusion:
+    _compile_alternation(patterns)  # a malformed pattern fails at load, not at the first sentence holding it
+    masks: dict[str, int] = {}
+    always = 0
+    for i, pattern in enumerate(patterns):
+        needed = _needed_strings(pattern)
+        if needed is None:
+            always |= 1 << i
+        for needle in needed or ():
+            masks[needle] = masks.get(needle, 0) | 1 << i
+    return Exclusion(tuple(patterns), tuple(masks.items()), always)
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     version: str
     topics: dict[str, Topic]
@@ -51,8 +104,8 @@ class Taxonomy:
     # Every match of `pattern` contains one of these strings (None: not known): sentences without any of them
     # are not searched. Running the pattern over every sentence cost more than the rest of tagging.
     pattern_prefixes: tuple[str, ...] | None = None
-    # Per topic, one alternation of its `exclude_patterns`: a hit of the topic overlapping a match does not count.
-    exclude_patterns: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # Per topic, its `exclude_patterns`: a hit of the topic overlapping a match does not count.
+    exclude_patterns: dict[str, Exclusion] = field(default_factory=dict)
     # Per topic, (one alternation of its `context_patterns`, `context_window`): a hit of the topic counts only when
     # its sentence or one within the window before or after it matches.
     context: dict[str, tuple[re.Pattern[str], int]] = field(default_factory=dict)
@@ -84,7 +137,7 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
     terms, excludes = Lexicon(), Lexicon()
     group_patterns: list[str] = []
     groups: dict[str, str] = {}
-    exclude_patterns: dict[str, re.Pattern[str]] = {}
+    exclude_patterns: dict[str, Exclusion] = {}
     context: dict[str, tuple[re.Pattern[str], int]] = {}
     for raw in doc.get("topic", []):
         topic = Topic(
@@ -105,7 +158,7 @@ def load_taxonomy(path: Path = TAXONOMY_PATH) -> Taxonomy:
         for term in raw.get("exclude", []):
             excludes.add_term(term, topic.id)
         if raw.get("exclude_patterns"):
-            exclude_patterns[topic.id] = re.compile("|".join(f"(?:{p})" for p in raw["exclude_patterns"]))
+            exclude_patterns[topic.id] = load_exclusion(raw["exclude_patterns"])
         if raw.get("context_patterns"):
             context[topic.id] = (re.compile("|".join(f"(?:{p})" for p in raw["context_patterns"])),
                                  int(raw.get("context_window", 0)))
@@ -183,6 +236,63 @@ def _literal_prefixes(pattern: re.Pattern[str] | None) -> tuple[str, ...] | None
     return tuple(sorted(p for p in prefixes if not any(q != p and q in p for q in prefixes)))
 
 
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+
+
+def _needed_strings(pattern: str) -> tuple[str, ...] | None:
+    """Strings one of which every match of `pattern` contains, anywhere in it; None when none are known (a pattern
+    with flags, or nothing literal that every match must hold). Of the candidates (each run of literal letters, each
+    alternation of them) the one whose shortest string is longest is kept: the rarest to find."""
+    try:
+        from re import _constants as c, _parser  # the re module's own reading of the pattern, as _literal_prefixes
+
+        parsed = _parser.parse(pattern)
+        if parsed.state.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+            return None
+
+        def seq(items: list) -> set[str] | None:
+            """A needed set of the sequence `items`, or None."""
+            candidates: list[set[str]] = []
+            run = ""
+            for op, av in items:
+                if op is c.LITERAL:
+                    run += chr(av)
+                    continue
+                if run:
+                    candidates.append({run})
+                    run = ""
+                got = item(op, av)
+                if got:
+                    candidates.append(got)
+            if run:
+                candidates.append({run})
+            return max(candidates, key=lambda strings: min(map(len, strings)), default=None)
+
+        def item(op: object, av: object) -> set[str] | None:
+            if op is c.SUBPATTERN:
+                _, add_flags, del_flags, sub = av  # type: ignore[misc]
+                return None if add_flags or del_flags else seq(sub.data)
+            if op is c.BRANCH:
+                out: set[str] = set()
+                for branch in av[1]:  # type: ignore[index]
+                    got = seq(branch.data)
+                    if not got:  # one branch could match without any known string
+                        return None
+                    out |= got
+                return out
+            if str(op) in _REPEATS and av[0] >= 1:  # type: ignore[index]
+                return seq(av[2].data)  # type: ignore[index]
+            return None  # look-arounds match no text; classes, "." and the rest hold no fixed letter
+
+        needed = seq(parsed.data)
+    except Exception:  # a pattern the private parser API reads differently in another Python: search everything
+        return None
+    if not needed or "" in needed:
+        return None
+    # A string holding another one is found wherever that one is: keep the shortest (fewer passes of `in`).
+    return tuple(sorted(p for p in needed if not any(q != p and q in p for q in needed)))
+
+
 # (topic, strength, line, start, end, term): offsets are into the sentence's text_norm.
 _TopicHit = tuple[str, float, int, int, int, str]
 
@@ -255,7 +365,7 @@ def _drop_pattern_excluded(taxonomy: Taxonomy, doc: Doc, per_line: dict[int, lis
     for line, hits in list(per_line.items()):
         spans: dict[str, list[tuple[int, int]]] = {}
         for topic in {h[0] for h in hits} & excluding.keys():
-            found = _exclusion_spans(excluding[topic], doc.norms[line])
+            found = excluding[topic].spans(doc.norms[line])
             if found:
                 spans[topic] = found
         if spans:
@@ -269,11 +379,16 @@ def _drop_pattern_excluded(taxonomy: Taxonomy, doc: Doc, per_line: dict[int, lis
 def _pattern_hits(taxonomy: Taxonomy, doc: Doc, line: int) -> list[_TopicHit]:
     out = []
     norm = doc.norms[line]
+    spans: dict[str, list[tuple[int, int]]] = {}  # per topic, searched once for all its matches in the sentence
     for m in taxonomy.pattern.finditer(norm):  # type: ignore[union-attr]
         topic = taxonomy.pattern_groups[m.lastgroup or ""]
         excluding = taxonomy.exclude_patterns.get(topic)
-        if excluding is not None and any(a < m.end() and m.start() < b for a, b in _exclusion_spans(excluding, norm)):
-            continue
+        if excluding is not None:
+            found = spans.get(topic)
+            if found is None:
+                found = spans[topic] = excluding.spans(norm)
+            if any(a < m.end() and m.start() < b for a, b in found):
+                continue
         out.append((topic, STRONG, line, m.start(), m.end(), m.group()))
     return out
 
