@@ -64,7 +64,7 @@ from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, na
 from basira.analysis.records import mention
 from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
                                     read_clusters, read_ranks, read_weights)
-from basira.analysis.transliterate import skeleton, slug, transliterate
+from basira.analysis.transliterate import joined_spelling, skeleton, slug, split_joined, standard_spelling, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
 
@@ -214,6 +214,16 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
     return rows
 
 
+def _spellings(names: Iterable[str]) -> list[str]:
+    """Normalised names, each with its other spellings ("عبد الله" / "عبدالله", "أبو قصرة" / "ابوقصرة"), in order,
+    once each: a curated name matches however the text writes it, and names what a rule would mint from it."""
+    out: dict[str, None] = {}
+    for name in names:
+        norm = normalize_text(name)
+        out.update(dict.fromkeys((norm, standard_spelling(norm), joined_spelling(norm))))
+    return list(out)
+
+
 def read_not_names(path: Path) -> frozenset[tuple[str, str]]:
     """(type, normalised phrase) rows of the list of names that are never entities; a missing file is empty."""
     if not path.exists():
@@ -264,8 +274,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
 
     for etype, filename in GAZETTEER_FILES.items():
         for entity, aliases, short, roles in read_gazetteer(data / "gazetteer" / filename, etype):
-            short_norm = {normalize_text(s) for s in short}
-            full = [entity.canonical, *aliases]
+            short = _spellings(short)
+            short_norm = set(short)
+            full = _spellings([entity.canonical, *aliases])
             own = entity_words.setdefault(entity.key, set())
             for alias in full:
                 kind = "short" if normalize_text(alias) in short_norm else "name"
@@ -354,7 +365,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             # not_names.tsv lists the frequent words of our news that pass it: "الريف" the countryside), and a
             # lone given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
-        entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
+        entity = _minted(etype, standard_spelling(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
         forms = {f for f in name_forms(words[0]) if f == words[0] or (f not in common_all and f not in first_base)}
@@ -484,9 +495,9 @@ _ABD = frozenset(name_forms(normalize_text("عبد")))
 _NISBA = "\u064a\u0647"  # the feminine relative adjective "-ية", as normalised
 _KUNYA = frozenset(normalize_text(w) for w in ("أبو", "أبي", "أم"))
 _ABU, _ABI = normalize_text("أبو"), normalize_text("أبي")
+_JOINABLE = frozenset((normalize_text("العبد"), _ABU))  # the first halves of family names written as one word
 # "كأبو غريب": the preposition "like" before the nominative kunya (a person's would be "كأبي"): a frozen name
 _LIKE_ABU = frozenset(c + "\u0643" + _ABU for c in ("", "\u0648", "\u0641"))
-_ABD_JOINED = re.compile("^(\u0639\u0628\u062f)(\u0627\u0644.{2,})$")  # "عبدالله" -> "عبد" + "الله"
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
 MODEL_OPENERS = "ner:model_openers"  # words the sequence model may open a name on (Tagger.judge), found by the scan
@@ -551,9 +562,9 @@ def listed(mentions: list[EntityMention]) -> list[EntityMention]:
     return [m for m in mentions if m.method != LONE_GIVEN]
 
 
-def _split_abd(word: str) -> tuple[str, ...]:
-    m = _ABD_JOINED.match(word)
-    return (m.group(1), m.group(2)) if m else (word,)
+def _minted(etype: str, canonical: str) -> Entity:
+    """An entity the gazetteer does not know, keyed by the consonant skeleton of its standard spelling."""
+    return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
 
 
 class GazetteerRecognizer:
@@ -565,6 +576,7 @@ class GazetteerRecognizer:
                  tagger_veto: Iterable[str] = MODEL_VETO, tagger_skip: str = TAGGER_SKIP,
                  lone_given_names: bool = False) -> None:
         self.res = resources or load_resources()
+        self._name_particles = self.res.particles | _KUNYA
         # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is a
         # person mention flagged LONE_GIVEN (ANERcorp annotates it; `listed` keeps it out of the dashboard's
         # entities, where it merged every Mohammed of the corpus: the top "person" was "محمد", 244 articles).
@@ -1013,8 +1025,8 @@ class GazetteerRecognizer:
         if head not in res.namesake_heads or toks[i] not in res.namesake_titles or i + 1 >= doc.n:
             return -1
         nxt = toks[i + 1]
-        if nxt not in res.first_name_base and (nxt.startswith(AL) or not self.name_like(nxt)):
-            return -1
+        if nxt not in res.first_name_base and nxt not in _OPENERS and (nxt.startswith(AL) or not self.name_like(nxt)):
+            return -1  # ("مركز الملك عبد العزيز" as "عبدالعزيز")
         cnt, last = self.read_name(doc, i + 1, max_len=3, blocked=self._blocked_all(doc),
                                    first_known=nxt in res.first_name_base)
         if not cnt:
@@ -1494,7 +1506,11 @@ class GazetteerRecognizer:
             name = entity.canonical
             head, tail = name + " ", " " + name
             starts = [m for m in full.values() if m.canonical.startswith(head)]
-            ends = [m for m in full.values() if " " not in name and m.canonical.endswith(tail)]
+            # a one-word name or a kunya ("أبو يعقوب" of "يونس أبو يعقوب"), not the noun of a kunya or of "بن":
+            # "محمد" alone is not "ماهر فروانة أبو محمد"
+            ends = [m for m in full.values() if (" " not in name or name.split(" ", 1)[0] in _KUNYA)
+                    and m.canonical.endswith(tail)
+                    and m.canonical[: -len(tail)].rpartition(" ")[2] not in self._name_particles]
             if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
                 if named is None:
                     named = Counter(map(_KEY, mentions))
@@ -1546,8 +1562,14 @@ class GazetteerRecognizer:
             pass
         res = self.res
         rest, _, surname_word = entity.canonical.rpartition(" ")
-        surname: str | None = surname_word
         before = rest.rpartition(" ")[2]
+        joined = joined_spelling(before + " " + surname_word) if before in _JOINABLE else ""
+        if joined and " " not in joined and " " in rest:
+            # "خالد العبد الله", "يونس أبو يعقوب", also written "العبدالله", "ابويعقوب": that one word alone is the
+            # person, as it was before spellings were folded ("الله", "يعقوب" alone are not)
+            rest, surname_word = rest.rpartition(" ")[0], joined
+            before = rest.rpartition(" ")[2]
+        surname: str | None = surname_word
         if before in res.particles or (before.startswith(AL) and before[2:] in res.particles) or (
                 surname_word in res.compound_ends) or ("PER", surname_word) in res.not_names:
             surname = None  # "أبو قصرة", "صلاح الدين", "علي أكبر": the last word alone is not the person
@@ -1617,11 +1639,11 @@ class GazetteerRecognizer:
                 if words[0].startswith(p) and (words[0][len(p):] in res.head_bases or words[0][len(p):] in _KUNYA):
                     words[0] = words[0][len(p):]
                     break
-        if etype == "PER":
-            # one spelling per name: "عبدالله المحيسني" is "عبد الله المحيسني", "أبي بكر" (genitive) is "أبو بكر"
-            words = [w for word in words for w in _split_abd(word)]
-            if words[0] == _ABI:
-                words[0] = _ABU
+        # one spelling per name: "عبدالله المحيسني" is "عبد الله المحيسني", "مركز الملك عبدالله" is "مركز الملك عبد
+        # الله", and a person's "أبي بكر" (genitive) is "أبو بكر"
+        words = [w for word in words for w in split_joined(word)]
+        if etype == "PER" and words[0] == _ABI:
+            words[0] = _ABU
         canonical = " ".join(words)
         if (etype, canonical) in res.not_names:
             return None
@@ -1633,7 +1655,7 @@ class GazetteerRecognizer:
             known = res.person_ends.get((words[0], words[-1]))  # the same person with his middle names
         if known is not None:
             return known
-        return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+        return _minted(etype, canonical)
 
     def _surname_mentions(self, doc: Doc, covered: dict[int, Cand],
                           short_to_entity: dict[str, Entity]) -> list[EntityMention]:
