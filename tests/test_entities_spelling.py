@@ -77,3 +77,35 @@ def test_both_spellings_are_one_entity(recognizer, joined, spaced, expected):
 def test_family_name_and_kunya_alone(recognizer, text, expected):
     mentions = recognizer.recognize(sents(*text.split(" || ")))
     assert [(m.surface, m.method) for m in mentions if m.entity_type == "PER"] == expected
+
+
+_FILLER = " || وتواصلت الاشتباكات في المنطقة || وأفادت المصادر بسقوط قتلى || وتحدث الأهالي عن نزوح واسع"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a list that names again two people named before supports each given name, however far back ...
+        ("اعتقلت القوات الناشط أحمد الخطيب والصحفي سامر العلي" + _FILLER + " || وأفرج عن أحمد وسامر ومحمود",
+         [("احمد الخطيب", "rule:title"), ("سامر العلي", "rule:title"), ("احمد", "alias:given"),
+          ("وسامر", "alias:given"), ("ومحمود", "rule:lone_given")]),
+        ("اعتقلت القوات أحمد الخطيب وسامر العلي" + _FILLER + " || وأفرج عن أحمد ، سامر و محمود",
+         [("احمد الخطيب", "rule:given_name"), ("وسامر العلي", "rule:given_name"), ("احمد", "alias:given"),
+          ("سامر", "alias:given"), ("محمود", "rule:lone_given")]),
+        # ... not one known name in a list, nor a list before the people it would name
+        ("اعتقلت القوات الناشط أحمد الخطيب" + _FILLER + " || وأفرج عن أحمد وسامر",
+         [("احمد الخطيب", "rule:title"), ("احمد", "rule:lone_given"), ("وسامر", "rule:lone_given")]),
+        ("قتل أبناء الضابط وهم أحمد وسامر" + _FILLER + " || وقتل أقاربه أحمد الخطيب وسامر العلي",
+         [("احمد", "rule:lone_given"), ("وسامر", "rule:lone_given"), ("احمد الخطيب", "rule:given_name"),
+          ("وسامر العلي", "rule:given_name")]),
+        # a curated name written with hamza or alef maqsura ("أحمد الشرع", "مقتدى الصدر") is found by its given name
+        ("قال الرئيس أحمد الشرع إن الوضع صعب || وأضاف أحمد أن",
+         [("احمد الشرع", "gazetteer"), ("احمد", "alias:given")]),
+        ("والتقى عمار الحكيم ومقتدى الصدر || وتحدث عمار ومقتدى",
+         [("عمار الحكيم", "gazetteer"), ("ومقتدي الصدر", "gazetteer"), ("عمار", "alias:given"),
+          ("ومقتدي", "alias:given")]),
+    ],
+)
+def test_given_names_in_lists_and_of_curated_people(recognizer, text, expected):
+    mentions = recognizer.recognize(sents(*text.split(" || ")))
+    assert [(m.surface, m.method) for m in mentions if m.entity_type == "PER"] == expected

@@ -546,6 +546,8 @@ _KEY = attrgetter("entity_key")
 # A given name alone may stand for the one fuller person of its name named once, this many sentences before it
 # (_resolve_lone)
 NEAR_SENTENCES = 2
+# At most this many characters between two names of a list: " ، " or " و " (the "و" of "وسامر" is in the mention)
+_LIST_GAP = 3
 # A one-word person awaiting resolution: (index in the mentions, its rule entity, surface, seq, start, end, whether
 # the text singles it out: _cued)
 _Lone = tuple[int, Entity, str, int, int, int, bool]
@@ -565,6 +567,28 @@ def listed(mentions: list[EntityMention]) -> list[EntityMention]:
 def _minted(etype: str, canonical: str) -> Entity:
     """An entity the gazetteer does not know, keyed by the consonant skeleton of its standard spelling."""
     return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+
+
+def _lists_of_known(lone: list[_Lone], full: dict[str, EntityMention], written: dict[str, str]) -> frozenset[int]:
+    """Positions in `lone` of the given names that stand in one list ("أحمد وسامر ومحمود", "أحمد ، سامر": one
+    sentence, nothing but "و", a comma or spaces between) with another given name, where at least two of the list
+    start exactly one fuller person of the article each, named before the list: the list names them again."""
+    def known(item: _Lone) -> bool:
+        head = item[1].canonical + " "
+        starting = [m for m in full.values() if written[m.entity_key].startswith(head)]
+        return len(starting) == 1 and (starting[0].seq, starting[0].start) < (item[3], item[4])  # named before
+
+    out: set[int] = set()
+    run = [0]
+    for k in range(1, len(lone) + 1):
+        if k < len(lone) and lone[k][3] == lone[k - 1][3] and lone[k][4] - lone[k - 1][5] <= _LIST_GAP:
+            run.append(k)
+            continue
+        members = [j for j in run if known(lone[j])]
+        if len(members) > 1:
+            out.update(members)
+        run = [k]
+    return frozenset(out)
 
 
 class GazetteerRecognizer:
@@ -604,6 +628,7 @@ class GazetteerRecognizer:
         self._surnames: dict[tuple[str, bool], str | None] = {}
         self._rule_entities: dict[tuple[str, str], Entity | None] = {}
         self._lone_cache: dict[str, int] = {}
+        self._normalised: dict[str, str] = {}  # canonical names of persons, normalised (_resolve_lone)
         self.scanner = Scanner()
         self.register(self.scanner)
         self.run_score = RUN_SCORE
@@ -1495,29 +1520,35 @@ class GazetteerRecognizer:
         فهد", "الأمير محمد") or a speech verb ("يقول حسام :"; `_cued`), within NEAR_SENTENCES after the full name, or
         in an article that names the person more than once (full name or surname: the person it is about). A person
         named once elsewhere in a long article does not make every later "يوسف" or "محمد" his ("يوسف (عليه السلام)"
-        the prophet, 31 sentences after one mention of Yusuf al-Qaradawi)."""
+        the prophet, 31 sentences after one mention of Yusuf al-Qaradawi). A list of given names that names again two
+        or more of the article's people ("اعتقل أحمد الخطيب وسامر العلي ... وأفرج عن أحمد وسامر") supports each of
+        them (`_lists_of_known`)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
+        # their names as matched: a curated canonical is written with hamzas ("أحمد الشرع"), a given name is normalised
+        written: dict[str, str] = {}
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
                 full[m.entity_key] = m
+                written[m.entity_key] = self._normal(m.canonical)
         named: Counter[str] | None = None  # how often the article names each person (lone names aside)
         drop: set[int] = set()
-        for idx, entity, surface, seq, start, end, cued in lone:
+        listed_again = _lists_of_known(lone, full, written) if len(lone) > 1 else frozenset()
+        for k, (idx, entity, surface, seq, start, end, cued) in enumerate(lone):
             name = entity.canonical
             head, tail = name + " ", " " + name
-            starts = [m for m in full.values() if m.canonical.startswith(head)]
+            starts = [m for m in full.values() if written[m.entity_key].startswith(head)]
             # a one-word name or a kunya ("أبو يعقوب" of "يونس أبو يعقوب"), not the noun of a kunya or of "بن":
             # "محمد" alone is not "ماهر فروانة أبو محمد"
             ends = [m for m in full.values() if (" " not in name or name.split(" ", 1)[0] in _KUNYA)
-                    and m.canonical.endswith(tail)
-                    and m.canonical[: -len(tail)].rpartition(" ")[2] not in self._name_particles]
+                    and written[m.entity_key].endswith(tail)
+                    and written[m.entity_key][: -len(tail)].rpartition(" ")[2] not in self._name_particles]
             if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
                 if named is None:
                     named = Counter(map(_KEY, mentions))
                     named.update(map(_KEY, surnames))
                     named.subtract(mentions[k[0]].entity_key for k in lone)  # some may be linked already
                 target = starts[0]
-                if named[target.entity_key] < 2 and not (
+                if named[target.entity_key] < 2 and k not in listed_again and not (
                         0 <= seq - target.seq <= NEAR_SENTENCES and (target.seq, target.start) < (seq, start)):
                     starts = []  # named once, not just before, and no cue on this given name: no evidence
             if len(starts) + len(ends) == 1:
@@ -1532,6 +1563,14 @@ class GazetteerRecognizer:
                 mentions[idx] = mention(m.entity_key, "PER", m.canonical, m.latin, surface, seq, start, end, LONE_GIVEN)
         if drop:
             mentions[:] = [m for k, m in enumerate(mentions) if k not in drop]
+
+    def _normal(self, canonical: str) -> str:
+        got = self._normalised.get(canonical)
+        if got is None:
+            if len(self._normalised) > _CACHE_LIMIT:
+                self._normalised.clear()
+            got = self._normalised[canonical] = normalize_text(canonical)
+        return got
 
     def _adjective_slot(self, prev: str) -> bool:
         """Is a definite word after `prev` an adjective? After an ordinary definite noun it is ("المجتمع
