@@ -166,6 +166,11 @@ class Resources:
     # Heads written with the preposition that makes them the verbal noun ("بقيادة" led by, "لقيادة" to lead,
     # "بتنظيم" by organising), with a leading conjunction: no organisation's head (_trigger_candidate).
     org_verb_forms: frozenset[str] = frozenset()
+    # ... unless what comes before makes it the body's name, a possessive "ل" ("التابعة لقيادة القوات الخاصة", "بيان
+    # لإدارة الدفاع المدني": one or two words), or the noun after it is one that only a body is the command of
+    # ("لقيادة الأركان التركية"): org_verb_form_owners, org_verb_form_bodies
+    org_verb_form_owners: frozenset[str] = frozenset()
+    org_verb_form_bodies: frozenset[str] = frozenset()
     # Rank and role titles (not the honorifics an institution is named after, "جامعة الملك سعود"): after an
     # organisation head with a name after them they open a person ("قيادة الضابط محمود", "مكتب النائب محمد").
     person_titles: frozenset[str] = frozenset()
@@ -434,6 +439,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
         org_verb_forms=frozenset(c + w for w in _norm_all(cfg.get("org_heads_read_as_verbs", []))
                                  for c in ("", "\u0648", "\u0641")),
+        org_verb_form_owners=frozenset(f + " " + rest if rest else f for phrase in _norm_all(cfg.get("org_verb_form_owners", []))
+                                       for first, _, rest in [phrase.partition(" ")] for f in prefixed(first)),
+        org_verb_form_bodies=frozenset(_norm_all(cfg.get("org_verb_form_bodies", []))),
         person_titles=frozenset(w for t in _norm_all(cfg["ranks"] + cfg["honorifics"] + cfg["roles"])
                                 for w in t.split()[:1]) - frozenset(_norm_all(cfg.get("namesake_titles", []))),
         kunya_place_leads=frozenset(_norm_all(cfg.get("kunya_place_prepositions", []))),
@@ -1198,7 +1206,7 @@ class GazetteerRecognizer:
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
-            if toks[hit_first] in res.org_verb_forms:
+            if toks[hit_first] in res.org_verb_forms and not self._owned_body(doc, hit_first, i):
                 return None  # "بقيادة الضابط": led by the officer; "لقيادة الجيش": to command the army
             if toks[i] in res.person_titles and self._title_opens_name(doc, i):
                 return None  # "قيادة الضابط محمود", "الفرقة العقيد سهيل": the title opens a person's name
@@ -1235,6 +1243,21 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
+        """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
+        ("التابعة لقيادة القوات الخاصة", "المدير العام لإدارة الطوارئ") or before a noun only a body commands
+        ("لقيادة الأركان")?"""
+        res, toks = self.res, doc.toks
+        if toks[i] in res.org_verb_form_bodies:
+            return True
+        p = doc.prev_word(head)
+        if p < 0:
+            return False
+        if toks[p] in res.org_verb_form_owners:
+            return True
+        q = doc.prev_word(p)
+        return q >= 0 and f"{toks[q]} {toks[p]}" in res.org_verb_form_owners
 
     def _title_opens_name(self, doc: Doc, i: int) -> bool:
         """Does a person's name follow the title toks[i] (past nationality adjectives and rank modifiers)?"""
