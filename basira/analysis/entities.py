@@ -577,13 +577,14 @@ def _minted(etype: str, canonical: str) -> Entity:
     return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
 
 
-def _lists_of_known(lone: list[_Lone], full: dict[str, EntityMention], written: dict[str, str]) -> frozenset[int]:
+def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) -> frozenset[int]:
     """Positions in `lone` of the given names that stand in one list ("أحمد وسامر ومحمود", "أحمد ، سامر": one
     sentence, nothing but "و", a comma or spaces between) with another given name, where at least two of the list
-    start exactly one fuller person of the article each, named before the list: the list names them again."""
+    start exactly one fuller person of the article each (`people`: normalised name, first mention), named before
+    the list: the list names them again."""
     def known(item: _Lone) -> bool:
         head = item[1].canonical + " "
-        starting = [m for m in full.values() if written[m.entity_key].startswith(head)]
+        starting = [m for text, m in people if text.startswith(head)]
         return len(starting) == 1 and (starting[0].seq, starting[0].start) < (item[3], item[4])  # named before
 
     out: set[int] = set()
@@ -1547,24 +1548,23 @@ class GazetteerRecognizer:
         or more of the article's people ("اعتقل أحمد الخطيب وسامر العلي ... وأفرج عن أحمد وسامر") supports each of
         them (`_lists_of_known`)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
-        # their names as matched: a curated canonical is written with hamzas ("أحمد الشرع"), a given name is normalised
-        written: dict[str, str] = {}
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
                 full[m.entity_key] = m
-                written[m.entity_key] = self._normal(m.canonical)
+        # with their names as matched: a curated canonical is written with hamzas ("أحمد الشرع"), a given name is not
+        people = [(self._normal(m.canonical), m) for m in full.values()]
         named: Counter[str] | None = None  # how often the article names each person (lone names aside)
         drop: set[int] = set()
-        listed_again = _lists_of_known(lone, full, written) if len(lone) > 1 else frozenset()
+        listed_again = _lists_of_known(lone, people) if len(lone) > 1 else frozenset()
         for k, (idx, entity, surface, seq, start, end, cued) in enumerate(lone):
             name = entity.canonical
             head, tail = name + " ", " " + name
-            starts = [m for m in full.values() if written[m.entity_key].startswith(head)]
+            starts = [m for text, m in people if text.startswith(head)]
             # a one-word name or a kunya ("أبو يعقوب" of "يونس أبو يعقوب"), not the noun of a kunya or of "بن":
             # "محمد" alone is not "ماهر فروانة أبو محمد"
-            ends = [m for m in full.values() if (" " not in name or name.split(" ", 1)[0] in _KUNYA)
-                    and written[m.entity_key].endswith(tail)
-                    and written[m.entity_key][: -len(tail)].rpartition(" ")[2] not in self._name_particles]
+            ends = [m for text, m in people if text.endswith(tail)
+                    and text[: -len(tail)].rpartition(" ")[2] not in self._name_particles
+                    ] if " " not in name or name.partition(" ")[0] in _KUNYA else []
             if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
                 if named is None:
                     named = Counter(map(_KEY, mentions))
