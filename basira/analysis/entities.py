@@ -11,7 +11,11 @@ Resolution rules inside one article:
 * A rule-found person (after a rank, title, nationality adjective or speech verb, from a known given name,
   or from "عبد"/"أبو") gets a key minted from its consonant skeleton and a Latin name in news spelling
   (transliterate.py); its last name token alone later in the article resolves to it, unless that token is
-  the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person).
+  the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person; the compound written as
+  one word, "العبدالله", is).
+* One spelling per name: a minted or learned name is spelled the spaced way ("عبدالله" → "عبد الله", "ابوبكر" →
+  "ابو بكر"), so both spellings are one key, and every curated alias matches both (transliterate.standard_spelling,
+  joined_spelling).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
@@ -26,9 +30,11 @@ Resolution rules inside one article:
   person mention flagged LONE_GIVEN, which the analysis does not store (it would be one entity for every
   Mohammed of the corpus; `listed`).
   It is that fuller person only where the text supports it: a title or speech verb before it, the full name just
-  before it, or the person named more than once in the article (_resolve_lone).
+  before it, the person named more than once in the article, or a list of given names that names again two people
+  named before it ("أحمد وسامر" after "أحمد الخطيب وسامر العلي") (_resolve_lone).
 * An organisation head written with the preposition that makes it the verbal noun ("بقيادة" led by, "لقيادة" to
-  command), or followed by a rank or role and a name ("قيادة الضابط محمود"), heads no organisation.
+  command), or followed by a rank or role and a name ("قيادة الضابط محمود"), heads no organisation, unless a word
+  before it owns the body ("التابعة لقيادة القوات الخاصة") or only a body is what it heads ("لقيادة الأركان").
 * A kunya after a place head or an armed unit's head ("قرية أبو رويل", "كتائب أبي عمارة"), or in the nominative
   after a preposition ("في أبو قير", "كأبو غريب"), names the place or the unit, not a person.
 
@@ -593,9 +599,10 @@ def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) 
         if k < len(lone) and lone[k][3] == lone[k - 1][3] and lone[k][4] - lone[k - 1][5] <= _LIST_GAP:
             run.append(k)
             continue
-        members = [j for j in run if known(lone[j])]
-        if len(members) > 1:
-            out.update(members)
+        if len(run) > 1:
+            members = [j for j in run if known(lone[j])]
+            if len(members) > 1:
+                out.update(members)
         run = [k]
     return frozenset(out)
 
