@@ -11,7 +11,11 @@ Resolution rules inside one article:
 * A rule-found person (after a rank, title, nationality adjective or speech verb, from a known given name,
   or from "عبد"/"أبو") gets a key minted from its consonant skeleton and a Latin name in news spelling
   (transliterate.py); its last name token alone later in the article resolves to it, unless that token is
-  the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person).
+  the second half of a compound ("العبد الله", "أبو قصرة": "الله" alone is not the person; the compound written as
+  one word, "العبدالله", is).
+* One spelling per name: a minted or learned name is spelled the spaced way ("عبدالله" → "عبد الله", "ابوبكر" →
+  "ابو بكر"), so both spellings are one key, and every curated alias matches both (transliterate.standard_spelling,
+  joined_spelling).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
@@ -26,9 +30,11 @@ Resolution rules inside one article:
   person mention flagged LONE_GIVEN, which the analysis does not store (it would be one entity for every
   Mohammed of the corpus; `listed`).
   It is that fuller person only where the text supports it: a title or speech verb before it, the full name just
-  before it, or the person named more than once in the article (_resolve_lone).
+  before it, the person named more than once in the article, or a list of given names that names again two people
+  named before it ("أحمد وسامر" after "أحمد الخطيب وسامر العلي") (_resolve_lone).
 * An organisation head written with the preposition that makes it the verbal noun ("بقيادة" led by, "لقيادة" to
-  command), or followed by a rank or role and a name ("قيادة الضابط محمود"), heads no organisation.
+  command), or followed by a rank or role and a name ("قيادة الضابط محمود"), heads no organisation, unless a word
+  before it owns the body ("التابعة لقيادة القوات الخاصة") or only a body is what it heads ("لقيادة الأركان").
 * A kunya after a place head or an armed unit's head ("قرية أبو رويل", "كتائب أبي عمارة"), or in the nominative
   after a preposition ("في أبو قير", "كأبو غريب"), names the place or the unit, not a person.
 
@@ -64,7 +70,7 @@ from basira.analysis.morphology import Hit, Lexicon, hit_order as _hit_order, na
 from basira.analysis.records import mention
 from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as TaggerLexicon, Tagger, chunks,
                                     read_clusters, read_ranks, read_weights)
-from basira.analysis.transliterate import skeleton, slug, transliterate
+from basira.analysis.transliterate import joined_spelling, skeleton, slug, split_joined, standard_spelling, transliterate
 from basira.model import EntityMention, Sentence
 from basira.normalize import normalize_text
 
@@ -166,6 +172,11 @@ class Resources:
     # Heads written with the preposition that makes them the verbal noun ("بقيادة" led by, "لقيادة" to lead,
     # "بتنظيم" by organising), with a leading conjunction: no organisation's head (_trigger_candidate).
     org_verb_forms: frozenset[str] = frozenset()
+    # ... unless what comes before makes it the body's name, a possessive "ل" ("التابعة لقيادة القوات الخاصة", "بيان
+    # لإدارة الدفاع المدني": one or two words), or the noun after it is one that only a body is the command of
+    # ("لقيادة الأركان التركية"): org_verb_form_owners, org_verb_form_bodies
+    org_verb_form_owners: frozenset[str] = frozenset()
+    org_verb_form_bodies: frozenset[str] = frozenset()
     # Rank and role titles (not the honorifics an institution is named after, "جامعة الملك سعود"): after an
     # organisation head with a name after them they open a person ("قيادة الضابط محمود", "مكتب النائب محمد").
     person_titles: frozenset[str] = frozenset()
@@ -212,6 +223,16 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
         split = lambda s: [a.strip() for a in s.split("|") if a.strip()]  # noqa: E731
         rows.append((Entity(key, etype, canonical, latin), split(aliases), split(short), split(roles)))
     return rows
+
+
+def _spellings(names: Iterable[str]) -> list[str]:
+    """Normalised names, each with its other spellings ("عبد الله" / "عبدالله", "أبو قصرة" / "ابوقصرة"), in order,
+    once each: a curated name matches however the text writes it, and names what a rule would mint from it."""
+    out: dict[str, None] = {}
+    for name in names:
+        norm = normalize_text(name)
+        out.update(dict.fromkeys((norm, standard_spelling(norm), joined_spelling(norm))))
+    return list(out)
 
 
 def read_not_names(path: Path) -> frozenset[tuple[str, str]]:
@@ -264,8 +285,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
 
     for etype, filename in GAZETTEER_FILES.items():
         for entity, aliases, short, roles in read_gazetteer(data / "gazetteer" / filename, etype):
-            short_norm = {normalize_text(s) for s in short}
-            full = [entity.canonical, *aliases]
+            short = _spellings(short)
+            short_norm = set(short)
+            full = _spellings([entity.canonical, *aliases])
             own = entity_words.setdefault(entity.key, set())
             for alias in full:
                 kind = "short" if normalize_text(alias) in short_norm else "name"
@@ -354,7 +376,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
             # not_names.tsv lists the frequent words of our news that pass it: "الريف" the countryside), and a
             # lone given name is left to the given-name rule (it is mostly the start of a longer name).
             continue
-        entity = Entity(f"{etype.lower()}:{slug(skeleton(phrase))}", etype, phrase, transliterate(phrase))
+        entity = _minted(etype, standard_spelling(phrase))
         words = phrase.split()
         # Clitics, but not where clitic + name is an ordinary word: "بليون" (billion) is not ب + "ليون".
         forms = {f for f in name_forms(words[0]) if f == words[0] or (f not in common_all and f not in first_base)}
@@ -423,6 +445,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
         org_verb_forms=frozenset(c + w for w in _norm_all(cfg.get("org_heads_read_as_verbs", []))
                                  for c in ("", "\u0648", "\u0641")),
+        org_verb_form_owners=frozenset(f + " " + rest if rest else f for phrase in _norm_all(cfg.get("org_verb_form_owners", []))
+                                       for first, _, rest in [phrase.partition(" ")] for f in prefixed(first)),
+        org_verb_form_bodies=frozenset(_norm_all(cfg.get("org_verb_form_bodies", []))),
         person_titles=frozenset(w for t in _norm_all(cfg["ranks"] + cfg["honorifics"] + cfg["roles"])
                                 for w in t.split()[:1]) - frozenset(_norm_all(cfg.get("namesake_titles", []))),
         kunya_place_leads=frozenset(_norm_all(cfg.get("kunya_place_prepositions", []))),
@@ -484,9 +509,9 @@ _ABD = frozenset(name_forms(normalize_text("عبد")))
 _NISBA = "\u064a\u0647"  # the feminine relative adjective "-ية", as normalised
 _KUNYA = frozenset(normalize_text(w) for w in ("أبو", "أبي", "أم"))
 _ABU, _ABI = normalize_text("أبو"), normalize_text("أبي")
+_JOINABLE = frozenset((normalize_text("العبد"), _ABU))  # the first halves of family names written as one word
 # "كأبو غريب": the preposition "like" before the nominative kunya (a person's would be "كأبي"): a frozen name
 _LIKE_ABU = frozenset(c + "\u0643" + _ABU for c in ("", "\u0648", "\u0641"))
-_ABD_JOINED = re.compile("^(\u0639\u0628\u062f)(\u0627\u0644.{2,})$")  # "عبدالله" -> "عبد" + "الله"
 _CACHE_LIMIT = 200_000
 NAMES, TRIGGERS, FIRST, SPEECH, OPENERS = "ner:names", "ner:triggers", "ner:first", "ner:speech", "ner:openers"
 MODEL_OPENERS = "ner:model_openers"  # words the sequence model may open a name on (Tagger.judge), found by the scan
@@ -535,6 +560,8 @@ _KEY = attrgetter("entity_key")
 # A given name alone may stand for the one fuller person of its name named once, this many sentences before it
 # (_resolve_lone)
 NEAR_SENTENCES = 2
+# At most this many characters between two names of a list: " ، " or " و " (the "و" of "وسامر" is in the mention)
+_LIST_GAP = 3
 # A one-word person awaiting resolution: (index in the mentions, its rule entity, surface, seq, start, end, whether
 # the text singles it out: _cued)
 _Lone = tuple[int, Entity, str, int, int, int, bool]
@@ -551,9 +578,33 @@ def listed(mentions: list[EntityMention]) -> list[EntityMention]:
     return [m for m in mentions if m.method != LONE_GIVEN]
 
 
-def _split_abd(word: str) -> tuple[str, ...]:
-    m = _ABD_JOINED.match(word)
-    return (m.group(1), m.group(2)) if m else (word,)
+def _minted(etype: str, canonical: str) -> Entity:
+    """An entity the gazetteer does not know, keyed by the consonant skeleton of its standard spelling."""
+    return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+
+
+def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) -> frozenset[int]:
+    """Positions in `lone` of the given names that stand in one list ("أحمد وسامر ومحمود", "أحمد ، سامر": one
+    sentence, nothing but "و", a comma or spaces between) with another given name, where at least two of the list
+    start exactly one fuller person of the article each (`people`: normalised name, first mention), named before
+    the list: the list names them again."""
+    def known(item: _Lone) -> bool:
+        head = item[1].canonical + " "
+        starting = [m for text, m in people if text.startswith(head)]
+        return len(starting) == 1 and (starting[0].seq, starting[0].start) < (item[3], item[4])  # named before
+
+    out: set[int] = set()
+    run = [0]
+    for k in range(1, len(lone) + 1):
+        if k < len(lone) and lone[k][3] == lone[k - 1][3] and lone[k][4] - lone[k - 1][5] <= _LIST_GAP:
+            run.append(k)
+            continue
+        if len(run) > 1:
+            members = [j for j in run if known(lone[j])]
+            if len(members) > 1:
+                out.update(members)
+        run = [k]
+    return frozenset(out)
 
 
 class GazetteerRecognizer:
@@ -565,6 +616,7 @@ class GazetteerRecognizer:
                  tagger_veto: Iterable[str] = MODEL_VETO, tagger_skip: str = TAGGER_SKIP,
                  lone_given_names: bool = False) -> None:
         self.res = resources or load_resources()
+        self._name_particles = self.res.particles | _KUNYA
         # A given name alone ("محمد", "عبد الله", "أبو محمد") that names no fuller person of the article is a
         # person mention flagged LONE_GIVEN (ANERcorp annotates it; `listed` keeps it out of the dashboard's
         # entities, where it merged every Mohammed of the corpus: the top "person" was "محمد", 244 articles).
@@ -592,6 +644,7 @@ class GazetteerRecognizer:
         self._surnames: dict[tuple[str, bool], str | None] = {}
         self._rule_entities: dict[tuple[str, str], Entity | None] = {}
         self._lone_cache: dict[str, int] = {}
+        self._normalised: dict[str, str] = {}  # canonical names of persons, normalised (_resolve_lone)
         self.scanner = Scanner()
         self.register(self.scanner)
         self.run_score = RUN_SCORE
@@ -1013,8 +1066,8 @@ class GazetteerRecognizer:
         if head not in res.namesake_heads or toks[i] not in res.namesake_titles or i + 1 >= doc.n:
             return -1
         nxt = toks[i + 1]
-        if nxt not in res.first_name_base and (nxt.startswith(AL) or not self.name_like(nxt)):
-            return -1
+        if nxt not in res.first_name_base and nxt not in _OPENERS and (nxt.startswith(AL) or not self.name_like(nxt)):
+            return -1  # ("مركز الملك عبد العزيز" as "عبدالعزيز")
         cnt, last = self.read_name(doc, i + 1, max_len=3, blocked=self._blocked_all(doc),
                                    first_known=nxt in res.first_name_base)
         if not cnt:
@@ -1161,7 +1214,7 @@ class GazetteerRecognizer:
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
-            if toks[hit_first] in res.org_verb_forms:
+            if toks[hit_first] in res.org_verb_forms and not self._owned_body(doc, hit_first, i):
                 return None  # "بقيادة الضابط": led by the officer; "لقيادة الجيش": to command the army
             if toks[i] in res.person_titles and self._title_opens_name(doc, i):
                 return None  # "قيادة الضابط محمود", "الفرقة العقيد سهيل": the title opens a person's name
@@ -1198,6 +1251,21 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
+        """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
+        ("التابعة لقيادة القوات الخاصة", "المدير العام لإدارة الطوارئ") or before a noun only a body commands
+        ("لقيادة الأركان")?"""
+        res, toks = self.res, doc.toks
+        if toks[i] in res.org_verb_form_bodies:
+            return True
+        p = doc.prev_word(head)
+        if p < 0:
+            return False
+        if toks[p] in res.org_verb_form_owners:
+            return True
+        q = doc.prev_word(p)
+        return q >= 0 and f"{toks[q]} {toks[p]}" in res.org_verb_form_owners
 
     def _title_opens_name(self, doc: Doc, i: int) -> bool:
         """Does a person's name follow the title toks[i] (past nationality adjectives and rank modifiers)?"""
@@ -1483,25 +1551,34 @@ class GazetteerRecognizer:
         فهد", "الأمير محمد") or a speech verb ("يقول حسام :"; `_cued`), within NEAR_SENTENCES after the full name, or
         in an article that names the person more than once (full name or surname: the person it is about). A person
         named once elsewhere in a long article does not make every later "يوسف" or "محمد" his ("يوسف (عليه السلام)"
-        the prophet, 31 sentences after one mention of Yusuf al-Qaradawi)."""
+        the prophet, 31 sentences after one mention of Yusuf al-Qaradawi). A list of given names that names again two
+        or more of the article's people ("اعتقل أحمد الخطيب وسامر العلي ... وأفرج عن أحمد وسامر") supports each of
+        them (`_lists_of_known`)."""
         full: dict[str, EntityMention] = {}  # one mention per fuller person of the article, by key
         for m in mentions:
             if m.entity_type == "PER" and m.entity_key not in full and " " in m.canonical and not self._lone(m.canonical):
                 full[m.entity_key] = m
+        # with their names as matched: a curated canonical is written with hamzas ("أحمد الشرع"), a given name is not
+        people = [(self._normal(m.canonical), m) for m in full.values()]
         named: Counter[str] | None = None  # how often the article names each person (lone names aside)
         drop: set[int] = set()
-        for idx, entity, surface, seq, start, end, cued in lone:
+        listed_again = _lists_of_known(lone, people) if len(lone) > 1 else frozenset()
+        for k, (idx, entity, surface, seq, start, end, cued) in enumerate(lone):
             name = entity.canonical
             head, tail = name + " ", " " + name
-            starts = [m for m in full.values() if m.canonical.startswith(head)]
-            ends = [m for m in full.values() if " " not in name and m.canonical.endswith(tail)]
+            starts = [m for text, m in people if text.startswith(head)]
+            # a one-word name or a kunya ("أبو يعقوب" of "يونس أبو يعقوب"), not the noun of a kunya or of "بن":
+            # "محمد" alone is not "ماهر فروانة أبو محمد"
+            ends = [m for text, m in people if text.endswith(tail)
+                    and text[: -len(tail)].rpartition(" ")[2] not in self._name_particles
+                    ] if " " not in name or name.partition(" ")[0] in _KUNYA else []
             if len(starts) == 1 and not ends and not cued and self._lone(name) == 2:
                 if named is None:
                     named = Counter(map(_KEY, mentions))
                     named.update(map(_KEY, surnames))
                     named.subtract(mentions[k[0]].entity_key for k in lone)  # some may be linked already
                 target = starts[0]
-                if named[target.entity_key] < 2 and not (
+                if named[target.entity_key] < 2 and k not in listed_again and not (
                         0 <= seq - target.seq <= NEAR_SENTENCES and (target.seq, target.start) < (seq, start)):
                     starts = []  # named once, not just before, and no cue on this given name: no evidence
             if len(starts) + len(ends) == 1:
@@ -1516,6 +1593,14 @@ class GazetteerRecognizer:
                 mentions[idx] = mention(m.entity_key, "PER", m.canonical, m.latin, surface, seq, start, end, LONE_GIVEN)
         if drop:
             mentions[:] = [m for k, m in enumerate(mentions) if k not in drop]
+
+    def _normal(self, canonical: str) -> str:
+        got = self._normalised.get(canonical)
+        if got is None:
+            if len(self._normalised) > _CACHE_LIMIT:
+                self._normalised.clear()
+            got = self._normalised[canonical] = normalize_text(canonical)
+        return got
 
     def _adjective_slot(self, prev: str) -> bool:
         """Is a definite word after `prev` an adjective? After an ordinary definite noun it is ("المجتمع
@@ -1546,8 +1631,14 @@ class GazetteerRecognizer:
             pass
         res = self.res
         rest, _, surname_word = entity.canonical.rpartition(" ")
-        surname: str | None = surname_word
         before = rest.rpartition(" ")[2]
+        joined = joined_spelling(before + " " + surname_word) if before in _JOINABLE else ""
+        if joined and " " not in joined and " " in rest:
+            # "خالد العبد الله", "يونس أبو يعقوب", also written "العبدالله", "ابويعقوب": that one word alone is the
+            # person, as it was before spellings were folded ("الله", "يعقوب" alone are not)
+            rest, surname_word = rest.rpartition(" ")[0], joined
+            before = rest.rpartition(" ")[2]
+        surname: str | None = surname_word
         if before in res.particles or (before.startswith(AL) and before[2:] in res.particles) or (
                 surname_word in res.compound_ends) or ("PER", surname_word) in res.not_names:
             surname = None  # "أبو قصرة", "صلاح الدين", "علي أكبر": the last word alone is not the person
@@ -1617,11 +1708,11 @@ class GazetteerRecognizer:
                 if words[0].startswith(p) and (words[0][len(p):] in res.head_bases or words[0][len(p):] in _KUNYA):
                     words[0] = words[0][len(p):]
                     break
-        if etype == "PER":
-            # one spelling per name: "عبدالله المحيسني" is "عبد الله المحيسني", "أبي بكر" (genitive) is "أبو بكر"
-            words = [w for word in words for w in _split_abd(word)]
-            if words[0] == _ABI:
-                words[0] = _ABU
+        # one spelling per name: "عبدالله المحيسني" is "عبد الله المحيسني", "مركز الملك عبدالله" is "مركز الملك عبد
+        # الله", and a person's "أبي بكر" (genitive) is "أبو بكر"
+        words = [w for word in words for w in split_joined(word)]
+        if etype == "PER" and words[0] == _ABI:
+            words[0] = _ABU
         canonical = " ".join(words)
         if (etype, canonical) in res.not_names:
             return None
@@ -1633,7 +1724,7 @@ class GazetteerRecognizer:
             known = res.person_ends.get((words[0], words[-1]))  # the same person with his middle names
         if known is not None:
             return known
-        return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+        return _minted(etype, canonical)
 
     def _surname_mentions(self, doc: Doc, covered: dict[int, Cand],
                           short_to_entity: dict[str, Entity]) -> list[EntityMention]:

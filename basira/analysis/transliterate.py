@@ -33,6 +33,10 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _AL = "\u0627\u0644"
 _ABD = "\u0639\u0628\u062f"
 # Name particles with a settled Latin form; "بن" between names is "bin" as in "Osama bin Laden".
+# Names written as one word that are two: "عبدالله" / "العبدالله" (عبد + a definite divine name) and a joined kunya
+# "ابوبكر". Minted entities are spelled the spaced way, the standard one, so both spellings are one entity.
+_ABD_JOINED = re.compile("^((?:\u0627\u0644)?\u0639\u0628\u062f)(\u0627\u0644..+)$")
+_ABU_JOINED = re.compile("^(\u0627\u0628\u0648)(...+)$")
 _PARTICLES = {
     "\u0627\u0628\u0648": "Abu", "\u0627\u0628\u064a": "Abi", "\u0628\u0646": "bin", "\u0627\u0628\u0646": "ibn",
     "\u0627\u0645": "Umm", "\u0628\u0646\u062a": "bint",
@@ -65,6 +69,29 @@ def _skeleton_word(word: str) -> str:
 def skeleton(name: str) -> str:
     """'أحمد الدالاتي' -> 'Ahmd al-Dalaty'-style: consonants and long vowels; the stable source of entity keys."""
     return " ".join(w for w in (_skeleton_word(x) for x in name.split()) if w)
+
+
+def split_joined(word: str) -> tuple[str, ...]:
+    """'عبدالله' -> ('عبد', 'الله'), 'العبدالرحمن' -> ('العبد', 'الرحمن'), 'ابوبكر' -> ('ابو', 'بكر'); else (word,).
+    Normalised words."""
+    m = _ABD_JOINED.match(word) or _ABU_JOINED.match(word)
+    return (m.group(1), m.group(2)) if m else (word,)
+
+
+def standard_spelling(name: str) -> str:
+    """A normalised name with its joined compounds written apart: 'محمد بن عبدالله' -> 'محمد بن عبد الله'."""
+    if "\u0639\u0628\u062f\u0627\u0644" not in name and "\u0627\u0628\u0648" not in name:
+        return name  # most names: no compound to split
+    return " ".join(w for word in name.split() for w in split_joined(word))
+
+
+_ABD_SPACED = re.compile("(^| )((?:\u0627\u0644)?\u0639\u0628\u062f) (\u0627\u0644\\S\\S)")
+_ABU_SPACED = re.compile("(^| )\u0627\u0628\u0648 (\\S{3})")
+
+
+def joined_spelling(name: str) -> str:
+    """The other common way to write a normalised name: 'عبد الله' -> 'عبدالله', 'ابو بكر' -> 'ابوبكر'."""
+    return _ABU_SPACED.sub("\\1\u0627\u0628\u0648\\2", _ABD_SPACED.sub("\\1\\2\\3", name))
 
 
 def spelling_rows(path: Path) -> list[tuple[str, str]]:
