@@ -93,7 +93,9 @@ def build(min_df: int, max_words: int) -> list[str]:
                 for alias in [entity.canonical, *aliases, *short]:
                     protected.update(normalize_text(alias).split())
     words = []
-    for tok, n in df.most_common():
+    # Ties in document frequency ordered by the word: counted from sets of words, they came in string-hash order,
+    # which differs from run to run (PYTHONHASHSEED), and the line number is the word's rank.
+    for tok, n in sorted(df.items(), key=lambda item: (-item[1], item[0])):
         if n < min_df or len(words) >= max_words:
             break
         if tok.isdigit() or tok in protected:
