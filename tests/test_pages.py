@@ -408,32 +408,31 @@ def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatc
     assert 'class="m-match"' in _html(at)
 
 
-def test_a_store_mixing_two_taxonomies_says_so_on_every_page(dashboard_db, tmp_path, monkeypatch):
-    db = tmp_path / "mixed.duckdb"
+# What a store needing a retag holds, as the statement that makes one of the fixture store, the pages to look at and
+# the sidebar's warning.
+NEEDS_RETAG = [
+    # An ingest with an edited taxonomy and no retag.
+    ("INSERT INTO meta VALUES ('taxonomy_older', 'topics-2025.1+00000000')", ("app.py", "pages/1_Topics.py"),
+     "Articles stored before the last ingest carry an older taxonomy, so topic counts mix two versions until "
+     "`python -m basira retag` is run."),
+    # A store built before the folding's version was recorded.
+    ("DELETE FROM meta WHERE key = 'normalization'", ("app.py", "pages/4_Search.py"),
+     "This database's Arabic text was folded by an older version of Basira (1), so searches and text filters "
+     "can miss spelling variants (مسؤول / مسئول) until `python -m basira retag` is run."),
+]
+
+
+@pytest.mark.parametrize(("change", "pages", "warning"), NEEDS_RETAG, ids=["mixed taxonomies", "older folding"])
+def test_a_store_that_needs_a_retag_says_so_on_every_page(change, pages, warning, dashboard_db, tmp_path, monkeypatch):
+    db = tmp_path / "needs_retag.duckdb"
     shutil.copyfile(store.generation_file(dashboard_db), db)
-    with store.writer(db) as con:  # as after an ingest with an edited taxonomy and no retag
-        con.execute("INSERT INTO meta VALUES ('taxonomy_older', 'topics-2025.1+00000000')")
+    with store.writer(db) as con:
+        con.execute(change)
     monkeypatch.setenv("BASIRA_DB", str(db))
-    for page in ("app.py", "pages/1_Topics.py"):
-        at = _ok(_app(page))
-        assert [w.value for w in at.sidebar.warning] == [
-            "Articles stored before the last ingest carry an older taxonomy, so topic counts mix two versions until "
-            "`python -m basira retag` is run."]
+    for page in pages:
+        assert [w.value for w in _ok(_app(page)).sidebar.warning] == [warning]
     monkeypatch.setenv("BASIRA_DB", str(dashboard_db))
     assert [w.value for w in _ok(_app("app.py")).sidebar.warning] == []
-
-
-def test_a_store_of_an_older_normalisation_says_so_on_every_page(dashboard_db, tmp_path, monkeypatch):
-    db = tmp_path / "outdated.duckdb"
-    shutil.copyfile(store.generation_file(dashboard_db), db)
-    with store.writer(db) as con:  # as a store built before the version was recorded
-        con.execute("DELETE FROM meta WHERE key = 'normalization'")
-    monkeypatch.setenv("BASIRA_DB", str(db))
-    for page in ("app.py", "pages/4_Search.py"):
-        at = _ok(_app(page))
-        assert [w.value for w in at.sidebar.warning] == [
-            "This database's Arabic text was folded by an older version of Basira (1), so searches and text filters "
-            "can miss spelling variants (مسؤول / مسئول) until `python -m basira retag` is run."]
 
 
 @pytest.mark.parametrize(("words", "same"), [

@@ -287,6 +287,10 @@ def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) ->
     ).fetchall()
 
 
+# The content hashes renormalising found, kept until apply_new_hashes gives them to the articles at once.
+_NEW_HASHES = "CREATE TEMP TABLE IF NOT EXISTS new_hashes (article_id BIGINT, old_hash VARCHAR, new_hash VARCHAR)"
+
+
 def replace_forms(
     con: duckdb.DuckDBPyConnection, first_id: int, last_id: int, sentences: pa.Table, titles: pa.Table,
     signatures: pa.Table,
@@ -306,7 +310,7 @@ def replace_forms(
             "UPDATE story_signatures g SET signature = i.signature FROM incoming_signatures i"
             " WHERE g.article_id = i.article_id"
         )
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_hashes (article_id BIGINT, old_hash VARCHAR, new_hash VARCHAR)")
+    con.execute(_NEW_HASHES)
     with _scanned(con, "incoming_titles", titles):
         con.execute(
             "UPDATE articles a SET title_norm = i.title_norm FROM incoming_titles i"
@@ -322,7 +326,7 @@ def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
     """Give each article the content hash replace_forms found for it, and the sightings that name the old one the
     new one. Returns how many keep their old hash because another article holds the new one: the fold made them
     the same text, and the earliest stays the one a re-ingest of that text finds."""
-    con.execute("CREATE TEMP TABLE IF NOT EXISTS new_hashes (article_id BIGINT, old_hash VARCHAR, new_hash VARCHAR)")
+    con.execute(_NEW_HASHES)
     (changed,) = con.execute("SELECT count(*) FROM new_hashes").fetchone()
     con.execute(
         "CREATE OR REPLACE TEMP TABLE rehashed AS SELECT n.* FROM new_hashes n"
