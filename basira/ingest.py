@@ -628,9 +628,8 @@ def _ingest(
     with store.writer(db_path) as con:
         if threads is not None:
             write.set_threads(con, threads)
-        stored = write.normalization(con)
-        if stored not in (None, normalize.VERSION):
-            raise StoreOutdated(stored)
+        if outdated := write.outdated_normalization(con):
+            raise StoreOutdated(outdated)
         write.set_normalization(con, normalize.VERSION)
         report.batch_id = write.start_batch(con, inputs)
         report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
@@ -1138,7 +1137,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     done = 0
     analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:
-        if write.normalization(con) not in (None, normalize.VERSION):
+        if write.outdated_normalization(con):
             renormalize(con, progress)
         _refresh_taxonomy(con)
         write.clear_analysis(con)
@@ -1195,20 +1194,9 @@ def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
         if title_rows:
             write.replace_forms(
                 con, after + 1, upto,
-                pa.table({
-                    "article_id": pa.array([r[0] for r in sentence_rows], pa.int64()),
-                    "seq": pa.array([r[1] for r in sentence_rows], pa.int32()),
-                    "text_norm": pa.array([r[2] for r in sentence_rows], pa.string()),
-                }),
-                pa.table({
-                    "article_id": pa.array([r[0] for r in title_rows], pa.int64()),
-                    "title_norm": pa.array([r[1] for r in title_rows], pa.string()),
-                    "content_hash": pa.array([r[2] for r in title_rows], pa.string()),
-                }),
-                pa.table({
-                    "article_id": pa.array([r[0] for r in signature_rows], pa.int64()),
-                    "signature": pa.array([r[1] for r in signature_rows], pa.binary()),
-                }),
+                _table(("article_id", "seq", "text_norm"), sentence_rows),
+                _table(("article_id", "title_norm", "content_hash"), title_rows),
+                _table(("article_id", "signature"), signature_rows),
             )
         after = upto
         if progress:

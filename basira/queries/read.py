@@ -8,8 +8,8 @@ import pyarrow as pa
 
 from basira.export import numbered_sentences
 from basira.filters import Filters
-from basira.normalize import VERSION as NORMALIZATION, normalize_text, tokenize
-from basira.queries import openings
+from basira.normalize import normalize_text, tokenize
+from basira.queries import openings, write
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION, result_metadata
 
 # What the downloads of the sentence lists leave out: the normalised text and the highlight offsets.
@@ -672,11 +672,7 @@ def taxonomy_version(cur: duckdb.DuckDBPyConnection) -> str | None:
 def outdated_normalization(cur: duckdb.DuckDBPyConnection) -> str | None:
     """The older normalize.VERSION the store's folded text was made with, None when it is this one (or the store
     is empty): searches fold the words typed with this one, so they miss the spellings the fold has changed."""
-    row = cur.execute(
-        "SELECT (SELECT value FROM meta WHERE key = 'normalization'), EXISTS (SELECT 1 FROM articles)"
-    ).fetchone()
-    stored = row[0] or ("1" if row[1] else None)
-    return stored if stored not in (None, NORMALIZATION) else None
+    return write.outdated_normalization(cur)
 
 
 def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:

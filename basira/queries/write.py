@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from basira import untitled
+from basira import normalize, untitled
 from basira.queries import get_meta, openings, quote_identifier, set_meta
 
 
@@ -260,13 +260,13 @@ def article_sentences(con: duckdb.DuckDBPyConnection, after_id: int, limit: int)
     ).fetchall()
 
 
-def normalization(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The normalize.VERSION the store's matching forms were made with: None for an empty store, "1" for one
-    written before the version was recorded."""
+def outdated_normalization(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The older normalize.VERSION the store's matching forms were made with ("1" for a store written before the
+    version was recorded); None when they are this version's, or the store is empty."""
     stored = get_meta(con, NORMALIZATION)
     if stored is None and con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
-        return "1"
-    return stored
+        stored = "1"
+    return stored if stored not in (None, normalize.VERSION) else None
 
 
 def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
