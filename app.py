@@ -45,4 +45,4 @@ ui.export_buttons(timeline, "timeline", filters, view={"grain": grain})
 
 st.subheader("Latest articles in view")
 ui.articles_table(ui.query("article_page", filters, 25, 0), filters, "latest")
-ui.export_buttons(ui.deferred("articles_extract", filters), "articles", filters)
+ui.export_buttons(ui.deferred("articles_extract", filters, limit=ui.ARTICLES_EXTRACT_ROWS), "articles", filters)

@@ -12,6 +12,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import duckdb
@@ -50,7 +51,8 @@ UNDATED_HELP = (
 # a quoted phrase narrows here only by its words, while the Search page matches the exact phrase.
 TEXT_FILTER_HELP = (
     "Articles holding every word, in any order. Arabic-aware: hamza, alef maqsura and taa marbuta forms match each"
-    ' other. Quotation marks are ignored here; the Search page matches an exact "phrase".'
+    ' other. Quotation marks are ignored here; the Search page matches an exact "phrase". A name in Latin letters'
+    " (Sednaya, Assad) stands for the Arabic name it reads as, shown under the box; a comma separates two names."
 )
 
 
@@ -137,20 +139,35 @@ def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, 
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _cached_names(generation_id: str, db: str, text: str) -> list[tuple[str, list[tuple[str, str]]]]:
+def _cached_reading(generation_id: str, db: str, name: str, text: str) -> list:
+    # Keyed on the typed text and the generation: the names a text reads as change only when the store does.
     engine = _search_engine()
     if engine is None:
         return []
     with store.read_cursor(Path(db)) as cur:
         if not _index_built(cur):
             return []
-        return [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in engine.read_names(cur, text)]
+        return getattr(engine, name)(cur, text)
+
+
+def _reading(name: str, text: str) -> list:
+    """`search.<name>(cur, text)` (read_names, read_text), cached per store generation; [] without the index."""
+    db = db_path()
+    return _cached_reading(store.generation_id(db), str(db), name, text)
 
 
 def names_read(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
     """The Latin words of a search read as the store's names: (words as typed, [(Arabic name, Latin)]) per stretch."""
-    db = db_path()
-    return _cached_names(store.generation_id(db), str(db), text)
+    return [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in _reading("read_names", text)]
+
+
+def text_read(filters: Filters) -> tuple[Filters, list[tuple[str, str, tuple[str, ...]]]]:
+    """`filters` with their text's Latin names read (Filters.text_read_as), and per Latin stretch (typed, Arabic words
+    looked for, names read as) for the sidebar's note."""
+    readings = _reading("read_text", filters.text) if filters.text else []
+    engine = _search_engine()
+    read_as = engine.text_read_as(readings) if engine is not None else ()
+    return filters.with_(text_read_as=read_as), [(r.typed, r.arabic, r.names) for r in readings]
 
 
 def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple[int, int]]:
@@ -162,16 +179,14 @@ def match_spans(text_norm: str, terms: list[str], query: str = "") -> list[tuple
     return [(m.start, m.end) for m in render.term_marks(text_norm, terms)]
 
 
-def query_matches(query: str) -> render.MatchSpans | None:
-    """What the reader marks for the search words `query` (None without any): the spans the Search page marks in
-    its results, on any normalised text."""
-    if not query:
+def query_matches(filters: Filters) -> render.MatchSpans | None:
+    """What the reader marks for the filters' text (None without any): the spans the Search page marks in its
+    results, on any normalised text, a Latin name as the Arabic words the filter looked for (Sednaya: صيدنايا)."""
+    if not filters.text:
         return None
     engine = _search_engine()
+    query = engine.filter_text(filters) if engine is not None else filters.text
     terms = list(engine.parse_query(query).terms) if engine is not None else query.split()
-    if engine is not None:
-        # A Latin name marks the Arabic words all its readings share (Sednaya: صيدنايا; Assad: الأسد).
-        terms += [s for _, names in names_read(query) for s in engine.name_stems([c for c, _ in names])]
     return lambda text_norm: match_spans(text_norm, terms, query)
 
 
@@ -240,8 +255,9 @@ def nav(filters: Filters) -> None:
         st.page_link(path, label=label, icon=icon, query_params=params)
 
 
-def sidebar() -> Filters:
-    """Navigation and the filter widgets; returns the filters in force for this run."""
+def sidebar(text_note: bool = True) -> Filters:
+    """Navigation and the filter widgets; returns the filters in force for this run, their text's Latin names read
+    (`text_note`: say how under the text box; the Search page says it itself)."""
     filters = url_filters()
     state = st.session_state
     if state.get(_SYNCED) != filters or state.get(_PAGE_CHANGED, True) or any(k not in state for k in _WIDGETS):
@@ -275,6 +291,7 @@ def sidebar() -> Filters:
         source_keys = list(dict.fromkeys([*sources["source"].astype(str), *st.session_state["f_sources"]]))
         chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
         text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
+        text_box = st.container()
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
         # Only a date is a bound (a cleared input gives None).
         day_from = date_from if isinstance(date_from, dt.date) else None
@@ -299,6 +316,9 @@ def sidebar() -> Filters:
         if chosen != filters:
             write_url(chosen)
             filters = chosen
+        filters, readings = text_read(filters)
+        if text_note and readings:
+            text_box.html(render.text_read_as_html(readings))
         if not filters.is_default() and st.button("Clear filters", icon=":material/filter_alt_off:"):
             write_url(Filters())
             st.session_state[_SYNCED] = None
@@ -346,39 +366,63 @@ def chart(figure, key: str, on_select: bool = True):
 
 
 def manifest(name: str, frame: pd.DataFrame, filters: Filters, now: dt.datetime | None = None,
-             view: Mapping[str, str] | None = None) -> export.Manifest:
-    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now, view)
+             view: Mapping[str, str] | None = None, limit: int | None = None,
+             truncated: bool | None = None) -> export.Manifest:
+    return export.make_manifest(name, frame, filters, query("store_fingerprint"), query("taxonomy_version"), now, view,
+                                limit, truncated)
+
+
+# The article extract of the Overview and the Articles page: the rows an analyst can still open in a spreadsheet.
+ARTICLES_EXTRACT_ROWS = 100_000
+
+
+class Loaded(NamedTuple):
+    """A deferred extract as read: the rows, the store fingerprint and taxonomy version of the cursor that read them,
+    and whether the view held more rows than the cap (None without a cap)."""
+
+    frame: pd.DataFrame
+    fingerprint: str
+    taxonomy: str | None
+    truncated: bool | None
 
 
 class DeferredExport:
-    """A large export frame (`read.<query>(cur, filters)`) built on the first download click, not on every run.
+    """A large export frame (`read.<query>(cur, filters, *args)`) built on the first download click, not on every run.
 
     The Overview's and Articles page's article extract (up to 100,000 rows) took seconds at a million articles on
     every filter change while nobody downloaded it. The download callback runs outside the script thread (no
     Streamlit context), so this reads the store directly; the frame and the manifest's store fingerprint and
     taxonomy version come from one cursor, so the manifest describes exactly the rows exported.
+
+    With a `limit` the query is given `limit=limit + 1` (every extract query takes its cap as `limit`): the extra
+    row, dropped, says whether the view held more than the extract.
     """
 
-    def __init__(self, query_name: str, filters: Filters, *args: object) -> None:
-        self.query_name, self.filters, self.args, self.db = query_name, filters, args, db_path()
+    def __init__(self, query_name: str, filters: Filters, *args: object, limit: int | None = None) -> None:
+        self.query_name, self.filters, self.args, self.limit, self.db = query_name, filters, args, limit, db_path()
         self._lock = threading.Lock()
-        self._loaded: tuple[pd.DataFrame, str, str | None] | None = None
+        self._loaded: Loaded | None = None
 
-    def load(self) -> tuple[pd.DataFrame, str, str | None]:
-        """(frame, store fingerprint, taxonomy version), read once."""
+    def load(self) -> Loaded:
+        """The extract, read once."""
         with self._lock:
             if self._loaded is None:
+                function = getattr(read, self.query_name)
                 with store.read_cursor(self.db) as cur:
-                    frame = getattr(read, self.query_name)(cur, self.filters, *self.args)
-                    self._loaded = (frame, read.store_fingerprint(cur), read.taxonomy_version(cur))
+                    if self.limit is None:
+                        frame, truncated = function(cur, self.filters, *self.args), None
+                    else:
+                        frame, truncated = export.capped(
+                            function(cur, self.filters, *self.args, limit=self.limit + 1), self.limit)
+                    self._loaded = Loaded(frame, read.store_fingerprint(cur), read.taxonomy_version(cur), truncated)
             return self._loaded
 
     def frame(self) -> pd.DataFrame:
-        return self.load()[0]
+        return self.load().frame
 
 
-def deferred(query_name: str, filters: Filters, *args: object) -> DeferredExport:
-    return DeferredExport(query_name, filters, *args)
+def deferred(query_name: str, filters: Filters, *args: object, limit: int | None = None) -> DeferredExport:
+    return DeferredExport(query_name, filters, *args, limit=limit)
 
 
 def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:
@@ -387,10 +431,12 @@ def export_frame(value: pd.DataFrame | DeferredExport) -> pd.DataFrame:
 
 
 def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Filters, label: str | None = None,
-                   view: Mapping[str, str] | None = None) -> None:
+                   view: Mapping[str, str] | None = None, limit: int | None = None,
+                   truncated: bool | None = None) -> None:
     """Download buttons for the frame behind a view: CSV, Excel, Parquet and the manifest alone. `filters` are those
     that shaped the rows, `view` the page's other choices that did (by URL parameter: {"type": "PER"}); the manifest
-    records both.
+    records both. `limit` is the page's cap on a frame's rows and `truncated` whether the view held more (None for a
+    top-N list, or unknown); a DeferredExport brings its own.
 
     The bytes are made when a button is clicked (deferred), so an unused export costs nothing; a
     DeferredExport also defers the query behind the frame.
@@ -404,12 +450,13 @@ def export_buttons(frame: pd.DataFrame | DeferredExport, name: str, filters: Fil
             return source.frame()
 
         def info() -> export.Manifest:
-            loaded, fingerprint, taxonomy = source.load()
-            return export.make_manifest(name, loaded, filters, fingerprint, taxonomy, now, view)
+            loaded = source.load()
+            return export.make_manifest(name, loaded.frame, filters, loaded.fingerprint, loaded.taxonomy, now, view,
+                                        source.limit, loaded.truncated)
 
         empty = False  # unknown until built; an empty extract downloads a header-only file
     else:
-        ready, ready_info = frame, manifest(name, frame, filters, now, view)
+        ready, ready_info = frame, manifest(name, frame, filters, now, view, limit, truncated)
 
         def rows() -> pd.DataFrame:
             return ready
@@ -519,6 +566,11 @@ def _with_reader_links(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     return shown
 
 
+# What a table shows for a missing value (no byline, no date, no Latin form): an empty cell, not Streamlit's "None",
+# which reads as a value (a source called "None").
+MISSING = ""
+
+
 def table(frame: pd.DataFrame, filters: Filters | None = None) -> None:
     """A read-only table with dates shown as dates (DuckDB DATE arrives as a midnight timestamp); with `filters`,
     rows with an article_id lead to that article in the reader with the filters (a page switch drops the URL's
@@ -526,7 +578,7 @@ def table(frame: pd.DataFrame, filters: Filters | None = None) -> None:
     config = {"published": st.column_config.DateColumn("date", format="YYYY-MM-DD")}
     if filters is not None and "article_id" in frame:
         frame, config["open"] = _with_reader_links(frame, filters), _read_column()
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, placeholder=MISSING)
 
 
 # Wide enough for most headlines at 1400 px, narrow enough that the link and the title fit beside the sidebar at 900.
@@ -550,8 +602,8 @@ def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: 
     }
     if selectable:
         rows = [int(i) for i in (shown.index[shown["article_id"] == selected] if selected is not None else [])]
-        return st.dataframe(shown, key=key, hide_index=True, column_config=config,
+        return st.dataframe(shown, key=key, hide_index=True, column_config=config, placeholder=MISSING,
                             on_select="rerun", selection_mode="single-row", width="stretch",
                             selection_default={"selection": {"rows": rows}} if rows else None)
-    st.dataframe(shown, key=key, hide_index=True, column_config=config, width="stretch")
+    st.dataframe(shown, key=key, hide_index=True, column_config=config, width="stretch", placeholder=MISSING)
     return None

@@ -8,7 +8,6 @@ click narrows the filters by identity rather than by a label that could be ambig
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -16,6 +15,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from basira.filters import Filters
+from basira.network import (
+    NETWORK_PLOT_PX,
+    NETWORK_RANGE,
+    Box,
+    label_box,
+    packed_layout,
+    place_labels,
+    to_pixels,
+)
 
 # Plotly's D3 palette, fixed order: a topic keeps its colour across charts and sessions.
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -23,7 +31,6 @@ PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 UNTAGGED = "#c7c7c7"
 ENTITY_COLOURS = {"PER": "#1f77b4", "ORG": "#d62728", "LOC": "#2ca02c"}
 FONT = '"Source Sans", "Source Sans Pro", "Basira Naskh", "Noto Naskh Arabic", sans-serif'
-LAYOUT_SEED = 20251111
 
 
 def topic_colours(topics: Sequence[str]) -> dict[str, str]:
@@ -340,74 +347,79 @@ def entity_timeline_figure(frame: pd.DataFrame, name: str, grain: str) -> go.Fig
     return _base(fig, title, height=300)
 
 
-def circular_layout(nodes: Sequence[str]) -> dict[str, tuple[float, float]]:
-    """Nodes on a circle in the given order, first at the top."""
-    n = max(len(nodes), 1)
-    return {node: (math.sin(2 * math.pi * i / n), math.cos(2 * math.pi * i / n)) for i, node in enumerate(nodes)}
+def network_label_boxes(fig: go.Figure, plot_px: tuple[float, float] = NETWORK_PLOT_PX) -> list[Box]:
+    """The estimated pixel boxes of the labels a network figure draws on a plot of `plot_px`, from its axis ranges."""
+    span = fig.layout.xaxis.range[1]
+    boxes = []
+    for trace in fig.data:
+        if trace.mode != "markers+text":
+            continue
+        positions = trace.textposition if isinstance(trace.textposition, tuple) else [trace.textposition] * len(trace.x)
+        sizes = trace.marker.size if isinstance(trace.marker.size, tuple) else [trace.marker.size] * len(trace.x)
+        for x, y, text, position, size in zip(trace.x, trace.y, trace.text, positions, sizes, strict=True):
+            if text:
+                boxes.append(label_box(to_pixels(x, y, plot_px, span), text, position, size))
+    return boxes
 
 
-def spring_layout(
-    nodes: Sequence[str], edges: Sequence[tuple[str, str, float]], iterations: int = 300, seed: int = LAYOUT_SEED
-) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold with a pull towards the centre, from the circular layout with a fixed seed: the
-    same graph always gets the same picture (a shared link shows the same network), and components that
-    share no edge stay on screen instead of drifting apart."""
-    if len(nodes) <= 2:
-        return circular_layout(nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    start = circular_layout(nodes)
-    rng = np.random.default_rng(seed)
-    pos = np.array([start[n] for n in nodes]) + rng.normal(0, 0.01, size=(len(nodes), 2))
-    weights = np.zeros((len(nodes), len(nodes)))
-    for a, b, w in edges:
-        if a in index and b in index and a != b:
-            weights[index[a], index[b]] = weights[index[b], index[a]] = 1 + math.log1p(w)
-    k = math.sqrt(4.0 / len(nodes))
-    gravity = 0.15
-    temperature = 0.1
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        distance = np.maximum(np.linalg.norm(delta, axis=-1), 1e-2)
-        # Repulsion k^2/d between every pair, attraction d^2/k along edges (both along the unit vector).
-        force = ((k * k / distance**2) - weights * distance / k)[..., None] * delta
-        move = force.sum(axis=1) - gravity * pos * len(nodes) ** 0.5
-        length = np.maximum(np.linalg.norm(move, axis=-1, keepdims=True), 1e-9)
-        pos += move / length * np.minimum(length, temperature)
-        temperature = max(temperature * 0.985, 0.002)
-    pos -= pos.mean(axis=0)
-    pos /= max(np.abs(pos).max(), 1e-9)
-    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
+def _node_labels(name: str) -> list[str]:
+    """A node's labels, the first that fits is shown: the Arabic name over the Latin one (entity_label's two halves,
+    so half as wide as on one line), else the Arabic name alone (the hover has both)."""
+    parts = name.split(" · ")
+    return ["<br>".join(parts), parts[0]] if len(parts) > 1 else parts
+
+
+PAIR_MARKER_PX = 11
+# A white halo keeps a hub's name legible where it lies across its pairs' lines and markers.
+LABEL_HALO = "0 0 2px white, 0 0 2px white, 0 0 3px white"
+# Marker sizes: 12 + 3 a partner made the hubs' markers 36 px, crowding out their names; at 10 + 2, 26 px.
+NODE_PX = 10
+NODE_PX_PER_PARTNER = 2
+# Nodes named with this many others: in the People network of the real store, the 11 of them sat among their pairs'
+# markers so tightly that only 1 had room for a name clear of the markers.
+HUB_DEGREE = 3
 
 
 def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping[str, str]) -> go.Figure:
     """Co-occurrence network: `edges` is `read.cooccurrence` (source, target, sentences, articles).
 
     Plotly lines are not clickable, so each edge has a marker at its midpoint carrying (source, target):
-    clicking it selects the pair.
+    clicking it selects the pair. Names are placed where they clear each other and the markers (place_labels);
+    the others show on hover.
     """
     nodes = sorted(set(edges["source"]) | set(edges["target"]))
-    pos = spring_layout(nodes, list(edges[["source", "target", "sentences"]].itertuples(index=False, name=None)))
+    weighted = list(edges[["source", "target", "sentences"]].itertuples(index=False, name=None))
+    pos = packed_layout(nodes, weighted, NETWORK_PLOT_PX[0] / NETWORK_PLOT_PX[1])
     fig = go.Figure()
     top = max(edges["sentences"].max(), 1) if len(edges) else 1
     for row in edges.itertuples(index=False):
         (x0, y0), (x1, y1) = pos[row.source], pos[row.target]
         fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
                         line={"width": 1 + 5 * row.sentences / top, "color": "rgba(100,110,120,0.45)"})
+    middles = [((pos[r.source][0] + pos[r.target][0]) / 2, (pos[r.source][1] + pos[r.target][1]) / 2)
+               for r in edges.itertuples(index=False)]
     fig.add_scatter(
-        x=[(pos[r.source][0] + pos[r.target][0]) / 2 for r in edges.itertuples(index=False)],
-        y=[(pos[r.source][1] + pos[r.target][1]) / 2 for r in edges.itertuples(index=False)],
+        x=[m[0] for m in middles],
+        y=[m[1] for m in middles],
         mode="markers",
         name="pairs",
         showlegend=False,
-        marker={"size": 11, "color": "rgba(255,127,14,0.8)", "symbol": "diamond"},
+        marker={"size": PAIR_MARKER_PX, "color": "rgba(255,127,14,0.8)", "symbol": "diamond"},
         customdata=edges[["source", "target"]].to_numpy() if len(edges) else None,
         text=[f"{names.get(r.source, r.source)} ↔ {names.get(r.target, r.target)}: {r.sentences} sentences, "
               f"{r.articles} articles" for r in edges.itertuples(index=False)],
         hovertemplate="%{text}<extra>click for the sentences</extra>",
     )
     degree = pd.concat([edges["source"], edges["target"]]).value_counts() if len(edges) else pd.Series(dtype=int)
-    # With many nodes, names on every marker overlap: label the hubs, hover shows the rest.
-    label_degree = 1 if len(nodes) <= 15 else 2
+    strength = pd.concat([edges.set_index("source")["sentences"], edges.set_index("target")["sentences"]])
+    strength = strength.groupby(level=0).sum() if len(edges) else pd.Series(dtype=int)
+    markers = {n: NODE_PX + NODE_PX_PER_PARTNER * min(int(degree.get(n, 1)), 8) for n in nodes}
+    texts = {n: _node_labels(names.get(n, n)) for n in nodes}
+    diamonds = [(x - PAIR_MARKER_PX / 2, y - PAIR_MARKER_PX / 2, x + PAIR_MARKER_PX / 2, y + PAIR_MARKER_PX / 2)
+                for x, y in (to_pixels(mx, my, NETWORK_PLOT_PX) for mx, my in middles)]
+    order = sorted(nodes, key=lambda n: (-int(degree.get(n, 0)), -int(strength.get(n, 0)), n))
+    hubs = {n for n in nodes if degree.get(n, 0) >= HUB_DEGREE}
+    where = place_labels(order, pos, texts, markers, diamonds, hubs)
     for etype in sorted({types.get(n, "") for n in nodes}):
         members = [n for n in nodes if types.get(n, "") == etype]
         fig.add_scatter(
@@ -415,16 +427,22 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
             y=[pos[n][1] for n in members],
             mode="markers+text",
             name=etype or "other",
-            text=[names.get(n, n) if degree.get(n, 0) >= label_degree else "" for n in members],
+            text=[where[n][0] if n in where else "" for n in members],
             hovertext=[names.get(n, n) for n in members],
-            textposition="top center",
-            marker={"size": [12 + 3 * min(int(degree.get(n, 1)), 8) for n in members],
+            textposition=[where[n][1] if n in where else "top center" for n in members],
+            textfont={"shadow": LABEL_HALO},
+            marker={"size": [markers[n] for n in members],
                     "color": ENTITY_COLOURS.get(etype, UNTAGGED), "line": {"width": 1, "color": "white"}},
             customdata=[[n] for n in members],
             hovertemplate="%{hovertext}<extra>%{fullData.name} · click to filter</extra>",
         )
-    fig.update_layout(xaxis={"visible": False, "range": [-1.3, 1.3]}, yaxis={"visible": False, "range": [-1.25, 1.3]})
-    return _base(fig, "Named in the same sentence (click a ◆ to read the sentences)", height=560)
+    axis = {"visible": False, "range": [-NETWORK_RANGE, NETWORK_RANGE], "fixedrange": True}
+    fig.update_layout(xaxis=axis, yaxis=axis)
+    fig = _base(fig, "Named in the same sentence (click a ◆ to read the sentences)", height=560)
+    # The legend in a row above the plot, not in a column beside it that took 90 of the 440 px at 900 px.
+    fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0},
+                      margin={"t": 80})
+    return fig
 
 
 def pair_options(partners: pd.DataFrame, pairs: pd.DataFrame) -> list[str]:

@@ -52,13 +52,22 @@ class Manifest:
     # pair or topic in focus, the time grain, the open article. Without them two extracts of one view could differ
     # and the manifest not say why.
     view: tuple[tuple[str, str], ...] = ()
+    # The page's cap on the rows (None: not capped) and whether the view held more than it (None: not known or not
+    # meaningful, as for a top-N list, whose rows are the N by design). Without them an extract of exactly the cap's
+    # rows could be everything or a cut.
+    row_limit: int | None = None
+    truncated: bool | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
             "export": self.export,
             "rows": self.rows,
+            "row_limit": self.row_limit,
+            "truncated": self.truncated,
             "columns": list(self.columns),
             "filters": filters_dict(self.filters),
+            # What the text filter really looked for: its Latin words read as Arabic names ({"Sednaya": "صيدنايا"}).
+            "text_read_as": dict(self.filters.text_read_as) or None,
             "view": dict(self.view),
             # The link that shows the view again: the filters and the choices.
             "query": urlencode({**self.filters.to_query_params(), **dict(self.view)}, doseq=True),
@@ -75,6 +84,8 @@ def filters_dict(filters: Filters) -> dict[str, object]:
     """Every filter field, defaults included, so a reader of the manifest need not know the defaults."""
     out: dict[str, object] = {}
     for f in dataclasses.fields(filters):
+        if not f.compare:
+            continue  # derived from the others (text_read_as), recorded beside them
         value = getattr(filters, f.name)
         if isinstance(value, dt.date):
             value = value.isoformat()
@@ -158,6 +169,8 @@ def make_manifest(
     taxonomy_version: str | None,
     now: dt.datetime | None = None,
     view: Mapping[str, str] | None = None,
+    row_limit: int | None = None,
+    truncated: bool | None = None,
 ) -> Manifest:
     return Manifest(
         export=export,
@@ -168,7 +181,15 @@ def make_manifest(
         taxonomy_version=taxonomy_version,
         generated_at=now or dt.datetime.now(dt.UTC).replace(microsecond=0),
         view=tuple((str(k), str(v)) for k, v in (view or {}).items()),
+        row_limit=row_limit,
+        truncated=truncated,
     )
+
+
+def capped(frame: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, bool]:
+    """The first `limit` rows of `frame` and whether it had more. Read `limit` + 1 rows to know: one row past the cap
+    is the cheapest proof that the view holds more than the extract."""
+    return frame.iloc[:limit], len(frame) > limit
 
 
 def neutralise(value: object) -> object:

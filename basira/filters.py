@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 # Query parameter names; lists repeat the key (?topic=prisons&topic=coups).
 _SCALARS = {"date_from": "from", "date_to": "to", "text": "q"}
@@ -47,6 +47,10 @@ class Filters:
     text: str = ""
     include_duplicates: bool = True
     include_undated: bool | None = None
+    # How the text's Latin words were read as stored names: (the words as typed, the Arabic words the filter looks
+    # for instead), from search.read_text (the sidebar sets it). Derived from the text and the store, so it is no URL
+    # parameter and two filters that differ only in it are equal; a change of text drops it (with_).
+    text_read_as: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.include_undated is not None and self.include_undated == self._undated_by_default():
@@ -65,6 +69,8 @@ class Filters:
         return self.include_undated is None and not self._undated_by_default()
 
     def with_(self, **changes: object) -> Filters:
+        if changes.get("text", self.text) != self.text and "text_read_as" not in changes:
+            changes["text_read_as"] = ()  # read from the old text: it would put the old names in the new filter
         return replace(self, **changes)
 
     def is_default(self) -> bool:
@@ -125,7 +131,8 @@ def _parse_date(value: str | None) -> dt.date | None:
     return min(max(day, EARLIEST), LATEST) if day else None
 
 
-FIELD_NAMES = tuple(f.name for f in fields(Filters))
+# What the analyst chose (text_read_as is derived from it).
+FIELD_NAMES = tuple(f.name for f in fields(Filters) if f.compare)
 
 
 def undated_choice(shown: bool, before: Filters) -> bool | None:

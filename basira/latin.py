@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -46,6 +46,12 @@ def latin_runs(query: str) -> list[str]:
 def without_latin(query: str) -> str:
     """The query with its Latin runs blanked out: what the Arabic search reads."""
     return _LATIN_RUN.sub(" ", query)
+
+
+def replace_runs(query: str, replacements: Mapping[str, str]) -> str:
+    """The query with each Latin run that `replacements` holds replaced by its value, the rest as typed ("سجن Sednaya",
+    {"Sednaya": "صيدنايا"} -> "سجن صيدنايا")."""
+    return _LATIN_RUN.sub(lambda m: replacements.get(m.group(), m.group()), query)
 
 
 @lru_cache(maxsize=1 << 16)  # entity names repeat the same words (al-Assad, Mohammed) thousands of times

@@ -69,6 +69,7 @@ STYLE = f"""<style>
 .basira-legend mark {{ margin-inline-end: .6em; }}
 .basira-snippet {{ font-size: 1.05rem; line-height: 1.9; padding: .3rem 0; }}
 .basira-url {{ overflow-wrap: anywhere; font-size: .9rem; margin-bottom: .5rem; }}
+.basira-text-read {{ font-size: .85rem; color: #4b5563; margin-top: -.5rem; }}
 [data-testid="stTextInputField"] {{ unicode-bidi: plaintext; text-align: start; }}
 div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
@@ -478,6 +479,17 @@ def term_marks(text_raw: str, terms: Iterable[str], kind: str = "match", note: s
 
 # Names listed per Latin word on the Search page; the search itself uses up to search.NAMES_PER_WORD.
 READ_AS_SHOWN = 6
+# Fewer under the sidebar's Text contains: six names filled the sidebar's width for eight lines ("Assad").
+TEXT_READ_AS_SHOWN = 3
+
+
+def _arabic(text: str) -> str:
+    """Arabic inside an English (left-to-right) sentence: its own escaped RTL island."""
+    return f'<bdi dir="rtl" lang="ar">{escape(text)}</bdi>'
+
+
+def _more(count: int, shown: int = READ_AS_SHOWN) -> str:
+    return f" and {count - shown} more" if count > shown else ""
 
 
 def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
@@ -488,9 +500,22 @@ def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -
         if not names:
             parts.append(f"“{escape(typed)}” → no name")
             continue
-        shown = [
-            f'<bdi dir="rtl" lang="ar">{escape(canonical)}</bdi> ({escape(latin)})' for canonical, latin in names[:READ_AS_SHOWN]
-        ]
-        more = f" and {len(names) - READ_AS_SHOWN} more" if len(names) > READ_AS_SHOWN else ""
-        parts.append(f"“{escape(typed)}” → {' or '.join(shown)}{more}")
+        shown = [f"{_arabic(canonical)} ({escape(latin)})" for canonical, latin in names[:READ_AS_SHOWN]]
+        parts.append(f"“{escape(typed)}” → {' or '.join(shown)}{_more(len(names))}")
     return '<div class="basira-read-as" dir="ltr">Latin read as names: ' + "; ".join(parts) + ".</div>" if parts else ""
+
+
+def text_read_as_html(readings: Sequence[tuple[str, str, Sequence[str]]]) -> str:
+    """What the sidebar's Text contains looks for in place of its Latin words: per typed stretch (typed, the Arabic
+    words looked for, the names it was read as), "“Sednaya” → صيدنايا", the names when the words are only what they
+    share ("“Assad” → الأسد, as in بشار الأسد or حافظ الأسد"), or that the words are looked for as typed."""
+    parts = []
+    for typed, arabic, names in readings:
+        if not arabic:
+            why = "names with no word in common" if names else "no name"
+            parts.append(f"“{escape(typed)}” → {why}, looked for as typed")
+            continue
+        listed = " or ".join(_arabic(n) for n in names[:TEXT_READ_AS_SHOWN]) + _more(len(names), TEXT_READ_AS_SHOWN)
+        shown = "" if list(names) == [arabic] else f", as in {listed}"
+        parts.append(f"“{escape(typed)}” → {_arabic(arabic)}{shown}")
+    return '<div class="basira-text-read" dir="ltr">Text read as: ' + "; ".join(parts) + ".</div>" if parts else ""

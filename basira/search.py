@@ -173,6 +173,17 @@ def filter_term_ids(text: str) -> list[int]:
     return [term_id(s) for s in parse_query(text).terms]
 
 
+def filter_text(filters: Filters) -> str:
+    """What the free-text filter looks for: the typed text with each Latin run read as a name (text_read_as) replaced
+    by its Arabic words, so "Sednaya" filters as "صيدنايا" would."""
+    return latin.replace_runs(filters.text, dict(filters.text_read_as)) if filters.text_read_as else filters.text
+
+
+def filter_terms(filters: Filters) -> list[int]:
+    """Term ids that the filters' free text requires, its Latin names read (see filter_text)."""
+    return filter_term_ids(filter_text(filters))
+
+
 class _Vocabulary(dict):
     """token -> the number of the term it is indexed under (-1 for a function word), with each term's id and
     stem by number. Terms are numbered by term_id, so two stems whose 64-bit ids collide are one term (as the
@@ -571,6 +582,38 @@ def name_stems(canonicals: Sequence[str]) -> list[str]:
     as بشار الأسد, حافظ الأسد ... -> [اسد]), for marking it in an article that may name any of them."""
     shared = set.intersection(*(set(text_stems(c)) for c in canonicals)) if canonicals else set()
     return sorted(shared)
+
+
+@dataclass(frozen=True)
+class TextReading:
+    """How the sidebar's Text contains reads one run of Latin words."""
+
+    typed: str
+    arabic: str  # the Arabic words the filter looks for instead; "" when it looks for the typed words
+    names: tuple[str, ...]  # the Arabic names the run was read as, most articles first; empty when none
+
+
+def read_text(cur: duckdb.DuckDBPyConnection, text: str) -> list[TextReading]:
+    """The Latin runs of a filter text read as the Search page reads them (read_names). A run read as names stands for
+    the words its names all hold, as the reader marks them (Sednaya: صيدنايا; Assad, read as بشار الأسد, حافظ الأسد
+    ...: الأسد): typing those in Arabic filters the same. A run that names nothing, or names with no word in common
+    ("Abu": أبو بكر البغدادي, أبوظبي), keeps its typed words."""
+    readings = []
+    for reading in read_names(cur, text):
+        canonicals = [n.canonical for n in reading.names]
+        readings.append(TextReading(reading.text, shared_words(canonicals), tuple(canonicals)))
+    return readings
+
+
+def shared_words(canonicals: Sequence[str]) -> str:
+    """The words of the first name (the most named) whose stem every name holds, as it writes them ("" for none)."""
+    shared = set(name_stems(canonicals))
+    return " ".join(w for w in canonicals[0].split() if shared.intersection(text_stems(w))) if shared else ""
+
+
+def text_read_as(readings: Iterable[TextReading]) -> tuple[tuple[str, str], ...]:
+    """Filters.text_read_as of `readings`: (typed, Arabic) of each run that was read, once each."""
+    return tuple(dict.fromkeys((r.typed, r.arabic) for r in readings if r.arabic))
 
 
 def _search_names(

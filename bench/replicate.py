@@ -3,9 +3,11 @@
     python -m bench.replicate bench/out/100000-short/basira.duckdb 10 bench/out/1000000-short
 
 Every article (with its sentences, topics, mentions, summaries and postings) is copied K times under new ids,
-copy k dated k days later. The data is real ingested data, so the dashboard and search queries do real work;
-what it does not reproduce is vocabulary growth (a real corpus K times larger has more distinct names and
-words, so shorter posting lists per term) and new stories across copies. Its index is one compacted run, as
+copy k dated k days later. The per-article dashboard facts (facts_*) are not copied but derived afterwards by
+summary.refresh over the whole replica, as an ingest of these articles would store them: in date order, with
+hot sets chosen from the replica's counts. The data is real ingested data, so the dashboard and search queries
+do real work; what it does not reproduce is vocabulary growth (a real corpus K times larger has more distinct
+names and words, so shorter posting lists per term) and new stories across copies. Its index is one compacted run, as
 a bulk ingest now ends (search.compact_after_batch); a store grown by many small batches has several runs, which
 cost every search more. Ingest throughput at this size is not measured here: bench/run.py reports the rate
 measured at the source size.
@@ -22,6 +24,7 @@ import duckdb
 
 from basira.queries import create_schema, set_meta
 from basira.queries import search as search_sql
+from basira.queries import summary
 
 # Per table: the column list with the article id (and other ids) shifted for copy {k} (source max id {m}).
 SHIFTED = {
@@ -38,15 +41,13 @@ SHIFTED = {
     "search_docs": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "search_text": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "article_openings": "* REPLACE (article_id + {k} * {m} AS article_id)",
-    "facts_articles": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
-    " (published + {k})::DATE AS published)",
-    "facts_topics": "* REPLACE (article_id + {k} * {m} AS article_id, story_id + {k} * {m} AS story_id,"
-    " (published + {k})::DATE AS published)",
-    "facts_entities": "* REPLACE (article_id + {k} * {m} AS article_id, (published + {k})::DATE AS published)",
-    "facts_pairs": "* REPLACE (article_id + {k} * {m} AS article_id, (published + {k})::DATE AS published)",
     "sightings": "* REPLACE (content_hash || '-{k}' AS content_hash)",
 }
-COPIED = ("meta", "batches", "topics", "entities", "facts_sources", "facts_entity_ids")
+COPIED = ("meta", "batches", "topics", "entities")
+# Derived by summary.refresh over the whole replica instead of copied: the per-article facts must be stored in date
+# order (copy by copy they were not) and their hot sets chosen from the replica's counts, and their numbering,
+# totals and progress marks are those of a refresh over these articles.
+FACTS_META = ("facts_through", "facts_hot_chosen_at", "facts_hot_rule", "facts_evidence_through")
 
 
 def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
@@ -57,10 +58,16 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
     create_schema(con)
     con.execute(f"ATTACH '{source.resolve()}' AS src (READ_ONLY)")
     (m,) = con.execute("SELECT max(article_id) FROM src.articles").fetchone()
+    (summarised,) = con.execute("SELECT value FROM src.meta WHERE key = 'summary_through'").fetchone() or (None,)
+    if summarised != str(m):  # the copied summaries would miss articles that refresh then never adds
+        raise ValueError(f"{source}: summaries cover articles through {summarised}, not all {m}")
     for table in COPIED:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+    stored = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'src'").fetchall()}
     for table, columns in SHIFTED.items():
+        if table not in stored:
+            continue  # a source written before the table existed: the copy goes without it too
         for k in range(copies):  # copy by copy, so every table stays in article order like a real ingest
             con.execute(f"INSERT INTO {table} SELECT {columns.format(k=k, m=m)} FROM src.{table}")
     # The search index as one compacted run, with df and the corpus stats scaled to the copies.
@@ -68,7 +75,8 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
         f"CREATE TABLE search_run_1 AS SELECT term_id, article_id + k * {m} AS article_id, tf, dl"
         f" FROM src.search_postings, (SELECT range AS k FROM range({copies})) ORDER BY term_id, article_id"
     )
-    # Pair numbers are kept (the per-article rows copied above use them); whole-store totals scale with the copies.
+    # Pair numbers are kept (the per-article rows copied above use them; an ingest numbers every pair in the first
+    # copy's articles); whole-store totals scale with the copies: what a refresh over the replica derives.
     con.execute(
         f"INSERT INTO summary_pairs SELECT pair_id, source, target, sentences * {copies}, articles * {copies}"
         " FROM src.summary_pairs"
@@ -81,8 +89,12 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
     con.execute(f"INSERT INTO search_terms SELECT term_id, term, df * {copies} FROM src.search_terms")
     search_sql.refresh_postings_view(con)
     search_sql.update_stats(con)
-    # The copies' openings were copied too: a later ingest must not add them again.
-    set_meta(con, "openings_through", str(con.execute("SELECT max(article_id) FROM articles").fetchone()[0]))
+    # The copies' openings and summaries were copied too: a later ingest must not add them again.
+    (last,) = con.execute("SELECT max(article_id) FROM articles").fetchone()
+    for key in ("openings_through", "summary_through"):
+        set_meta(con, key, str(last))
+    con.execute("DELETE FROM meta WHERE key IN (SELECT unnest(?::VARCHAR[]))", [list(FACTS_META)])
+    summary.refresh(con)
     con.execute("CHECKPOINT")
     con.close()
     return {"copies": copies, "source": str(source), "seconds": time.perf_counter() - started}

@@ -21,10 +21,12 @@ were studied after that), "holdout10" (45 articles judged for the three core top
 a near-duplicate filter in both directions, before the ninth round's changes, sealed until taxonomy 2026.12.8 scored it
 once after that round's merge), "holdout11" (58 articles judged for the three core topics only, drawn as holdout10
 was but only from corpus partition 0 (sha1 of "corpus:line", even), before the next round of changes, sealed until
-taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that) and "holdout12" (44
+taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that), "holdout12" (44
 articles judged for the three core topics only, drawn as holdout11 was but from corpus partition 1 (odd) and from no
 article eval/sentences.jsonl was labelled from, before the next round of changes, sealed until taxonomy 2026.12.11
-scored it once after that round's merge; its errors were studied after that).
+scored it once after that round's merge; its errors were studied after that) and "holdout13" (45 articles judged for the
+three core topics only, drawn as holdout12 was but from both partitions, from no article already in the devset or
+eval/sentences.jsonl, with no rule or taxonomy change of its round, sealed until taxonomy 2026.12.12 scored it once).
 
 No split is sealed now (`SEALED` is empty): `--score-sealed` is accepted and changes nothing until a new split is.
 
@@ -61,7 +63,7 @@ from eval.corpora import COLLECTIONS, available, iter_collection, load_article, 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
 SPLITS = (
     "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
-    "holdout10", "holdout11", "holdout12",
+    "holdout10", "holdout11", "holdout12", "holdout13",
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement. Empty between a
 # sealed split's single scoring and the next one's drawing.

@@ -5,6 +5,9 @@ import streamlit as st
 import ui
 from basira import charts, export, render, report_image
 
+# The evidence sentences downloaded: the strongest of the topic in the view.
+EVIDENCE_ROWS = 200
+
 ui.setup("Topics")
 filters = ui.sidebar()
 st.title("Topics · المواضيع")
@@ -46,12 +49,12 @@ default = filters.topics[0] if filters.topics and filters.topics[0] in candidate
 topic = ui.url_select("Topic", candidates, "evidence", default, lambda t: names.get(t, t))
 evidence = ui.query("evidence_highlights", filters, topic)
 st.caption("Strongest first: sentences matching more of the topic's terms, in articles where the topic scores higher "
-           "(two per article here; the download has the strongest 200).")
+           f"(two per article here; the download has the strongest {EVIDENCE_ROWS}).")
 for row in evidence.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "topic",
                               f"{row.label}: {row.terms}", whole_words=True)
     caption = f"{render.date_text(row.published)} · {row.source} · terms: {row.terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(ui.deferred("evidence_extract", filters, topic, 200), "evidence_sentences", filters,
+ui.export_buttons(ui.deferred("evidence_extract", filters, topic, limit=EVIDENCE_ROWS), "evidence_sentences", filters,
                   view={"evidence": topic})

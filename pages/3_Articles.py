@@ -36,7 +36,7 @@ else:
     rows = list(event.selection.rows) if event else []
     if rows:
         ui.apply(filters, article=str(int(frame.iloc[rows[0]]["article_id"])))
-ui.export_buttons(ui.deferred("articles_extract", filters), "articles", filters)
+ui.export_buttons(ui.deferred("articles_extract", filters, limit=ui.ARTICLES_EXTRACT_ROWS), "articles", filters)
 
 st.divider()
 if article_id is None:
@@ -57,7 +57,7 @@ with reader:
     show_boilerplate = st.toggle("Show boilerplate (dimmed)", value=True,
                                  help="Share buttons, “read also” lines and the like: kept, but not analysed.")
     st.html(render.article_html(detail, show_boilerplate=show_boilerplate, with_style=False,
-                                matches=ui.query_matches(filters.text)))
+                                matches=ui.query_matches(filters)))
 with side:
     article = detail["article"]
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
@@ -72,7 +72,8 @@ with side:
     if detail["topics"].empty:
         st.caption("none")
     else:
-        st.dataframe(detail["topics"][["label", "label_ar", "score"]], hide_index=True, width="stretch")
+        st.dataframe(detail["topics"][["label", "label_ar", "score"]], hide_index=True, width="stretch",
+                     placeholder=ui.MISSING)
     st.markdown("**Entities**")
     if detail["entities"].empty:
         st.caption("none")
@@ -81,7 +82,7 @@ with side:
         # among the sidebar's choices (the real store: Manaf Tlass, 3 articles, against a 23-article cut-off).
         entities = detail["entities"][["entity_key", "canonical", "latin", "entity_type", "mentions"]]
         entities = entities.assign(entity_key=[ui.entity_url(k, filters) for k in entities["entity_key"]])
-        st.dataframe(entities, hide_index=True, width="stretch", column_config={
+        st.dataframe(entities, hide_index=True, width="stretch", placeholder=ui.MISSING, column_config={
             "entity_key": st.column_config.LinkColumn("", display_text="follow", width="small", pinned=True)})
     if not detail["quotations"].empty:
         st.markdown("**Quotations**")
@@ -89,7 +90,8 @@ with side:
             st.html(render.sentence_html(q.quote, (), f"— {q.speaker_surface}"))
     if not detail["quantities"].empty:
         st.markdown("**Counts**")
-        st.dataframe(detail["quantities"][["low", "high", "unit", "kind", "surface"]], hide_index=True, width="stretch")
+        st.dataframe(detail["quantities"][["low", "high", "unit", "kind", "surface"]], hide_index=True, width="stretch",
+                     placeholder=ui.MISSING)
     if not detail["story"].empty:
         st.markdown("**Same story elsewhere**")
         for other in detail["story"].itertuples(index=False):

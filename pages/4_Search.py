@@ -20,8 +20,11 @@ LATIN_HINT = (
     "names are separated by a comma. Try another spelling, the Arabic name, or fewer words."
 )
 
+# Results shown and exported; one more is read to know whether more articles match.
+SHOWN = 50
+
 ui.setup("Search")
-filters = ui.sidebar()
+filters = ui.sidebar(text_note=False)
 st.title("Search · بحث")
 ui.require_store()
 
@@ -37,12 +40,14 @@ if not filters.text:
     st.caption("Type words above. The search runs within the sidebar filters and is kept in the link.")
     st.stop()
 
-results, ranked = ui.search(filters.text, filters, 50)
+results, ranked = ui.search(filters.text, filters, SHOWN + 1)
+results, more = export.capped(results, SHOWN)
 names = ui.names_read(filters.text)
 if any(found for _, found in names) or (names and results.empty):
     st.html(render.names_read_html(names))
 how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
-st.caption(f"{len(results)} articles, best first ({how}).")
+narrow = "; more articles match: add words or filters to narrow them" if more else ""
+st.caption(f"{len(results)} articles, best first ({how}){narrow}.")
 if results.empty:
     ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
     if names:
@@ -58,4 +63,4 @@ for rank, row in enumerate(results.itertuples(index=False), start=1):
     marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms, filters.text), "match", "matched") if norm else []
     st.html(render.sentence_html(sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
-ui.export_buttons(export.search_extract(results), "search_results", filters)
+ui.export_buttons(export.search_extract(results), "search_results", filters, limit=SHOWN, truncated=more)

@@ -4,12 +4,14 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from basira import ingest
+from basira import export, ingest
 from basira.filters import Filters
 
 # The batch report and the store's lists are not filtered: their manifests say no filter shaped them (the sidebar's
 # filters, recorded before, claimed a filtered list).
 STORE_WIDE = Filters()
+# The store's rejected inputs listed and exported, newest batch first.
+REJECTED_ROWS = 1000
 
 ui.setup("Ingest")
 ui.sidebar()  # navigation and the store line; no list here is filtered
@@ -74,8 +76,10 @@ if ui.generation() is not None:
     batches = ui.query("batch_list")
     ui.table(batches)
     ui.export_buttons(batches, "batches", STORE_WIDE)
-    rejected = ui.query("rejected_inputs", None, 1000)
+    rejected, more = export.capped(ui.query("rejected_inputs", None, REJECTED_ROWS + 1), REJECTED_ROWS)
     if not rejected.empty:
         st.markdown("**Everything rejected so far**")
+        if more:
+            st.caption(f"The first {REJECTED_ROWS:,}, newest batch first, here and in the download; the store holds more.")
         ui.table(rejected)
-        ui.export_buttons(rejected, "rejected_inputs", STORE_WIDE)
+        ui.export_buttons(rejected, "rejected_inputs", STORE_WIDE, limit=REJECTED_ROWS, truncated=more)

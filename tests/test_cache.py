@@ -97,11 +97,12 @@ def test_the_article_extract_is_built_on_the_first_download_only(dashboard_env, 
     deferred = at.session_state[ui.EXPORTS_STATE]["articles"]
     assert isinstance(deferred, ui.DeferredExport) and deferred.filters == Filters(date_from=dt.date(2015, 1, 1))
     counted.clear()
-    frame, fingerprint, taxonomy = deferred.load()
+    loaded = deferred.load()
     assert dict(counted) == {"articles_extract": 1, "store_fingerprint": 1, "taxonomy_version": 1}
     counted.clear()
-    assert deferred.frame() is frame and dict(counted) == {}
+    assert deferred.frame() is loaded.frame and dict(counted) == {}
     with store.read_cursor(dashboard_env) as cur:
         direct = read.articles_extract(cur, deferred.filters)
-        assert (fingerprint, taxonomy) == (read.store_fingerprint(cur), read.taxonomy_version(cur))
-    assert export.csv_bytes(frame) == export.csv_bytes(direct) and len(direct) > 0
+        assert (loaded.fingerprint, loaded.taxonomy, loaded.truncated) == (
+            read.store_fingerprint(cur), read.taxonomy_version(cur), False)
+    assert export.csv_bytes(loaded.frame) == export.csv_bytes(direct) and len(direct) > 0

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 import pytest
 
-from basira import charts
+from basira import charts, network
 from basira.filters import Filters
 
 D = dt.date
@@ -143,8 +143,11 @@ def test_network_edges_are_clickable_through_their_midpoints():
     fig = charts.network_figure(EDGES, NAMES, TYPES)
     pairs = next(t for t in fig.data if t.name == "pairs")
     assert [list(c) for c in pairs.customdata] == [["loc:adra", "org:moi"], ["loc:adra", "per:khattab"], ["org:moi", "per:khattab"]]
-    nodes = {t.name: list(t.text) for t in fig.data if t.mode == "markers+text"}
-    assert nodes == {"LOC": ["عدرا · Adra"], "ORG": ["وزارة الداخلية · Interior Ministry"], "PER": ["أنس خطاب · Anas Khattab"]}
+    # Labels put the Arabic name over the Latin one; the hover has both on one line.
+    nodes = {t.name: (list(t.text), list(t.hovertext)) for t in fig.data if t.mode == "markers+text"}
+    assert nodes == {"LOC": (["عدرا<br>Adra"], ["عدرا · Adra"]),
+                     "ORG": (["وزارة الداخلية<br>Interior Ministry"], ["وزارة الداخلية · Interior Ministry"]),
+                     "PER": (["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"])}
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == 3
     first = lines[0]
@@ -159,8 +162,8 @@ def test_network_of_no_pairs_is_an_empty_figure():
 def test_spring_layout_is_deterministic_and_bounded():
     nodes = [f"n{i}" for i in range(12)]
     edges = [(f"n{i}", f"n{(i + 1) % 12}", 1.0 + i) for i in range(12)]
-    first = charts.spring_layout(nodes, edges)
-    assert first == charts.spring_layout(nodes, edges)
+    first = network.spring_layout(nodes, edges)
+    assert first == network.spring_layout(nodes, edges)
     assert set(first) == set(nodes)
     assert all(-1.0 <= x <= 1.0 and -1.0 <= y <= 1.0 for x, y in first.values())
     # No two nodes on top of each other.
@@ -169,7 +172,7 @@ def test_spring_layout_is_deterministic_and_bounded():
 
 
 def test_circular_layout_starts_at_the_top():
-    layout = charts.circular_layout(["a", "b", "c", "d"])
+    layout = network.circular_layout(["a", "b", "c", "d"])
     assert layout["a"] == pytest.approx((0.0, 1.0))
     assert layout["c"] == pytest.approx((0.0, -1.0))
 

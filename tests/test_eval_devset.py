@@ -58,7 +58,9 @@ def test_core_topics_reach_f1_on_devset():
         # 2026.12.9 ("الأسير المحرر" as an epithet, "انقلاب على" an agreement or principles); before (2026.12.8):
         # holdout prisons 1/1/1 (Samir Kuntar "الأسير المحرر"), holdout3 coups 7/1/0 ("انقلاب الإسلام السياسي على المرجعيات").
         ("holdout", {"prisons": (1, 0, 1), "coups": (0, 0, 0), "defected_officers": (3, 0, 0)}),
-        ("holdout2", {"prisons": (14, 3, 0), "coups": (18, 0, 0), "defected_officers": (15, 0, 1)}),
+        # 2026.12.12 (a town "مدينة سجنان") drops one true prison tag here: the article's only prison sentence is the raid
+        # on that town, and its label rests on the English note, not on a detention in the text; before: 14/3/0.
+        ("holdout2", {"prisons": (13, 3, 1), "coups": (18, 0, 0), "defected_officers": (15, 0, 1)}),
         ("holdout3", {"prisons": (12, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 2, 1)}),
         ("holdout4", {"prisons": (16, 3, 0), "coups": (6, 0, 0), "defected_officers": (8, 0, 1)}),
         ("holdout5", {"prisons": (13, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 0, 0)}),
@@ -79,9 +81,13 @@ def test_core_topics_reach_f1_on_devset():
         # round-start 2026.12.8 gave the same counts), then studied: 2026.12.11 ("وراء القضبان", a captive of no captor
         # "أسرى لشاشات" / "أسير طموحاته", the family adjective "المجتمعي أو الأسري", "الجهادية الانقلابية").
         ("holdout11", {"prisons": (14, 3, 1), "coups": (7, 2, 1), "defected_officers": (8, 1, 2)}),
-        # holdout12 scored once sealed with the merged 2026.12.11 (the round-start 2026.12.10 gave the same counts),
-        # then studied.
-        ("holdout12", {"prisons": (11, 1, 1), "coups": (1, 1, 1), "defected_officers": (0, 0, 0)}),
+        # holdout12 scored once sealed with the merged 2026.12.11 (prisons 11/1/1, coups 1/1/1; the round-start 2026.12.10
+        # gave the same counts), then studied: 2026.12.12 (a town named like a prison, "مدينة سجنان").
+        ("holdout12", {"prisons": (11, 0, 1), "coups": (1, 1, 1), "defected_officers": (0, 0, 0)}),
+        # holdout13 scored once sealed with 2026.12.12 (main ceaa7f8, no rule change in its round), then unsealed; its
+        # errors are listed, not studied: an accusation "منشقين", ISIS's captives, a post-title list, suspended players
+        # "الموقوفين", a film's "أسرى", waves "للانقلاب عليك".
+        ("holdout13", {"prisons": (17, 3, 0), "coups": (5, 1, 0), "defected_officers": (6, 2, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

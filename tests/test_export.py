@@ -71,6 +71,8 @@ def test_manifest_says_what_the_extract_is():
     assert json.loads(_manifest(_frame()).to_json()) == {
         "export": "articles",
         "rows": 3,
+        "row_limit": None,  # not capped
+        "truncated": None,
         "columns": ["article_id", "published", "title", "delta"],
         "filters": {
             "date_from": "2025-01-01",
@@ -82,12 +84,48 @@ def test_manifest_says_what_the_extract_is():
             "include_duplicates": False,
             "include_undated": False,  # a date range leaves undated articles out unless asked
         },
+        "text_read_as": None,  # Arabic text: no Latin word read as a name
         "view": {},
         "query": "from=2025-01-01&q=%D8%B5%D9%8A%D8%AF%D9%86%D8%A7%D9%8A%D8%A7&topic=prisons&topic=coups&dupes=0",
         "database_fingerprint": "15a-b1-0123456789ab",
         "taxonomy_version": "topics-2026.11.1+abc",
         "generated_at": "2025-01-02T03:04:05+00:00",
     }
+
+
+def test_a_capped_manifest_says_the_cap_and_whether_the_view_held_more():
+    """An extract of exactly the cap's rows could be the whole view or a cut; the manifest says which."""
+    frame = pd.DataFrame({"article_id": [7, 8, 9]})
+    manifest = export.make_manifest("search_results", frame, Filters(), "fp", "tax", NOW, None, 3, True)
+    assert json.loads(manifest.to_json()) == {
+        "export": "search_results",
+        "rows": 3,
+        "row_limit": 3,
+        "truncated": True,
+        "columns": ["article_id"],
+        "filters": {"date_from": None, "date_to": None, "topics": [], "entities": [], "sources": [], "text": "",
+                    "include_duplicates": True, "include_undated": True},
+        "text_read_as": None,
+        "view": {},
+        "query": "",
+        "database_fingerprint": "fp",
+        "taxonomy_version": "tax",
+        "generated_at": "2025-01-02T03:04:05+00:00",
+    }
+
+
+@pytest.mark.parametrize(("rows", "limit", "kept", "truncated"), [
+    (2, 3, [10, 11], False),  # fewer rows than the cap
+    (3, 3, [10, 11, 12], False),  # exactly the cap: all of the view
+    (4, 3, [10, 11, 12], True),  # the cap + 1 read: the view held more
+    (0, 3, [], False),
+    (4, 0, [], True),
+])
+def test_capped_keeps_the_first_rows_and_says_whether_there_were_more(rows, limit, kept, truncated):
+    frame = pd.DataFrame({"article_id": range(10, 10 + rows), "title": [f"t{i}" for i in range(rows)]})
+    shown, more = export.capped(frame, limit)
+    assert (shown.to_dict("list"), more) == ({"article_id": kept, "title": [f"t{i}" for i in range(len(kept))]},
+                                             truncated)
 
 
 def test_manifest_records_the_view_choices_and_its_query_shows_the_view_again():

@@ -97,3 +97,21 @@ def test_regexes_compiled_at_module_level_in_text_helpers():
                     assert cached or builder, (
                         f"{module.relative_to(ROOT)}:{func.name} compiles a regex per call"
                     )
+
+
+def _dataframe_calls(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        n for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "dataframe"
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == "st"
+    ]
+
+
+def test_every_table_shows_a_missing_value_as_an_empty_cell():
+    """st.dataframe shows a missing value as "None", which reads as a value (a byline or a source called None)."""
+    calls = {p.name: _dataframe_calls(p) for p in [*PAGES, ROOT / "ui.py"]}
+    assert sum(len(c) for c in calls.values()) >= 6  # the tables are found at all
+    without = [(name, c.lineno) for name, found in calls.items() for c in found
+               if "placeholder" not in {k.arg for k in c.keywords}]
+    assert without == []

@@ -91,6 +91,16 @@ def test_overview_counts_match_the_store_and_show_undated(dashboard_env):
     assert any(f"{figures['undated']:,} undated articles" in c.value for c in at.caption)
 
 
+@pytest.mark.parametrize("page", ["app.py", "pages/3_Articles.py"])
+def test_tables_show_a_missing_value_as_an_empty_cell(page, dashboard_env):
+    # Streamlit's default shows "None", which reads as a value (a byline or a source called None).
+    at = _ok(_app(page, article=str(_article_id(dashboard_env, "")))) if page != "app.py" else _ok(_app(page))
+    tables = at.main.dataframe
+    assert any(t.value.isna().any().any() for t in tables)  # the fixture's tables have missing values to show
+    # An unset placeholder (Streamlit's "None") reads "" too: the field must be set.
+    assert [(t.proto.HasField("placeholder"), t.proto.placeholder) for t in tables] == [(True, "")] * len(tables)
+
+
 def test_url_filters_reach_the_widgets_and_the_figures(dashboard_env):
     at = _ok(_app("app.py", topic="prisons", dupes="0", **{"from": "2025-01-01"}))
     assert at.multiselect(key="f_topics").value == ["prisons"]
@@ -285,6 +295,31 @@ def test_search_form_writes_the_query_to_the_url(dashboard_env):
 def test_search_without_matches_says_so(dashboard_env):
     at = _ok(_app("pages/4_Search.py", q="كلمةغيرموجودةاطلاقا"))
     assert "Nothing matches" in at.info[0].value
+
+
+@pytest.mark.parametrize(("matching", "caption", "truncated"), [
+    (51, "50 articles, best first (BM25 over light stems); more articles match: add words or filters to narrow them.",
+     True),
+    (50, "50 articles, best first (BM25 over light stems).", False),
+])
+def test_search_says_when_more_articles_match_than_it_shows(matching, caption, truncated, dashboard_env, monkeypatch):
+    """The page showed 50 results whether 50 or 5,000 matched. It reads one more than it shows to know."""
+    import ui
+
+    real = ui.search
+
+    def many(text: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, bool]:
+        # `matching` articles match, however many the page asks for: the fixture's results, repeated with new ids.
+        found, ranked = real(text, filters, limit)
+        rows = pd.concat([found] * matching, ignore_index=True).head(min(matching, limit))
+        return rows.assign(article_id=range(1000, 1000 + len(rows))), ranked
+
+    monkeypatch.setattr(ui, "search", many)
+    at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    assert [c.value for c in at.caption if "best first" in c.value] == [caption]
+    manifest = at.session_state[ui.MANIFESTS_STATE]["search_results"]().to_dict()
+    assert (manifest["rows"], manifest["row_limit"], manifest["truncated"]) == (50, 50, truncated)
+    assert list(_exported(at, "search_results")["article_id"]) == list(range(1000, 1050))
 
 
 def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
@@ -627,23 +662,30 @@ def test_each_mention_leads_to_its_article_in_the_reader_with_the_filters(dashbo
     assert f'data-article-id="{expected["article_id"].iloc[0]}"' in _html(reader)
 
 
-@pytest.mark.parametrize(("page", "params", "name", "filters", "view"), [
-    ("pages/2_Entities.py", {"type": "PER", "topic": "prisons"}, "top_entities", {"topic": ["prisons"]}, {"type": "PER"}),
+@pytest.mark.parametrize(("page", "params", "name", "filters", "view", "cap"), [
+    # cap: the manifest's (row_limit, truncated); a top-N list is its N by design (truncated means nothing there)
+    ("pages/2_Entities.py", {"type": "PER", "topic": "prisons"}, "top_entities", {"topic": ["prisons"]}, {"type": "PER"},
+     (25, None)),
     ("pages/2_Entities.py", {"type": "LOC", "source": "hostile.example"}, "cooccurrence", {"source": ["hostile.example"]},
-     {"type": "LOC"}),
-    ("pages/2_Entities.py", {}, "top_entities", {}, {"type": "all"}),
-    ("pages/2_Entities.py", {"focus": "loc:adra", "type": "LOC"}, "entity_mentions", {}, {"focus": "loc:adra"}),
+     {"type": "LOC"}, (40, None)),
+    ("pages/2_Entities.py", {}, "top_entities", {}, {"type": "all"}, (25, None)),
+    ("pages/2_Entities.py", {"focus": "loc:adra", "type": "LOC"}, "entity_mentions", {}, {"focus": "loc:adra"},
+     (20_000, False)),
     ("pages/2_Entities.py", {"pair": "loc:adra|org:syria_interior_ministry"}, "pair_sentences", {},
-     {"pair": "loc:adra|org:syria_interior_ministry"}),
-    ("pages/1_Topics.py", {"evidence": "coups", "dupes": "0"}, "evidence_sentences", {"dupes": ["0"]}, {"evidence": "coups"}),
-    ("pages/1_Topics.py", {"source": "hostile.example"}, "topic_counts", {"source": ["hostile.example"]}, {}),
-    ("app.py", {"grain": "week", "dupes": "0"}, "timeline", {"dupes": ["0"]}, {"grain": "week"}),
-    ("app.py", {"grain": "week"}, "articles", {}, {}),
-    ("pages/4_Search.py", {"q": "سجن", "topic": "prisons"}, "search_results", {"q": ["سجن"], "topic": ["prisons"]}, {}),
-    ("pages/5_Ingest.py", {"topic": "prisons"}, "batches", {}, {}),  # the batch list is not filtered
+     {"pair": "loc:adra|org:syria_interior_ministry"}, (200, False)),
+    ("pages/1_Topics.py", {"evidence": "coups", "dupes": "0"}, "evidence_sentences", {"dupes": ["0"]}, {"evidence": "coups"},
+     (200, False)),
+    ("pages/1_Topics.py", {"source": "hostile.example"}, "topic_counts", {"source": ["hostile.example"]}, {}, (None, None)),
+    ("app.py", {"grain": "week", "dupes": "0"}, "timeline", {"dupes": ["0"]}, {"grain": "week"}, (None, None)),
+    ("app.py", {"grain": "week"}, "articles", {}, {}, (100_000, False)),
+    ("pages/3_Articles.py", {"topic": "prisons"}, "articles", {"topic": ["prisons"]}, {}, (100_000, False)),
+    ("pages/4_Search.py", {"q": "سجن", "topic": "prisons"}, "search_results", {"q": ["سجن"], "topic": ["prisons"]}, {},
+     (50, False)),
+    ("pages/5_Ingest.py", {"topic": "prisons"}, "batches", {}, {}, (None, None)),  # the batch list is not filtered
 ])
-def test_every_extract_manifest_records_what_shaped_it(page, params, name, filters, view, dashboard_env):
-    """The Entities Type choice was missing from the manifest: a people-only list looked like the view's everything."""
+def test_every_extract_manifest_records_what_shaped_it(page, params, name, filters, view, cap, dashboard_env):
+    """The Entities Type choice was missing from the manifest: a people-only list looked like the view's everything.
+    And an extract of exactly its cap's rows did not say whether the view held more."""
     import ui
 
     at = _ok(_app(page, **params))
@@ -651,6 +693,33 @@ def test_every_extract_manifest_records_what_shaped_it(page, params, name, filte
     assert manifest["view"] == view
     assert parse_qs(manifest["query"]) == {**filters, **{k: [v] for k, v in view.items()}}
     assert Filters.from_query_params(filters) == Filters.from_query_params(parse_qs(manifest["query"]))
+    assert (manifest["row_limit"], manifest["truncated"]) == cap
+
+
+@pytest.mark.parametrize(("room", "truncated"), [(-1, True), (0, False), (1, False)])
+def test_a_deferred_extract_says_whether_its_cap_cut_the_view(room, truncated, dashboard_env):
+    """`room`: the cap less the view's matching rows. One row fewer than match is a cut; exactly as many is not."""
+    import ui
+
+    view = Filters(topics=("prisons",))
+    with store.read_cursor(dashboard_env) as cur:
+        matching = read.articles_extract(cur, view)
+        identity = (read.store_fingerprint(cur), read.taxonomy_version(cur))
+    limit = len(matching) + room
+    loaded = ui.DeferredExport("articles_extract", view, limit=limit).load()
+    assert (loaded.fingerprint, loaded.taxonomy, loaded.truncated) == (*identity, truncated)
+    assert export.csv_bytes(loaded.frame) == export.csv_bytes(matching.iloc[:limit]) and len(matching) >= 3
+
+
+def test_a_deferred_mentions_extract_passes_its_cap_after_the_query_arguments(dashboard_env):
+    """Each extract query takes its cap as `limit` after its own arguments (here the entity in focus)."""
+    import ui
+
+    with store.read_cursor(dashboard_env) as cur:
+        mentions = read.mentions_extract(cur, Filters(), "loc:adra")
+    loaded = ui.DeferredExport("mentions_extract", Filters(), "loc:adra", limit=2).load()
+    assert (export.csv_bytes(loaded.frame), loaded.truncated) == (export.csv_bytes(mentions.iloc[:2]), True)
+    assert len(mentions) > 2
 
 
 def test_the_article_tags_manifest_names_the_article_not_the_list_filters(dashboard_env):
@@ -697,3 +766,37 @@ def test_the_search_extract_carries_the_url_and_the_sentence_number(dashboard_en
     assert list(results["sentence_no"]) == [seq + 1 for seq in found["seq"]]
     assert [u if isinstance(u, str) else None for u in results["url"]] == [urls[a] for a in found["article_id"]]
     assert "https://hostile.example/a?x=<b>1</b>" in list(results["url"])
+
+
+SEDNAYA_NOTE = '<div class="basira-text-read" dir="ltr">Text read as: “{}” → <bdi dir="rtl" lang="ar">صيدنايا</bdi>.</div>'
+
+
+@pytest.mark.parametrize("q", ["Saydnaya", "Sednaya"])
+def test_text_contains_reads_a_latin_name_as_the_arabic_one(q, dashboard_env):
+    """Only the Search page read Latin as names: "Sednaya" in Text contains found no article on the other pages."""
+    import ui
+
+    arabic = _ok(_app("app.py", q="صيدنايا"))
+    at = _ok(_app("app.py", q=q))
+    counts = [{m.label: m.value for m in page.metric}["Articles"] for page in (arabic, at)]
+    assert counts[0] == counts[1] == f"{_query(dashboard_env, 'key_figures', Filters(text='صيدنايا'))['articles']:,}"
+    assert _query(dashboard_env, "key_figures", Filters(text=q))["articles"] == 0  # as typed, nothing has it
+    assert _params(at) == {"q": [q]}  # the link keeps what was typed
+    assert [str(h.proto.body) for h in at.sidebar.get("html")] == [SEDNAYA_NOTE.format(q)]
+    assert not arabic.sidebar.get("html")  # Arabic is read as typed: nothing to say
+    manifest = at.session_state[ui.MANIFESTS_STATE]["articles"]().to_dict()
+    assert (manifest["filters"]["text"], manifest["text_read_as"], manifest["query"]) == (q, {q: "صيدنايا"}, f"q={q}")
+    assert len(_exported(at, "articles")) == int(counts[0])
+
+
+def test_typing_a_latin_name_in_text_contains_lists_the_articles_naming_it(dashboard_env):
+    at = _ok(_app("pages/3_Articles.py"))
+    at.text_input(key="f_text").input("Sednaya")
+    _ok(at.run())
+    assert _params(at) == {"q": ["Sednaya"]}
+    total = _query(dashboard_env, "article_count", Filters(text="صيدنايا"))
+    assert total >= 2 and at.main.caption[0].value.startswith(f"{total:,} articles in view")
+    assert str(at.sidebar.get("html")[0].proto.body) == SEDNAYA_NOTE.format("Sednaya")
+    # The Search page says how it read the words itself, once.
+    search_page = _ok(_app("pages/4_Search.py", q="Sednaya"))
+    assert not search_page.sidebar.get("html") and "Latin read as names" in _html(search_page)

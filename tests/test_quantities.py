@@ -77,3 +77,26 @@ def test_counts_in_several_sentences_keep_their_sequence_numbers():
 )
 def test_unit_kind_against_clause_kind(text, kind):
     assert quantities(text)[-1].kind == kind
+
+
+# With no event word before the count, a verb right after it says what happened to them (quantity_kinds_after);
+# it never overrides an event before the count or the kind the unit carries.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وأوضح الحزب في بيان أن عشرات الجنود قتلوا", [(20, 99, "جنود", "killed")]),
+        ("قال مسؤولون إن أكثر من 500 شخص توفوا جراء موجة الحر", [(500, 500, "شخص", "killed")]),
+        ("وتم توثيق ( 4 ) أشخاص قضوا جراء القصف", [(4, 4, "اشخاص", "killed")]),
+        ("وقال الجيش إن أربعة جنود أصيبوا في الهجوم", [(4, 4, "جنود", "injured")]),
+        ("وذكر المكتب أن 251 شخصا اعتقلوا خلال المداهمات", [(251, 251, "شخص", "arrested")]),
+        ("أكد أن 30 شخصا قتلوا وأصيب 50 آخرون", [(30, 30, "شخص", "killed")]),
+        # a verb after a word in between is not read
+        ("أن 30 شخصا في المدينة قتلوا", [(30, 30, "شخص", "other")]),
+        # an event before the count and the unit's own kind win
+        ("أفرج عن 120 معتقلا قتلوا", [(120, 120, "معتقل", "released")]),
+        ("وصل 20 معتقلا أصيبوا", [(20, 20, "معتقل", "detained")]),
+        ("اعتقال 30 شخصا قتلوا لاحقا", [(30, 30, "شخص", "arrested")]),
+    ],
+)
+def test_verb_after_the_count(text, expected):
+    assert [(q.low, q.high, q.unit, q.kind) for q in quantities(text)] == expected

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from basira.analysis import analyze_article
 from basira.analysis.segment import simple_split
 from basira.model import Sentence
@@ -52,3 +54,36 @@ def test_speaker_is_forgotten_paragraphs_later():
     got = _quotes("قال العميد أحمد الدالاتي إن «القوات دخلت المدينة بالكامل»", "نص آخر", "فقرة ثالثة",
                   "مضيفا «لا توجد مقاومة تذكر هناك»", paragraphs=[0, 1, 2, 3])
     assert len(got) == 1
+
+
+LAVROV = "قال سيرغي لافروف إن «الحل السياسي هو الطريق الوحيد»"
+LAVROV_QUOTE = ("per:sergey_lavrov", "الحل السياسي هو الطريق الوحيد", 0)
+
+
+# A speech verb followed by a subject the gazetteer does not know (a definite noun, "مصدر", "أحد") names someone
+# else: the name just before the verb and the last speaker are both wrong, so no quotation is stored.
+@pytest.mark.parametrize("texts, expected", [
+    # the name before the verb ends another clause; the authorities speak
+    (("التقى أردوغان وزيرا وأعلنت السلطات التركية أن «العملية العسكرية ستستمر حتى النهاية»",), []),
+    (("التقى أردوغان وزيرا وأعلن الجيش التركي أن «العملية العسكرية ستستمر حتى النهاية»",),
+     [("org:turkish_army", "العملية العسكرية ستستمر حتى النهاية", 0)]),
+    (("وقال أردوغان إن «الاتهامات ضد تركيا لا أساس لها»",),
+     [("per:recep_tayyip_erdogan", "الاتهامات ضد تركيا لا أساس لها", 0)]),
+    # a definite subject that is a known name is the speaker
+    (("وقال الرئيس رجب طيب أردوغان «الاتهامات ضد تركيا لا أساس لها»",),
+     [("per:recep_tayyip_erdogan", "الاتهامات ضد تركيا لا أساس لها", 0)]),
+    # a new unnamed subject does not continue the last speaker, nor does a participle after it
+    ((LAVROV, "وقال مصدر آخر إن «الاجتماع لم يحقق أي تقدم يذكر»", "مضيفا «لا موعد للجولة المقبلة بعد»"),
+     [LAVROV_QUOTE]),
+    ((LAVROV, "ورأى اللقاء أن «الأزمة أعمق من استقالة الحكومة»"), [LAVROV_QUOTE]),
+    ((LAVROV, "وقال أحد المواطنين «كنت أقود سيارة أجرة حين وقع الانفجار»"), [LAVROV_QUOTE]),
+    # a time word after the verb is no subject: the speaker goes on
+    ((LAVROV, "وأضاف الأربعاء أن «المحادثات ستستمر في جنيف»"),
+     [LAVROV_QUOTE, ("per:sergey_lavrov", "المحادثات ستستمر في جنيف", 1)]),
+    ((LAVROV, "وأشار إلى «أن المحادثات ستستمر في جنيف»"),
+     [LAVROV_QUOTE, ("per:sergey_lavrov", "أن المحادثات ستستمر في جنيف", 1)]),
+    ((LAVROV, "وأضاف أن «المحادثات ستستمر في جنيف»"),
+     [LAVROV_QUOTE, ("per:sergey_lavrov", "المحادثات ستستمر في جنيف", 1)]),
+])
+def test_unnamed_subject_after_the_verb(texts: tuple[str, ...], expected: list[tuple[str, str, int]]):
+    assert _quotes(*texts) == expected

@@ -947,7 +947,7 @@ def _facts(cur) -> dict[str, list[tuple]]:
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_sources", "facts_entity_ids",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
         "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
-        "facts_pair_types",
+        "facts_pair_types", "facts_evidence",
     )
     return {t: cur.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
 
@@ -1091,6 +1091,7 @@ def test_facts_grow_with_each_batch_as_a_rebuild_would_make_them(tmp_path):
             "topics": sorted((r[:2] + (sources[r[2]],) + r[3:] for r in facts["facts_topics"]), key=repr),
             "entities": sorted((r[:2] + (sources[r[2]], r[3], entities[r[4]], r[5]) for r in facts["facts_entities"]), key=repr),
             "pairs": sorted((r[:2] + (sources[r[2]], r[3], pairs[r[4]], r[5]) for r in facts["facts_pairs"]), key=repr),
+            "evidence": sorted((r[:2] + (sources[r[2]],) + r[3:] for r in facts["facts_evidence"]), key=repr),
         }
     assert named(grown) == named(rebuilt)
     assert len(grown["facts_articles"]) > half

@@ -1,5 +1,5 @@
 """The evidence-sentence labels (eval/sentences.jsonl): drawn only from partition 1 of the corpora and never from the
-devset (holdout11 was drawn from partition 0; holdout12 from partition-1 articles no label came from), well formed, and
+devset (holdout11 was drawn from partition 0; holdout12 and holdout13 from articles no label came from), well formed, and
 the filter study's features."""
 
 import json
@@ -88,7 +88,8 @@ def test_rules_on_the_labelled_sentences_alone():
     # "التعذيب", "مفقودين"). Taxonomy 2026.12.9 with the engine fix took false prisons 65 of 76, coups 22 of 24;
     # 2026.12.10 (a law's penalty, a possible sentence, sums released, "كنت أسير", hostages of an armed group,
     # "المغيبين" as the sidelined, a reversal of fortunes or balance) takes 49 and 19; 2026.12.11 (a captive of no captor:
-    # "أسيرا للتردد", "أسيرا لدكة الاحتياط"; the family adjective after another: "العاطفي والأسري"; "فعلها الانقلابي") 46 and 18.
+    # "أسيرا للتردد", "أسيرا لدكة الاحتياط"; the family adjective after another: "العاطفي والأسري"; "فعلها الانقلابي") 46 and 18; 2026.12.12 (a town named like
+    # a prison: "مدينة سجنان") 44 and 18.
     from basira.analysis import analyze_article
     from basira.model import Sentence
 
@@ -98,4 +99,4 @@ def test_rules_on_the_labelled_sentences_alone():
             text = r["text"]
             tags = {t.topic for t in analyze_article([Sentence(0, 0, 0, len(text), text, text)], None).topics}
             taken[(r["topic"], r["label"])] += r["topic"] in tags
-    assert dict(taken) == {("prisons", 1): 197, ("prisons", 0): 46, ("coups", 1): 66, ("coups", 0): 18}
+    assert dict(taken) == {("prisons", 1): 197, ("prisons", 0): 44, ("coups", 1): 66, ("coups", 0): 18}

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.11\+[0-9a-f]{8} entities-5\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.12\+[0-9a-f]{8} entities-6\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -846,6 +846,25 @@ def test_exclusions_of_taxonomy_2026_12_11(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # taxonomy 2026.12.12, from holdout12's errors: a town or district whose name holds the letters of "سجن"
+        ("وكانت القوات التونسية شنت عملية صباح الخميس في مدينة سجنان استهدفت عناصر إرهابية", {}),
+        ("داهمت قوات الأمن منزلا في معتمدية سجنان من ولاية بنزرت", {"arrests": ["داهمت"]}),
+        ("وقعت اشتباكات قرب قرية السجنة في ريف حمص", {"armed_clashes": ["اشتباك"]}),
+        # detainees of that town still count by their own word
+        ("أفرجت السلطات عن معتقلي مدينة سجنان", {"prisons": ["معتقل"]}),
+        # two prisons, two prisoners, and a prison named beside a town, are not a town's name
+        ("يقبع الشقيقان في سجنين منفصلين منذ عامين", {"prisons": ["سجن"]}),
+        ("نقل السجينان إلى سجن عدرا", {"prisons": ["سجين", "سجن عدرا"]}),
+        ("زار الوفد المدينة والسجن المركزي فيها", {"prisons": ["سجن"]}),
+    ],
+)
+def test_places_named_like_a_prison_2026_12_12(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # "behind bars" is a prison (2026.12.11 term)
         ("بزعامة عبد الله أوجلان، الذي يقيم وراء القضبان في تركيا", {"prisons": ["وراء القضبان"]}),
         ("فيما السجناء الفلسطينيون يقبعون خلف القضبان", {"prisons": ["سجناء", "خلف القضبان"]}),
@@ -953,4 +972,4 @@ def test_exclusions_are_loaded_per_topic_from_the_taxonomy():
 
     prisons = taxonomy().exclude_patterns["prisons"]
     assert prisons.always == 0  # every prison exclusion names a string the sentence must hold
-    assert len(prisons.patterns) == 28
+    assert len(prisons.patterns) == 29

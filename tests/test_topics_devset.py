@@ -23,10 +23,10 @@ def _key(r: dict) -> tuple:
 
 
 def test_every_article_is_judged_for_every_topic():
-    # holdout7 to holdout12 were judged for the three core topics only (the topics they measure), and say so in
+    # holdout7 to holdout13 were judged for the three core topics only (the topics they measure), and say so in
     # `judged`.
     ids = list(taxonomy().topics)
-    core_only = ("holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12")
+    core_only = ("holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13")
     for r in rows():
         assert r["judged"] == (list(CORE) if split_of(r) in core_only else ids), _key(r)
         assert set(r["topics"]) <= set(ids), _key(r)
@@ -35,10 +35,11 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 661
+    assert len({_key(r) for r in data}) == len(data) == 706
     assert Counter(split_of(r) for r in data) == {
         "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42,
-        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58, "holdout12": 44}
+        "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58, "holdout12": 44,
+        "holdout13": 45}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -98,9 +99,13 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
         # judged for the core topics as holdout11 was drawn, from corpus partition 1 only and from no article the
         # sentence labels came from (so no defection: both defection pools were used up), and sealed
         ("holdout12", 44, (12, 2, 0), 30, 20),
+        # judged for the core topics as holdout12 was drawn, from both partitions (Baly texts held under names in both
+        # halves were never eligible before, and gave every defection draw) and from no article of the devset or the
+        # sentence labels, with no rule change in its round, sealed until taxonomy 2026.12.12 scored it once
+        ("holdout13", 45, (17, 5, 6), 22, 19),
     ],
 )
-def test_holdout4_to_holdout12(split, size, core, no_topic, hard):
+def test_holdout4_to_holdout13(split, size, core, no_topic, hard):
     data = [r for r in rows() if split_of(r) == split]
     counts = Counter(t for r in data for t in r["topics"])
     assert len(data) == size
@@ -110,23 +115,23 @@ def test_holdout4_to_holdout12(split, size, core, no_topic, hard):
     # appended after holdout3, in this order
     start = {
         "holdout4": 220, "holdout5": 270, "holdout6": 310, "holdout7": 352, "holdout8": 404, "holdout9": 454,
-        "holdout10": 514, "holdout11": 559, "holdout12": 617,
+        "holdout10": 514, "holdout11": 559, "holdout12": 617, "holdout13": 661,
     }[split]
     assert rows()[start : start + size] == data
 
 
 def test_no_split_is_sealed(capsys):
-    # holdout12 was scored once with taxonomy 2026.12.11, then became an ordinary split whose errors are studied; no
-    # new split was drawn this round, so none is sealed and --score-sealed changes nothing.
+    # holdout13 was scored once with taxonomy 2026.12.12, then became an ordinary split; no new split is drawn until
+    # the next round, so none is sealed and --score-sealed changes nothing.
     from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == () and SPLITS[-2:] == ("holdout11", "holdout12")
+    assert SEALED == () and SPLITS[-2:] == ("holdout12", "holdout13")
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "also score the sealed split(s): none at present" in " ".join(capsys.readouterr().out.split())
 
 
-@pytest.mark.parametrize("argv", [["--show-errors", "--split", "holdout12"], ["--score-sealed", "--split", "all"]])
+@pytest.mark.parametrize("argv", [["--show-errors", "--split", "holdout13"], ["--score-sealed", "--split", "all"]])
 def test_the_cli_runs_with_nothing_sealed(argv, monkeypatch, capsys):
     import eval.topics_devset as script
 

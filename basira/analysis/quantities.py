@@ -39,6 +39,7 @@ class QuantityLexicon:
     triggers: frozenset[str]  # number words: with a digit, what makes a sentence worth a regex pass
     unit_tokens: frozenset[str]
     openers: frozenset[str]  # tokens a count phrase can start with (digits aside)
+    after_kinds: dict[str, str]  # a verb right after the count: "عشرات الجنود قتلوا" -> killed
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(UNITS, self.unit_tokens)
@@ -84,7 +85,9 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     triggers = frozenset(number_words)
     unit_tokens = frozenset(w for u in units for w in u.split()[:1])
     openers = triggers | frozenset(_OPENERS)
-    return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers)
+    after_kinds = {normalize_text(w): kind for kind, words in cfg.get("quantity_kinds_after", {}).items() for w in words}
+    return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers,
+                           after_kinds)
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -178,7 +181,10 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
             kind = lex.unit_kinds.get(unit) or out[-1].kind
         else:
             kind = _kind(doc, p, unit, lex)
-        out.append(Quantity(low, high, unit, kind, doc.norms[line][m.start() : m.end()], doc.seqs[line]))
         after = bisect_left(doc.ts, base + m.end())  # the token after the count
+        if kind == "other" and after < doc.n:
+            # no event before the count: a verb right after it tells what happened ("500 شخص توفوا")
+            kind = lex.after_kinds.get(toks[after], kind)
+        out.append(Quantity(low, high, unit, kind, doc.norms[line][m.start() : m.end()], doc.seqs[line]))
         coordinated = after if after < doc.n and toks[after].startswith("\u0648") else -1
     return tuple(out)

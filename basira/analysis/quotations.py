@@ -8,12 +8,21 @@ from dataclasses import dataclass
 
 from basira.analysis.doc import Doc, Scanner
 from basira.model import EntityMention, Quotation
+from basira.normalize import normalize_text
 
 _QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
 MIN_QUOTE_WORDS = 3
 # A quote more than this many characters after its speech verb is not attributed to it.
 MAX_VERB_GAP = 120
 VERBS, PARTICIPLES = "quotations:verbs", "quotations:participles"
+# A speech verb followed by one of these names its own speaker, one the gazetteer does not know ("أعلن الجيش
+# الروسي", "ورأى اللقاء", "وقال مصدر آخر"): neither a name just before the verb nor the last speaker said it.
+# Definite words after the verb are subjects too, except the time words that often sit there ("وقال الأربعاء")
+# and "إلى", which folds to a word starting with the article ("وأشار إلى «...»").
+_UNNAMED_SUBJECTS = frozenset(normalize_text(w) for w in "مصدر مصادر أحد مسؤول مسؤولون مسؤولين".split())
+_NOT_SUBJECTS = frozenset(normalize_text(w) for w in (
+    "إلى الى الذي التي الآن اليوم الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الليلة الماضي الماضية الأسبوع الشهر "
+    "الجاري الحالي السابق أيضا").split())
 
 
 @dataclass(frozen=True)
@@ -55,12 +64,22 @@ def _last_trigger(doc: Doc, line: int, before: int, name: str) -> int | None:
     return best
 
 
-def _speaker_near(mentions: list[EntityMention], verb_at: int, quote_at: int) -> EntityMention | None:
-    """The subject of the speech verb: a PER/ORG mention between verb and quote (VSO) or just before the verb."""
+def _unnamed_subject(doc: Doc, line: int, verb_at: int) -> bool:
+    """Is the word right after the speech verb at `verb_at` (an offset in the sentence) a subject of its own?"""
+    i = bisect_left(doc.ts, doc.line_char[line] + verb_at) + 1
+    word = doc.toks[i] if i < doc.n else ""
+    return word in _UNNAMED_SUBJECTS or (word.startswith("\u0627\u0644") and word not in _NOT_SUBJECTS)
+
+
+def _speaker_near(mentions: list[EntityMention], verb_at: int, quote_at: int, subject_after: bool) -> EntityMention | None:
+    """The subject of the speech verb: a PER/ORG mention between verb and quote (VSO) or, unless another subject
+    follows the verb (`subject_after`), just before the verb."""
     after = [m for m in mentions if verb_at <= m.start < quote_at and m.entity_type in ("PER", "ORG")]
     if after:
         people = [m for m in after if m.entity_type == "PER"]
         return (people or after)[0]
+    if subject_after:
+        return None
     before = [m for m in mentions if m.end <= verb_at and verb_at - m.end <= 30 and m.entity_type in ("PER", "ORG")]
     return before[-1] if before else None
 
@@ -89,7 +108,11 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
             verb_at = _last_trigger(doc, line, qs, VERBS)
             speaker: EntityMention | None = None
             if verb_at is not None:
-                speaker = _speaker_near(by_seq.get(seq, []), verb_at, qs)
+                subject_after = _unnamed_subject(doc, line, verb_at)
+                speaker = _speaker_near(by_seq.get(seq, []), verb_at, qs, subject_after)
+                if speaker is None and subject_after:
+                    current = None  # someone the store cannot name speaks: no quotation, and no one to continue
+                    continue
             if speaker is not None:
                 current = (speaker.entity_key, speaker.surface, paragraph, seq)
             elif current is not None and (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None):

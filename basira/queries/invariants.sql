@@ -65,3 +65,16 @@ SELECT d.pair_id FROM summary_pairs d JOIN entities s ON s.entity_key = d.source
 WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'facts_through')
 AND NOT EXISTS (SELECT 1 FROM facts_pair_types p WHERE p.pair_id = d.pair_id
     AND p.entity_type IS NOT DISTINCT FROM CASE WHEN s.entity_type = t.entity_type THEN s.entity_type END);
+-- name: facts_evidence_matches_the_evidence
+WITH expected AS (
+    SELECT a.published, a.article_id = a.story_id AS is_story, s.source_id, e.article_id, e.topic, e.seq,
+        count(DISTINCT e.term)::INTEGER AS terms_matched, t.score, string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,
+        list(e.start_char ORDER BY e.start_char, e.end_char) AS starts, list(e.end_char ORDER BY e.start_char, e.end_char) AS ends
+    FROM topic_evidence e JOIN articles a USING (article_id) JOIN facts_sources s ON s.source = coalesce(a.source_name, a.source_path)
+    LEFT JOIN article_topics t ON t.article_id = e.article_id AND t.topic = e.topic
+    WHERE e.article_id <= (SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'facts_evidence_through')
+    GROUP BY ALL
+)
+SELECT 'missing', * FROM (SELECT * FROM expected EXCEPT ALL SELECT * FROM facts_evidence)
+UNION ALL
+SELECT 'extra', * FROM (SELECT * FROM facts_evidence EXCEPT ALL SELECT * FROM expected);

@@ -51,12 +51,12 @@ def _conditions(filters: Filters) -> tuple[list[str], list]:
     # Entities and free text go through the search index's postings (light stems; function words dropped;
     # entity postings from the analysis): a scan of every mention or sentence takes seconds at a million articles.
     # Imported here because basira.search imports this module.
-    from basira.search import entity_term_id, filter_term_ids
+    from basira.search import entity_term_id, filter_terms
 
     for entity in filters.entities:
         conditions.append(ENTITY_CONDITION)
         params.append(entity_term_id(entity))
-    for term_id in filter_term_ids(filters.text):
+    for term_id in filter_terms(filters):
         conditions.append(TEXT_CONDITION)
         params.append(term_id)
     if not filters.include_duplicates:
@@ -90,7 +90,7 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
     the fact rows themselves (stored in date order, so a date range skips row groups), and the topic, entity
     and text filters are joins with their article sets (an IN subquery over tens of millions of fact rows
     cost 3-5x more than a join; an INTERSECT of two broad entities' sets cost more than two joins)."""
-    from basira.search import entity_term_id, filter_term_ids
+    from basira.search import entity_term_id, filter_terms
 
     # Each set has an article once, so a join keeps each fact row once: an article has a topic once (DISTINCT
     # when several topics are asked for) and a term one posting. The topic set comes from the topic facts
@@ -103,7 +103,7 @@ def _fact_view(filters: Filters, alias: str = "f") -> tuple[str, list]:
             f"SELECT {distinct}t.article_id FROM facts_topics t WHERE t.topic IN (SELECT unnest(?::VARCHAR[])) AND " + own
         )
         set_params += [list(filters.topics), *own_params]
-    for term in [entity_term_id(e) for e in filters.entities] + filter_term_ids(filters.text):
+    for term in [entity_term_id(e) for e in filters.entities] + filter_terms(filters):
         sets.append("SELECT article_id FROM search_postings WHERE term_id = ?")
         set_params.append(term)
     joined = "".join(f" JOIN ({part}) required_{i} USING (article_id)" for i, part in enumerate(sets))
@@ -817,13 +817,31 @@ def evidence_sentences(
     return _with_text(_evidence_ranked(cur, filters, topic, limit), cur, "topic", "starts")
 
 
+def evidence_sentences_direct(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
+) -> pd.DataFrame:
+    """evidence_sentences ranked from topic_evidence itself (a store whose evidence facts are not built yet)."""
+    return _with_text(_evidence_ranked_direct(cur, filters, topic, limit), cur, "topic", "starts")
+
+
 def evidence_highlights(
     cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, per_article: int = 2, count: int = 15,
     pool: int = 200,
 ) -> pd.DataFrame:
     """The first `count` of evidence_sentences(..., limit=`pool`) with `rank_in_article` <= `per_article`: what the
     Topics page shows. Only their text is read (a sentence costs ~3 ms of CPU to fetch at 100k articles)."""
-    ranked = _evidence_ranked(cur, filters, topic, pool)
+    return _highlights(_evidence_ranked(cur, filters, topic, pool), cur, per_article, count)
+
+
+def evidence_highlights_direct(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, per_article: int = 2, count: int = 15,
+    pool: int = 200,
+) -> pd.DataFrame:
+    """evidence_highlights ranked from topic_evidence itself."""
+    return _highlights(_evidence_ranked_direct(cur, filters, topic, pool), cur, per_article, count)
+
+
+def _highlights(ranked: pd.DataFrame, cur: duckdb.DuckDBPyConnection, per_article: int, count: int) -> pd.DataFrame:
     shown = ranked[ranked["rank_in_article"] <= per_article].head(count).reset_index(drop=True)
     return _with_text(shown, cur, "topic", "starts")
 
@@ -836,11 +854,46 @@ def evidence_extract(
     return numbered_sentences(evidence_sentences(cur, filters, topic, limit).drop(columns=_HIGHLIGHTS))
 
 
+# The evidence lists' order. The topic last: with no topic chosen, one sentence can be evidence for two topics
+# with the same counts and score, and their order would be left to the plan.
+_EVIDENCE_ORDER = (
+    "{p}terms_matched DESC, {s}score DESC NULLS LAST, {p}published DESC NULLS LAST, {p}article_id, {p}seq, {p}topic"
+)
+
+
+def _evidence_order(alias: str, score_alias: str | None = None) -> str:
+    """The evidence lists' order over rows aliased `alias` (the score from `score_alias` where it is joined in)."""
+    return _EVIDENCE_ORDER.format(p=f"{alias}.", s=f"{score_alias or alias}.")
+
+
 def _evidence_ranked(cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None, limit: int) -> pd.DataFrame:
-    """evidence_sentences without the article and sentence text. Ranked on counts alone; the matched terms and
-    offsets are worked out for the winners only (string and list aggregates over every hit cost most of a second
-    at 100k articles), and so is `rank_in_article`: within one article and topic the ranking's order is
-    (terms_matched, seq), the order of that rank, so an article's rows among the winners are its first ones."""
+    """evidence_sentences without the article and sentence text: the `limit` strongest rows of facts_evidence
+    (each evidence sentence once, with its count of distinct terms, its article's score and its matched terms and
+    offsets: schema.sql), filtered as the other facts are."""
+    from basira.queries.summary import evidence_ready
+
+    if not evidence_ready(cur):
+        return _evidence_ranked_direct(cur, filters, topic, limit)
+    view, params = _fact_view(filters)
+    # Ranked on the narrow columns, then the winners' terms and offsets fetched by row id: carried through the
+    # scan and the view's joins for every row of the topic, they cost a topic view at 1M a third more CPU.
+    chosen = (
+        "SELECT k.article_id, k.published, k.topic, k.seq, k.terms_matched::BIGINT AS terms_matched, k.score, x.terms,"
+        " x.starts, x.ends FROM (SELECT f.rowid AS fact_row, f.article_id, f.published, f.topic, f.seq,"
+        " f.terms_matched, f.score FROM facts_evidence f" + view + (" AND f.topic = ?" if topic else "")
+        + " ORDER BY " + _evidence_order("f") + " LIMIT ?) k JOIN facts_evidence x ON x.rowid = k.fact_row"
+    )
+    return cur.execute("WITH " + _evidence_rows(chosen), [*params, *([topic] if topic else []), limit]).df()
+
+
+def _evidence_ranked_direct(
+    cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None, limit: int
+) -> pd.DataFrame:
+    """_evidence_ranked from every topic_evidence row of the view: each sentence's distinct terms counted by
+    grouping them, ranked on counts alone; the matched terms and offsets are worked out for the winners only
+    (string and list aggregates over every hit cost most of a second at 100k articles)."""
+    from basira.queries.summary import EVIDENCE_SPANS
+
     cte, params = selection(filters)
     topic_clause = " AND e.topic = ?" if topic else ""
     return cur.execute(
@@ -849,21 +902,28 @@ def _evidence_ranked(cur: duckdb.DuckDBPyConnection, filters: Filters, topic: st
         " FROM selected s JOIN topic_evidence e USING (article_id) WHERE TRUE" + topic_clause + " GROUP BY ALL),"
         " top AS ("
         " SELECT h.*, t.score FROM hits h LEFT JOIN article_topics t ON t.article_id = h.article_id AND t.topic = h.topic"
-        " ORDER BY h.terms_matched DESC, t.score DESC NULLS LAST, h.published DESC NULLS LAST, h.article_id, h.seq"
-        " LIMIT ?),"
-        " spans AS ("
-        " SELECT e.article_id, e.topic, e.seq, string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
-        " list(e.start_char ORDER BY e.start_char) AS starts, list(e.end_char ORDER BY e.start_char) AS ends"
-        " FROM topic_evidence e JOIN top USING (article_id, topic, seq) GROUP BY ALL)"
-        " SELECT p.article_id, p.published, p.topic, tp.label, p.seq, p.terms_matched, x.terms,"
-        " round(p.score, 2) AS topic_score,"
-        " row_number() OVER (PARTITION BY p.article_id, p.topic ORDER BY p.terms_matched DESC, p.seq) AS rank_in_article,"
-        " x.starts, x.ends"
-        " FROM top p JOIN spans x USING (article_id, topic, seq)"
-        " LEFT JOIN topics tp ON tp.topic = p.topic"
-        " ORDER BY p.terms_matched DESC, p.score DESC NULLS LAST, p.published DESC NULLS LAST, p.article_id, p.seq",
+        " ORDER BY " + _evidence_order("h", "t") + " LIMIT ?),"
+        " spans AS (SELECT e.article_id, e.topic, e.seq, " + EVIDENCE_SPANS +
+        " FROM topic_evidence e JOIN top USING (article_id, topic, seq) GROUP BY ALL), "
+        + _evidence_rows("SELECT * FROM top JOIN spans USING (article_id, topic, seq)"),
         [*params, *([topic] if topic else []), limit],
     ).df()
+
+
+def _evidence_rows(chosen: str) -> str:
+    """A `chosen` CTE from the query `chosen` (the winning sentences' article_id, published, topic, seq,
+    terms_matched, score, terms, starts, ends) and the query that completes them. `rank_in_article` is worked out
+    for the winners only: within one article and topic the ranking's order is (terms_matched, seq), the order of
+    that rank, so an article's rows among the winners are its first ones."""
+    return (
+        "chosen AS (" + chosen + ")"
+        " SELECT p.article_id, p.published, p.topic, tp.label, p.seq, p.terms_matched, p.terms,"
+        " round(p.score, 2) AS topic_score,"
+        " row_number() OVER (PARTITION BY p.article_id, p.topic ORDER BY p.terms_matched DESC, p.seq) AS rank_in_article,"
+        " p.starts, p.ends"
+        " FROM chosen p LEFT JOIN topics tp ON tp.topic = p.topic"
+        " ORDER BY " + _evidence_order("p")
+    )
 
 
 def _with_text(ranked: pd.DataFrame, cur: duckdb.DuckDBPyConnection, title_before: str, text_before: str) -> pd.DataFrame:

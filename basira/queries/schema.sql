@@ -361,3 +361,22 @@ CREATE TABLE IF NOT EXISTS facts_hot_entities (
     entity_id INTEGER NOT NULL,
     mentions INTEGER NOT NULL
 );
+
+-- Each evidence sentence of a topic once, with its count of distinct matched terms, its article's score for the
+-- topic (NULL if not tagged with it), and its matched terms and their offsets (summary.EVIDENCE_SPANS), in date
+-- order as the other facts (meta 'facts_evidence_through': the last article covered). The Topics page ranks these
+-- (read.evidence_highlights): at 1M articles, grouping every topic_evidence row of a topic in the view by sentence
+-- to count its terms, then scanning them again for the winners' terms and offsets, cost most of that list's time.
+CREATE TABLE IF NOT EXISTS facts_evidence (
+    published DATE,
+    is_story BOOLEAN NOT NULL,
+    source_id INTEGER NOT NULL,
+    article_id BIGINT NOT NULL,
+    topic VARCHAR NOT NULL,
+    seq INTEGER NOT NULL,
+    terms_matched INTEGER NOT NULL,
+    score DOUBLE,
+    terms VARCHAR NOT NULL,
+    starts INTEGER[] NOT NULL,
+    ends INTEGER[] NOT NULL
+);

@@ -21,6 +21,13 @@ from basira.queries import get_meta, set_meta
 
 _THROUGH = "summary_through"
 _FACTS_THROUGH = "facts_through"
+_EVIDENCE_THROUGH = "facts_evidence_through"
+# An evidence sentence's matched terms and their offsets, from its topic_evidence rows `e` (ties in the start
+# ordered by the end, so that the two lists pair up the same way every time).
+EVIDENCE_SPANS = (
+    "string_agg(DISTINCT e.term, ', ' ORDER BY e.term) AS terms,"
+    " list(e.start_char ORDER BY e.start_char, e.end_char) AS starts, list(e.end_char ORDER BY e.start_char, e.end_char) AS ends"
+)
 # How many of the most frequent pairs, and of the most frequent pairs of each type (two people, two organisations,
 # two places), get their facts copied to facts_hot_pairs (at 1M: 200 pairs, 5 of the 29 million pair facts, before
 # the per-type ones were added).
@@ -86,6 +93,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
     # After the summaries: the per-article entity and pair facts are copied from them. A store written before
     # the facts existed has none (facts_through 0), so its next refresh builds them all, in date order.
     _refresh_facts(con)
+    # Last: the evidence facts copy each article's date, flag and source from facts_articles. Kept through their own
+    # meta key, so a store whose facts were built before facts_evidence existed builds it all on its next refresh.
+    _refresh_evidence(con)
 
 
 def _refresh_summaries(con: duckdb.DuckDBPyConnection) -> None:
@@ -159,10 +169,10 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
         "facts_articles", "facts_topics", "facts_entities", "facts_pairs", "facts_entity_ids", "facts_sources",
         "facts_entity_totals", "facts_pair_totals", "facts_hot_pairs", "facts_hot_pair_ids",
         "facts_topic_entity_totals", "facts_topic_pair_totals", "facts_hot_entities", "facts_hot_entity_ids",
-        "facts_pair_types",
+        "facts_pair_types", "facts_evidence",
     ):
         con.execute(f"DELETE FROM {table}")
-    con.execute("DELETE FROM meta WHERE key = ?", [_FACTS_THROUGH])
+    con.execute("DELETE FROM meta WHERE key IN (?, ?)", [_FACTS_THROUGH, _EVIDENCE_THROUGH])
     refresh(con)
 
 
@@ -170,13 +180,42 @@ def facts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the facts cover every summarised article (a store written before they existed has none until
     its next ingest or retag; the dashboard queries then take the direct formulation)."""
     try:
-        (ready,) = con.execute(
-            "SELECT (SELECT value FROM meta WHERE key = ?) IS NOT DISTINCT FROM (SELECT value FROM meta WHERE key = ?)",
-            [_FACTS_THROUGH, _THROUGH],
-        ).fetchone()
+        return _caught_up(con, _FACTS_THROUGH, _THROUGH)
     except duckdb.CatalogException:
         return False
+
+
+def _caught_up(con: duckdb.DuckDBPyConnection, key: str, leader: str) -> bool:
+    """Whether the progress mark `key` in meta has reached the mark `leader` (both absent counts as reached)."""
+    (ready,) = con.execute(
+        "SELECT (SELECT value FROM meta WHERE key = ?) IS NOT DISTINCT FROM (SELECT value FROM meta WHERE key = ?)",
+        [key, leader],
+    ).fetchone()
     return bool(ready)
+
+
+def evidence_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether facts_evidence covers every article the facts do (and they every summarised one): until then the
+    evidence lists rank topic_evidence directly."""
+    return facts_ready(con) and _caught_up(con, _EVIDENCE_THROUGH, _FACTS_THROUGH)
+
+
+def _refresh_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the evidence facts of the articles given facts since the last time (see schema.sql, facts_evidence)."""
+    through, last = int(get_meta(con, _EVIDENCE_THROUGH) or 0), int(get_meta(con, _FACTS_THROUGH) or 0)
+    if last <= through:
+        return
+    con.execute(
+        "INSERT INTO facts_evidence"
+        " SELECT f.published, f.is_story, f.source_id, e.article_id, e.topic, e.seq, count(DISTINCT e.term)::INTEGER,"
+        " t.score, " + EVIDENCE_SPANS +
+        " FROM topic_evidence e JOIN facts_articles f USING (article_id)"
+        " LEFT JOIN article_topics t ON t.article_id = e.article_id AND t.topic = e.topic"
+        " WHERE e.article_id > ? AND e.article_id <= ? AND f.article_id > ? AND f.article_id <= ?"
+        " GROUP BY ALL ORDER BY f.published NULLS FIRST, e.article_id, e.topic, e.seq",
+        [through, last, through, last],
+    )
+    set_meta(con, _EVIDENCE_THROUGH, str(last))
 
 
 def _copy_hot_rows(con: duckdb.DuckDBPyConnection, after: int, last: int) -> None:
@@ -253,6 +292,10 @@ def _refresh_facts(con: duckdb.DuckDBPyConnection) -> None:
     through, last = int(get_meta(con, _FACTS_THROUGH) or 0), _through(con)
     if last <= through:
         return
+    if through == 0:
+        # Facts built from scratch: so are the evidence facts that copy their rows (_refresh_evidence).
+        con.execute("DELETE FROM facts_evidence")
+        con.execute("DELETE FROM meta WHERE key = ?", [_EVIDENCE_THROUGH])
     span = [through, last]
     # New sources and entities get the next numbers, in name order, as pairs do.
     con.execute(

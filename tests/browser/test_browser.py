@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 
-from basira import export, store
+from basira import export, network, store
 from basira.filters import Filters
 from basira.queries import read
 from tests.browser.server import chromium_path, launch, streamlit_server, wait_for_app
@@ -383,3 +383,27 @@ def test_a_latin_name_typed_in_search_finds_and_opens_its_articles(page, server,
     article.wait_for(timeout=TIMEOUT_MS)
     assert article.get_attribute("data-article-id") == str(expected[0])
     assert "صيدنايا" in article.locator("mark.m-match").all_inner_texts()
+
+
+# Network names are placed on the plot a 900 px window gives the network (network.NETWORK_PLOT_PX): were it narrower,
+# names placed apart could meet. On the real store main's network drew 8-16 overlapping pairs of names at 900 px.
+NETWORK_LABELS_JS = """c => {
+    const plot = c.querySelector('.nsewdrag').getBoundingClientRect();
+    const boxes = [...c.querySelectorAll('g.textpoint text')].filter(t => t.textContent.trim())
+        .map(t => t.getBoundingClientRect());
+    let overlaps = 0;
+    boxes.forEach((a, i) => boxes.slice(i + 1).forEach(b => {
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) overlaps++; }));
+    return [plot.width, plot.height, boxes.length, overlaps];
+}"""
+
+
+@pytest.mark.parametrize("width", [1400, 900])
+def test_network_names_do_not_overlap(page, server, width):
+    page.set_viewport_size({"width": width, "height": 1200})
+    _open(page, server, "Entities")
+    chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Named in the same sentence")
+    chart.locator("g.textpoint text").first.wait_for(state="attached")
+    plot_width, plot_height, names, overlaps = chart.evaluate(NETWORK_LABELS_JS)
+    assert plot_width >= network.NETWORK_PLOT_PX[0] - 1 and plot_height == pytest.approx(network.NETWORK_PLOT_PX[1], abs=1)
+    assert names > 0 and overlaps == 0, (names, overlaps)

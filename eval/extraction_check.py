@@ -1,0 +1,160 @@
+"""Precision of quotations and counts on a judged sample of the real store (issue #3).
+
+    BASIRA_CORPORA=/work/shared/corpora python -m eval.extraction_check [--show-errors]
+
+eval/quotations_labels.jsonl and eval/quantities_labels.jsonl hold 60 quotations and 60 counts drawn uniformly
+(seed 20261203) from the store of all 4,831 corpus articles, each judged by reading its sentence. A line names the
+article by corpus reference (no corpus text is stored here: a quote only by the sha1 of its normalised text and its
+length), the sentence's seq, what analysis extracted and the judgement: for a quotation whether it is one at all
+(`is_quote`), its right speaker (`gold_speaker_key`, null when no stored entity is the speaker) and whether its
+bounds are right; for a count whether it is one (`is_count`), its right low/high, whether its unit is right and its
+right kind. `error` names the kind of each mistake.
+
+The script rebuilds each article from the corpora as ingest does, re-runs analysis with the current code and finds
+the labelled item again in its sentence (same quote text, same count surface). An item found again is scored against
+the judgement; one the current code no longer extracts is counted as dropped (with whether it was right), so the
+figures before and after a rule change compare the same judged items. Items the new code adds are not judged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from basira.analysis import analyze_article
+from basira.model import ArticleAnalysis
+from basira.normalize import normalize_text
+from eval.corpora import _rows, available, load_article
+from eval.topics_devset import article_sentences
+
+HERE = Path(__file__).resolve().parent
+QUOTATIONS = HERE / "quotations_labels.jsonl"
+QUANTITIES = HERE / "quantities_labels.jsonl"
+
+
+def load_labels(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def quote_hash(quote: str) -> str:
+    return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:16]
+
+
+def full_ref(corpus: str, line: int) -> dict:
+    """A devset-style reference for a corpus line (Baly's rows are addressed by claim and article index)."""
+    if corpus == "baly2018":
+        row = _rows("baly2018")[line]
+        return {"corpus": corpus, "line": line, "claim_id": row["claim_id"], "article_idx": row["article_idx"]}
+    return {"corpus": corpus, "line": line}
+
+
+@lru_cache(maxsize=None)
+def analysis_of(corpus: str, line: int) -> ArticleAnalysis:
+    ref = full_ref(corpus, line)
+    title, text = load_article(ref)
+    return analyze_article(article_sentences(ref, text), title)
+
+
+@dataclass
+class Tally:
+    """Right/judged counts per field over the items found again, and the dropped ones."""
+
+    fields: tuple[str, ...]
+    right: Counter
+    judged: Counter
+    dropped: int = 0
+    dropped_right: int = 0
+
+    def add(self, scores: dict[str, bool | None]) -> None:
+        for name, ok in scores.items():
+            if ok is not None:
+                self.judged[name] += 1
+                self.right[name] += ok
+
+    def lines(self) -> list[str]:
+        out = []
+        for name in self.fields:
+            n, r = self.judged[name], self.right[name]
+            out.append(f"  {name:<8} {r:>3}/{n:<3} {r / n if n else 0:.3f}")
+        out.append(f"  dropped  {self.dropped} (of which fully right before: {self.dropped_right})")
+        return out
+
+
+def score_quotation(label: dict, analysis: ArticleAnalysis) -> dict[str, bool | None] | None:
+    """Field scores of a labelled quotation, None when the current code no longer extracts it. Speaker and bounds
+    are scored only for real quotations."""
+    found = [q for q in analysis.quotations if q.seq == label["seq"] and quote_hash(q.quote) == label["quote_sha1"]]
+    if not found:
+        return None
+    # the same quote attributed twice: prefer the attribution that was judged
+    q = next((q for q in found if q.speaker_key == label["speaker_key"]), found[0])
+    real = label["is_quote"]
+    return {
+        "quote": real,
+        "speaker": (label["gold_speaker_key"] is not None and q.speaker_key == label["gold_speaker_key"]) if real else None,
+        "bounds": label["bounds_ok"] if real else None,
+    }
+
+
+def score_quantity(label: dict, analysis: ArticleAnalysis) -> dict[str, bool | None] | None:
+    found = [q for q in analysis.quantities if q.seq == label["seq"] and q.surface == label["surface"]]
+    if not found:
+        return None
+    q = found[0]
+    real = label["is_count"]
+    return {
+        "count": real,
+        "range": (q.low, q.high) == (label["gold_low"], label["gold_high"]) if real else None,
+        "unit": (label["unit_ok"] and q.unit == label["unit"]) if real else None,
+        "kind": q.kind == label["gold_kind"] if real else None,
+    }
+
+
+def check(labels: Iterable[dict], fields: tuple[str, ...], score, show: bool) -> tuple[Tally, Counter]:
+    tally, errors = Tally(fields, Counter(), Counter()), Counter()
+    for label in labels:
+        scores = score(label, analysis_of(label["corpus"], label["line"]))
+        if scores is None:
+            tally.dropped += 1
+            tally.dropped_right += label["error"] is None
+            if show:
+                print(f"    {label['corpus']}:{label['line']} seq {label['seq']}: dropped ({label['error']}; {label['note']})")
+            continue
+        tally.add(scores)
+        if not all(v is not False for v in scores.values()):
+            errors[label["error"] or "new_error"] += 1
+            if show:
+                wrong = ",".join(k for k, v in scores.items() if v is False)
+                print(f"    {label['corpus']}:{label['line']} seq {label['seq']}: {wrong} ({label['note']})")
+    return tally, errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-errors", action="store_true", help="list every item still wrong")
+    args = parser.parse_args(argv)
+    if not available():
+        print("corpora not found: set BASIRA_CORPORA", file=sys.stderr)
+        return 2
+    for title, path, fields, score in (
+        ("quotations", QUOTATIONS, ("quote", "speaker", "bounds"), score_quotation),
+        ("counts", QUANTITIES, ("count", "range", "unit", "kind"), score_quantity),
+    ):
+        labels = load_labels(path)
+        print(f"{title}: {len(labels)} judged")
+        tally, errors = check(labels, fields, score, args.show_errors)
+        print("\n".join(tally.lines()))
+        for kind, n in errors.most_common():
+            print(f"    error {kind}: {n}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
