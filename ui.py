@@ -589,6 +589,10 @@ def articles_table(frame: pd.DataFrame, filters: Filters, key: str, selectable: 
     """The standard article list: newest first, a link to the reader on each row; optionally row-selectable
     (`selected`: the article id shown as selected)."""
     shown = _with_reader_links(frame, filters) if "article_id" in frame else frame.reset_index(drop=True)
+    if "topics" in shown:
+        topics = query("topic_list")
+        labels = dict(zip(topics["topic"], topics["label"]))
+        shown["topics"] = shown["topics"].map(lambda keys: render.topic_labels(keys, labels))
     config = {
         # The link and the title are pinned on the left: beside the sidebar at 900 px the table scrolls, and a
         # right-aligned Arabic title in a scrolled-off 400 px column showed its end or, when short, nothing.

@@ -95,6 +95,15 @@ def date_text(value: object, missing: str = "undated") -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def topic_labels(keys: object, labels: Mapping[str, str]) -> object:
+    """A list cell of topic keys ("prisons, armed_clashes", as stored and exported) as the labels the analyst
+    chose them by in the filter ("Prisons and detention; Armed clashes": a label may hold a comma); a key without a
+    label stays as it is, and an empty cell stays empty."""
+    if not isinstance(keys, str) or not keys:
+        return keys
+    return "; ".join(labels.get(key, key) for key in keys.split(", "))
+
+
 def markdown_text(text: object) -> str:
     """Data shown where Streamlit renders Markdown (page link labels, captions) displays as literal text:
     a title like `![x](http://tracker/p.png)` must not load an image."""

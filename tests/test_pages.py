@@ -800,3 +800,16 @@ def test_typing_a_latin_name_in_text_contains_lists_the_articles_naming_it(dashb
     # The Search page says how it read the words itself, once.
     search_page = _ok(_app("pages/4_Search.py", q="Sednaya"))
     assert not search_page.sidebar.get("html") and "Latin read as names" in _html(search_page)
+
+
+@pytest.mark.parametrize("page", ["app.py", "pages/3_Articles.py"])
+def test_article_lists_name_topics_by_their_labels(page, dashboard_env):
+    # The filter offers "Prisons and detention"; the list beside it said "prisons, armed_clashes".
+    at = _ok(_app(page))
+    table = next(t.value for t in at.main.dataframe if "topics" in t.value)
+    labels = _query(dashboard_env, "topic_list").set_index("topic")["label"]
+    stored = _query(dashboard_env, "article_page", Filters(), len(table), 0).set_index("article_id")["topics"]
+    expected = [None if pd.isna(stored[a]) else "; ".join(labels[k] for k in stored[a].split(", "))
+                for a in table["article_id"]]
+    assert any(isinstance(e, str) and "Prisons and detention" in e for e in expected)  # the fixture has tagged rows
+    assert [None if pd.isna(v) else v for v in table["topics"]] == expected

@@ -352,3 +352,20 @@ def test_names_read_html_lists_the_first_few_names():
     names = [(f"اسم{i}", f"Name{i}") for i in range(render.READ_AS_SHOWN + 2)]
     shown = render.names_read_html([("Name", names)])
     assert shown.count("<bdi") == render.READ_AS_SHOWN and shown.endswith(" and 2 more.</div>")
+
+
+@pytest.mark.parametrize(
+    "keys, expected",
+    [
+        ("prisons, armed_clashes", "Prisons and detention; Armed clashes"),
+        ("coups", "Coups and coup plots"),
+        ("crime, prisons", "Crime (robbery, theft, criminal gangs); Prisons and detention"),
+        ("prisons, retired_topic", "Prisons and detention; retired_topic"),
+        ("", ""),
+        (None, None),
+    ],
+)
+def test_topic_keys_in_a_list_read_as_their_labels(keys, expected):
+    labels = {"prisons": "Prisons and detention", "armed_clashes": "Armed clashes", "coups": "Coups and coup plots",
+              "crime": "Crime (robbery, theft, criminal gangs)"}
+    assert render.topic_labels(keys, labels) == expected
