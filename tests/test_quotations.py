@@ -87,3 +87,23 @@ LAVROV_QUOTE = ("per:sergey_lavrov", "الحل السياسي هو الطريق 
 ])
 def test_unnamed_subject_after_the_verb(texts: tuple[str, ...], expected: list[tuple[str, str, int]]):
     assert _quotes(*texts) == expected
+
+
+# A name in quotation marks is no quotation: a few words starting with a name's head ("حزب", "مجموعة", "دولة") or
+# mostly covered by entity mentions. The sentence still reports its speaker, who goes on in the next sentence.
+@pytest.mark.parametrize("texts, expected", [
+    (('وقال أردوغان إن "حزب العدالة والتنمية" سيفوز',), []),
+    (("وقال لافروف إن «مجموعة الأزمات الدولية» أخطأت",), []),
+    (("وأكد أردوغان أن «دولة العراق الإسلامية» انتهت",), []),
+    (("وقال أردوغان إن «قوات سوريا الديمقراطية» إرهابية",), []),  # no head word: the mention covers it
+    # the speaker of the name's sentence goes on speaking
+    (("وقال أردوغان إن «وحدات حماية الشعب» تهدد تركيا", "وأضاف : «عبرنا عن استيائنا من تزويدها بالأسلحة»"),
+     [("per:recep_tayyip_erdogan", "عبرنا عن استيائنا من تزويدها بالأسلحة", 1)]),
+    # short quotations that are said stay
+    (("وقال أردوغان إن «العملية العسكرية مستمرة»",), [("per:recep_tayyip_erdogan", "العملية العسكرية مستمرة", 0)]),
+    (("وقال أردوغان «عملية التطهير مستمرة»",), [("per:recep_tayyip_erdogan", "عملية التطهير مستمرة", 0)]),
+    (("وقال أردوغان إن «حزب الله يقاتل في سوريا منذ سنوات طويلة»",),  # a head, but six words: said
+     [("per:recep_tayyip_erdogan", "حزب الله يقاتل في سوريا منذ سنوات طويلة", 0)]),
+])
+def test_a_name_in_quotes_is_not_a_quotation(texts: tuple[str, ...], expected: list[tuple[str, str, int]]):
+    assert _quotes(*texts) == expected

@@ -30,7 +30,7 @@ __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonom
 # Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
 # (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
 # version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 _RULE_FILES = ("titles.json", "months.json")
 
 
@@ -56,7 +56,9 @@ def _speech_words(cfg: dict) -> SpeechWords:
             out |= prefixed(normalize_text(w))
         return frozenset(out)
 
-    return SpeechWords(forms(cfg["speech_verbs"]), forms(cfg["speech_participles"]))
+    # A name's head is matched as the quote's first word, where it takes no clitic.
+    heads = frozenset(normalize_text(w) for w in cfg["org_heads"] + cfg["quoted_name_heads"] if " " not in w)
+    return SpeechWords(forms(cfg["speech_verbs"]), forms(cfg["speech_participles"]), heads)
 
 
 def _build() -> _Analyzers:
