@@ -100,3 +100,21 @@ def test_unit_kind_against_clause_kind(text, kind):
 )
 def test_verb_after_the_count(text, expected):
     assert [(q.low, q.high, q.unit, q.kind) for q in quantities(text)] == expected
+
+
+# A number glued to a one-letter preposition or conjunction is the count, not the multiplier after it alone
+# ("لـ450 ألف لاجئ" was 1,000 refugees).
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وقدمت المساعدات لـ450 ألف لاجئ في المخيمات", [(450000, 450000, "لاجي", "other")]),
+        ("تقدر عدد المقاتلين بـ25 ألف شخص", [(25000, 25000, "شخص", "other")]),
+        ("أعلن الجيش مقتل بـ20 مدنيا", [(20, 20, "مدني", "killed")]),
+        ("وصل عدد القتلى ل300 شخص", [(300, 300, "شخص", "killed")]),
+        ("قتل 3 مدنيين و10 جرحى", [(3, 3, "مدنيين", "killed"), (10, 10, "جرحي", "injured")]),
+        # a letter glued to a number inside a word is no clitic: nothing is read
+        ("رقم السيارة ع450 شخص", []),
+    ],
+)
+def test_a_number_glued_to_a_clitic(text, expected):
+    assert [(q.low, q.high, q.unit, q.kind) for q in quantities(text)] == expected

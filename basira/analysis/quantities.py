@@ -26,6 +26,8 @@ UNITS, KINDS = "quantities:units", "quantities:kinds"
 _OVERRIDING = frozenset(("killed", "released"))  # event kinds that beat the kind a unit carries
 # "among them": a count after these words is part of the count before it ("قتل 16 شخصا بينهم 8 أطفال")
 _SUBSET = frozenset(normalize_text(w) for w in "بينهم بينهن بينها منهم منهن منها".split())
+# One-letter clitics written glued to a number ("و10 جرحى", "لـ450 ألف لاجئ", "بـ20 مدنيا"): و ف ب ل ك
+_GLUED = "\u0648\u0641\u0628\u0644\u0643"
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,9 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     mult_alt = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
     count = rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{mult_alt}))?|(?P<@w>{word_alt})(?:\s+(?P<@x>{mult_alt}))?)"
     pattern = re.compile(
-        # a count starts at a word boundary, or right after a glued conjunction ("و10")
-        rf"(?<![^\W\u0648])(?:(?:ما\s+)?بين\s+{count.replace('@', 'a')}\s+"
+        # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
+        # extract_quantities only tries a letter-glued start at a digit)
+        rf"(?<![^\W{_GLUED}])(?:(?:ما\s+)?بين\s+{count.replace('@', 'a')}\s+"
         rf"(?:و\s*|الي\s+|حتي\s+)?{count.replace('@', 'b')}"
         rf"|(?:نحو\s+|حوالي\s+|قرابه\s+|اكثر\s+من\s+|اقل\s+من\s+)?{count.replace('@', 'c')})"
         rf"\s+(?:من\s+)?(?P<unit>{unit_alt})(?![\w])"
@@ -143,10 +146,10 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
     if not unit_hits:
         return ()
     toks, ts, openers = doc.toks, doc.ts, lex.openers
-    # A digit glued to the conjunction ("و10 جرحى") opens a count one character in.
+    # A digit glued to a clitic ("و10 جرحى", "ل450 الف") opens a count one character in.
     starts = sorted({p for u in unit_hits for p in range(max(0, u - COUNT_WINDOW), u)
                      if toks[p] in openers or toks[p][:1].isdigit()
-                     or (toks[p][:1] == "\u0648" and toks[p][1:2].isdigit())})
+                     or (toks[p][:1] in _GLUED and toks[p][1:2].isdigit())})
     if not starts:
         return ()
     out: list[Quantity] = []
