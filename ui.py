@@ -554,6 +554,14 @@ def entity_url(entity_key: str, filters: Filters) -> str:
     return "Entities?" + urlencode(params, doseq=True)
 
 
+def entities_table(frame: pd.DataFrame, filters: Filters, key: str | None = None) -> None:
+    """Entities (entity_key first), each with a "follow" link to its timeline and articles on the Entities page:
+    the way to follow an entity too rarely named to be among the sidebar's choices."""
+    shown = frame.assign(entity_key=[entity_url(k, filters) for k in frame["entity_key"]])
+    st.dataframe(shown, key=key, hide_index=True, width="stretch", placeholder=MISSING, column_config={
+        "entity_key": st.column_config.LinkColumn("", display_text="follow", width="small", pinned=True)})
+
+
 def _read_column() -> st.column_config.LinkColumn:
     # Pinned on the left: beside the sidebar at 900 px a wide table scrolls and the link would scroll off with it.
     return st.column_config.LinkColumn("", display_text="read", width="small", pinned=True)

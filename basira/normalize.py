@@ -227,6 +227,28 @@ _FOLD = str.maketrans(
 _DROPPED = re.compile(_DIACRITICS.pattern[:-1] + "\u0640" + _INVISIBLE.pattern[1:])
 
 
+def _spelling_classes() -> dict[str, str]:
+    """Each letter normalize_text folds others into -> a regex class of every letter it stands for."""
+    classes: dict[str, set[str]] = {}
+    for table in (_FOLD, _PERSIAN_LETTERS):
+        for source, target in table.items():
+            letter = target if isinstance(target, str) else chr(target)
+            classes.setdefault(letter, {letter}).add(chr(source))
+    classes["\u064a"].add("\u0624")  # hamza on waw before waw is written on yeh (normalize_hamza_before_waw)
+    return {target: "[" + "".join(sorted(letters)) + "]" for target, letters in classes.items()}
+
+
+_SPELLINGS = _spelling_classes()
+
+
+def spelling_pattern(text: str) -> str:
+    """A regular expression (Python and RE2 syntax, for DuckDB's regexp_matches) that finds `text` in raw or
+    normalised text however its alef, hamza carriers, teh marbuta and alef maqsura are written: "إدارة" finds
+    "إدارة", "ادارة" and the normalised "اداره". Matching is on normalize_text(text), so diacritics and tatweel in
+    `text` do not matter; in the searched text they do (names are stored without them)."""
+    return "".join(_SPELLINGS.get(c) or re.escape(c) for c in normalize_text(text))
+
+
 def _dropped(c: str) -> bool:
     return bool(_DROPPED.match(c) or _CONTROL.match(c) or _COMBINING.match(c))
 

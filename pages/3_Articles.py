@@ -80,10 +80,7 @@ with side:
     else:
         # Each name leads to that entity's timeline and articles: the way to follow someone too rarely named to be
         # among the sidebar's choices (the real store: Manaf Tlass, 3 articles, against a 23-article cut-off).
-        entities = detail["entities"][["entity_key", "canonical", "latin", "entity_type", "mentions"]]
-        entities = entities.assign(entity_key=[ui.entity_url(k, filters) for k in entities["entity_key"]])
-        st.dataframe(entities, hide_index=True, width="stretch", placeholder=ui.MISSING, column_config={
-            "entity_key": st.column_config.LinkColumn("", display_text="follow", width="small", pinned=True)})
+        ui.entities_table(detail["entities"][["entity_key", "canonical", "latin", "entity_type", "mentions"]], filters)
     if not detail["quotations"].empty:
         st.markdown("**Quotations**")
         for q in detail["quotations"].itertuples(index=False):

@@ -191,3 +191,30 @@ def test_a_change_to_the_matching_form_bumps_its_version():
     assert VERSION_DIGESTS.get(n.VERSION) == digest, (
         f"normalize_text's output changed (digest {digest}): bump normalize.VERSION and record the new digest"
     )
+
+
+# spelling_pattern finds a name however it is written: stored as the gazetteer writes it or folded by the rules.
+@pytest.mark.parametrize(
+    ("typed", "written", "found"),
+    [
+        ("إدارة", "إدارة السجون", True),
+        ("إدارة", "اداره الانشاءات", True),
+        ("ادارة", "إدارة الأمن العام", True),
+        ("هيئة", "هييه الدفاع", True),
+        ("هييه", "هيئة تحرير الشام", True),
+        ("مسؤول", "مسئول", True),
+        ("مصطفى", "مصطفي طلاس", True),
+        ("كركوك", "\u06a9\u0631\u06a9\u0648\u06a9", True),  # Persian kaf
+        ("مُحَمَّد", "محمد الجاسم", True),  # the typed marks do not matter
+        ("أحمد", "محمد", False),
+        ("a.b", "axb", False),  # a dot is a dot
+        ("(", "(", True),
+    ],
+)
+def test_spelling_pattern_finds_any_spelling(typed, written, found):
+    assert bool(re.search(n.spelling_pattern(typed), written)) is found
+
+
+def test_spelling_pattern_classes():
+    assert n.spelling_pattern("إدارة") == "[آأإاٱٲٳ]د[آأإاٱٲٳ]ر[ةهہە]"
+    assert n.spelling_pattern("يوسف") == "[ؤئىيی][ؤو]سف"
