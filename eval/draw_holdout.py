@@ -41,7 +41,9 @@ OVERLAP = 0.30
 HEAD = 300
 
 # The fifth round's security words (substrings of the normalised text).
-SECURITY = re.compile("ضابط|ضباط|عسكري|جندي|جنود|الجيش|عميد|لواء|عقيد|مقدم|شرطه|امن|مقاتل|عنصر|عناصر|سفير|دبلوماسي|وزير|طيار")
+SECURITY = re.compile(
+    "ضابط|ضباط|عسكري|جندي|جنود|الجيش|عميد|لواء|عقيد|مقدم|شرطه|امن|مقاتل|عنصر|عناصر|سفير|دبلوماسي|وزير|طيار"
+)
 DEFECTION = re.compile("انشق|منشق")
 # The fourth round's prison and coup words (substrings).
 PRISON = re.compile(
@@ -58,10 +60,13 @@ _CLITIC = "[وفبل]?"
 # The fifth round's flight and withdrawal words, whole words without a clitic (between white space: a word with
 # punctuation attached does not count, as in the rounds that drew holdout11 to holdout13), or leaving/joining the ranks.
 FLIGHT = re.compile(
-    r"(?:^|\s)(?:فر|فروا|يفر|فرار|الفرار|هرب|هربوا|يهرب|هروب|الهروب|انسحب|انسحبوا|انسحاب|الانسحاب|انسحابه|انسحابهم)(?=\s|$)"
+    r"(?:^|\s)(?:فر|فروا|يفر|فرار|الفرار|هرب|هربوا|يهرب|هروب|الهروب"
+    r"|انسحب|انسحبوا|انسحاب|الانسحاب|انسحابه|انسحابهم)(?=\s|$)"
     r"|ترك صفوف|انضم الي صفوف"
 )
-# The eighth round's wide defection patterns, whole words with one clitic و/ف/ب/ل.
+# The eighth round's wide defection patterns, whole words with one clitic و/ف/ب/ل. The root's forms take no article
+# but "الانشقاق", and a flight word up to two more letters: the reading that gives holdout13's pool (38 articles) and
+# draws exactly.
 WIDE = re.compile(
     _B + _CLITIC + "(?:"
     # every form of the root (ينشق، تنشق، ينشقون, انشق…, منشق…, الانشقاق…)
