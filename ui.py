@@ -559,7 +559,11 @@ def entities_table(frame: pd.DataFrame, filters: Filters, key: str | None = None
     the way to follow an entity too rarely named to be among the sidebar's choices."""
     shown = frame.assign(entity_key=[entity_url(k, filters) for k in frame["entity_key"]])
     st.dataframe(shown, key=key, hide_index=True, width="stretch", placeholder=MISSING, column_config={
-        "entity_key": st.column_config.LinkColumn("", display_text="follow", width="small", pinned=True)})
+        "entity_key": st.column_config.LinkColumn("", display_text="follow", width="small", pinned=True),
+        "entity_type": st.column_config.TextColumn("type", width="small"),
+        "canonical": st.column_config.TextColumn("name"),
+        "latin": st.column_config.TextColumn("Latin"),
+    })
 
 
 def _read_column() -> st.column_config.LinkColumn:
