@@ -84,10 +84,10 @@ def test_core_topics_reach_f1_on_devset():
         # holdout12 scored once sealed with the merged 2026.12.11 (prisons 11/1/1, coups 1/1/1; the round-start 2026.12.10
         # gave the same counts), then studied: 2026.12.12 (a town named like a prison, "مدينة سجنان").
         ("holdout12", {"prisons": (11, 0, 1), "coups": (1, 1, 1), "defected_officers": (0, 0, 0)}),
-        # holdout13 scored once sealed with 2026.12.12 (main ceaa7f8, no rule change in its round), then unsealed; its
-        # errors are listed, not studied: an accusation "منشقين", ISIS's captives, a post-title list, suspended players
-        # "الموقوفين", a film's "أسرى", waves "للانقلاب عليك".
-        ("holdout13", {"prisons": (17, 3, 0), "coups": (5, 1, 0), "defected_officers": (6, 2, 0)}),
+        # holdout13 scored once sealed with 2026.12.12 (main ceaa7f8, no rule change in its round: prisons 17/3/0, coups
+        # 5/1/0, defected 6/2/0), then studied: 2026.12.13 (suspended players "الموقوفين عن السوبر", waves "للانقلاب
+        # عليك"). Left: an accusation "بحجج أنهم ... منشقين", ISIS's captives, a post-title list, a film's "أسرى".
+        ("holdout13", {"prisons": (17, 2, 0), "coups": (5, 0, 0), "defected_officers": (6, 2, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):

@@ -168,7 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.12\+[0-9a-f]{8} entities-8\+[0-9a-f]{8}", taxonomy_version())
+    assert re.fullmatch(r"topics-2026\.12\.13\+[0-9a-f]{8} entities-8\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
@@ -865,6 +865,33 @@ def test_places_named_like_a_prison_2026_12_12(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # taxonomy 2026.12.13, from holdout13's errors: a player suspended from a match is no detainee, whether the
+        # sentence names the player or the match ("لجنة الانضباط" after him was the only case before)
+        ("وتقرر عودة اللاعبين الموقوفين عن السوبر إلى الرياض مساء اليوم", {}),
+        ("وسيصل كابتن الفريق حسين عبد الغني الموقوف عن المباراة إلى لندن لدعم زملائه", {}),
+        ("رفضت اللجنة مشاركة الموقوفين في مباراة السوبر بين النصر والهلال", {}),
+        ("ويغيب عن النصر المدافع الموقوف محمد عيد", {}),
+        # detainees still count, a player among them too when no match keeps him out
+        ("أحيل الموقوفون من عناصر الشبكة إلى النيابة العامة", {"prisons": ["موقوف"]}),
+        ("نقل الموقوفين من سجن رومية إلى المحكمة العسكرية", {"prisons": ["موقوف", "سجن"]}),
+        ("اعتقل اللاعب الدولي السابق وما زال موقوفا منذ شهر في سجن رومية",
+         {"arrests": ["اعتقل"], "prisons": ["موقوف", "سجن"]}),
+        # a turn on the one addressed, or on each other, is no coup
+        ("فالموج عالم متحيز للانقلاب عليك وخطفك في أي لحظة", {"kidnapping": ["خطف"]}),
+        ("ورمي عناصر حزب الله في السجن وحملهم على الانقلاب على بعضهم البعض", {"prisons": ["سجن"]}),
+        # a coup against him, a government, a president, with "بعض" elsewhere, still counts
+        ("اتهم رئيس الأركان السابق بمحاولة الانقلاب عليه والجلوس على كرسيه", {"coups": ["انقلاب"]}),
+        ("أطالب أولئك الذين حاولوا الانقلاب على الحكومة بالعودة إلى ثكناتهم", {"coups": ["انقلاب"]}),
+        ("شارك بعض الضباط في الانقلاب على الرئيس", {"coups": ["انقلاب"]}),
+    ],
+)
+def test_suspended_players_and_turning_on_someone_2026_12_13(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # "behind bars" is a prison (2026.12.11 term)
         ("بزعامة عبد الله أوجلان، الذي يقيم وراء القضبان في تركيا", {"prisons": ["وراء القضبان"]}),
         ("فيما السجناء الفلسطينيون يقبعون خلف القضبان", {"prisons": ["سجناء", "خلف القضبان"]}),
@@ -972,4 +999,4 @@ def test_exclusions_are_loaded_per_topic_from_the_taxonomy():
 
     prisons = taxonomy().exclude_patterns["prisons"]
     assert prisons.always == 0  # every prison exclusion names a string the sentence must hold
-    assert len(prisons.patterns) == 29
+    assert len(prisons.patterns) == 30
