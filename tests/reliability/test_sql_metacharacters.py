@@ -75,7 +75,7 @@ def _arguments(function, filters: Filters, value: str) -> list[object]:
             args.append([1, 2])
         elif name == "pairs":
             args.append([(1, 0), (2, -1)])
-        elif name in ("entity_key", "entity_type", "topic", "first", "second", "query"):
+        elif name in ("entity_key", "entity_type", "topic", "first", "second", "query", "text"):
             args.append(value)
         else:
             raise AssertionError(f"read.{function.__name__}: no hostile value for parameter {name!r}; add one here")
