@@ -28,6 +28,8 @@ SEARCHES = [
     ("", []),
     ("   ", []),
     ("a[b(", []),
+    ("\x00", []),  # invisible or control characters only: nothing to look for
+    ("\u202e", []),
     (".*", []),
 ]
 

@@ -717,11 +717,11 @@ def entity_search(cur: duckdb.DuckDBPyConnection, text: str, limit: int = 50) ->
     # the pattern ~0.4 s, and a search runs once per name typed (cached).
     return cur.execute(
         "WITH hits AS (SELECT entity_key, entity_type, canonical, latin FROM entities"
-        " WHERE ? <> '' AND (regexp_matches(canonical, ?) OR contains(lower(latin), ?)))"
+        " WHERE ? <> '' AND (regexp_matches(canonical, ?) OR contains(lower(latin), ?)))"  # nothing to look for
         " SELECT h.entity_key, h.entity_type, h.canonical, h.latin, coalesce(s.articles, 0) AS articles"
         " FROM hits h LEFT JOIN summary_entities s USING (entity_key)"
         " ORDER BY articles DESC, h.entity_key LIMIT ?",
-        [text, spelling_pattern(text), text.lower(), limit],
+        [pattern := spelling_pattern(text), pattern, text.lower(), limit],
     ).df()
 
 
