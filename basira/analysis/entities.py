@@ -16,6 +16,10 @@ Resolution rules inside one article:
 * One spelling per name: a minted or learned name is spelled the spaced way ("عبدالله" → "عبد الله", "ابوبكر" →
   "ابو بكر"), so both spellings are one key, and every curated alias matches both (transliterate.standard_spelling,
   joined_spelling).
+* A rule-found or learned name is keyed and matched by its matching form, but named as the text writes it: hamza, taa
+  marbuta and alef forms as written, without diacritics or tatweel, clitics stripped and compounds split as for the key
+  ("لهيئة الدفاع" -> "هيئة الدفاع", not "هييه الدفاع"; _as_written). Articles may write one entity differently; the
+  store shows the spelling most of its mentions have (write.respell_entities).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
@@ -72,7 +76,7 @@ from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as Tagg
                                     read_clusters, read_ranks, read_weights)
 from basira.analysis.transliterate import joined_spelling, skeleton, slug, split_joined, standard_spelling, transliterate
 from basira.model import EntityMention, Sentence
-from basira.normalize import normalize_text
+from basira.normalize import as_read, normalize_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILES = {"PER": "persons.tsv", "ORG": "organizations.tsv", "LOC": "locations.tsv"}
@@ -223,6 +227,12 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
         split = lambda s: [a.strip() for a in s.split("|") if a.strip()]  # noqa: E731
         rows.append((Entity(key, etype, canonical, latin), split(aliases), split(short), split(roles)))
     return rows
+
+
+def curated_keys(data: Path = DATA) -> frozenset[str]:
+    """The keys of the gazetteer's entities, named by the data files (every other entity by how the text writes it)."""
+    return frozenset(entity.key for etype, filename in GAZETTEER_FILES.items()
+                     for entity, *_ in read_gazetteer(data / "gazetteer" / filename, etype))
 
 
 def _spellings(names: Iterable[str]) -> list[str]:
@@ -581,6 +591,32 @@ def listed(mentions: list[EntityMention]) -> list[EntityMention]:
 def _minted(etype: str, canonical: str) -> Entity:
     """An entity the gazetteer does not know, keyed by the consonant skeleton of its standard spelling."""
     return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+
+
+def written_name(norm: str, plain: str, start: int, end: int, name: str) -> str:
+    """`name`, normalised words read off the span [start, end) of the line `norm` (clitics stripped, joined compounds
+    split: "وعبدالله المحيسني" -> "عبد الله المحيسني"), in the letters of `plain`, the line as read (normalize.as_read):
+    "عبد الله المحيسني". Each word is found inside the span's next token; a word the rule respelled ("أبي" -> "ابو")
+    keeps the letters it shares with that token ("أبو"); a word that cannot be read off the text stays normalised."""
+    span, text = norm[start:end], plain[start:end]
+    out = []
+    at = 0
+    for word in name.split():
+        while at < len(span) and span[at] == " ":
+            at += 1
+        stop = span.find(" ", at)
+        if stop < 0:
+            stop = len(span)
+        pos = span.find(word, at, stop)
+        if pos >= 0:
+            piece, at = text[pos : pos + len(word)], pos + len(word)
+        elif stop - at == len(word):
+            piece = "".join(w if n == c else c for n, w, c in zip(span[at:stop], text[at:stop], word))
+            at = stop
+        else:
+            piece, at = word, stop
+        out.append(piece if normalize_text(piece) == word else word)
+    return " ".join(out)
 
 
 def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) -> frozenset[int]:
@@ -1479,7 +1515,42 @@ class GazetteerRecognizer:
         if extra:
             mentions.extend(extra)
             mentions.sort(key=_MENTION_ORDER)
+        self._as_written(doc, mentions)
         return mentions
+
+    def _as_written(self, doc: Doc, mentions: list[EntityMention]) -> None:
+        """Name a rule-found or learned entity as the text writes it ("هيئة الدفاع", not the matching form "هييه
+        الدفاع"): each mention that spans the name is named by its own letters; a surname or given name standing
+        for it, by the first such mention of the article. The key stays the matching form's; the store shows the
+        spelling most of an entity's mentions have (write.store_entities)."""
+        curated = self.res.entity_words
+        lines: dict[int, int] | None = None
+        plain: dict[int, str | None] = {}
+        named: dict[str, tuple[str, str]] = {}
+        aliases = []
+        for k, m in enumerate(mentions):
+            if m.entity_key in curated:
+                continue
+            if m.method.startswith("alias:"):
+                aliases.append(k)
+                continue
+            if lines is None:
+                lines = {seq: i for i, seq in enumerate(doc.seqs)}
+            line = lines[m.seq]
+            if line not in plain:
+                plain[line] = as_read(doc.raws[line], doc.norms[line])
+            text = plain[line]
+            name = m.canonical if text is None else written_name(doc.norms[line], text, m.start, m.end, m.canonical)
+            if name != m.canonical:
+                mentions[k] = mention(m.entity_key, m.entity_type, name, transliterate(name), m.surface, m.seq,
+                                      m.start, m.end, m.method)
+            named.setdefault(m.entity_key, (name, mentions[k].latin))
+        for k in aliases:
+            m = mentions[k]
+            got = named.get(m.entity_key)
+            if got is not None and got[0] != m.canonical:
+                mentions[k] = mention(m.entity_key, m.entity_type, got[0], got[1], m.surface, m.seq, m.start, m.end,
+                                      m.method)
 
     def _coordinated(self, doc: Doc, chosen: list[Cand], occupied: dict[int, Cand]) -> list[Cand]:
         """Names joined by the conjunction to a person ("كانافارو وإيمرسون", "محمد مرسي ، وعلي الحجار"): an
