@@ -406,6 +406,23 @@ def test_rule_found_names_are_shown_as_written(recognizer, text, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("وقال العميد ماهر السيد إن الإفراج جاء", [("per:mahr_al_sid", "ماهر السيد", "rule:title")]),
+        ("وقال اللواء سامر الشيخ.", [("per:samr_al_shikh", "سامر الشيخ", "rule:title")]),
+        # with his body before him, the body stays whole
+        ("وقال مدير إدارة السجون العميد ماهر السيد إن الإفراج جاء",
+         [("org:prisons_administration", "إدارة السجون", "gazetteer"), ("per:mahr_al_sid", "ماهر السيد", "rule:title")]),
+        # "السيد" before another name is that name's title
+        ("التقى العميد ماهر السيد أحمد الخطيب",
+         [("per:mahr", "ماهر", LONE_GIVEN), ("per:ahmd_al_khtib", "أحمد الخطيب", "rule:title")]),
+    ],
+)
+def test_an_honorific_after_a_ranked_name_is_its_family_name(recognizer, text, expected):
+    assert [(m.entity_key, m.canonical, m.method) for m in recognizer.recognize(sents(text))] == expected
+
+
 def test_rule_organisation_canonical_drops_the_clitic(recognizer):
     got = [m for m in recognizer.recognize(sents("وقال لوكالة الإعلام الروسية إن")) if m.entity_type == "ORG"]
     assert [m.canonical for m in got] == ["وكالة الإعلام الروسية"]

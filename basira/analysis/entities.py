@@ -167,6 +167,9 @@ class Resources:
     org_quoted_heads: frozenset[str] = frozenset()
     # Second words of compound given names ("نور الدين", "عبد الله"): such a pair alone is a given name.
     compound_ends: frozenset[str] = frozenset()
+    # Honorifics that are also family names ("السيد" Mr. / al-Sayyed): after a title and a name, with no name after
+    # them to introduce, they end that name ("العميد ماهر السيد إن").
+    family_titles: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
     loc_names: frozenset[str] = frozenset()
     # Organisation heads that are also verbal or common nouns ("حركة السير" traffic, "إدارة الأزمات" crisis
@@ -451,6 +454,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         head_bases=frozenset(w.split()[0] for w in heads),
         org_quoted_heads=frozenset(_norm_all(cfg["org_name_heads"] + cfg.get("org_quoted_heads", []))),
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
+        family_titles=frozenset(_norm_all(cfg.get("family_name_titles", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
         org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
         org_verb_forms=frozenset(c + w for w in _norm_all(cfg.get("org_heads_read_as_verbs", []))
@@ -1079,6 +1083,13 @@ class GazetteerRecognizer:
             j += 1
         return cnt, last
 
+    def _no_name_at(self, doc: Doc, k: int) -> bool:
+        """Does no name start at token k (the end of the text or sentence, a verb, an ordinary word)?"""
+        if k >= doc.n or doc.toks[k] in NONWORD:
+            return True
+        tok, res = doc.toks[k], self.res
+        return not (tok in res.first_name_base or tok in res.particles or tok in _OPENERS or self.name_like(tok))
+
     def _skip_chain(self, doc: Doc, i: int, limit: int = 5) -> int:
         """Skip the genitive chain of a role ("وزير الخارجية الروسي", "المتحدث باسم الوزارة"): the token
         where it stops."""
@@ -1245,6 +1256,9 @@ class GazetteerRecognizer:
                                        ambiguous=ambiguous)
             if not cnt:
                 return None
+            if kind == "title" and cnt < 4 and last + 1 < n and toks[last + 1] in res.family_titles and (
+                    self._no_name_at(doc, last + 2)):
+                cnt, last = cnt + 1, last + 1  # "العميد ماهر السيد إن": the family name, no title of another name
             if cnt == 1 and ((ambiguous and kind != "title")
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
