@@ -169,7 +169,7 @@ def test_as_read_pairs_each_normalised_character_with_its_letter(raw, expected):
 
 
 def test_as_read_of_another_matching_form_is_none():
-    assert n.as_read("قال  الوزير", "قال الوزيرة") is None
+    assert n.as_read("قال الوزير", "قال الوزيرة") is None
 
 
 def test_raw_span_of_an_empty_or_out_of_range_span():

@@ -65,6 +65,7 @@ from itertools import compress, count
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
@@ -597,12 +598,12 @@ def _minted(etype: str, canonical: str) -> Entity:
     return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
 
 
-def written_name(norm: str, plain: str, start: int, end: int, name: str) -> str:
-    """`name`, normalised words read off the span [start, end) of the line `norm` (clitics stripped, joined compounds
-    split: "وعبدالله المحيسني" -> "عبد الله المحيسني"), in the letters of `plain`, the line as read (normalize.as_read):
+@lru_cache(maxsize=1 << 16)  # a name recurs, written the same way, across articles
+def written_name(span: str, text: str, name: str) -> str:
+    """`name`, normalised words read off the normalised text `span` (clitics stripped, joined compounds split:
+    "وعبدالله المحيسني" -> "عبد الله المحيسني"), in the letters of `text`, the same span as read (normalize.as_read):
     "عبد الله المحيسني". Each word is found inside the span's next token; a word the rule respelled ("أبي" -> "ابو")
     keeps the letters it shares with that token ("أبو"); a word that cannot be read off the text stays normalised."""
-    span, text = norm[start:end], plain[start:end]
     out = []
     at = 0
     for word in name.split():
@@ -619,8 +620,12 @@ def written_name(norm: str, plain: str, start: int, end: int, name: str) -> str:
             at = stop
         else:
             piece, at = word, stop
-        out.append(piece if normalize_text(piece) == word else word)
+        out.append(piece if piece == word or _matching_form(piece) == word else word)
     return " ".join(out)
+
+
+# The same words recur across articles: normalize_text of each once (written_name checks every word it reads).
+_matching_form = lru_cache(maxsize=1 << 16)(normalize_text)
 
 
 def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) -> frozenset[int]:
@@ -1538,13 +1543,15 @@ class GazetteerRecognizer:
         for it, by the first such mention of the article. The key stays the matching form's; the store shows the
         spelling most of an entity's mentions have (write.store_entities)."""
         curated = self.res.entity_words
+        minted = [k for k, m in enumerate(mentions) if m.entity_key not in curated]
+        if not minted:
+            return
         lines: dict[int, int] | None = None
         plain: dict[int, str | None] = {}
         named: dict[str, tuple[str, str]] = {}
         aliases = []
-        for k, m in enumerate(mentions):
-            if m.entity_key in curated:
-                continue
+        for k in minted:
+            m = mentions[k]
             if m.method.startswith("alias:"):
                 aliases.append(k)
                 continue
@@ -1554,7 +1561,8 @@ class GazetteerRecognizer:
             if line not in plain:
                 plain[line] = as_read(doc.raws[line], doc.norms[line])
             text = plain[line]
-            name = m.canonical if text is None else written_name(doc.norms[line], text, m.start, m.end, m.canonical)
+            name = m.canonical if text is None else written_name(doc.norms[line][m.start : m.end], text[m.start : m.end],
+                                                                   m.canonical)
             if name != m.canonical:
                 mentions[k] = mention(m.entity_key, m.entity_type, name, transliterate(name), m.surface, m.seq,
                                       m.start, m.end, m.method)
