@@ -312,6 +312,7 @@ ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quota
 # The analysis tables whose rows point to a sentence (article_topics scores come from topic_evidence).
 _ROWS_BY_SENTENCE = ANALYSIS_TABLES[1:]
 _ENTITY_COLUMNS = ("entity_key", "entity_type", "canonical", "latin")
+_SPELLINGS = "entity_spellings"  # derived from entity_mentions by the writer (_spellings)
 
 
 def _columns(schema: pa.Schema, rows: list[tuple]) -> pa.Table:
@@ -1096,21 +1097,34 @@ def _reanalyse(con, article_ids: list[int]) -> int:
         (article_id, analysis.analyze_article([Sentence(*s) for s in sentences], title))
         for article_id, title, sentences in rows
     ]
-    paragraphs.delete_analysis(con, ANALYSIS_TABLES, article_ids)
+    respelled = write.spelled_keys(con, article_ids)
+    paragraphs.delete_analysis(con, ANALYSIS_TABLES + (_SPELLINGS,), article_ids)
     store_analysis(con, results)
+    write.respell_entities(con, respelled)  # those these articles no longer name keep no vote of theirs
     return len(rows)
 
 
 def _store_analysis_tables(con, tables: dict[str, pa.Table]) -> None:
     """Append analysis tables (article_id, not row); entity_mentions carries the entities' descriptions, the
-    last one of each key winning."""
+    last one of each key winning, and for those the gazetteer does not know each mention's spelling as written
+    (entity_spellings: the entity shows its commonest)."""
     mentions = tables["entity_mentions"]
     for name in ANALYSIS_TABLES:
         table = tables[name]
         if name == "entity_mentions":
             table = table.drop_columns(list(_ENTITY_COLUMNS[1:]))
         write.append_rows(con, name, table)
-    write.upsert_entities(con, _last_per_key(mentions.select(list(_ENTITY_COLUMNS))))
+    write.store_entities(con, _last_per_key(mentions.select(list(_ENTITY_COLUMNS))), _spellings(mentions))
+
+
+def _spellings(mentions: pa.Table) -> pa.Table:
+    """Rows of entity_spellings: (article_id, entity_key, canonical, latin, mentions) of the mentions of entities
+    the gazetteer does not know."""
+    curated = pa.array(sorted(analysis.curated_entity_keys()), pa.string())
+    minted = mentions.filter(pc.invert(pc.is_in(mentions["entity_key"], value_set=curated)))
+    columns = ["article_id", "entity_key", "canonical", "latin"]
+    counted = minted.select(columns).group_by(columns, use_threads=False).aggregate([([], "count_all")])
+    return counted.select(columns).append_column("mentions", pc.cast(counted["count_all"], pa.int32()))
 
 
 def _last_per_key(table: pa.Table) -> pa.Table:

@@ -292,6 +292,19 @@ def normalize_with_offsets(raw: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+def as_read(raw: str, norm: str) -> str | None:
+    """The letters of `raw` (one line) behind each character of `norm`, its normalize_text form: the text as read,
+    hamza, taa marbuta and alef forms as written, without diacritics, tatweel or invisible marks; so a span of
+    `norm` is the same span of the result. None if the two do not pair up (`norm` is of another version); where
+    only the letters differ, the result is as long as `norm` but reads otherwise (callers compare what they read)."""
+    plain = _UNMARKED.sub("", raw)
+    if len(plain) == len(norm):
+        return plain  # nearly every line (stored raw text is clean already): the folds keep one character per character
+    raw = clean_raw(raw)
+    text, where = normalize_with_offsets(raw)
+    return "".join(raw[i] for i in where) if text == norm else None
+
+
 def raw_span(raw: str, norm_start: int, norm_end: int) -> tuple[int, int]:
     """Map a [start, end) span on normalize_text(raw) back to a span on raw."""
     _, where = normalize_with_offsets(raw)

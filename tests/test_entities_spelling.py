@@ -40,24 +40,26 @@ def test_words_that_are_no_compound_stay_whole(name):
 @pytest.mark.parametrize(
     "joined, spaced, expected",
     [
-        # a learned name, a rule-found family name, a kunya, an institution named after a king
+        # a learned name, a rule-found family name, a kunya, an institution named after a king; a name the
+        # gazetteer does not know is named as each text writes it (the store shows the commonest spelling)
         ("قال العميد محمد بن عبدالله إن", "قال العميد محمد بن عبد الله إن",
-         ("per:mhmd_bn_bd_al_lh", "محمد بن عبد الله", "Mohammed bin Abdullah")),
+         [("per:mhmd_bn_bd_al_lh", "محمد بن عبد الله", "Mohammed bin Abdullah")] * 2),
         ("وقال العميد خالد العبدالله إن", "وقال العميد خالد العبد الله إن",
-         ("per:khald_al_bd_al_lh", "خالد العبد الله", "Khaled al-Abdullah")),
+         [("per:khald_al_bd_al_lh", "خالد العبد الله", "Khaled al-Abdullah")] * 2),
         ("وقال النائب وائل ابوفاعور إن", "وقال النائب وائل أبو فاعور إن",
-         ("per:wayl_abu_fawr", "وايل ابو فاعور", "Wael Abu Fa'wr")),
+         [("per:wayl_abu_fawr", "وائل ابو فاعور", "Wael Abu Fa'wr"),
+          ("per:wayl_abu_fawr", "وائل أبو فاعور", "Wael Abu Fa'wr")]),
         ("وأعلن مركز الملك عبدالعزيز للحوار", "وأعلن مركز الملك عبد العزيز للحوار",
-         ("org:mrkz_al_mlk_bd_al_ziz", "مركز الملك عبد العزيز", "Mrkz al-Mlk Abdulaziz")),
+         [("org:mrkz_al_mlk_bd_al_ziz", "مركز الملك عبد العزيز", "Mrkz al-Mlk Abdulaziz")] * 2),
         # a curated name listed with one spelling only is found written the other way
         ("وقال ابوبكر البغدادي إن", "وقال أبو بكر البغدادي إن",
-         ("per:abu_bakr_al_baghdadi", "أبو بكر البغدادي", "Abu Bakr al-Baghdadi")),
+         [("per:abu_bakr_al_baghdadi", "أبو بكر البغدادي", "Abu Bakr al-Baghdadi")] * 2),
     ],
 )
 def test_both_spellings_are_one_entity(recognizer, joined, spaced, expected):
-    found = [{(m.entity_key, m.canonical, m.latin) for m in recognizer.recognize(sents(text))}
+    found = [[(m.entity_key, m.canonical, m.latin) for m in recognizer.recognize(sents(text))]
              for text in (joined, spaced)]
-    assert found == [{expected}, {expected}]
+    assert found == [[row] for row in expected]
 
 
 @pytest.mark.parametrize(

@@ -151,6 +151,27 @@ def test_raw_span_maps_a_normalised_match_back(raw, needle, span):
     assert n.normalize_text(raw[span[0] : span[1]]) == needle
 
 
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("قالت هيئة الدفاع", "قالت هيئة الدفاع"),
+        ("أنس خطّاب", "أنس خطاب"),  # diacritics dropped
+        ("ســوريا", "سوريا"),  # tatweel dropped
+        ("قال المسـؤُول", "قال المسؤول"),  # hamza on waw before waw, which the matching form moves to yeh
+        ("قال \u064f الوزير", "قال الوزير"),  # a lone mark between spaces: two spaces collapse, paired by offsets
+        ("مصطفى CNN", "مصطفى CNN"),  # alef maqsura and case as written
+    ],
+)
+def test_as_read_pairs_each_normalised_character_with_its_letter(raw, expected):
+    norm = n.normalize_text(raw)
+    assert n.as_read(raw, norm) == expected
+    assert len(expected) == len(norm)
+
+
+def test_as_read_of_another_matching_form_is_none():
+    assert n.as_read("قال الوزير", "قال الوزيرة") is None
+
+
 def test_raw_span_of_an_empty_or_out_of_range_span():
     assert n.raw_span("سوريا", 3, 3) == (0, 0)
     assert n.raw_span("سوريا", 9, 12) == (0, 0)

@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass
 
 from basira.analysis.doc import Doc, Scanner, prepare_doc
-from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, listed
+from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, curated_keys, listed
 from basira.analysis.morphology import prefixed
 from basira.analysis.quantities import QuantityLexicon, build_lexicon, extract_quantities
 from basira.analysis.quotations import SpeechWords, extract_quotations
@@ -30,7 +30,7 @@ __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonom
 # Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
 # (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
 # version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
-RULES_VERSION = "8"
+RULES_VERSION = "9"
 _RULE_FILES = ("titles.json", "months.json")
 
 
@@ -42,6 +42,7 @@ class _Analyzers:
     quantities: QuantityLexicon
     speech: SpeechWords
     scanner: Scanner  # one pass over an article finds the keys of every analyser
+    curated: frozenset[str]  # the gazetteer's entity keys (entities.curated_keys)
 
 
 _lock = threading.Lock()
@@ -73,7 +74,7 @@ def _build() -> _Analyzers:
     if register is not None:
         register(scanner)
     scanner.build()
-    return _Analyzers(taxonomy, _rules_version(), recognizer, quantities, speech, scanner)
+    return _Analyzers(taxonomy, _rules_version(), recognizer, quantities, speech, scanner, curated_keys())
 
 
 def _rules_version() -> str:
@@ -120,6 +121,11 @@ def set_recognizer(recognizer: Recognizer | None) -> None:
     global _custom_recognizer
     _custom_recognizer = recognizer
     reload()
+
+
+def curated_entity_keys() -> frozenset[str]:
+    """Keys of the entities the gazetteer names; the store names every other one by its commonest spelling."""
+    return _load().curated
 
 
 def taxonomy() -> Taxonomy:

@@ -16,6 +16,10 @@ Resolution rules inside one article:
 * One spelling per name: a minted or learned name is spelled the spaced way ("عبدالله" → "عبد الله", "ابوبكر" →
   "ابو بكر"), so both spellings are one key, and every curated alias matches both (transliterate.standard_spelling,
   joined_spelling).
+* A rule-found or learned name is keyed and matched by its matching form, but named as the text writes it: hamza, taa
+  marbuta and alef forms as written, without diacritics or tatweel, clitics stripped and compounds split as for the key
+  ("لهيئة الدفاع" -> "هيئة الدفاع", not "هييه الدفاع"; _as_written). Articles may write one entity differently; the
+  store shows the spelling most of its mentions have (write.respell_entities).
 * Candidates are chosen greedily: gazetteer before rules, longer before shorter, earlier before later.
   A rule may only extend a gazetteer hit of its own type (with an adjective, or a person's other names);
   extended with the entity's own words ("قوات النظام السوري") it is still that entity. A short alias that
@@ -61,6 +65,7 @@ from itertools import compress, count
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Protocol
@@ -72,7 +77,7 @@ from basira.analysis.tagger import (CLUSTERS_FILE, WEIGHTS_FILE, Lexicon as Tagg
                                     read_clusters, read_ranks, read_weights)
 from basira.analysis.transliterate import joined_spelling, skeleton, slug, split_joined, standard_spelling, transliterate
 from basira.model import EntityMention, Sentence
-from basira.normalize import normalize_text
+from basira.normalize import as_read, normalize_text
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILES = {"PER": "persons.tsv", "ORG": "organizations.tsv", "LOC": "locations.tsv"}
@@ -163,6 +168,9 @@ class Resources:
     org_quoted_heads: frozenset[str] = frozenset()
     # Second words of compound given names ("نور الدين", "عبد الله"): such a pair alone is a given name.
     compound_ends: frozenset[str] = frozenset()
+    # Honorifics that are also family names ("السيد" Mr. / al-Sayyed): after a title and a name, with no name after
+    # them to introduce, they end that name ("العميد ماهر السيد إن").
+    family_titles: frozenset[str] = frozenset()
     # One-word place names of the gazetteer ("الرياض", "السعوديه").
     loc_names: frozenset[str] = frozenset()
     # Organisation heads that are also verbal or common nouns ("حركة السير" traffic, "إدارة الأزمات" crisis
@@ -223,6 +231,12 @@ def read_gazetteer(path: Path, etype: str) -> list[tuple[Entity, list[str], list
         split = lambda s: [a.strip() for a in s.split("|") if a.strip()]  # noqa: E731
         rows.append((Entity(key, etype, canonical, latin), split(aliases), split(short), split(roles)))
     return rows
+
+
+def curated_keys(data: Path = DATA) -> frozenset[str]:
+    """The keys of the gazetteer's entities, named by the data files (every other entity by how the text writes it)."""
+    return frozenset(entity.key for etype, filename in GAZETTEER_FILES.items()
+                     for entity, *_ in read_gazetteer(data / "gazetteer" / filename, etype))
 
 
 def _spellings(names: Iterable[str]) -> list[str]:
@@ -441,6 +455,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         head_bases=frozenset(w.split()[0] for w in heads),
         org_quoted_heads=frozenset(_norm_all(cfg["org_name_heads"] + cfg.get("org_quoted_heads", []))),
         compound_ends=frozenset(_norm_all(cfg.get("compound_name_ends", []))),
+        family_titles=frozenset(_norm_all(cfg.get("family_name_titles", []))),
         loc_names=frozenset(t for etype, t in alias_entities if etype == "LOC" and " " not in t),
         org_verbal_heads=frozenset(_norm_all(cfg.get("org_verbal_heads", []))),
         org_verb_forms=frozenset(c + w for w in _norm_all(cfg.get("org_heads_read_as_verbs", []))
@@ -581,6 +596,36 @@ def listed(mentions: list[EntityMention]) -> list[EntityMention]:
 def _minted(etype: str, canonical: str) -> Entity:
     """An entity the gazetteer does not know, keyed by the consonant skeleton of its standard spelling."""
     return Entity(f"{etype.lower()}:{slug(skeleton(canonical))}", etype, canonical, transliterate(canonical))
+
+
+@lru_cache(maxsize=1 << 16)  # a name recurs, written the same way, across articles
+def written_name(span: str, text: str, name: str) -> str:
+    """`name`, normalised words read off the normalised text `span` (clitics stripped, joined compounds split:
+    "وعبدالله المحيسني" -> "عبد الله المحيسني"), in the letters of `text`, the same span as read (normalize.as_read):
+    "عبد الله المحيسني". Each word is found inside the span's next token; a word the rule respelled ("أبي" -> "ابو")
+    keeps the letters it shares with that token ("أبو"); a word that cannot be read off the text stays normalised."""
+    out = []
+    at = 0
+    for word in name.split():
+        while at < len(span) and span[at] == " ":
+            at += 1
+        stop = span.find(" ", at)
+        if stop < 0:
+            stop = len(span)
+        pos = span.find(word, at, stop)
+        if pos >= 0:
+            piece, at = text[pos : pos + len(word)], pos + len(word)
+        elif stop - at == len(word):
+            piece = "".join(w if n == c else c for n, w, c in zip(span[at:stop], text[at:stop], word))
+            at = stop
+        else:
+            piece, at = word, stop
+        out.append(piece if piece == word or _matching_form(piece) == word else word)
+    return " ".join(out)
+
+
+# The same words recur across articles: normalize_text of each once (written_name checks every word it reads).
+_matching_form = lru_cache(maxsize=1 << 16)(normalize_text)
 
 
 def _lists_of_known(lone: list[_Lone], people: list[tuple[str, EntityMention]]) -> frozenset[int]:
@@ -1043,6 +1088,13 @@ class GazetteerRecognizer:
             j += 1
         return cnt, last
 
+    def _no_name_at(self, doc: Doc, k: int) -> bool:
+        """Does no name start at token k (the end of the text or sentence, a verb, an ordinary word)?"""
+        if k >= doc.n or doc.toks[k] in NONWORD:
+            return True
+        tok, res = doc.toks[k], self.res
+        return not (tok in res.first_name_base or tok in res.particles or tok in _OPENERS or self.name_like(tok))
+
     def _skip_chain(self, doc: Doc, i: int, limit: int = 5) -> int:
         """Skip the genitive chain of a role ("وزير الخارجية الروسي", "المتحدث باسم الوزارة"): the token
         where it stops."""
@@ -1209,6 +1261,9 @@ class GazetteerRecognizer:
                                        ambiguous=ambiguous)
             if not cnt:
                 return None
+            if kind == "title" and cnt < 4 and last + 1 < n and toks[last + 1] in res.family_titles and (
+                    self._no_name_at(doc, last + 2)):
+                cnt, last = cnt + 1, last + 1  # "العميد ماهر السيد إن": the family name, no title of another name
             if cnt == 1 and ((ambiguous and kind != "title")
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
@@ -1479,7 +1534,45 @@ class GazetteerRecognizer:
         if extra:
             mentions.extend(extra)
             mentions.sort(key=_MENTION_ORDER)
+        self._as_written(doc, mentions)
         return mentions
+
+    def _as_written(self, doc: Doc, mentions: list[EntityMention]) -> None:
+        """Name a rule-found or learned entity as the text writes it ("هيئة الدفاع", not the matching form "هييه
+        الدفاع"): each mention that spans the name is named by its own letters; a surname or given name standing
+        for it, by the first such mention of the article. The key stays the matching form's; the store shows the
+        spelling most of an entity's mentions have (write.store_entities)."""
+        curated = self.res.entity_words
+        minted = [k for k, m in enumerate(mentions) if m.entity_key not in curated]
+        if not minted:
+            return
+        lines: dict[int, int] | None = None
+        plain: dict[int, str | None] = {}
+        named: dict[str, tuple[str, str]] = {}
+        aliases = []
+        for k in minted:
+            m = mentions[k]
+            if m.method.startswith("alias:"):
+                aliases.append(k)
+                continue
+            if lines is None:
+                lines = {seq: i for i, seq in enumerate(doc.seqs)}
+            line = lines[m.seq]
+            if line not in plain:
+                plain[line] = as_read(doc.raws[line], doc.norms[line])
+            text = plain[line]
+            name = m.canonical if text is None else written_name(doc.norms[line][m.start : m.end], text[m.start : m.end],
+                                                                   m.canonical)
+            if name != m.canonical:
+                mentions[k] = mention(m.entity_key, m.entity_type, name, transliterate(name), m.surface, m.seq,
+                                      m.start, m.end, m.method)
+            named.setdefault(m.entity_key, (name, mentions[k].latin))
+        for k in aliases:
+            m = mentions[k]
+            got = named.get(m.entity_key)
+            if got is not None and got[0] != m.canonical:
+                mentions[k] = mention(m.entity_key, m.entity_type, got[0], got[1], m.surface, m.seq, m.start, m.end,
+                                      m.method)
 
     def _coordinated(self, doc: Doc, chosen: list[Cand], occupied: dict[int, Cand]) -> list[Cand]:
         """Names joined by the conjunction to a person ("كانافارو وإيمرسون", "محمد مرسي ، وعلي الحجار"): an

@@ -130,7 +130,7 @@ def spellings() -> dict[str, str]:
     return table
 
 
-def _spell(word: str, table: dict[str, str]) -> str:
+def _spell(word: str, table: dict[str, str], written: str) -> str:
     known = table.get(word)
     if known is not None:
         return known
@@ -138,14 +138,21 @@ def _spell(word: str, table: dict[str, str]) -> str:
         bare = table.get(word[2:])
         if bare is not None and not bare.startswith("al-"):
             return "al-" + bare  # "الأحمد" from "أحمد": family names made of a given name
-    return _skeleton_word(word)
+    return _skeleton_word(written)
 
 
 @lru_cache(maxsize=1 << 16)
 def transliterate(name: str) -> str:
-    """'خالد العبد الله' -> 'Khaled al-Abdullah': news spellings where known, the skeleton elsewhere."""
+    """'خالد العبد الله' -> 'Khaled al-Abdullah': news spellings where known, the skeleton elsewhere.
+
+    The name may be written as in the text ("إدارة الإنشاءات"): known spellings are looked up by the matching form
+    ("أحمد" is "Ahmed"), and the skeleton of an unknown word is read off its letters as written, where hamza and
+    taa marbuta say more than their folds ("Idara al-Insha'at", not "Adara al-Ansha'at")."""
     table = spellings()
-    words = name.split()
+    written = name.split()
+    words = normalize_text(name).split()
+    if len(words) != len(written):
+        written = words
     out: list[str] = []
     i = 0
     while i < len(words):
@@ -157,10 +164,10 @@ def transliterate(name: str) -> str:
             continue
         if word == _ABD and i + 1 < len(words) and words[i + 1].startswith(_AL):
             # an unknown "عبد ال…" compound: one name, "Abd al-Ghafur"-style
-            out.append("Abd " + _skeleton_word(words[i + 1]))
+            out.append("Abd " + _skeleton_word(written[i + 1]))
             i += 2
             continue
-        out.append(_PARTICLES.get(word) or _spell(word, table))
+        out.append(_PARTICLES.get(word) or _spell(word, table, written[i]))
         i += 1
     return " ".join(w for w in out if w)
 

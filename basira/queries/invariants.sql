@@ -30,6 +30,9 @@ SELECT t.article_id, t.topic FROM article_topics t
 WHERE NOT EXISTS (SELECT 1 FROM topic_evidence e WHERE e.article_id = t.article_id AND e.topic = t.topic);
 -- name: mention_entity_known
 SELECT m.article_id, m.entity_key FROM entity_mentions m LEFT JOIN entities e USING (entity_key) WHERE e.entity_key IS NULL;
+-- name: spelling_entity_known
+SELECT s.article_id, s.entity_key FROM entity_spellings s LEFT JOIN entities e USING (entity_key)
+WHERE e.entity_key IS NULL;
 -- name: mention_points_to_a_sentence
 SELECT m.article_id, m.seq FROM entity_mentions m
 WHERE m.seq >= 0 AND NOT EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = m.article_id AND s.seq = m.seq);

@@ -134,6 +134,18 @@ CREATE TABLE IF NOT EXISTS entities (
     latin VARCHAR NOT NULL
 );
 
+-- How each article writes the entities the gazetteer does not know (rules, learned list): (article, entity, spelling
+-- as written, its Latin form, mentions). The entity's canonical is the spelling most of its mentions have
+-- (write.respell_entities), so it does not depend on which article was stored last; per article, so that an
+-- article analysed again takes its votes with it.
+CREATE TABLE IF NOT EXISTS entity_spellings (
+    article_id BIGINT NOT NULL,
+    entity_key VARCHAR NOT NULL,
+    canonical VARCHAR NOT NULL,
+    latin VARCHAR NOT NULL,
+    mentions INTEGER NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS entity_mentions (
     article_id BIGINT NOT NULL,
     entity_key VARCHAR NOT NULL,

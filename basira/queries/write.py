@@ -34,7 +34,12 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
 NORMALIZATION = "normalization"
 
 # Tables derived from articles by analysis; retag empties and refills them.
-ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
+ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities",
+                   "entity_spellings")
+# Letters that a folded spelling loses (hamza on any seat or none, madda alef, taa marbuta): of two spellings of an
+# entity as frequent as each other, the one with more of them shows ("إدارة" before "ادارة"). Every other character
+# (deleted to count them):
+_UNMARKED = "[^\u0621-\u0626\u0629]"
 
 
 def set_threads(con: duckdb.DuckDBPyConnection, threads: int) -> None:
@@ -240,6 +245,40 @@ def upsert_entities(con: duckdb.DuckDBPyConnection, entities: pa.Table) -> None:
             " FROM incoming_entities ON CONFLICT (entity_key) DO UPDATE SET"
             " entity_type = excluded.entity_type, canonical = excluded.canonical, latin = excluded.latin"
         )
+
+
+def store_entities(con: duckdb.DuckDBPyConnection, entities: pa.Table, spellings: pa.Table) -> None:
+    """Add the entities of newly analysed articles (entity_key, entity_type, canonical, latin) and how the articles
+    write those the gazetteer does not know (entity_spellings' columns); those show their commonest spelling."""
+    upsert_entities(con, entities)
+    append_rows(con, "entity_spellings", spellings)
+    if spellings.num_rows:
+        respell_entities(con, pc.unique(spellings["entity_key"]).to_pylist())
+
+
+def spelled_keys(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> list[str]:
+    """The entities these articles vote a spelling for (before their analysis is replaced)."""
+    return [k for (k,) in con.execute(
+        "SELECT DISTINCT entity_key FROM entity_spellings WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
+        [article_ids]).fetchall()]
+
+
+def respell_entities(con: duckdb.DuckDBPyConnection, keys: list[str]) -> None:
+    """Name these entities by the spelling most of their stored mentions have; ties go to the spelling with more
+    hamza and taa marbuta, then to the first in code point order. So the name depends only on what the store
+    holds, not on which article came last (ingest order, workers, a retag)."""
+    if not keys:
+        return
+    con.execute(
+        "UPDATE entities SET canonical = b.canonical, latin = b.latin FROM ("
+        " SELECT entity_key, canonical, latin FROM ("
+        "  SELECT entity_key, canonical, latin, sum(mentions) AS mentions FROM entity_spellings"
+        "  WHERE entity_key IN (SELECT unnest(?::VARCHAR[])) GROUP BY ALL)"
+        " QUALIFY row_number() OVER (PARTITION BY entity_key ORDER BY mentions DESC,"
+        "  length(regexp_replace(canonical, ?, '', 'g')) DESC, canonical, latin) = 1"
+        ") b WHERE entities.entity_key = b.entity_key",
+        [keys, _UNMARKED],
+    )
 
 
 def clear_analysis(con: duckdb.DuckDBPyConnection) -> None:
