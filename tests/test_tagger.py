@@ -130,10 +130,12 @@ def test_shipped_model_on_fixed_sentences() -> None:
     # (the Ghab plain, which it used to rescue from the given-name rule, is now in the gazetteer: both find it)
     assert _found(off, "سهل الغاب منطقة زراعية") == [("LOC", "سهل الغاب", "gazetteer")]
     assert _found(on, "سهل الغاب منطقة زراعية") == [("LOC", "سهل الغاب", "gazetteer")]
-    # ... keeps organisations and the lists. (The round-3 weights, without word clusters, bounded this one better,
-    # "جيش الفتح" alone; the cluster model, chosen on cross-validation, leaves the rule's span: RESULTS.md.)
-    assert _found(off, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح السيطره", "rule:org")]
-    assert _found(on, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح السيطره", "rule:org")]
+    # ... keeps organisations and the lists. (The round-3 weights, without word clusters, bounded these better,
+    # "جيش الفتح" alone; the cluster model, chosen on cross-validation, leaves the rule's span: RESULTS.md. Jaysh
+    # al-Fatah itself is now in the gazetteer, whole either way.)
+    assert _found(off, "وأعلن جيش المهاجرين السيطرة على المدينة") == [("ORG", "جيش المهاجرين السيطره", "rule:org")]
+    assert _found(on, "وأعلن جيش المهاجرين السيطرة على المدينة") == [("ORG", "جيش المهاجرين السيطره", "rule:org")]
+    assert _found(on, "وأعلن جيش الفتح السيطرة على المدينة") == [("ORG", "جيش الفتح", "gazetteer")]
     assert _found(on, "وقال ولي العهد السعودي الأمير محمد بن سلمان إن") == [("PER", "محمد بن سلمان", "gazetteer")]
     # never a name on a place ("ريف درعا"), after a place head, or one ambiguous given name
     assert _found(on, "قتل مدني في ريف درعا برصاص قناص") == [("LOC", "درعا", "gazetteer")]
