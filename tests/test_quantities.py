@@ -9,6 +9,11 @@ def quantities(text: str):
     return analyze_article([Sentence(0, 0, 0, len(text), text, normalize_text(text))]).quantities
 
 
+def counts(text: str) -> list[tuple[int, int, str, str]]:
+    """(low, high, unit, kind) of each count in a one-sentence article."""
+    return [(q.low, q.high, q.unit, q.kind) for q in quantities(text)]
+
+
 @pytest.mark.parametrize(
     "text, low, high, unit, kind",
     [
@@ -55,8 +60,7 @@ def test_seed_000_range():
     ],
 )
 def test_counts_in_sentences(text, expected):
-    got = [(q.low, q.high, q.unit, q.kind) for q in quantities(text)]
-    assert got == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
+    assert counts(text) == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
 
 
 def test_counts_in_several_sentences_keep_their_sequence_numbers():
@@ -99,7 +103,7 @@ def test_unit_kind_against_clause_kind(text, kind):
     ],
 )
 def test_verb_after_the_count(text, expected):
-    assert [(q.low, q.high, q.unit, q.kind) for q in quantities(text)] == expected
+    assert counts(text) == expected
 
 
 # A number glued to a one-letter preposition or conjunction is the count, not the multiplier after it alone
@@ -117,4 +121,4 @@ def test_verb_after_the_count(text, expected):
     ],
 )
 def test_a_number_glued_to_a_clitic(text, expected):
-    assert [(q.low, q.high, q.unit, q.kind) for q in quantities(text)] == expected
+    assert counts(text) == expected
