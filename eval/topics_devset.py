@@ -24,13 +24,14 @@ was but only from corpus partition 0 (sha1 of "corpus:line", even), before the n
 taxonomy 2026.12.10 scored it once after that round's merge; its errors were studied after that), "holdout12" (44
 articles judged for the three core topics only, drawn as holdout11 was but from corpus partition 1 (odd) and from no
 article eval/sentences.jsonl was labelled from, before the next round of changes, sealed until taxonomy 2026.12.11
-scored it once after that round's merge; its errors were studied after that) and "holdout13" (45 articles judged for the
+scored it once after that round's merge; its errors were studied after that), "holdout13" (45 articles judged for the
 three core topics only, drawn as holdout12 was but from both partitions, from no article already in the devset or
-eval/sentences.jsonl, with no rule or taxonomy change of its round, sealed until taxonomy 2026.12.12 scored it once).
+eval/sentences.jsonl, with no rule or taxonomy change of its round, sealed until taxonomy 2026.12.12 scored it once; its
+errors were studied after that) and "holdout14" (40 articles judged for the three core topics only, drawn as holdout13
+was by `python -m eval.draw_holdout` with seed 20261214, from no article already in the devset or eval/sentences.jsonl,
+sealed until taxonomy 2026.12.13 scored it once after that round's merge).
 
-"holdout14" (40 articles judged for the three core topics only, drawn as holdout13 was by `python -m eval.draw_holdout`
-with seed 20261214, from no article already in the devset or eval/sentences.jsonl) is sealed (`SEALED`): it is scored
-only with `--score-sealed`, once, by the lead, and left out of "all".
+No split is sealed now (`SEALED` is empty): `--score-sealed` is accepted and changes nothing until a new split is.
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -65,11 +66,11 @@ from eval.corpora import COLLECTIONS, available, iter_collection, load_article, 
 DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
 SPLITS = (
     "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
-    "holdout10", "holdout11", "holdout12", "holdout13",
+    "holdout10", "holdout11", "holdout12", "holdout13", "holdout14",
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement. Empty between a
 # sealed split's single scoring and the next one's drawing.
-SEALED: tuple[str, ...] = ("holdout14",)
+SEALED: tuple[str, ...] = ()
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
