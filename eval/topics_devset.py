@@ -31,7 +31,10 @@ errors were studied after that) and "holdout14" (40 articles judged for the thre
 was by `python -m eval.draw_holdout` with seed 20261214, from no article already in the devset or eval/sentences.jsonl,
 sealed until taxonomy 2026.12.13 scored it once after that round's merge).
 
-No split is sealed now (`SEALED` is empty): `--score-sealed` is accepted and changes nothing until a new split is.
+"holdout15" (40 articles judged for the three core topics only, drawn as holdout14 was by `python -m
+eval.draw_holdout` with seed 20261215, from no article already in the devset or eval/sentences.jsonl; the wide defection
+and coup pools used up) is sealed (`SEALED`): it is scored only with `--score-sealed`, once, by the lead, and left out
+of "all".
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -70,7 +73,7 @@ SPLITS = (
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement. Empty between a
 # sealed split's single scoring and the next one's drawing.
-SEALED: tuple[str, ...] = ()
+SEALED: tuple[str, ...] = ("holdout15",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
