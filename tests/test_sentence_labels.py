@@ -1,5 +1,5 @@
 """The evidence-sentence labels (eval/sentences.jsonl): drawn only from partition 1 of the corpora and never from the
-devset (holdout11 was drawn from partition 0; holdout12 to holdout14 from articles no label came from), well formed, and
+devset (holdout11 was drawn from partition 0; holdout12 to holdout15 from articles no label came from), well formed, and
 the filter study's features."""
 
 import json
