@@ -40,6 +40,20 @@ def topic_colours(topics: Sequence[str]) -> dict[str, str]:
     return colours
 
 
+# Counts are whole: left to itself Plotly ticks a time chart whose highest bar is 1 at 0, 0.2, 0.4 … (the real store:
+# Mohammad al-Shaar, named in one article a month, drawn with "0.2 articles"). Up to this count every whole number
+# gets a tick; above it Plotly's own steps are whole already.
+WHOLE_TICKS_MAX = 10
+
+
+def whole_count_axis(fig: go.Figure, highest: object) -> go.Figure:
+    """The y axis of a chart of counts with whole-number ticks only, `highest` the tallest bar or point."""
+    fig.update_yaxes(tickformat=",d", rangemode="tozero")
+    if pd.isna(highest) or float(highest) <= WHOLE_TICKS_MAX:
+        fig.update_yaxes(tick0=0, dtick=1)
+    return fig
+
+
 def _base(fig: go.Figure, title: str, height: int = 380) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -172,6 +186,7 @@ def timeline_figure(
         title += f" · {undated:,} undated not on the axis"
     title = _focus(fig, frame["period"], frame[measure], grain, title)
     fig.update_layout(barmode="stack", xaxis_title=None, yaxis_title=noun)
+    whole_count_axis(fig, frame.groupby("period")[measure].sum().max() if len(frame) else 0)
     return _legend_below(_base(fig, title), reversed_order=True)
 
 
@@ -238,6 +253,7 @@ def topic_trend_figure(
     periods = pd.to_datetime(tagged["period"]).drop_duplicates()
     if len(periods) == 1:
         fig.update_xaxes(range=one_period_range(periods.iloc[0].date(), grain))
+    whole_count_axis(fig, tagged[measure].max() if len(tagged) else 0)
     return _legend_below(_base(fig, _focus(fig, tagged["period"], tagged[measure], grain, "Topic trends")))
 
 
@@ -344,6 +360,7 @@ def entity_timeline_figure(frame: pd.DataFrame, name: str, grain: str) -> go.Fig
     title = f"Articles naming {name}, per {grain}" + (f" · {undated} undated" if undated else "")
     title = _focus(fig, dated["period"], dated["articles"], grain, title)
     fig.update_layout(yaxis_title="articles")
+    whole_count_axis(fig, dated["articles"].max() if len(dated) else 0)
     return _base(fig, title, height=300)
 
 

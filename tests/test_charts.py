@@ -370,3 +370,28 @@ def test_time_charts_put_the_topic_legend_under_the_axis_in_columns():
 )
 def test_legend_height_counts_each_row_at_its_most_wrapped_name(names, columns, height):
     assert charts.legend_height(names, columns) == height
+
+
+def _scaled(frame: pd.DataFrame, factor: int) -> pd.DataFrame:
+    return frame.assign(articles=frame["articles"] * factor, stories=frame["stories"] * factor)
+
+
+ONE_A_MONTH = pd.DataFrame({"period": [D(2017, 1, 1), D(2017, 6, 1), D(2017, 9, 1)], "topic": ["prisons"] * 3,
+                            "articles": [1, 1, 1], "stories": [1, 1, 1]})
+
+
+@pytest.mark.parametrize(("draw", "factor", "dtick"), [
+    # An entity named once a month (Mohammad al-Shaar on the real store) was ticked 0, 0.2, … 1 "articles".
+    (lambda f: charts.entity_timeline_figure(f, "محمد الشعار", "month"), 1, 1),
+    (lambda f: charts.timeline_figure(f, "articles", LABELS, {}, 0, "month"), 1, 1),
+    (lambda f: charts.topic_trend_figure(f, "articles", LABELS, {}, "month"), 1, 1),
+    (lambda f: charts.entity_timeline_figure(f, "محمد الشعار", "month"), 10, 1),
+    # Past ten Plotly's own steps are whole: the axis is left to it.
+    (lambda f: charts.entity_timeline_figure(f, "محمد الشعار", "month"), 11, None),
+    (lambda f: charts.timeline_figure(f, "articles", LABELS, {}, 0, "month"), 300, None),
+], ids=["entity 1", "timeline 1", "trend 1", "entity 10", "entity 11", "timeline 300"])
+def test_count_axes_tick_whole_numbers_only(draw, factor, dtick):
+    fig = draw(_scaled(ONE_A_MONTH, factor))
+    assert fig.layout.yaxis.dtick == dtick
+    assert fig.layout.yaxis.tickformat == ",d"
+    assert fig.layout.yaxis.rangemode == "tozero"
