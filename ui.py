@@ -346,13 +346,12 @@ def _entity_option(row: dict) -> str:
 
 
 def article_link(article_id: int, filters: Filters, title: object = None, label: str | None = None) -> None:
-    """A link to the reader: "Read article N: title", or `label`. Both are data (titles, sources), so they
-    are shown as literal text; a long title is cut."""
+    """A link to the reader: "Read article N: title" (the title isolated in its own direction), or `label`. Both are
+    data (titles, sources), so they are shown as literal text; a long title is cut."""
     if label is None:
-        label = f"Read article {int(article_id)}"
-        if isinstance(title, str) and title.strip():
-            label += f": {title.strip()}"
-    label = label if len(label) <= 120 else label[:119] + "…"
+        label = render.article_link_label(article_id, title)
+    else:
+        label = label if len(label) <= render.LINK_LABEL_CHARS else label[: render.LINK_LABEL_CHARS - 1] + "…"
     st.page_link(READER_PAGE, label=render.markdown_text(label), icon=":material/menu_book:",
                  query_params={**filters.to_query_params(), "article": str(int(article_id))})
 

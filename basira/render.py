@@ -104,6 +104,30 @@ def topic_labels(keys: object, labels: Mapping[str, str]) -> object:
     return "; ".join(labels.get(key, key) for key in keys.split(", "))
 
 
+# First strong isolate ... pop directional isolate: text inside is laid out in its own direction, whatever surrounds it.
+FSI, PDI = "\u2068", "\u2069"
+# A link label's length, title included, so a long headline does not run over the page.
+LINK_LABEL_CHARS = 120
+
+
+def isolated(text: str) -> str:
+    """`text` as a unit of its own direction in a line of the other: the « of «داعش» at the start of an Arabic title,
+    or the ؟ and … at its end, otherwise take the English line's direction and show at the wrong end of the title."""
+    return f"{FSI}{text}{PDI}"
+
+
+def article_link_label(article_id: int, title: object = None, limit: int = LINK_LABEL_CHARS) -> str:
+    """"Read article N: title" (plain text; Markdown escaping is the caller's), the title isolated and cut with "…" so
+    the label's visible characters are at most `limit`."""
+    label = f"Read article {int(article_id)}"
+    if not isinstance(title, str) or not title.strip():
+        return label
+    text, room = title.strip(), limit - len(label) - 2
+    if len(text) > room:
+        text = text[: room - 1] + "…"
+    return f"{label}: {isolated(text)}"
+
+
 def markdown_text(text: object) -> str:
     """Data shown where Streamlit renders Markdown (page link labels, captions) displays as literal text:
     a title like `![x](http://tracker/p.png)` must not load an image."""

@@ -416,6 +416,15 @@ def test_titles_in_links_show_as_literal_text(dashboard_env):
     assert not any("](http" in label for label in labels)
 
 
+def test_titles_in_links_are_isolated_in_their_own_direction(dashboard_env):
+    """Without the isolate, the « of «داعش» at the start of an Arabic title showed at its far end in the English label
+    (the real store, Search سجن صيدنايا, article 4564), and a final ؟ or the cut's … at its start."""
+    at = _ok(_app("pages/4_Search.py", q="درعا"))
+    titled = [link.proto.label for link in at.main.page_link if ": " in link.proto.label]
+    assert titled
+    assert all(re.fullmatch(r"Read article \d+\\: \u2068[^\u2068\u2069]+\u2069", label) for label in titled), titled
+
+
 @pytest.mark.parametrize("page", PAGES[:5])
 def test_a_view_with_nothing_in_it_says_so(page, dashboard_env):
     at = _ok(_app(page, q="كلمةغيرموجودةاطلاقا"))

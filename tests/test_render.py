@@ -194,6 +194,24 @@ def test_style_loads_the_bundled_font_from_static_serving():
 
 
 @pytest.mark.parametrize(
+    ("title", "limit", "expected"),
+    [
+        ("«داعش» .. من سجن «بوكا»", 120, "Read article 4564: \u2068«داعش» .. من سجن «بوكا»\u2069"),
+        ("  هل يا مكان؟ ", 120, "Read article 4564: \u2068هل يا مكان؟\u2069"),
+        # Cut to the limit in visible characters ("Read article 4564: " is 19), the … inside the isolate.
+        ("أحرار الشام : الثورة والدين", 30, "Read article 4564: \u2068أحرار الشا…\u2069"),
+        ("أحرار الشام", 30, "Read article 4564: \u2068أحرار الشام\u2069"),
+        ("", 120, "Read article 4564"),
+        (None, 120, "Read article 4564"),
+    ],
+)
+def test_article_link_label_isolates_the_title(title, limit, expected):
+    label = render.article_link_label(4564, title, limit)
+    assert label == expected
+    assert len(label.replace(render.FSI, "").replace(render.PDI, "")) <= limit
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("![x](http://t.example/p.png)", r"\!\[x\]\(http\://t\.example/p\.png\)"),
