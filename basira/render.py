@@ -47,6 +47,8 @@ READER_SIDE_PX = 240
 
 # Text fields take the direction of what is typed (an input is left to right otherwise): Arabic search words start at
 # the right edge and "سجن صيدنايا 2017" reads in order, Latin stays left to right.
+# While a field shows its instructions ("Press Enter to apply · 6/100", bottom right), the text sits above them: Arabic
+# starts at the right edge, where they were drawn over it ("الشعار" under "6/100" in Find a name).
 STYLE = f"""<style>
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_URL}") format("truetype"); font-weight: 400; font-display: swap; }}
 @font-face {{ font-family: "{FONT_FAMILY}"; src: url("{FONT_BOLD_URL}") format("truetype"); font-weight: 700; font-display: swap; }}
@@ -71,6 +73,8 @@ STYLE = f"""<style>
 .basira-url {{ overflow-wrap: anywhere; font-size: .9rem; margin-bottom: .5rem; }}
 .basira-text-read {{ font-size: .85rem; color: #4b5563; margin-top: -.5rem; }}
 [data-testid="stTextInputField"] {{ unicode-bidi: plaintext; text-align: start; }}
+.stTextInput:has([data-testid="InputInstructions"]) [data-testid="stTextInputRootElement"] {{ height: auto; }}
+.stTextInput:has([data-testid="InputInstructions"]) [data-testid="stTextInputField"] {{ padding-bottom: 1.1rem; }}
 div:has(> .st-key-{READER_KEY}) {{ flex: 1 1 {READER_MIN}; min-width: min(100%, {READER_MIN}); }}
 </style>"""
 

@@ -407,3 +407,30 @@ def test_network_names_do_not_overlap(page, server, width):
     plot_width, plot_height, names, overlaps = chart.evaluate(NETWORK_LABELS_JS)
     assert plot_width >= network.NETWORK_PLOT_PX[0] - 1 and plot_height == pytest.approx(network.NETWORK_PLOT_PX[1], abs=1)
     assert names > 0 and overlaps == 0, (names, overlaps)
+
+
+def _ink_rows(png: bytes) -> tuple[int, int]:
+    """(top, bottom) dark pixel rows of a screenshot."""
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("L")
+    dark = [y for y in range(image.height) if any(image.getpixel((x, y)) < 100 for x in range(image.width))]
+    return dark[0], dark[-1]
+
+
+@pytest.mark.parametrize(("path", "label"), [("Search", "Words to find"), ("Entities", "Find a name")])
+def test_a_fields_instructions_sit_under_arabic_typed_in_it(page, server, path, label):
+    """While a field has focus its instructions ("Press Enter to submit form · 11/200") show at its bottom right, where
+    Arabic text starts: they were drawn over it (real store: "الشعار" under "6/100" in Find a name)."""
+    _open(page, server, path)
+    field = page.locator(f'input[aria-label="{label}"]')
+    field.click()
+    page.keyboard.type("سجن صيدنايا")
+    hint = page.get_by_test_id("stMain").get_by_test_id("InputInstructions").filter(has_text="/")
+    hint.wait_for()
+    hint_top = hint.bounding_box()["y"]
+    hint.evaluate("e => { e.style.visibility = 'hidden'; }")  # measure the typed text's own ink
+    top, bottom = _ink_rows(field.screenshot())
+    assert field.bounding_box()["y"] + bottom <= hint_top, (bottom, hint_top - field.bounding_box()["y"])
