@@ -500,6 +500,13 @@ def norm_marks(
     return out
 
 
+def marked_words(text_raw: str, marks: Iterable[Mark]) -> list[str]:
+    """The words `marks` cover in `text_raw`, as written, each once, in reading order: what a caption lists as the
+    terms found (the stored terms are folded, "معركه" and "مواجهات عنيفه" where the sentence says معركة, عنيفة)."""
+    words = (" ".join(text_raw[m.start : m.end].split()) for m in sorted(marks, key=lambda m: m.start))
+    return list(dict.fromkeys(w for w in words if w))
+
+
 def term_marks(text_raw: str, terms: Iterable[str], kind: str = "match", note: str = "matched") -> list[Mark]:
     """Marks on every occurrence of a normalised term inside the normalised text (so a search for
     السجون also marks it inside والسجون and under أ/إ spellings), for search results."""

@@ -53,7 +53,9 @@ st.caption("Strongest first: sentences matching more of the topic's terms, in ar
 for row in evidence.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "topic",
                               f"{row.label}: {row.terms}", whole_words=True)
-    caption = f"{render.date_text(row.published)} · {row.source} · terms: {row.terms} · score {row.topic_score}"
+    # The terms as the sentence writes them (the stored ones are folded: "معركه"); the stored ones when none is marked.
+    terms = "، ".join(render.marked_words(row.sentence, marks)) or row.terms
+    caption = f"{render.date_text(row.published)} · {row.source} · terms: {terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(ui.deferred("evidence_extract", filters, topic, limit=EVIDENCE_ROWS), "evidence_sentences", filters,

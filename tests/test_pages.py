@@ -629,6 +629,21 @@ def test_the_topic_trend_of_a_short_view_is_weekly(params, grain, dashboard_env)
     assert next(s for s in at.main.button_group if s.label == "Trend per").value == grain
 
 
+@pytest.mark.parametrize("topic", ["intelligence", "assassinations", "drugs_smuggling"])
+def test_evidence_captions_list_the_terms_as_the_sentence_writes_them(topic, dashboard_env):
+    """The captions listed the folded terms ("شعبه المخابرات", "شحنه"), words the sentence does not hold as written."""
+    import html as html_lib
+
+    at = _ok(_app("pages/1_Topics.py", evidence=topic))
+    snippets = [html_lib.unescape(re.sub(r"<[^>]+>", "", str(h.proto.body))) for h in at.get("html")
+                if 'class="basira-snippet' in str(h.proto.body)]
+    assert snippets
+    for snippet in snippets:
+        caption, sentence = snippet.split(" · score ", 1)
+        terms = caption.split(" · terms: ", 1)[1].split("، ")
+        assert terms and all(term in sentence for term in terms), (terms, sentence)
+
+
 def test_a_click_that_narrows_the_view_to_a_month_makes_the_untouched_trend_weekly(dashboard_env):
     at = _ok(_app("pages/1_Topics.py"))
     assert next(s for s in at.main.button_group if s.label == "Trend per").value == "month"

@@ -194,6 +194,21 @@ def test_style_loads_the_bundled_font_from_static_serving():
 
 
 @pytest.mark.parametrize(
+    ("raw", "norm", "spans", "expected"),
+    [
+        # Folded stored terms (معركه, مواجهات عنيفه) read back as written, each once, in reading order.
+        ("اندلعت معركة ثم مواجهات عنيفة ثم معركة", "اندلعت معركه ثم مواجهات عنيفه ثم معركه",
+         [(33, 38), (7, 12), (16, 28)], ["معركة", "مواجهات عنيفة"]),
+        ("شُحنة كبيرة", "شحنه كبيره", [(0, 4)], ["شُحنة"]),
+        ("لا شيء", "لا شيء", [], []),
+    ],
+)
+def test_marked_words_are_the_terms_as_written(raw, norm, spans, expected):
+    marks = render.norm_marks(raw, norm, spans, "topic", "t", whole_words=True)
+    assert render.marked_words(raw, marks) == expected
+
+
+@pytest.mark.parametrize(
     ("title", "limit", "expected"),
     [
         ("«داعش» .. من سجن «بوكا»", 120, "Read article 4564: \u2068«داعش» .. من سجن «بوكا»\u2069"),
