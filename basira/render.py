@@ -132,6 +132,13 @@ def article_link_label(article_id: int, title: object = None, limit: int = LINK_
     return f"{label}: {isolated(text)}"
 
 
+def topic_lines(topics: pd.DataFrame) -> str:
+    """An article's topics (label, label_ar, score) as a Markdown list, strongest first: "Kidnapping · الخطف · 6"."""
+    ranked = topics.sort_values("score", ascending=False, kind="stable")
+    return "\n".join(f"- {markdown_text(t.label)} · {markdown_text(t.label_ar)} · score {markdown_text(f'{t.score:g}')}"
+                     for t in ranked.itertuples(index=False))
+
+
 def markdown_text(text: object) -> str:
     """Data shown where Streamlit renders Markdown (page link labels, captions) displays as literal text:
     a title like `![x](http://tracker/p.png)` must not load an image."""

@@ -72,8 +72,8 @@ with side:
     if detail["topics"].empty:
         st.caption("none")
     else:
-        st.dataframe(detail["topics"][["label", "label_ar", "score"]], hide_index=True, width="stretch",
-                     placeholder=ui.MISSING)
+        # A line each, wrapped: as a table in the 240 px panel the Arabic label was cut and the score off to the right.
+        st.markdown(render.topic_lines(detail["topics"]))
     st.markdown("**Entities**")
     if detail["entities"].empty:
         st.caption("none")

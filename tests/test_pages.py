@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from basira import export, store
+from basira import export, render, store
 from basira.filters import Filters
 from basira.queries import read
 
@@ -228,6 +228,18 @@ def test_the_reader_shows_hostile_markup_as_text(dashboard_env):
     for tag in ("<script", "<img", "onerror=alert(2)>"):
         assert tag not in reader
     assert 'class="m-topic"' in reader  # evidence is highlighted
+
+
+def test_the_reader_lists_each_topic_with_its_arabic_label_and_score(dashboard_env):
+    """In a table in the 240 px side panel the Arabic label was cut and the score out of sight."""
+    article = _article_id(dashboard_env, "<script>")
+    at = _ok(_app("pages/3_Articles.py", article=str(article)))
+    topics = _query(dashboard_env, "article_detail", article)["topics"].sort_values("score", ascending=False)
+    assert len(topics)
+    expected = "\n".join(f"- {render.markdown_text(t.label)} · {t.label_ar} · score {render.markdown_text(f'{t.score:g}')}"
+                          for t in topics.itertuples(index=False))
+    assert expected in [m.value for m in at.markdown]
+    assert not any("label_ar" in frame.value.columns for frame in at.dataframe)
 
 
 def test_selecting_a_row_opens_the_reader(dashboard_env):
