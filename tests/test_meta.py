@@ -111,7 +111,8 @@ def _dataframe_calls(path: Path) -> list[ast.Call]:
 def test_every_table_shows_a_missing_value_as_an_empty_cell():
     """st.dataframe shows a missing value as "None", which reads as a value (a byline or a source called None)."""
     calls = {p.name: _dataframe_calls(p) for p in [*PAGES, ROOT / "ui.py"]}
-    assert sum(len(c) for c in calls.values()) >= 6  # the tables are found at all
+    # The tables are found at all (5 since the reader lists its topics as text, review4: a table cut them in 240 px).
+    assert sum(len(c) for c in calls.values()) >= 5
     without = [(name, c.lineno) for name, found in calls.items() for c in found
                if "placeholder" not in {k.arg for k in c.keywords}]
     assert without == []
