@@ -150,6 +150,20 @@ def numbered_sentences(frame: pd.DataFrame) -> pd.DataFrame:
     return numbered
 
 
+def with_terms_as_written(evidence: pd.DataFrame) -> pd.DataFrame:
+    """Topic evidence rows (sentence, sentence_norm, starts, ends, terms) with `terms_as_written` after `terms`: the
+    words the evidence marks, as the sentence writes them ("معركة، مواجهات عنيفة"), where `terms` are the folded terms
+    analysis matched ("معركه, مواجهات عنيفه"), which an analyst quoting or searching the sentence cannot use."""
+    written = []
+    for row in evidence.itertuples(index=False):
+        spans = zip(row.starts, row.ends, strict=True)
+        marks = render.norm_marks(row.sentence, row.sentence_norm, spans, "topic", "", whole_words=True)
+        written.append("، ".join(render.marked_words(row.sentence, marks)) or None)
+    out = evidence.copy()
+    out.insert(list(out.columns).index("terms") + 1, "terms_as_written", written)
+    return out
+
+
 # The search results as downloaded: the link to the original and the numbered sentence, not the normalised text.
 SEARCH_EXTRACT_COLUMNS = [
     "article_id", "url", "score", "matched_terms", "sentence_no", "published", "title", "source", "sentence",

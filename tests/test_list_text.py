@@ -126,8 +126,11 @@ def test_the_evidence_download_drops_the_highlight_columns(db):
         shown = read.evidence_sentences(cur, Filters(), "prisons")
     assert list(extract.columns) == [
         "article_id", "published", "source", "title", "topic", "label", "sentence_no", "terms_matched", "terms",
-        "topic_score", "rank_in_article", "sentence"]
+        "terms_as_written", "topic_score", "rank_in_article", "sentence"]
     assert len(extract) == 4
+    # The folded terms (سجون for سجون, ه for ة) as the sentence writes them, every one found in it (review4).
+    for written, sentence in zip(extract["terms_as_written"], extract["sentence"], strict=True):
+        assert written and all(word in sentence for word in written.split("، ")), (written, sentence)
     # Numbered from 1 as analysts count (the title 0): the page's rows, one more than the stored seq.
     assert list(extract["sentence_no"]) == [seq + 1 for seq in shown["seq"]]
 

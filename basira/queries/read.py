@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from basira.export import numbered_sentences
+from basira.export import numbered_sentences, with_terms_as_written
 from basira.filters import Filters
 from basira.normalize import normalize_text, spelling_pattern, tokenize
 from basira.queries import openings, write
@@ -867,9 +867,10 @@ def _highlights(ranked: pd.DataFrame, cur: duckdb.DuckDBPyConnection, per_articl
 def evidence_extract(
     cur: duckdb.DuckDBPyConnection, filters: Filters, topic: str | None = None, limit: int = 200
 ) -> pd.DataFrame:
-    """evidence_sentences as downloaded: without the normalised text and highlight offsets, sentences numbered
-    from 1."""
-    return numbered_sentences(evidence_sentences(cur, filters, topic, limit).drop(columns=_HIGHLIGHTS))
+    """evidence_sentences as downloaded: the terms also as written, without the normalised text and highlight
+    offsets, sentences numbered from 1."""
+    evidence = with_terms_as_written(evidence_sentences(cur, filters, topic, limit))
+    return numbered_sentences(evidence.drop(columns=_HIGHLIGHTS))
 
 
 # The evidence lists' order. The topic last: with no topic chosen, one sentence can be evidence for two topics
