@@ -128,7 +128,7 @@ def test_the_evidence_download_drops_the_highlight_columns(db):
         "article_id", "published", "source", "title", "topic", "label", "sentence_no", "terms_matched", "terms",
         "terms_as_written", "topic_score", "rank_in_article", "sentence"]
     assert len(extract) == 4
-    # The folded terms (سجون for سجون, ه for ة) as the sentence writes them, every one found in it (review4).
+    # The folded terms (ه for ة, ا for أ) as the sentence writes them, every one found in it (review4).
     for written, sentence in zip(extract["terms_as_written"], extract["sentence"], strict=True):
         assert written and all(word in sentence for word in written.split("، ")), (written, sentence)
     # Numbered from 1 as analysts count (the title 0): the page's rows, one more than the stored seq.
