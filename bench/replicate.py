@@ -34,6 +34,7 @@ SHIFTED = {
     "article_topics": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "topic_evidence": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "entity_mentions": "* REPLACE (article_id + {k} * {m} AS article_id)",
+    "entity_spellings": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "quotations": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "quantities": "* REPLACE (article_id + {k} * {m} AS article_id)",
     "summary_article_entities": "* REPLACE (article_id + {k} * {m} AS article_id)",

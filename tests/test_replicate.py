@@ -61,6 +61,8 @@ def test_the_replica_keeps_every_invariant(replica, capsys):
         "SELECT count(DISTINCT story_id) FROM articles",
         "SELECT count(*) FROM sentences",
         "SELECT count(*) FROM entity_mentions",
+        # the entities' spelling votes: without them a replica's re-spell step had nothing to scan
+        "SELECT count(*) FROM entity_spellings",
         "SELECT count(*) FROM article_topics",
         "SELECT count(*) FROM summary_article_entities",
         "SELECT count(*) FROM summary_article_pairs",
