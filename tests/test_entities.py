@@ -665,3 +665,41 @@ def test_eleventh_round_cue_less_names(recognizer, text, expected):
     mentions = recognizer.recognize(sents(*text.split(" || ")))
     got = {(m.entity_key, m.surface, m.method) if m.entity_type != "LOC" else ("LOC", m.surface) for m in mentions}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an outlet named without its head is the outlet after a correspondent, with "ل" after a speech verb or
+        # noun, or alone in quotation marks (over the town al-Mayadin and the region "الشرق الأوسط")
+        ("ومراسل الميادين يفيد بأن الاشتباكات مستمرة", {("org:al_mayadeen", "الميادين")}),
+        ("وقال مصدر تركي لـ«الشرق الأوسط» إن المنفذ", {("org:asharq_al_awsat", "الشرق الاوسط")}),
+        ("اللواء عوض قال للجزيرة إن الفيضان", {("org:aljazeera", "للجزيره"), ("per:wd", "عوض")}),
+        ("يقول في حديث للميادين إن دمشق لن تسمح", {("org:al_mayadeen", "للميادين"), ("loc:damascus", "دمشق")}),
+        ("ذكر موفد الجزيرة نت أن المحاكم", {("org:aljazeera", "الجزيره نت")}),
+        # no cue, or a word in quotation marks with no speech before it, or "ل" + an ordinary word (the ambassador)
+        ("وتتصاعد التوترات في الشرق الأوسط منذ أشهر", {("loc:middle_east", "الشرق الاوسط")}),
+        ('فكري حول الصراع بين " الحياة " و " الفن "', set()),
+        ("وقالت الصحيفة إن الحياة في حلب صعبة", {("loc:aleppo", "حلب")}),
+        ("قال للسفير الأمريكي جيفري كافري", {("per:jifri_kafri", "جيفري كافري")}),
+    ],
+)
+def test_twelfth_round_outlets_with_a_media_cue(recognizer, text, expected):
+    assert keys(recognizer.recognize(sents(text))) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a given name that is also a word, alone after a speech verb and before what was said: a person mention
+        ("وقال رمضان إن الأصوات الرافضة لا تمثل أحدا", {("per:rmdan", "رمضان", "rule:lone_given")}),
+        ("وقال أمين : لا تراجع", {("per:amin", "امين", "rule:lone_given")}),
+        # "على" (often written "علي") after a verb is the preposition
+        ("وشدد على أن الحزب لن ينسى", set()),
+        ("وشدد علي أن الحزب لن ينسى", set()),
+        ("وأضاف جديد أن", set()),
+    ],
+)
+def test_twelfth_round_given_name_as_subject_of_speech(recognizer, text, expected):
+    got = {(m.entity_key, m.surface, m.method) for m in recognizer.recognize(sents(text))}
+    assert got == expected

@@ -587,6 +587,7 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 _QUOTED = 3.5
 _QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
 _COMMAS = frozenset(("\u060c", ","))
+_THAT = frozenset(("\u0627\u0646", "\u0628\u0627\u0646", "\u0627\u0646\u0647", "\u0627\u0646\u0647\u0627"))  # ان، بان، انه، انها as normalised
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
@@ -1332,6 +1333,10 @@ class GazetteerRecognizer:
             # "وقال بلير", "وأضاف فارس": the subject right after a speech verb. A lone unknown word is
             # taken only when it is not an ordinary word (the common-word list is large).
             tok = toks[i]
+            if res.first_names.get(tok) and tok not in res.stop and self._complement_after(doc, i):
+                # "وقال رمضان إن", "وأكد غريب أن": a given name that is also a word, as the whole subject of the
+                # verb before what was said; alone it is a lone given name (not stored) unless the article names him
+                return (_RULE, i, i, "PER", "rule:speech")
             if tok in res.first_names or tok in res.particles or not self.name_like(tok):
                 return None
             if tok.startswith(AL) and tok not in res.person_words:
@@ -1351,8 +1356,9 @@ class GazetteerRecognizer:
         tok, word = toks[first], bare.split()[0]
         # the clitics in front of the name: "ل" of "للجزيره" (ل + الجزيره) or "لرويترز"
         lead = tok[: len(tok) - len(word)] if tok.endswith(word) else tok[: len(tok) - len(word) + 2]
-        if lead[-1:] == "\u0644" and before in res.media_said:
-            return True
+        if lead[-1:] == "\u0644" and before in res.media_said and (
+                bare not in res.common or last + 1 >= doc.n or toks[last + 1] in NONWORD or toks[last + 1] in _THAT):
+            return True  # "قال للجزيرة", "حديث للميادين إن"; not "قال للسفير الأمريكي" (to the ambassador)
         opening = full[max(0, doc.ts[first] - 3) : doc.ts[first]].rstrip()
         end = doc.end(last)
         closing = full[end : end + 3].lstrip()
@@ -1363,6 +1369,13 @@ class GazetteerRecognizer:
         k = doc.prev_word(first)
         return bare not in res.common or (k >= 0 and (toks[k] == "\u0644" or toks[k] in res.media_said
                                                        or toks[k] in res.media_cues))
+
+    def _complement_after(self, doc: Doc, i: int) -> bool:
+        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب) or a colon?"""
+        k = i + 1
+        if k < doc.n and doc.toks[k] in _THAT:
+            return True
+        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] == ":"
 
     def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
         """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
