@@ -703,3 +703,22 @@ def test_twelfth_round_outlets_with_a_media_cue(recognizer, text, expected):
 def test_twelfth_round_given_name_as_subject_of_speech(recognizer, text, expected):
     got = {(m.entity_key, m.surface, m.method) for m in recognizer.recognize(sents(text))}
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # foreign given names (first_names.tsv) open a name whose family name no list knows
+        ("وقال رئيس بلدية تشاتانوغا آندي بيرك لشبكة سي إن إن",
+         {("per:andi_birk", "اندي بيرك"), ("org:cnn", "سي ان ان")}),
+        ("وكتب عاموس هاريل الخبير في شؤون الدفاع", {("per:amus_haril", "عاموس هاريل")}),
+        ("والتقى المنسق الخاص ديريك بلاملي وزير الداخلية", {("per:dirik_blamli", "ديريك بلاملي")}),
+        ("فيما كان العملاق ديرك نوفيتسكي أفضل لاعب", {("per:dirk_nufitski", "ديرك نوفيتسكي")}),
+        # not where the name would be a clitic on a word or the word an award ("عرب لايف" is a site, ل + "ايف")
+        ("بيروت - عرب لايف قصف الجيش اللبناني مواقع",
+         {("loc:beirut", "بيروت"), ("org:lebanese_army", "الجيش اللبناني")}),
+        ("وفاز الفيلم بعشر جوائز أوسكار", set()),
+    ],
+)
+def test_twelfth_round_foreign_given_names(recognizer, text, expected):
+    assert keys(listed(recognizer.recognize(sents(text)))) == expected
