@@ -367,8 +367,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         for form in name_forms(name):
             if form != name and form in common_all and name in common_all:
                 continue  # "و"+"ل"+"ايه" is "ولايه" (state), "وتامر" is "and conspired": not names with clitics
-            # a given name that is also an ordinary word of our news ("نشات", "مانع") needs a name after it
-            first_names[form] = amb.strip() == "1" or name in common_all
+            # a given name that is also an ordinary word of our news ("نشات", "مانع") needs a name after it; one
+            # that is frequent only as a name ("كريستوفر", "خديجة") is flagged 0 in the file and needs none
+            first_names[form] = amb.strip() == "1" or (name in common_all and amb.strip() != "0")
             first_base[form] = name
         name_words.add(name)
         person_words.add(name)
