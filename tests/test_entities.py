@@ -726,3 +726,20 @@ def test_twelfth_round_given_name_as_subject_of_speech(recognizer, text, expecte
 )
 def test_twelfth_round_foreign_given_names(recognizer, text, expected):
     assert keys(listed(recognizer.recognize(sents(text)))) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # early Islamic and other figures written out in full, with no cue (persons.tsv, twelfth round)
+        ("تولى علي بن أبي طالب الخلافة سنة 36 للهجرة", {("per:ali_ibn_abi_talib", "علي بن ابي طالب")}),
+        ("رفضوا مبايعته وعلى رأسهم معاوية بن أبي سفيان في دمشق",
+         {("per:muawiya_i", "معاويه بن ابي سفيان"), ("loc:damascus", "دمشق")}),
+        ("زعزعت أفكار نعوم تشومسكي نظريات السلوكيين || وأصبح اسم تشومسكي موضة",
+         {("per:noam_chomsky", "نعوم تشومسكي"), ("per:noam_chomsky", "تشومسكي")}),
+        # a word of theirs is no name alone ("الرضا" satisfaction, "الخطاب" the speech: not listed)
+        ("يشعرك بالرضا عن ذاتك بعد الخطاب", set()),
+    ],
+)
+def test_twelfth_round_historical_persons(recognizer, text, expected):
+    assert keys(listed(recognizer.recognize(sents(*text.split(" || "))))) == expected
