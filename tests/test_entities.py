@@ -739,7 +739,12 @@ def test_twelfth_round_foreign_given_names(recognizer, text, expected):
          {("per:noam_chomsky", "نعوم تشومسكي"), ("per:noam_chomsky", "تشومسكي")}),
         # a word of theirs is no name alone ("الرضا" satisfaction, "الخطاب" the speech: not listed)
         ("يشعرك بالرضا عن ذاتك بعد الخطاب", set()),
+        # organisations by their acronym or another spelling (organizations.tsv, twelfth round)
+        ("الجنود الأميركيين خارج نطاق قيادة إيساف", {("org:isaf", "ايساف")}),
+        ("وقالت يونيسيف إن الأطفال", {("org:unicef", "يونيسيف")}),
+        # a company named after a surname only with its head (Robert Ford, the ambassador to Syria)
+        ("وقال السفير روبرت فورد إن", {("per:robert_ford", "روبرت فورد")}),
     ],
 )
-def test_twelfth_round_historical_persons(recognizer, text, expected):
+def test_twelfth_round_listed_names(recognizer, text, expected):
     assert keys(listed(recognizer.recognize(sents(*text.split(" || "))))) == expected
