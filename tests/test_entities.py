@@ -722,6 +722,11 @@ def test_twelfth_round_given_name_as_subject_of_speech(recognizer, text, expecte
         ("وقال كريستوفر هيل مساعد وزيرة الخارجية", {("per:kristufr_hil", "كريستوفر هيل")}),
         # ... one that is also a word (flagged 1: "ناديه" his club) does
         ("وقدم أداء جيدا مع ناديه الجديد", set()),
+        # a kinship or colleague word before a name is a cue like a title (titles.json roles, twelfth round)
+        ("وقد خلف والده هيروهيتو عام 1989", {("per:hiruhitu", "هيروهيتو")}),
+        ("بالاشتراك مع زميله أوكولاجا حيث سجل", {("per:awkulaja", "اوكولاجا")}),
+        # ... not "مواطنة" (a woman citizen), which reads as "مواطنه" (his compatriot)
+        ("قتل 995 طفلا و681 مواطنة و3168 رجلا", set()),
     ],
 )
 def test_twelfth_round_foreign_given_names(recognizer, text, expected):
