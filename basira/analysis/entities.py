@@ -588,6 +588,7 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 _QUOTED = 3.5
 _QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
 _COMMAS = frozenset(("\u060c", ","))
+_LAM_LEADS = frozenset("\u0644\u0648\u0641")  # a name token opening with ل، ول، فل may carry the preposition
 _THAT = frozenset(("\u0627\u0646", "\u0628\u0627\u0646", "\u0627\u0646\u0647", "\u0627\u0646\u0647\u0627"))  # ان، بان، انه، انها as normalised
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
@@ -1349,21 +1350,25 @@ class GazetteerRecognizer:
     def _media_cued(self, doc: Doc, first: int, last: int, bare: str) -> bool:
         """Is the outlet's bare name at first..last cued as an outlet: right after a correspondent ("مراسل
         الجزيرة"), alone in quotation marks ("« الشرق الأوسط »"), or with the preposition ل right after a speech
-        verb or noun ("قال للجزيرة", "في تصريحات للجزيرة")?"""
-        res, toks, full = self.res, doc.toks, doc.full
+        verb or noun ("قال للجزيرة", "في تصريحات للجزيرة")? Most hits are the ordinary word or the place, so the
+        cheapest tests come first."""
+        res, toks = self.res, doc.toks
         before = toks[first - 1] if first else ""
         if before in res.media_cues:
             return True
-        tok, word = toks[first], bare.split()[0]
-        # the clitics in front of the name: "ل" of "للجزيره" (ل + الجزيره) or "لرويترز"
-        lead = tok[: len(tok) - len(word)] if tok.endswith(word) else tok[: len(tok) - len(word) + 2]
-        if lead[-1:] == "\u0644" and before in res.media_said and (
-                bare not in res.common or last + 1 >= doc.n or toks[last + 1] in NONWORD or toks[last + 1] in _THAT):
-            return True  # "قال للجزيرة", "حديث للميادين إن"; not "قال للسفير الأمريكي" (to the ambassador)
-        opening = full[max(0, doc.ts[first] - 3) : doc.ts[first]].rstrip()
+        tok = toks[first]
+        if before in res.media_said and tok[0] in _LAM_LEADS:
+            word = bare.partition(" ")[0]
+            # the clitics in front of the name: "ل" of "للجزيره" (ل + الجزيره) or "لرويترز"
+            lead = tok[: len(tok) - len(word)] if tok.endswith(word) else tok[: len(tok) - len(word) + 2]
+            if lead[-1:] == "\u0644" and (bare not in res.common or last + 1 >= doc.n or toks[last + 1] in NONWORD
+                                          or toks[last + 1] in _THAT):
+                return True  # "قال للجزيرة", "حديث للميادين إن"; not "قال للسفير الأمريكي" (to the ambassador)
+        full, start = doc.full, doc.ts[first]
+        if full[start - 1 : start] not in _QUOTES and full[start - 2 : start - 1] not in _QUOTES:
+            return False
         end = doc.end(last)
-        closing = full[end : end + 3].lstrip()
-        if not (opening[-1:] in _QUOTES and closing[:1] in _QUOTES):
+        if full[end : end + 1] not in _QUOTES and full[end + 1 : end + 2] not in _QUOTES:
             return False
         # a word in quotation marks may be a label ('" الحياة " و " الفن "', '" العربية "'): the outlet only
         # after "لـ", a speech verb or a correspondent
