@@ -749,6 +749,8 @@ def test_twelfth_round_foreign_given_names(recognizer, text, expected):
         ("وقالت يونيسيف إن الأطفال", {("org:unicef", "يونيسيف")}),
         # a company named after a surname only with its head (Robert Ford, the ambassador to Syria)
         ("وقال السفير روبرت فورد إن", {("per:robert_ford", "روبرت فورد")}),
+        # the Wagner Group, not a given name Wagner opening a person
+        ("بعد يومين من كلام ممثلي شركة فاغنر .", {("org:wagner_group", "فاغنر")}),
     ],
 )
 def test_twelfth_round_listed_names(recognizer, text, expected):
