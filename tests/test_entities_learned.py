@@ -90,10 +90,11 @@ def test_learned_person_after_a_place_head_is_not_a_person():
 
 def test_learned_given_name_opens_a_name():
     without = GazetteerRecognizer(load_resources(learned=[]))
-    with_given = GazetteerRecognizer(load_resources(learned=[("GIVEN", "خافيير", 4, 0)]))
-    text = "وصل خافيير ميندوزا إلى المدينة"
+    # "إيغناسيو", not "خافيير": the twelfth round made Javier a curated given name (first_names.tsv)
+    with_given = GazetteerRecognizer(load_resources(learned=[("GIVEN", "ايغناسيو", 4, 0)]))
+    text = "وصل إيغناسيو ميندوزا إلى المدينة"
     assert not any(t == "PER" for t, _, _ in found(without, text))
-    assert found(with_given, text) == {("PER", "خافيير ميندوزا", "rule:given_name")}
+    assert found(with_given, text) == {("PER", "ايغناسيو ميندوزا", "rule:given_name")}
 
 
 def _char_rows(*words: str) -> list[tuple[str, str, int, int]]:

@@ -198,6 +198,12 @@ class Resources:
     # heads (org_namesake_heads) and the honorifics (namesake_titles) after which the person's name is the body's.
     namesake_heads: frozenset[str] = frozenset()
     namesake_titles: frozenset[str] = frozenset()
+    # Outlets by their name without the head ("الجزيرة", "الشرق الاوسط", "الوطن"), which alone is a place or an
+    # ordinary word: the outlet only with a media cue (_media_name): in quotation marks, after a correspondent
+    # (media_cues, with clitics), or with the preposition ل after a speech verb or noun (media_said: "قال للجزيرة").
+    media_names: dict[str, Entity] = field(default_factory=dict)
+    media_cues: frozenset[str] = frozenset()
+    media_said: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -289,6 +295,11 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     # "جامعة الدول العربية", "صندوق النقد الدولي": an adjective of no one country ends the name, not describes it
     name_adjectives = _adjective_forms(_norm_all(cfg.get("org_name_adjectives", [])))
     alias_entities: dict[tuple[str, str], Entity | None] = {}
+    media_heads = frozenset(_norm_all(cfg.get("media_heads", [])))
+    # the name of a paper, channel or agency without its head ("الجزيرة" of "قناة الجزيرة"): a place or a word
+    # alone, the outlet with a media cue (media_name below)
+    media: dict[str, Entity | None] = {}
+    full_names: dict[str, set[str]] = {}
     person_ends: dict[tuple[str, str], Entity | None] = {}
     entity_words: dict[str, set[str]] = {}
 
@@ -323,6 +334,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
                 if trail and words[-1] in name_adjectives:
                     trail = 0
                 names.add_name(alias, AliasRef(entity, kind, lead, trail), short_guard=etype != "LOC")
+                full_names.setdefault(" ".join(words), set()).add(entity.key)
+                if etype == "ORG" and kind == "name" and len(words) > 1 and words[0] in media_heads:
+                    claim(media, " ".join(words[1:]), entity)
                 if kind == "name":
                     claim(alias_entities, (etype, " ".join(words)), entity)
                     if lead or bare:
@@ -353,8 +367,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         for form in name_forms(name):
             if form != name and form in common_all and name in common_all:
                 continue  # "و"+"ل"+"ايه" is "ولايه" (state), "وتامر" is "and conspired": not names with clitics
-            # a given name that is also an ordinary word of our news ("نشات", "مانع") needs a name after it
-            first_names[form] = amb.strip() == "1" or name in common_all
+            # a given name that is also an ordinary word of our news ("نشات", "مانع") needs a name after it; one
+            # that is frequent only as a name ("كريستوفر", "خديجة") is flagged 0 in the file and needs none
+            first_names[form] = amb.strip() == "1" or (name in common_all and amb.strip() != "0")
             first_base[form] = name
         name_words.add(name)
         person_words.add(name)
@@ -416,6 +431,10 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
     for word in cues:
         if word not in known:
             triggers.add_name(word, Trigger("title", word))
+    media_names = {bare: e for bare, e in media.items()
+                   if e is not None and e.key not in full_names.get(bare, ()) and len(bare) > 2}
+    for bare in media_names:
+        triggers.add_name(bare, Trigger("media_name", bare))
     for word in _norm_all(cfg["nationality_adjectives"]):
         if word.startswith(AL):
             for form in (word, word + "\u0647"):
@@ -471,6 +490,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         org_kunya_heads=frozenset(_norm_all(cfg.get("org_kunya_heads", []))),
         namesake_heads=frozenset(_norm_all(cfg.get("org_namesake_heads", []))),
         namesake_titles=frozenset(_norm_all(cfg.get("namesake_titles", []))),
+        media_names=media_names,
+        media_cues=_with_clitics(_norm_all(cfg.get("media_cues", []))),
+        media_said=_with_clitics(_norm_all(cfg["speech_verbs"] + cfg.get("media_said_nouns", []))),
     )
 
 
@@ -566,6 +588,8 @@ _LEARNED = 2  # learned phrases: after the curated gazetteer, with the title rul
 _QUOTED = 3.5
 _QUOTES = frozenset("\"\u00ab\u00bb\u201c\u201d\u201e")
 _COMMAS = frozenset(("\u060c", ","))
+_LAM_LEADS = frozenset("\u0644\u0648\u0641")  # a name token opening with ل، ول، فل may carry the preposition
+_THAT = frozenset(("\u0627\u0646", "\u0628\u0627\u0646", "\u0627\u0646\u0647", "\u0627\u0646\u0647\u0627"))  # ان، بان، انه، انها as normalised
 _LISTED = (-_GAZ, -_LEARNED)
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
@@ -746,6 +770,18 @@ class GazetteerRecognizer:
             triggers.sort(key=_hit_order)
         follower, n = self._follower, doc.n
         for h in triggers:
+            if h[0].payload.kind == "media_name":
+                if self._media_cued(doc, h[1], h[2], h[0].payload.word):
+                    first, last = h[1], h[2]
+                    outlet = res.media_names[h[0].payload.word]
+                    if last + 1 < n and res.alias_entities.get(("ORG", h[0].payload.word + " " + toks[last + 1])) is outlet:
+                        last += 1  # "موفد الجزيرة نت": the outlet's longer name
+                    start = ts[first]
+                    # "مراسل الجزيرة", "« الشرق الأوسط »", "قال للجزيرة": the outlet, over the place or the word
+                    add((-_QUOTED, start - ts[last + 1] + 1, start, order, first, last, "ORG", "rule:media",
+                         outlet, "name"))
+                    order += 1
+                continue
             # Fast reject, before the call: most titles and adjectives are followed by ordinary words.
             nxt = h[2] + 1
             if nxt >= n or toks[nxt] in NONWORD:
@@ -1299,6 +1335,10 @@ class GazetteerRecognizer:
             # "وقال بلير", "وأضاف فارس": the subject right after a speech verb. A lone unknown word is
             # taken only when it is not an ordinary word (the common-word list is large).
             tok = toks[i]
+            if res.first_names.get(tok) and tok not in res.stop and self._complement_after(doc, i):
+                # "وقال رمضان إن", "وأكد غريب أن": a given name that is also a word, as the whole subject of the
+                # verb before what was said; alone it is a lone given name (not stored) unless the article names him
+                return (_RULE, i, i, "PER", "rule:speech")
             if tok in res.first_names or tok in res.particles or not self.name_like(tok):
                 return None
             if tok.startswith(AL) and tok not in res.person_words:
@@ -1306,6 +1346,42 @@ class GazetteerRecognizer:
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
+
+    def _media_cued(self, doc: Doc, first: int, last: int, bare: str) -> bool:
+        """Is the outlet's bare name at first..last cued as an outlet: right after a correspondent ("مراسل
+        الجزيرة"), alone in quotation marks ("« الشرق الأوسط »"), or with the preposition ل right after a speech
+        verb or noun ("قال للجزيرة", "في تصريحات للجزيرة")? Most hits are the ordinary word or the place, so the
+        cheapest tests come first."""
+        res, toks = self.res, doc.toks
+        before = toks[first - 1] if first else ""
+        if before in res.media_cues:
+            return True
+        tok = toks[first]
+        if before in res.media_said and tok[0] in _LAM_LEADS:
+            word = bare.partition(" ")[0]
+            # the clitics in front of the name: "ل" of "للجزيره" (ل + الجزيره) or "لرويترز"
+            lead = tok[: len(tok) - len(word)] if tok.endswith(word) else tok[: len(tok) - len(word) + 2]
+            if lead[-1:] == "\u0644" and (bare not in res.common or last + 1 >= doc.n or toks[last + 1] in NONWORD
+                                          or toks[last + 1] in _THAT):
+                return True  # "قال للجزيرة", "حديث للميادين إن"; not "قال للسفير الأمريكي" (to the ambassador)
+        full, start = doc.full, doc.ts[first]
+        if full[start - 1 : start] not in _QUOTES and full[start - 2 : start - 1] not in _QUOTES:
+            return False
+        end = doc.end(last)
+        if full[end : end + 1] not in _QUOTES and full[end + 1 : end + 2] not in _QUOTES:
+            return False
+        # a word in quotation marks may be a label ('" الحياة " و " الفن "', '" العربية "'): the outlet only
+        # after "لـ", a speech verb or a correspondent
+        k = doc.prev_word(first)
+        return bare not in res.common or (k >= 0 and (toks[k] == "\u0644" or toks[k] in res.media_said
+                                                       or toks[k] in res.media_cues))
+
+    def _complement_after(self, doc: Doc, i: int) -> bool:
+        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب) or a colon?"""
+        k = i + 1
+        if k < doc.n and doc.toks[k] in _THAT:
+            return True
+        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] == ":"
 
     def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
         """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
