@@ -89,8 +89,10 @@ def test_core_topics_reach_f1_on_devset():
         # عليك"). Left: an accusation "بحجج أنهم ... منشقين", ISIS's captives, a post-title list, a film's "أسرى".
         ("holdout13", {"prisons": (17, 2, 0), "coups": (5, 0, 0), "defected_officers": (6, 2, 0)}),
         # holdout14 scored once sealed with the merged 2026.12.13 (main c6c8a52: prisons 15/4/0, coups 2/4/0, defected
-        # 7/1/1), then unsealed to be studied; no rule has changed since.
-        ("holdout14", {"prisons": (15, 4, 0), "coups": (2, 4, 0), "defected_officers": (7, 1, 1)}),
+        # 7/1/1), then studied: 2026.12.14 (a siege's "المحتجزين", slavery's "الأسرى والسبايا", "تدمر وسجنها ومطارها";
+        # "عهود الانقلابات", "الانقلابات فيما مضى", "انقلاب داخلي في تنظيم داعش", "حالت دون حدوث انقلاب"). Left: a threat
+        # to "زجهم في السجون", Amal's split "فانشقت", a commander who "فر" to the SDF (missed).
+        ("holdout14", {"prisons": (15, 1, 0), "coups": (2, 0, 0), "defected_officers": (7, 1, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
