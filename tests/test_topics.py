@@ -934,6 +934,24 @@ def test_sieges_slavery_and_coups_in_passing_2026_12_14(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # taxonomy 2026.12.14: bare "تنظيم" (organising, a forum's name) and "جبهة" (a political front) are no context
+        # for a split
+        ("تحول المنتدى إلى حركة سياسية تحمل اسم تنظيم الشباب المؤمن ثم حدثت به انشقاقات", {}),
+        ("تم تجاوز إرادة السوريين في تنظيم وهندسة المؤتمر، وتتعرض المنصة لانشقاقات واسعة", {}),
+        ("أعلنا تأسيس الجبهة الكردستانية التي تعرضت فيما بعد إلى هزات وانشقاقات", {}),
+        # "the organisation", an organisation or a front named as an armed group still are
+        ("أعلن أبو همام الشامي انشقاقه وقال إنه أبلغ قيادة التنظيم بقراره", {"defected_officers": ["انشقاق"]}),
+        ("أعلن القيادي انشقاقه بعد خلاف مع تنظيم داعش", {"defected_officers": ["انشقاق"]}),
+        ("توالت الانشقاقات بعد خلاف قادة جبهة فتح الشام", {"defected_officers": ["انشقاق"]}),
+    ],
+)
+def test_organisation_and_front_as_defection_context_2026_12_14(text, expected):
+    assert evidence_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         # "behind bars" is a prison (2026.12.11 term)
         ("بزعامة عبد الله أوجلان، الذي يقيم وراء القضبان في تركيا", {"prisons": ["وراء القضبان"]}),
         ("فيما السجناء الفلسطينيون يقبعون خلف القضبان", {"prisons": ["سجناء", "خلف القضبان"]}),
