@@ -61,7 +61,9 @@ def test_core_topics_reach_f1_on_devset():
         # 2026.12.12 (a town "مدينة سجنان") drops one true prison tag here: the article's only prison sentence is the raid
         # on that town, and its label rests on the English note, not on a detention in the text; before: 14/3/0.
         ("holdout2", {"prisons": (13, 3, 1), "coups": (18, 0, 0), "defected_officers": (15, 0, 1)}),
-        ("holdout3", {"prisons": (12, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 2, 1)}),
+        # 2026.12.14 (bare "تنظيم"/"جبهة" no defection context): holdout3 defected 7/2/1 -> 7/1/1 (the Kurdish front),
+        # holdout8 3/1/2 -> 3/0/2 (the HNC's resignations), holdout11 8/1/2 -> 8/0/2 (the Believing Youth forum).
+        ("holdout3", {"prisons": (12, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 1, 1)}),
         ("holdout4", {"prisons": (16, 3, 0), "coups": (6, 0, 0), "defected_officers": (8, 0, 1)}),
         ("holdout5", {"prisons": (13, 1, 0), "coups": (7, 0, 0), "defected_officers": (7, 0, 0)}),
         ("holdout6", {"prisons": (11, 2, 1), "coups": (1, 0, 0), "defected_officers": (21, 0, 0)}),
@@ -69,7 +71,7 @@ def test_core_topics_reach_f1_on_devset():
         # holdout8 scored once sealed with the merged 2026.12.7, then studied (2026.12.5, the round's start: defected
         # 4/1/1; the al-Ghad forces "انشقوا عن التيار" were lost to the defection frame). 2026.12.8 (a prison as a
         # place "قرب السجن المركزي"); before (2026.12.7): prisons 13/5/0.
-        ("holdout8", {"prisons": (13, 4, 0), "coups": (6, 1, 0), "defected_officers": (3, 1, 2)}),
+        ("holdout8", {"prisons": (13, 4, 0), "coups": (6, 1, 0), "defected_officers": (3, 0, 2)}),
         # holdout9 scored once sealed with 2026.12.7 (prisons 25/4/1, coups 7/1/1, defected 11/4/1), then studied:
         # 2026.12.8 (assets "released" with a quantifier, "من ينشق" = whoever defects).
         ("holdout9", {"prisons": (25, 3, 1), "coups": (7, 1, 1), "defected_officers": (11, 3, 1)}),
@@ -80,7 +82,7 @@ def test_core_topics_reach_f1_on_devset():
         # holdout11 scored once sealed with the merged 2026.12.10 (prisons 13/6/2, coups 7/3/1, defected 8/1/2; the
         # round-start 2026.12.8 gave the same counts), then studied: 2026.12.11 ("وراء القضبان", a captive of no captor
         # "أسرى لشاشات" / "أسير طموحاته", the family adjective "المجتمعي أو الأسري", "الجهادية الانقلابية").
-        ("holdout11", {"prisons": (14, 3, 1), "coups": (7, 2, 1), "defected_officers": (8, 1, 2)}),
+        ("holdout11", {"prisons": (14, 3, 1), "coups": (7, 2, 1), "defected_officers": (8, 0, 2)}),
         # holdout12 scored once sealed with the merged 2026.12.11 (prisons 11/1/1, coups 1/1/1; the round-start 2026.12.10
         # gave the same counts), then studied: 2026.12.12 (a town named like a prison, "مدينة سجنان").
         ("holdout12", {"prisons": (11, 0, 1), "coups": (1, 1, 1), "defected_officers": (0, 0, 0)}),
@@ -89,8 +91,10 @@ def test_core_topics_reach_f1_on_devset():
         # عليك"). Left: an accusation "بحجج أنهم ... منشقين", ISIS's captives, a post-title list, a film's "أسرى".
         ("holdout13", {"prisons": (17, 2, 0), "coups": (5, 0, 0), "defected_officers": (6, 2, 0)}),
         # holdout14 scored once sealed with the merged 2026.12.13 (main c6c8a52: prisons 15/4/0, coups 2/4/0, defected
-        # 7/1/1), then unsealed to be studied; no rule has changed since.
-        ("holdout14", {"prisons": (15, 4, 0), "coups": (2, 4, 0), "defected_officers": (7, 1, 1)}),
+        # 7/1/1), then studied: 2026.12.14 (a siege's "المحتجزين", slavery's "الأسرى والسبايا", "تدمر وسجنها ومطارها";
+        # "عهود الانقلابات", "الانقلابات فيما مضى", "انقلاب داخلي في تنظيم داعش", "حالت دون حدوث انقلاب"). Left: a threat
+        # to "زجهم في السجون", Amal's split "فانشقت", a commander who "فر" to the SDF (missed).
+        ("holdout14", {"prisons": (15, 1, 0), "coups": (2, 0, 0), "defected_officers": (7, 1, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
