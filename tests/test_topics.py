@@ -168,7 +168,8 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    assert re.fullmatch(r"topics-2026\.12\.13\+[0-9a-f]{8} entities-9\+[0-9a-f]{8}", taxonomy_version())
+    # entities-10: role speakers, nested quotes and the subject's end (quotations), death/displacement counts (quotes20)
+    assert re.fullmatch(r"topics-2026\.12\.13\+[0-9a-f]{8} entities-10\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):
