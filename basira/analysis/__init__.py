@@ -66,7 +66,8 @@ def _speech_words(cfg: dict) -> SpeechWords:
         forms(cfg["speech_verbs"]), forms(cfg["speech_participles"]), heads,
         subject_nouns=plain(cfg["speaker_nouns"] + cfg["role_heads"]),
         not_subjects=plain(cfg["speaker_not_subjects"]), phrase_stops=plain(cfg["speaker_phrase_stops"]),
-        phrase_media=plain(cfg["speaker_phrase_media"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
+        phrase_media=plain(cfg["speaker_phrase_media"]),
+        role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
         nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
         not_verbs_after=plain(cfg["speech_verbs_not_after"]))
 

@@ -12,6 +12,8 @@ from basira.normalize import normalize_text
 
 # Every quotation mark; quote_spans pairs them (ASCII '"' marks open and close alike, see _ascii_close).
 _MARK = re.compile('[\u00ab\u00bb\u201c\u201d"]')
+# Pairs marks with no nesting: all a sentence needs when it holds too few marks to nest (most do), at C speed.
+_FLAT_QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
 _CLOSING = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
 # One-letter clitics written glued to an opening mark ('و"قوات'): the mark opens a quote.
 _CLITICS = frozenset("\u0648\u0641\u0628\u0644\u0643")
@@ -48,6 +50,9 @@ class SpeechWords:
     # "في"/"ل" + a medium ("الجيش في بيان", "لوكالة رويترز").
     phrase_stops: frozenset[str] = frozenset()
     phrase_media: frozenset[str] = frozenset()
+    # ... and the words shown end before these (and `not_subjects`: "وأكد الجيش الأحد") too, which may sit inside a
+    # subject that names someone ("أشار وزير الخارجية الكندي إلى أن" but "المبعوث الروسي إلى أستانة ألكسندر لافرنتييف").
+    role_stops: frozenset[str] = frozenset()
     # Verbs whose next word is their object, not their subject ("دعا الأطراف", "أبلغ بوتين"): no speaker from it.
     object_verbs: frozenset[str] = frozenset()
     # Inside a quote, an ASCII mark after one of these opens a quoted name ('شعار " تركيا ليست إيران "', 'شبكة " سي
@@ -73,9 +78,16 @@ def _word_before(text: str, at: int) -> str:
     return text[text.rfind(" ", 0, end) + 1 : end]
 
 
+# The folds of normalize_text that the words _opens looks up need (tatweel, diacritics, alef/teh marbuta/alef maqsura),
+# as one C-level translate: normalize_text on every word before a mark of a raw sentence cost more than the pairing.
+_LIGHT_FOLD = str.maketrans({"\u0640": None, "\u0670": None, **{chr(c): None for c in range(0x064B, 0x0660)},
+                             "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0629": "\u0647",
+                             "\u0649": "\u064a", "\u0626": "\u064a", "\u0624": "\u0648"})
+
+
 def _in(word: str, words: frozenset[str], raw: bool) -> bool:
-    """Is `word` one of the normalised `words`? Only a raw text's word is normalised (the costly part)."""
-    return word in words or (raw and word != "" and normalize_text(word) in words)
+    """Is `word` one of the normalised `words`? A raw text's word is folded first."""
+    return word in words or (raw and word.translate(_LIGHT_FOLD) in words)
 
 
 def _opens(text: str, at: int, intros: frozenset[str], raw: bool) -> bool:
@@ -141,10 +153,21 @@ def _paired_close(text: str, marks: list[int], i: int) -> tuple[int, int, bool]:
     return j, len(text), False
 
 
+def _flat_quote_spans(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _FLAT_QUOTE.finditer(text):
+        inner = (m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)).strip()
+        if len(inner.split(None, MIN_QUOTE_WORDS - 1)) >= MIN_QUOTE_WORDS:
+            out.append((m.start(), m.end(), inner))
+    return out
+
+
 def quote_spans(text: str, intros: frozenset[str] = frozenset(), raw: bool = False) -> list[tuple[int, int, str]]:
     """(start, end, inner text) of every quotation in a sentence (normalised unless `raw`), unclosed quotes running
     to the end. A quote may hold a quoted name («... “...” ...», "... "X" ...": see _ascii_close for the marks the
     normalised words `intros` decide)."""
+    if text.count('"') < 3 and text.count("\u00ab") < 2 and text.count("\u201c") < 2:
+        return _flat_quote_spans(text)
     marks = [m.start() for m in _MARK.finditer(text)]
     out = []
     i = 0
@@ -218,18 +241,25 @@ def _ends_subject(toks: list[str], j: int, words: SpeechWords, name_here: bool =
 
 
 def subject_end(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords,
-                name_starts: frozenset[int] = frozenset()) -> int:
+                name_starts: frozenset[int] = frozenset(), person_starts: frozenset[int] = frozenset()) -> int:
     """Where (in the sentence) the subject of the speech verb at `verb_at` can end at the latest: at the first word
     after the verb that ends a subject (_ends_subject; `name_starts`: where the sentence's names start), else at the
     quote. Punctuation does not end it: a name follows its title after a comma ("قال وزير الدفاع
-    التركي , نور الدين جانيكلي :")."""
+    التركي , نور الدين جانيكلي :"). A lone "لـ" ends it unless a person (`person_starts`) is named before the next
+    word that does: "مصدر أمني لـ«الشرق الأوسط» إن" but "رئيس المكتب السياسي لـ«حماس» موسى أبو مرزوق"."""
     toks, ts, base = doc.toks, doc.ts, doc.line_char[line]
     j = _verb_token(doc, line, verb_at) + 1
+    pending = -1  # where a lone "لـ" stood, while no person has followed it
     while j < doc.n and ts[j] - base < quote_at and toks[j] != BREAK:
-        if toks[j] and _ends_subject(toks, j, words, ts[j] - base in name_starts):
-            return ts[j] - base
+        at = ts[j] - base
+        if pending >= 0 and at in person_starts:
+            pending = -1
+        if toks[j] and _ends_subject(toks, j, words, at in name_starts):
+            if pending >= 0 or toks[j] != "\u0644":
+                return pending if pending >= 0 else at
+            pending = at
         j += 1
-    return quote_at
+    return pending if pending >= 0 else quote_at
 
 
 def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> str:
@@ -243,7 +273,7 @@ def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWor
     out: list[str] = []
     j = i + 1
     while j < n and len(out) < MAX_ROLE_WORDS and ts[j] < limit and toks[j] not in NONWORD:
-        if _ends_subject(toks, j, words):
+        if _ends_subject(toks, j, words) or toks[j] in words.role_stops or toks[j] in words.not_subjects:
             break
         out.append(toks[j])
         j += 1
@@ -284,6 +314,7 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
         if not norm_quotes:
             continue
         raw_quotes: list[tuple[int, int, str]] | None = None  # read from the raw text once a quote is kept
+        starts: tuple[frozenset[int], frozenset[int]] | None = None  # where names and persons start, once needed
         for k, (qs, qe, inner_norm) in enumerate(norm_quotes):
             verb_at = _last_trigger(doc, line, qs, VERBS, words.not_verbs_after)
             speaker: EntityMention | None = None
@@ -291,7 +322,9 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
             if verb_at is not None:
                 subject_after = _unnamed_subject(doc, line, verb_at, words)
                 said = by_seq.get(seq, [])
-                end = subject_end(doc, line, verb_at, qs, words, frozenset(m.start for m in said))
+                if starts is None:
+                    starts = (frozenset(m.start for m in said), frozenset(m.start for m in said if m.entity_type == "PER"))
+                end = subject_end(doc, line, verb_at, qs, words, *starts)
                 speaker = _speaker_near(said, verb_at, end, subject_after)
                 if speaker is None and subject_after:
                     # someone the store cannot name speaks: stored by the words that name them, with no entity
