@@ -156,6 +156,8 @@ def test_a_speaker_no_entity_names_is_stored_by_its_words(texts: tuple[str, ...]
      [("per:recep_tayyip_erdogan", 'أكدنا مع أوباما صمودنا في الحرب ضد تنظيم "داعش"، وتنظيم بي كيه كيه', 0)]),
     (("وقال أردوغان: «عندما تصل إلى «تشيلي» من حيث أتيت، سأروي لوالدتي»",),
      [("per:recep_tayyip_erdogan", "عندما تصل إلى «تشيلي» من حيث أتيت، سأروي لوالدتي", 0)]),
+    # two marks nest when the second opens: the sentence was cut inside the quote ("سي . إن . إن")
+    (('وقال أردوغان , " خلافا لما نشرته شبكة " سي .',), [("per:recep_tayyip_erdogan", 'خلافا لما نشرته شبكة " سي .', 0)]),
     # spaced marks with no name word before them still close: two quotes
     (('وقال أردوغان " العملية العسكرية مستمرة " و " لن نتراجع عنها أبدا " .',),
      [("per:recep_tayyip_erdogan", "العملية العسكرية مستمرة", 0),

@@ -12,7 +12,8 @@ from basira.normalize import normalize_text
 
 # Every quotation mark; quote_spans pairs them (ASCII '"' marks open and close alike, see _ascii_close).
 _MARK = re.compile('[\u00ab\u00bb\u201c\u201d"]')
-# Pairs marks with no nesting: all a sentence needs when it holds too few marks to nest (most do), at C speed.
+# Pairs marks with no nesting: all a sentence needs when it holds too few marks to nest (most do), at C speed. Two
+# ASCII marks nest only when the second opens ('شبكة " سي .', the sentence cut inside the quote).
 _FLAT_QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
 _CLOSING = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
 # One-letter clitics written glued to an opening mark ('و"قوات'): the mark opens a quote.
@@ -166,7 +167,9 @@ def quote_spans(text: str, intros: frozenset[str] = frozenset(), raw: bool = Fal
     """(start, end, inner text) of every quotation in a sentence (normalised unless `raw`), unclosed quotes running
     to the end. A quote may hold a quoted name («... “...” ...», "... "X" ...": see _ascii_close for the marks the
     normalised words `intros` decide)."""
-    if text.count('"') < 3 and text.count("\u00ab") < 2 and text.count("\u201c") < 2:
+    ascii_marks = text.count('"')
+    if (text.count("\u00ab") < 2 and text.count("\u201c") < 2
+            and (ascii_marks < 2 or (ascii_marks == 2 and not _opens(text, text.rindex('"'), intros, raw)))):
         return _flat_quote_spans(text)
     marks = [m.start() for m in _MARK.finditer(text)]
     out = []
