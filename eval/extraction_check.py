@@ -6,8 +6,10 @@ eval/quotations_labels.jsonl and eval/quantities_labels.jsonl hold 60 quotations
 (seed 20261203) from the store of all 4,831 corpus articles, each judged by reading its sentence. A line names the
 article by corpus reference (no corpus text is stored here: a quote only by the sha1 of its normalised text and its
 length), the sentence's seq, what analysis extracted and the judgement: for a quotation whether it is one at all
-(`is_quote`), its right speaker (`gold_speaker_key`, null when no stored entity is the speaker) and whether its
-bounds are right; for a count whether it is one (`is_count`), its right low/high, whether its unit is right and its
+(`is_quote`), its right speaker (`gold_speaker_key`, null when no stored entity is the speaker, then
+`gold_speaker_roles`: the words that name the speaker, normalised, any of which is right for a quotation stored
+with no entity) and whether its bounds are right (`gold_quote_sha1`: the hash of the right quote when they are not,
+so a quote whose bounds a rule change corrects is found again and scored right); for a count whether it is one (`is_count`), its right low/high, whether its unit is right and its
 right kind. `error` names the kind of each mistake.
 
 The script rebuilds each article from the corpora as ingest does, re-runs analysis with the current code and finds
@@ -90,16 +92,22 @@ class Tally:
 def score_quotation(label: dict, analysis: ArticleAnalysis) -> dict[str, bool | None] | None:
     """Field scores of a labelled quotation, None when the current code no longer extracts it. Speaker and bounds
     are scored only for real quotations."""
-    found = [q for q in analysis.quotations if q.seq == label["seq"] and quote_hash(q.quote) == label["quote_sha1"]]
+    hashes = {label["quote_sha1"], label.get("gold_quote_sha1")}
+    found = [q for q in analysis.quotations if q.seq == label["seq"] and quote_hash(q.quote) in hashes]
     if not found:
         return None
     # the same quote attributed twice: prefer the attribution that was judged
     q = next((q for q in found if q.speaker_key == label["speaker_key"]), found[0])
     real = label["is_quote"]
+    gold = label["gold_speaker_key"]
+    if gold is not None:
+        speaker_ok = q.speaker_key == gold
+    else:  # no entity is the speaker: right when stored by the words that name them
+        speaker_ok = q.speaker_key is None and normalize_text(q.speaker_surface) in label.get("gold_speaker_roles", ())
     return {
         "quote": real,
-        "speaker": (label["gold_speaker_key"] is not None and q.speaker_key == label["gold_speaker_key"]) if real else None,
-        "bounds": label["bounds_ok"] if real else None,
+        "speaker": speaker_ok if real else None,
+        "bounds": (label["bounds_ok"] or quote_hash(q.quote) == label.get("gold_quote_sha1")) if real else None,
     }
 
 

@@ -84,7 +84,7 @@ def test_unit_kind_against_clause_kind(text, kind):
 
 
 # With no event word before the count, a verb right after it says what happened to them (quantity_kinds_after);
-# it never overrides an event before the count or the kind the unit carries.
+# it never overrides an event before the count, nor the kind the unit carries unless it kills or frees them.
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -93,13 +93,16 @@ def test_unit_kind_against_clause_kind(text, kind):
         ("وتم توثيق ( 4 ) أشخاص قضوا جراء القصف", [(4, 4, "اشخاص", "killed")]),
         ("وقال الجيش إن أربعة جنود أصيبوا في الهجوم", [(4, 4, "جنود", "injured")]),
         ("وذكر المكتب أن 251 شخصا اعتقلوا خلال المداهمات", [(251, 251, "شخص", "arrested")]),
-        ("أكد أن 30 شخصا قتلوا وأصيب 50 آخرون", [(30, 30, "شخص", "killed")]),
+        # "آخرون" is a unit since quotes20
+        ("أكد أن 30 شخصا قتلوا وأصيب 50 آخرون", [(30, 30, "شخص", "killed"), (50, 50, "اخرون", "injured")]),
         # a verb after a word in between is not read
         ("أن 30 شخصا في المدينة قتلوا", [(30, 30, "شخص", "other")]),
         # an event before the count and the unit's own kind win
         ("أفرج عن 120 معتقلا قتلوا", [(120, 120, "معتقل", "released")]),
         ("وصل 20 معتقلا أصيبوا", [(20, 20, "معتقل", "detained")]),
         ("اعتقال 30 شخصا قتلوا لاحقا", [(30, 30, "شخص", "arrested")]),
+        # ... but a killing after a unit of its own kind wins (quotes20)
+        ("من بينهم أربعة لاجئين قضوا جراء قصف مخيم درعا", [(4, 4, "لاجيين", "killed")]),
     ],
 )
 def test_verb_after_the_count(text, expected):
@@ -111,7 +114,7 @@ def test_verb_after_the_count(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("وقدمت المساعدات لـ450 ألف لاجئ في المخيمات", [(450000, 450000, "لاجي", "other")]),
+        ("وقدمت المساعدات لـ450 ألف لاجئ في المخيمات", [(450000, 450000, "لاجي", "displaced")]),  # quotes20 kind
         ("تقدر عدد المقاتلين بـ25 ألف شخص", [(25000, 25000, "شخص", "other")]),
         ("أعلن الجيش مقتل بـ20 مدنيا", [(20, 20, "مدني", "killed")]),
         ("وصل عدد القتلى ل300 شخص", [(300, 300, "شخص", "killed")]),
@@ -121,4 +124,37 @@ def test_verb_after_the_count(text, expected):
     ],
 )
 def test_a_number_glued_to_a_clitic(text, expected):
+    assert counts(text) == expected
+
+
+# Death verbs right before the count (quantity_kinds_before; phrasings of the corpus's daily casualty reports),
+# "سقط" only for a unit without a kind of its own (quantity_kinds_before_weak), wounded and displaced counts, and a
+# count after "منهم"/"بينهم" that shares the event of the count it belongs to (quotes20).
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("في محافظة إدلب قضى ( 59 ) شخصا", [(59, 59, "شخص", "killed")]),
+        ("وقضى نحو 40 مدنيا وجرح نحو 30 آخرين", [(40, 40, "مدني", "killed"), (30, 30, "اخرين", "injured")]),
+        ("قضى ( 6 ) أشخاص منهم ( 3 ) أطفال", [(6, 6, "اشخاص", "killed"), (3, 3, "اطفال", "killed")]),
+        ("لقي 12 شخصا مصرعهم وأصيب 20 آخرون بجروح", [(12, 12, "شخص", "killed"), (20, 20, "اخرون", "injured")]),
+        ("لقي نحو 34 مدنيا سوريا من النازحين", [(34, 34, "مدني", "killed")]),
+        ("وتوفي نحو خمسين شخصا في بلدة مضايا", [(50, 50, "شخص", "killed")]),
+        ("استشهد أكثر من 30 شخصا بهجوم على مشفى", [(30, 30, "شخص", "killed")]),
+        ("سقط أكثر من 10 مدنيين", [(10, 10, "مدنيين", "killed")]),
+        ("سقط 19 قتيل في محافظة درعا", [(19, 19, "قتيل", "killed")]),
+        ("سقط 18 جريحا في مواجهات", [(18, 18, "جريح", "injured")]),
+        ("أصيب 40 شخصا بجروح في هجوم انتحاري", [(40, 40, "شخص", "injured")]),
+        # "قضى" rules or spends when not right before the count; "سقط" falls
+        ("قضت المحكمة بسجن 5 أشخاص", [(5, 5, "اشخاص", "other")]),
+        ("قضت المحكمة بالسجن على 29 آخرين", [(29, 29, "اخرين", "other")]),
+        ("سقطت 3 قذائف على الحي", []),
+        # displaced: an event before the count or a displaced unit; a displaced noun is no event for a later count
+        ("تسببت بنزوح أكثر من 40 ألف مدني من قراهم", [(40000, 40000, "مدني", "displaced")]),
+        ("أدت إلى تشريد مئات آلاف الأشخاص من الروهينغا", [(200000, 999000, "اشخاص", "displaced")]),
+        ("وبلغ عدد النازحين 6 آلاف نازح", [(6000, 6000, "نازح", "displaced")]),
+        ("هجوم على تجمع للنازحين قتل فيه 12 طفلا", [(12, 12, "طفل", "killed")]),
+        ("تحدثت هيومن رايتس ووتش مع 19 لاجئا داخل عرسال", [(19, 19, "لاجي", "displaced")]),
+    ],
+)
+def test_death_wound_and_displacement_counts(text, expected):
     assert counts(text) == expected

@@ -170,8 +170,9 @@ def test_evidence_offsets_point_at_the_term():
 def test_taxonomy_version_has_declared_version_and_hash():
     # topics-2026.12.14: holdout14's errors (RESULTS.md, "Seventeenth round"); entities-10: outlets named without their
     # head with a media cue ("مراسل الجزيرة") and the twelfth round's person rules change stored mentions (RESULTS.md,
-    # "NER, twelfth round")
-    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-10\+[0-9a-f]{8}", taxonomy_version())
+    # "NER, twelfth round"); entities-11: role speakers, nested quotes and the subject's end (quotations),
+    # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11)
+    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-11\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):

@@ -30,7 +30,7 @@ __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonom
 # Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
 # (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
 # version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
-RULES_VERSION = "10"
+RULES_VERSION = "11"
 _RULE_FILES = ("titles.json", "months.json")
 
 
@@ -59,7 +59,17 @@ def _speech_words(cfg: dict) -> SpeechWords:
 
     # A name's head is matched as the quote's first word, where it takes no clitic.
     heads = frozenset(normalize_text(w) for w in cfg["org_heads"] + cfg["quoted_name_heads"] if " " not in w)
-    return SpeechWords(forms(cfg["speech_verbs"]), forms(cfg["speech_participles"]), heads)
+    def plain(words: list[str]) -> frozenset[str]:
+        return frozenset(normalize_text(w) for w in words)
+
+    return SpeechWords(
+        forms(cfg["speech_verbs"]), forms(cfg["speech_participles"]), heads,
+        subject_nouns=plain(cfg["speaker_nouns"] + cfg["role_heads"]),
+        not_subjects=plain(cfg["speaker_not_subjects"]), phrase_stops=plain(cfg["speaker_phrase_stops"]),
+        phrase_media=plain(cfg["speaker_phrase_media"]),
+        role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
+        nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
+        not_verbs_after=plain(cfg["speech_verbs_not_after"]))
 
 
 def _build() -> _Analyzers:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from basira.analysis.doc import BREAK, Doc, Scanner
 from basira.analysis.morphology import Lexicon, hit_order, prefixed
@@ -42,6 +42,12 @@ class QuantityLexicon:
     unit_tokens: frozenset[str]
     openers: frozenset[str]  # tokens a count phrase can start with (digits aside)
     after_kinds: dict[str, str]  # a verb right after the count: "عشرات الجنود قتلوا" -> killed
+    # A verb right before the count: "قضى 15 شخصا", "لقي 5 أشخاص حتفهم". Only there: "قضى" also rules and spends
+    # ("قضت المحكمة بسجن 5 أشخاص", "قضى 5 سنوات").
+    before_kinds: dict[str, str] = field(default_factory=dict)
+    # ... and one that gives a kind only to a unit without its own: "سقط 10 مدنيين" were killed, "سقط 200 جريح"
+    # wounded ("سقط" also falls: "سقطت 3 قذائف").
+    before_weak_kinds: dict[str, str] = field(default_factory=dict)
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(UNITS, self.unit_tokens)
@@ -73,6 +79,10 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
         for w in words:
             kinds.add_term(w, kind)
             unit_kinds.setdefault(_unit_base(normalize_text(w)), kind)
+    # Units that carry a kind but are no event before another count ("هجوم على تجمع للنازحين قتل 12 طفلا").
+    for kind, words in cfg.get("quantity_unit_kinds", {}).items():
+        for w in words:
+            unit_kinds.setdefault(_unit_base(normalize_text(w)), kind)
     unit_alt = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
     word_alt = "|".join(sorted((re.escape(w) for w in number_words), key=len, reverse=True))
     mult_alt = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
@@ -89,8 +99,11 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     unit_tokens = frozenset(w for u in units for w in u.split()[:1])
     openers = triggers | frozenset(_OPENERS)
     after_kinds = {normalize_text(w): kind for kind, words in cfg.get("quantity_kinds_after", {}).items() for w in words}
+    def verb_forms(key: str) -> dict[str, str]:
+        return {f: kind for kind, words in cfg.get(key, {}).items() for w in words for f in prefixed(normalize_text(w))}
+
     return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers,
-                           after_kinds)
+                           after_kinds, verb_forms("quantity_kinds_before"), verb_forms("quantity_kinds_before_weak"))
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -105,13 +118,14 @@ def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | 
     return None
 
 
-def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> str:
+def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> tuple[str, str]:
     """The event a count belongs to. Among the KIND_WINDOW words before the count, in its clause, the last
     event word (killed/arrested/released/...) wins when it kills or frees; otherwise the unit's own kind
     ("معتقل" -> detained, "جرحى" -> injured), then the clause's event word, then "other".
     Punctuation followed by "و" opens a new clause ("أفرجت عن معتقلين، وقدر عددهم بين 500 و600 ضابط":
     officers, not detainees); other punctuation does not ("قتل 16 شخصا، بينهم 8 مدنيين": both killed).
-    An earlier count ends the look-back ("3 قتلى و10 جرحى") unless "بينهم"/"منهم" ties the two together."""
+    An earlier count ends the look-back ("3 قتلى و10 جرحى") unless "بينهم"/"منهم" ties the two together.
+    Returns the kind and the event word's kind ("" when none)."""
     toks = doc.toks
     lo, k, subset = first_tok, 0, False
     while lo > 0 and k < KIND_WINDOW and toks[lo - 1] != BREAK:
@@ -129,10 +143,21 @@ def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> str
     if hits:
         hits.sort(key=hit_order)
         window = str(hits[-1][0].payload)
+    before = first_tok - 1
+    while before > lo and toks[before] == "":  # across a bracket: "قضى ( 59 ) شخصا"
+        before -= 1
+    verb = toks[before] if before >= 0 else ""
+    window = lex.before_kinds.get(verb, window)  # the word right before is the last event word
     # A unit that names an event ("قتلى", "جرحى", "معتقلين") keeps it unless the clause kills or frees them.
     if window in _OVERRIDING:
-        return window
-    return lex.unit_kinds.get(unit_base) or window or "other"
+        return window, window
+    return lex.unit_kinds.get(unit_base) or lex.before_weak_kinds.get(verb) or window or "other", window
+
+
+def _after_subset_word(doc: Doc, first_tok: int) -> bool:
+    """Does the count starting at token `first_tok` follow "بينهم"/"منهم" (across a bracket)?"""
+    j = doc.prev_word(first_tok)
+    return j >= 0 and doc.toks[j] in _SUBSET
 
 
 def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
@@ -178,16 +203,21 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
         if high <= 0:
             continue
         unit = lex.units[m.group("unit")]
+        event = "?"  # the event word before the count ("" none), unknown for a coordinated count
         if out and coordinated == p:
             # "اعتقال عشرات المدنيين وثلاثة أطفال": a count joined by "و" to the one before shares its event,
             # unless its unit names its own ("3 قتلى و10 جرحى").
             kind = lex.unit_kinds.get(unit) or out[-1].kind
         else:
-            kind = _kind(doc, p, unit, lex)
+            kind, event = _kind(doc, p, unit, lex)
+            if kind == "other" and out and out[-1].seq == doc.seqs[line] and _after_subset_word(doc, p):
+                kind = out[-1].kind  # "قضى ( 6 ) أشخاص منهم ( 3 ) أطفال": the children died too
         after = bisect_left(doc.ts, base + m.end())  # the token after the count
-        if kind == "other" and after < doc.n:
-            # no event before the count: a verb right after it tells what happened ("500 شخص توفوا")
-            kind = lex.after_kinds.get(toks[after], kind)
+        after_kind = lex.after_kinds.get(toks[after]) if after < doc.n else None
+        if after_kind and (kind == "other" or (after_kind in _OVERRIDING and event == "")):
+            # no event before the count: a verb right after it tells what happened ("500 شخص توفوا"), and
+            # kills or frees a unit that names its own kind ("أربعة لاجئين قضوا")
+            kind = after_kind
         out.append(Quantity(low, high, unit, kind, doc.norms[line][m.start() : m.end()], doc.seqs[line]))
         coordinated = after if after < doc.n and toks[after].startswith("\u0648") else -1
     return tuple(out)

@@ -6,25 +6,27 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from basira.analysis.doc import Doc, Scanner
+from basira.analysis.doc import BREAK, NONWORD, Doc, Scanner
 from basira.model import EntityMention, Quotation
 from basira.normalize import normalize_text
 
-_QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
+# Every quotation mark; quote_spans pairs them (ASCII '"' marks open and close alike, see _ascii_close).
+_MARK = re.compile('[\u00ab\u00bb\u201c\u201d"]')
+# Pairs marks with no nesting: all a sentence needs when it holds too few marks to nest (most do), at C speed. Two
+# ASCII marks nest only when the second opens ('شبكة " سي .', the sentence cut inside the quote).
+_FLAT_QUOTE = re.compile(r'\u00ab([^\u00bb]*)(?:\u00bb|$)|\u201c([^\u201d]*)(?:\u201d|$)|"([^"]*)(?:"|$)')
+_CLOSING = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
+# One-letter clitics written glued to an opening mark ('و"قوات'): the mark opens a quote.
+_CLITICS = frozenset("\u0648\u0641\u0628\u0644\u0643")
+# Letters, digits, diacritics and tatweel: what a mark glued to a word touches (raw text keeps diacritics).
+_WORD_CHAR = re.compile(r"[^\W_]|[\u0640\u064b-\u065f\u0670]")
 MIN_QUOTE_WORDS = 3
 # A quote more than this many characters after its speech verb is not attributed to it.
 MAX_VERB_GAP = 120
+# A speaker the gazetteer does not know is stored as the words after the verb ("مصدر أمني", "الجيش الروسي"), at most
+# this many.
+MAX_ROLE_WORDS = 5
 VERBS, PARTICIPLES = "quotations:verbs", "quotations:participles"
-# A speech verb followed by one of these names its own speaker, one the gazetteer does not know ("أعلن الجيش
-# الروسي", "ورأى اللقاء", "وقال مصدر آخر"): neither a name just before the verb nor the last speaker said it.
-# Definite words after the verb are subjects too, except the time words that often sit there ("وقال الأربعاء")
-# and "إلى", which folds to a word starting with the article ("وأشار إلى «...»").
-_UNNAMED_SUBJECTS = frozenset(normalize_text(w) for w in "مصدر مصادر أحد مسؤول مسؤولون مسؤولين".split())
-_NOT_SUBJECTS = frozenset(normalize_text(w) for w in (
-    "إلى الى الذي التي الآن اليوم الأحد الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الليلة الماضي الماضية الأسبوع الشهر "
-    "الجاري الحالي السابق أيضا").split())
-
-
 # A quote this short may be a name in quotation marks ('حزب "العدالة والتنمية"', «مجموعة الأزمات الدولية»), not
 # something said: the sample's commonest kind of false quotation (6 of 60).
 NAME_QUOTE_MAX_WORDS = 5
@@ -39,20 +41,152 @@ class SpeechWords:
     # First words of a name that is written in quotes: organisation heads ("حزب", "مجموعة", "حركة") and
     # "دولة" (a proclaimed state: «دولة العراق الإسلامية»). Not "عملية": «عملية التطهير مستمرة» is said.
     name_heads: frozenset[str] = frozenset()
+    # A speech verb followed by one of these names its own speaker, one the gazetteer does not know ("أعلن الجيش
+    # الروسي", "ورأى اللقاء", "وقال مصدر آخر", "وقال وزير الطاقة"): neither a name just before the verb nor the last
+    # speaker said it. Definite words after the verb are subjects too, except `not_subjects`: the time words that
+    # often sit there ("وقال الأربعاء") and "إلى", which folds to a word starting with the article ("وأشار إلى «...»").
+    subject_nouns: frozenset[str] = frozenset()
+    not_subjects: frozenset[str] = frozenset()
+    # The speaker's words end before these ("مصدر أمني لـ«الشرق الأوسط» إن", "مسؤول، طلب عدم ذكر اسمه"), and before
+    # "في"/"ل" + a medium ("الجيش في بيان", "لوكالة رويترز").
+    phrase_stops: frozenset[str] = frozenset()
+    phrase_media: frozenset[str] = frozenset()
+    # ... and the words shown end before these (and `not_subjects`: "وأكد الجيش الأحد") too, which may sit inside a
+    # subject that names someone ("أشار وزير الخارجية الكندي إلى أن" but "المبعوث الروسي إلى أستانة ألكسندر لافرنتييف").
+    role_stops: frozenset[str] = frozenset()
+    # Verbs whose next word is their object, not their subject ("دعا الأطراف", "أبلغ بوتين"): no speaker from it.
+    object_verbs: frozenset[str] = frozenset()
+    # Inside a quote, an ASCII mark after one of these opens a quoted name ('شعار " تركيا ليست إيران "', 'شبكة " سي
+    # إن إن "', 'و " قوات سوريا الديمقراطية "') instead of closing the quote.
+    nested_intros: frozenset[str] = frozenset()
+    # A speech verb right after one of these is a noun: "طلب عدم ذكر اسمه" names no speaker.
+    not_verbs_after: frozenset[str] = frozenset()
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(VERBS, self.verbs)
         scanner.add(PARTICIPLES, self.participles)
 
 
-def quote_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, inner text) of every quotation in a sentence, unclosed quotes running to the end."""
+def _is_word_char(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and _WORD_CHAR.match(text, i) is not None
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word ending before offset `at`, across spaces, as written."""
+    end = at
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    return text[text.rfind(" ", 0, end) + 1 : end]
+
+
+# The folds of normalize_text that the words _opens looks up need (tatweel, diacritics, alef/teh marbuta/alef maqsura),
+# as one C-level translate: normalize_text on every word before a mark of a raw sentence cost more than the pairing.
+_LIGHT_FOLD = str.maketrans({"\u0640": None, "\u0670": None, **{chr(c): None for c in range(0x064B, 0x0660)},
+                             "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0629": "\u0647",
+                             "\u0649": "\u064a", "\u0626": "\u064a", "\u0624": "\u0648"})
+
+
+def _in(word: str, words: frozenset[str], raw: bool) -> bool:
+    """Is `word` one of the normalised `words`? A raw text's word is folded first."""
+    return word in words or (raw and word.translate(_LIGHT_FOLD) in words)
+
+
+def _opens(text: str, at: int, intros: frozenset[str], raw: bool) -> bool:
+    """Does the ASCII mark at `at`, inside a quote, open a quote within it? It does when glued to the word after it
+    and not the word before ('لمحاربة "الارهاب'), when a lone clitic is glued before it ('و"قوات'), or, spaced
+    on both sides, after a word that introduces a name or a slogan ('شبكة " سي'); glued to the word before it
+    ('الوحيد" ،') it closes."""
+    before, after = _is_word_char(text, at - 1), _is_word_char(text, at + 1)
+    if before:
+        return after and _in(_word_before(text, at), _CLITICS, raw)
+    if after and text[at - 1 : at] in ("", " "):
+        return True
+    return not after and _in(_word_before(text, at), intros, raw)
+
+
+def _ascii_close(text: str, marks: list[int], i: int, intros: frozenset[str], raw: bool) -> tuple[int, int, bool]:
+    """The quote opened by the ASCII mark marks[i]: (index of the next mark left, end offset, closed?). A mark that
+    opens a quoted name inside it (see _opens) pairs with the mark after it. When the marks run out with the quote
+    still open, a quoted name's closing mark followed by punctuation or the end closes the quote too
+    ('"دعمها مبادرة بوتين لمحاربة "الارهاب "، بعد'); otherwise the quote runs to the end."""
+    inner_at, last_inner_close = -1, -1
+    j = i + 1
+    while j < len(marks):
+        at = marks[j]
+        j += 1
+        if text[at] != '"':
+            continue
+        if inner_at >= 0:
+            inner_at, last_inner_close = -1, at
+        elif _opens(text, at, intros, raw):
+            inner_at, last_inner_close = at, -1
+        else:
+            return j, at + 1, True
+    if last_inner_close >= 0 and not _is_word_char(text, _next_non_space(text, last_inner_close + 1)):
+        return j, last_inner_close + 1, True
+    return j, len(text), False
+
+
+def _next_non_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] == " ":
+        at += 1
+    return at
+
+
+def _paired_close(text: str, marks: list[int], i: int) -> tuple[int, int, bool]:
+    """The quote opened by the guillemet or curly mark marks[i]: nested pairs of the same marks are counted
+    («... «...» ...»); with the marks run out, the quote ends at its last closing mark, or runs to the end."""
+    open_mark = text[marks[i]]
+    close_mark = _CLOSING[open_mark]
+    depth, last_close, j = 1, -1, i + 1
+    while j < len(marks):
+        ch = text[marks[j]]
+        j += 1
+        if ch == open_mark:
+            depth += 1
+        elif ch == close_mark:
+            depth -= 1
+            last_close = marks[j - 1]
+            if depth == 0:
+                return j, last_close + 1, True
+    if last_close >= 0:
+        return bisect_left(marks, last_close) + 1, last_close + 1, True
+    return j, len(text), False
+
+
+def _flat_quote_spans(text: str) -> list[tuple[int, int, str]]:
     out = []
-    for m in _QUOTE.finditer(text):
-        g = 1 if m.group(1) is not None else 2 if m.group(2) is not None else 3
-        inner = m.group(g).strip()
-        if len(inner.split(None, MIN_QUOTE_WORDS - 1)) >= MIN_QUOTE_WORDS:  # stops splitting once there are enough
+    for m in _FLAT_QUOTE.finditer(text):
+        inner = (m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)).strip()
+        if len(inner.split(None, MIN_QUOTE_WORDS - 1)) >= MIN_QUOTE_WORDS:
             out.append((m.start(), m.end(), inner))
+    return out
+
+
+def quote_spans(text: str, intros: frozenset[str] = frozenset(), raw: bool = False) -> list[tuple[int, int, str]]:
+    """(start, end, inner text) of every quotation in a sentence (normalised unless `raw`), unclosed quotes running
+    to the end. A quote may hold a quoted name («... “...” ...», "... "X" ...": see _ascii_close for the marks the
+    normalised words `intros` decide)."""
+    ascii_marks = text.count('"')
+    if (text.count("\u00ab") < 2 and text.count("\u201c") < 2
+            and (ascii_marks < 2 or (ascii_marks == 2 and not _opens(text, text.rindex('"'), intros, raw)))):
+        return _flat_quote_spans(text)
+    marks = [m.start() for m in _MARK.finditer(text)]
+    out = []
+    i = 0
+    while i < len(marks):
+        start = marks[i]
+        ch = text[start]
+        if ch == '"':
+            i, end, closed = _ascii_close(text, marks, i, intros, raw)
+        elif ch in _CLOSING:
+            i, end, closed = _paired_close(text, marks, i)
+        else:  # a closing mark with nothing open
+            i += 1
+            continue
+        inner = text[start + 1 : end - closed].strip()
+        if len(inner.split(None, MIN_QUOTE_WORDS - 1)) >= MIN_QUOTE_WORDS:  # stops splitting once there are enough
+            out.append((start, end, inner))
     return out
 
 
@@ -68,9 +202,9 @@ def is_quoted_name(inner: str, start: int, end: int, mentions: list[EntityMentio
     return covered >= NAME_QUOTE_COVERED * len(inner)
 
 
-def _last_trigger(doc: Doc, line: int, before: int, name: str) -> int | None:
+def _last_trigger(doc: Doc, line: int, before: int, name: str, not_after: frozenset[str] = frozenset()) -> int | None:
     """Start (in the sentence) of the last scanned word of list `name` that ends before `before` (an offset
-    in the sentence), within MAX_VERB_GAP characters."""
+    in the sentence), within MAX_VERB_GAP characters, and not right after a word of `not_after`."""
     base, ts, toks = doc.line_char[line], doc.ts, doc.toks
     hits = doc.hits.get(name, ())
     best = None
@@ -81,22 +215,79 @@ def _last_trigger(doc: Doc, line: int, before: int, name: str) -> int | None:
         end = start + len(toks[i])
         if end > before:
             break
-        if before - end <= MAX_VERB_GAP:
+        if before - end <= MAX_VERB_GAP and (i == 0 or toks[i - 1] not in not_after):
             best = start
     return best
 
 
-def _unnamed_subject(doc: Doc, line: int, verb_at: int) -> bool:
+def _verb_token(doc: Doc, line: int, verb_at: int) -> int:
+    return bisect_left(doc.ts, doc.line_char[line] + verb_at)
+
+
+def _unnamed_subject(doc: Doc, line: int, verb_at: int, words: SpeechWords) -> bool:
     """Is the word right after the speech verb at `verb_at` (an offset in the sentence) a subject of its own?"""
-    i = bisect_left(doc.ts, doc.line_char[line] + verb_at) + 1
+    i = _verb_token(doc, line, verb_at) + 1
     word = doc.toks[i] if i < doc.n else ""
-    return word in _UNNAMED_SUBJECTS or (word.startswith("\u0627\u0644") and word not in _NOT_SUBJECTS)
+    return word in words.subject_nouns or (word.startswith("\u0627\u0644") and word not in words.not_subjects)
 
 
-def _speaker_near(mentions: list[EntityMention], verb_at: int, quote_at: int, subject_after: bool) -> EntityMention | None:
-    """The subject of the speech verb: a PER/ORG mention between verb and quote (VSO) or, unless another subject
-    follows the verb (`subject_after`), just before the verb."""
-    after = [m for m in mentions if verb_at <= m.start < quote_at and m.entity_type in ("PER", "ORG")]
+def _ends_subject(toks: list[str], j: int, words: SpeechWords, name_here: bool = False) -> bool:
+    """Does the word toks[j] end the speech verb's subject: "في"/"ل" + a medium ("في بيان", "لوكالة", "لـ«الشرق»"; not
+    "لل" in general: "المدير العام للشركة"), or, unless a name starts there (`name_here`: "بان كي مون" is no "بأن"),
+    a complementiser or relative ("إن", "الذي") or a participle ("طالبا")?"""
+    word = toks[j]
+    if word == "\u0641\u064a":  # "في بيان"
+        return j + 1 < len(toks) and toks[j + 1] in words.phrase_media
+    if word[:1] == "\u0644" and word[1:] in words.phrase_media:  # the outlet even when named ("لوكالة الأناضول")
+        return True
+    return not name_here and (word in words.phrase_stops or word in words.participles)
+
+
+def subject_end(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords,
+                name_starts: frozenset[int] = frozenset(), person_starts: frozenset[int] = frozenset()) -> int:
+    """Where (in the sentence) the subject of the speech verb at `verb_at` can end at the latest: at the first word
+    after the verb that ends a subject (_ends_subject; `name_starts`: where the sentence's names start), else at the
+    quote. Punctuation does not end it: a name follows its title after a comma ("قال وزير الدفاع
+    التركي , نور الدين جانيكلي :"). A lone "لـ" ends it unless a person (`person_starts`) is named before the next
+    word that does: "مصدر أمني لـ«الشرق الأوسط» إن" but "رئيس المكتب السياسي لـ«حماس» موسى أبو مرزوق"."""
+    toks, ts, base = doc.toks, doc.ts, doc.line_char[line]
+    j = _verb_token(doc, line, verb_at) + 1
+    pending = -1  # where a lone "لـ" stood, while no person has followed it
+    while j < doc.n and ts[j] - base < quote_at and toks[j] != BREAK:
+        at = ts[j] - base
+        if pending >= 0 and at in person_starts:
+            pending = -1
+        if toks[j] and _ends_subject(toks, j, words, at in name_starts):
+            if pending >= 0 or toks[j] != "\u0644":
+                return pending if pending >= 0 else at
+            pending = at
+        j += 1
+    return pending if pending >= 0 else quote_at
+
+
+def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> str:
+    """The speaker as the words after the speech verb at `verb_at`, up to the quote, punctuation or a word that ends
+    a subject ("وقال مصدر أمني لـ«الشرق الأوسط» إن" -> "مصدر امني"); "" after a verb whose next word is its object."""
+    i = _verb_token(doc, line, verb_at)
+    toks, ts, n = doc.toks, doc.ts, doc.n
+    if i >= n or toks[i] in words.object_verbs:
+        return ""
+    limit = doc.line_char[line] + quote_at
+    out: list[str] = []
+    j = i + 1
+    while j < n and len(out) < MAX_ROLE_WORDS and ts[j] < limit and toks[j] not in NONWORD:
+        if _ends_subject(toks, j, words) or toks[j] in words.role_stops or toks[j] in words.not_subjects:
+            break
+        out.append(toks[j])
+        j += 1
+    return " ".join(out)
+
+
+def _speaker_near(mentions: list[EntityMention], verb_at: int, subject_end: int, subject_after: bool) -> EntityMention | None:
+    """The subject of the speech verb: a PER/ORG mention between the verb and where its subject ends (VSO; not the
+    outlet spoken to, nor a name in what the subject said) or, unless another subject follows the verb
+    (`subject_after`), just before the verb."""
+    after = [m for m in mentions if verb_at <= m.start < subject_end and m.entity_type in ("PER", "ORG")]
     if after:
         people = [m for m in after if m.entity_type == "PER"]
         return (people or after)[0]
@@ -115,28 +306,39 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
     for m in mentions:
         by_seq.setdefault(m.seq, []).append(m)
     out: list[Quotation] = []
-    current: tuple[str | None, str, int, int] | None = None  # key, surface, paragraph, seq
+    current: tuple[str | None, str, int, int] | None = None  # key (None: a role), surface, paragraph, seq
     for line, norm in enumerate(doc.norms):
         seq, paragraph = doc.seqs[line], doc.paragraphs[line]
         if current is not None and (paragraph != current[2] and seq - current[3] > 2):
             current = None
         if '"' not in norm and "\u00ab" not in norm and "\u201c" not in norm:
             continue
-        norm_quotes = quote_spans(norm)
+        norm_quotes = quote_spans(norm, words.nested_intros)
         if not norm_quotes:
             continue
         raw_quotes: list[tuple[int, int, str]] | None = None  # read from the raw text once a quote is kept
+        starts: tuple[frozenset[int], frozenset[int]] | None = None  # where names and persons start, once needed
         for k, (qs, qe, inner_norm) in enumerate(norm_quotes):
-            verb_at = _last_trigger(doc, line, qs, VERBS)
+            verb_at = _last_trigger(doc, line, qs, VERBS, words.not_verbs_after)
             speaker: EntityMention | None = None
+            role = ""
             if verb_at is not None:
-                subject_after = _unnamed_subject(doc, line, verb_at)
-                speaker = _speaker_near(by_seq.get(seq, []), verb_at, qs, subject_after)
+                subject_after = _unnamed_subject(doc, line, verb_at, words)
+                said = by_seq.get(seq, [])
+                if starts is None:
+                    starts = (frozenset(m.start for m in said), frozenset(m.start for m in said if m.entity_type == "PER"))
+                end = subject_end(doc, line, verb_at, qs, words, *starts)
+                speaker = _speaker_near(said, verb_at, end, subject_after)
                 if speaker is None and subject_after:
-                    current = None  # someone the store cannot name speaks: no quotation, and no one to continue
-                    continue
+                    # someone the store cannot name speaks: stored by the words that name them, with no entity
+                    role = role_text(doc, line, verb_at, qs, words)
+                    if not role:
+                        current = None
+                        continue
             if speaker is not None:
                 current = (speaker.entity_key, speaker.surface, paragraph, seq)
+            elif role:
+                current = (None, role, paragraph, seq)
             elif current is not None and (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None):
                 current = (current[0], current[1], paragraph, seq)  # the speaker goes on
             else:
@@ -147,7 +349,7 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
                 continue
             if raw_quotes is None:
                 raw = doc.raws[line]
-                raw_quotes = quote_spans(raw) if raw else []
+                raw_quotes = quote_spans(raw, words.nested_intros, raw=True) if raw else []
             quote_text = raw_quotes[k][2] if k < len(raw_quotes) else inner_norm
             out.append(Quotation(current[0], current[1], quote_text, seq))
     return tuple(out)
