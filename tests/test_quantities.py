@@ -158,3 +158,36 @@ def test_a_number_glued_to_a_clitic(text, expected):
 )
 def test_death_wound_and_displacement_counts(text, expected):
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a teen is one number of two words: before, only "عشر" was read ("أحد عشر مسلحا" stored as 10 killed, the real
+        # store's article 3814, analyst review 4)
+        ("قتل أحد عشر مسلحا في المعركة", [(11, 11, "مسلح", "killed")]),
+        ("اعتقلت القوات اثني عشر شخصا", [(12, 12, "شخص", "arrested")]),
+        ("قتل ثلاث عشرة امرأة", [(13, 13, "امراه", "killed")]),
+        ("أفرج عن خمسة عشر معتقلا", [(15, 15, "معتقل", "released")]),
+        ("وأصيب تسعة عشر جنديا", [(19, 19, "جندي", "injured")]),
+        # number words joined by "و" add up, each scale once: thousands, hundreds, units, then tens
+        ("قتل خمسة وعشرون شخصا", [(25, 25, "شخص", "killed")]),
+        ("أفرج عن مئة وخمسين معتقلا", [(150, 150, "معتقل", "released")]),
+        ("اعتقل ألف ومئتين وخمسة وعشرين شخصا", [(1225, 1225, "شخص", "arrested")]),
+        ("قتل خمسة وعشرين ألف شخص", [(25000, 25000, "شخص", "killed")]),
+        # not one number: a range, two counts of one scale, a vague word; the last word is the count, as before
+        ("قتل ما بين خمسة وستة أشخاص", [(5, 6, "اشخاص", "killed")]),
+        ("قتل بين عشرين وثلاثين شخصا", [(20, 30, "شخص", "killed")]),
+        ("قتل ثلاثة وأربعة أطفال", [(4, 4, "اطفال", "killed")]),
+        ("قتل عشرات وعشرين شخصا", [(20, 20, "شخص", "killed")]),
+        # "أحد" alone is no number
+        ("قتل أحد العناصر و5 مدنيين", [(5, 5, "مدنيين", "killed")]),
+        # a count joined by "و" through an approximator keeps its own unit's kind, or shares the event before: the
+        # first count's unit ("قتلى") is not the second's event (real text: "سقوط أربعة قتلى وحوالي خمسة عشر جريحا")
+        ("أسفر عن سقوط أربعة قتلى وحوالي خمسة عشر جريحا", [(4, 4, "قتلي", "killed"), (15, 15, "جريح", "injured")]),
+        ("أسفر عن سقوط أربعة قتلى وحوالي 15 جريحا", [(4, 4, "قتلي", "killed"), (15, 15, "جريح", "injured")]),
+        ("قتل 3 أشخاص ونحو 20 مدنيا", [(3, 3, "اشخاص", "killed"), (20, 20, "مدني", "killed")]),
+    ],
+)
+def test_teens_and_compound_number_words(text, expected):
+    assert counts(text) == expected

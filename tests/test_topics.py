@@ -171,8 +171,9 @@ def test_taxonomy_version_has_declared_version_and_hash():
     # topics-2026.12.14: holdout14's errors (RESULTS.md, "Seventeenth round"); entities-10: outlets named without their
     # head with a media cue ("مراسل الجزيرة") and the twelfth round's person rules change stored mentions (RESULTS.md,
     # "NER, twelfth round"); entities-11: role speakers, nested quotes and the subject's end (quotations),
-    # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11)
-    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-11\+[0-9a-f]{8}", taxonomy_version())
+    # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11); entities-12: teens and number
+    # words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count after "وحوالي" coordinated
+    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-12\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):

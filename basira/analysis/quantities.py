@@ -23,6 +23,8 @@ COUNT_WINDOW = 10  # a count phrase ("ما بين 3 آلاف و5 آلاف من")
 _OPENERS = ("\u0645\u0627", "\u0628\u064a\u0646", "\u0646\u062d\u0648", "\u062d\u0648\u0627\u0644\u064a",
             "\u0642\u0631\u0627\u0628\u0647", "\u0627\u0643\u062b\u0631", "\u0627\u0642\u0644")
 UNITS, KINDS = "quantities:units", "quantities:kinds"
+# "حوالي", "نحو", "قرابة", "أكثر": the openers a coordinated count may start with ("وحوالي 15 جريحا").
+_APPROXIMATORS = frozenset(_OPENERS[2:])
 _OVERRIDING = frozenset(("killed", "released"))  # event kinds that beat the kind a unit carries
 # "among them": a count after these words is part of the count before it ("قتل 16 شخصا بينهم 8 أطفال")
 _SUBSET = frozenset(normalize_text(w) for w in "بينهم بينهن بينها منهم منهن منها".split())
@@ -48,6 +50,7 @@ class QuantityLexicon:
     # ... and one that gives a kind only to a unit without its own: "سقط 10 مدنيين" were killed, "سقط 200 جريح"
     # wounded ("سقط" also falls: "سقطت 3 قذائف").
     before_weak_kinds: dict[str, str] = field(default_factory=dict)
+    word_re: re.Pattern[str] = re.compile(r"(?!)")  # one number word after "و" in a compound ("وعشرين")
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(UNITS, self.unit_tokens)
@@ -86,7 +89,9 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     unit_alt = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
     word_alt = "|".join(sorted((re.escape(w) for w in number_words), key=len, reverse=True))
     mult_alt = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
-    count = rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{mult_alt}))?|(?P<@w>{word_alt})(?:\s+(?P<@x>{mult_alt}))?)"
+    # Number words joined by "و" add up: "خمسة وعشرين" 25, "مئة وخمسين" 150 (see _word_value).
+    count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{mult_alt}))?"
+             rf"|(?P<@w>{word_alt})(?P<@s>(?:\s+و\s*(?:{word_alt}))*)(?:\s+(?P<@x>{mult_alt}))?)")
     pattern = re.compile(
         # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
         # extract_quantities only tries a letter-glued start at a digit)
@@ -97,13 +102,16 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     )
     triggers = frozenset(number_words)
     unit_tokens = frozenset(w for u in units for w in u.split()[:1])
-    openers = triggers | frozenset(_OPENERS)
+    # A teen is two words ("احد عشر"): its first word opens a count too.
+    openers = triggers | frozenset(w.split()[0] for w in number_words) | frozenset(_OPENERS)
+    word_re = re.compile(rf"و?\s*({word_alt})")
     after_kinds = {normalize_text(w): kind for kind, words in cfg.get("quantity_kinds_after", {}).items() for w in words}
     def verb_forms(key: str) -> dict[str, str]:
         return {f: kind for kind, words in cfg.get(key, {}).items() for w in words for f in prefixed(normalize_text(w))}
 
     return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers,
-                           after_kinds, verb_forms("quantity_kinds_before"), verb_forms("quantity_kinds_before_weak"))
+                           after_kinds, verb_forms("quantity_kinds_before"), verb_forms("quantity_kinds_before_weak"),
+                           word_re)
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -112,10 +120,32 @@ def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | 
         mult = lex.multipliers.get(m.group(g + "m") or "", 1)
         return base * mult, base * mult
     if m.group(g + "w"):
-        low, high = lex.number_words[m.group(g + "w")]
+        low, high = _word_value(m.group(g + "w"), m.group(g + "s"), lex)
         mult = lex.multipliers.get(m.group(g + "x") or "", 1)
         return low * mult, high * mult
     return None
+
+
+def _scale(value: int) -> int:
+    """1 for units (and teens), 10 for tens, 100 for hundreds, 1000 and up for thousands."""
+    return 1 if value < 20 else 10 ** (len(str(value)) - 1)
+
+
+def _word_value(first: str, rest: str, lex: QuantityLexicon) -> tuple[int, int]:
+    """Number words joined by "و" as one number: thousands, hundreds, units, then tens, each scale once
+    ("ألف ومئتين وخمسة وعشرين" 1225). Anything else ("ثلاثة وأربعة", "عشرات وعشرين") is not one number: the last
+    word is the count, as it was read before compound words were."""
+    words = [first, *(w.group(1) for w in lex.word_re.finditer(rest))] if rest else [first]
+    values = [lex.number_words[w] for w in words]
+    if len(values) == 1:
+        return values[0]
+    scales = [_scale(lo) for lo, hi in values]
+    exact = all(lo == hi for lo, hi in values)
+    if exact and len(set(scales)) == len(scales) and all(
+        a > b or (a, b) == (1, 10) for a, b in zip(scales, scales[1:], strict=False)
+    ):
+        return sum(lo for lo, _ in values), sum(lo for lo, _ in values)
+    return values[-1]
 
 
 def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> tuple[str, str]:
@@ -220,4 +250,8 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
             kind = after_kind
         out.append(Quantity(low, high, unit, kind, doc.norms[line][m.start() : m.end()], doc.seqs[line]))
         coordinated = after if after < doc.n and toks[after].startswith("\u0648") else -1
+        if coordinated >= 0 and toks[after][1:] in _APPROXIMATORS and after + 1 < doc.n:
+            # "أربعة قتلى وحوالي 15 جريحا": the next count starts after "وحوالي", and is still joined to this one
+            # (before, the look-back from 15 took "قتلى", this count's own unit, as the event: 15 killed).
+            coordinated = after + 1
     return tuple(out)
