@@ -172,7 +172,8 @@ def test_taxonomy_version_has_declared_version_and_hash():
     # head with a media cue ("مراسل الجزيرة") and the twelfth round's person rules change stored mentions (RESULTS.md,
     # "NER, twelfth round"); entities-11: role speakers, nested quotes and the subject's end (quotations),
     # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11); entities-12: teens and number
-    # words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count after "وحوالي" coordinated
+    # words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count after "وحوالي" coordinated, a
+    # speaker stored by its words shown as written ("مسؤول في الوزارة", not "مسيول في الوزاره")
     assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-12\+[0-9a-f]{8}", taxonomy_version())
 
 

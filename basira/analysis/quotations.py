@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from basira.analysis.doc import BREAK, NONWORD, Doc, Scanner
 from basira.model import EntityMention, Quotation
-from basira.normalize import normalize_text
+from basira.normalize import as_read, normalize_text
 
 # Every quotation mark; quote_spans pairs them (ASCII '"' marks open and close alike, see _ascii_close).
 _MARK = re.compile('[\u00ab\u00bb\u201c\u201d"]')
@@ -267,7 +267,8 @@ def subject_end(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechW
 
 def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> str:
     """The speaker as the words after the speech verb at `verb_at`, up to the quote, punctuation or a word that ends
-    a subject ("وقال مصدر أمني لـ«الشرق الأوسط» إن" -> "مصدر امني"); "" after a verb whose next word is its object."""
+    a subject, as the sentence writes them ("وقال مصدر أمني لـ«الشرق الأوسط» إن" -> "مصدر أمني": shown, like a name,
+    with its hamza and taa marbuta); "" after a verb whose next word is its object."""
     i = _verb_token(doc, line, verb_at)
     toks, ts, n = doc.toks, doc.ts, doc.n
     if i >= n or toks[i] in words.object_verbs:
@@ -280,7 +281,13 @@ def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWor
             break
         out.append(toks[j])
         j += 1
-    return " ".join(out)
+    if not out:
+        return ""
+    base = doc.line_char[line]
+    read = as_read(doc.raws[line], doc.norms[line]) if doc.raws[line] else None
+    if read is None:
+        return " ".join(out)
+    return " ".join(read[ts[i + 1] - base : ts[j - 1] - base + len(toks[j - 1])].split())
 
 
 def _speaker_near(mentions: list[EntityMention], verb_at: int, subject_end: int, subject_after: bool) -> EntityMention | None:
