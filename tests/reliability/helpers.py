@@ -22,6 +22,15 @@ PAGES = ("app.py", "pages/1_Topics.py", "pages/2_Entities.py", "pages/3_Articles
          "pages/5_Ingest.py")
 # Bidi embeddings, overrides and isolates: they reorder what an analyst reads (U+202E turns "gpj.exe" around).
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# The isolate basira.render wraps around a title it puts in a line of the other direction (render.isolated: "Read
+# article N: <FSI>title<PDI>"): a first-strong isolate closed by its pop with no control inside. Data's own controls
+# are stripped before they are shown, so any other one (an override, an unbalanced or nested isolate) came from data.
+OWN_ISOLATE = re.compile("\u2068([^\u202a-\u202e\u2066-\u2069]*)\u2069")
+
+
+def data_bidi(text: str) -> bool:
+    """Does `text` hold a bidi control that the app did not put there itself?"""
+    return BIDI.search(OWN_ISOLATE.sub(r"\1", text)) is not None
 # The only markup basira.render emits; anything else in an HTML body came from data.
 ALLOWED_TAGS = {"article", "h2", "div", "mark", "bdi", "span", "style", "a"}
 ALLOWED_ATTRIBUTES = {"class", "dir", "lang", "title", "data-article-id", "data-seq", "href", "target", "rel"}

@@ -20,7 +20,7 @@ from basira import store
 from tests.browser.server import chromium_path, launch, streamlit_server, wait_for_app
 
 from . import corpus
-from .helpers import BIDI, ROOT, write_records
+from .helpers import ROOT, data_bidi, write_records
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TIMEOUT_MS = 90_000
@@ -109,7 +109,7 @@ def _inert(page) -> list[str]:
         [corpus.XSS, corpus.BEACON, list(FORMATTED)],
     )
     text = page.evaluate("() => document.body.innerText")
-    if BIDI.search(text):
+    if data_bidi(text):
         problems.append("a bidi control in the page text")
     return problems
 

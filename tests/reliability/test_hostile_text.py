@@ -22,7 +22,7 @@ from basira.filters import Filters
 from basira.queries import read
 
 from . import corpus
-from .helpers import BIDI, html_problems, markdown_problems, parse_html, run_page, shown
+from .helpers import BIDI, data_bidi, html_problems, markdown_problems, parse_html, run_page, shown
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
 MARKERS = (corpus.BEACON, corpus.XSS, "عاجل", "gpj")
@@ -121,7 +121,7 @@ def _assert_inert(session) -> None:
         if any(marker in body for marker in MARKERS):
             assert markdown_problems(body) == [], body
     for value in out.strings():
-        assert not BIDI.search(value), value
+        assert not data_bidi(value), value
         assert "\x00" not in value
 
 
@@ -272,3 +272,17 @@ def test_mixed_encodings_in_one_folder_each_land_decoded(tmp_path):
                                        "SELECT source_path, title_raw, text_raw FROM articles")
     }
     assert stored == expected
+
+
+@pytest.mark.parametrize(
+    "text, from_data",
+    [
+        ("Read article 4: \u2068تقرير عن السجون\u2069", False),  # the app's own isolate around a title
+        ("Read article 4: \u2068تقرير\u202e عن السجون\u2069", True),  # an override inside it
+        ("Read article 4: \u2068تقرير عن السجون", True),  # an isolate never closed
+        ("\u2067نص\u2069", True),  # a right-to-left isolate: not one the app makes
+        ("نص\u2069", True),
+    ],
+)
+def test_only_the_apps_own_isolates_are_allowed(text, from_data):
+    assert data_bidi(text) is from_data
