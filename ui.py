@@ -351,7 +351,7 @@ def article_link(article_id: int, filters: Filters, title: object = None, label:
     if label is None:
         label = render.article_link_label(article_id, title)
     else:
-        label = label if len(label) <= render.LINK_LABEL_CHARS else label[: render.LINK_LABEL_CHARS - 1] + "…"
+        label = render.cut(label, render.LINK_LABEL_CHARS)
     st.page_link(READER_PAGE, label=render.markdown_text(label), icon=":material/menu_book:",
                  query_params={**filters.to_query_params(), "article": str(int(article_id))})
 

@@ -120,16 +120,18 @@ def isolated(text: str) -> str:
     return f"{FSI}{text}{PDI}"
 
 
+def cut(text: str, limit: int) -> str:
+    """`text` at most `limit` characters long, ended with "…" when cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def article_link_label(article_id: int, title: object = None, limit: int = LINK_LABEL_CHARS) -> str:
     """"Read article N: title" (plain text; Markdown escaping is the caller's), the title isolated and cut with "…" so
     the label's visible characters are at most `limit`."""
     label = f"Read article {int(article_id)}"
     if not isinstance(title, str) or not title.strip():
         return label
-    text, room = title.strip(), limit - len(label) - 2
-    if len(text) > room:
-        text = text[: room - 1] + "…"
-    return f"{label}: {isolated(text)}"
+    return f"{label}: {isolated(cut(title.strip(), limit - len(label) - 2))}"
 
 
 def topic_lines(topics: pd.DataFrame) -> str:
