@@ -158,7 +158,7 @@ def with_terms_as_written(evidence: pd.DataFrame) -> pd.DataFrame:
     for row in evidence.itertuples(index=False):
         spans = zip(row.starts, row.ends, strict=True)
         marks = render.norm_marks(row.sentence, row.sentence_norm, spans, "topic", "", whole_words=True)
-        written.append("، ".join(render.marked_words(row.sentence, marks)) or None)
+        written.append(render.terms_as_written(row.sentence, marks) or None)
     out = evidence.copy()
     out.insert(list(out.columns).index("terms") + 1, "terms_as_written", written)
     return out

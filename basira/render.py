@@ -516,6 +516,12 @@ def marked_words(text_raw: str, marks: Iterable[Mark]) -> list[str]:
     return list(dict.fromkeys(w for w in words if w))
 
 
+def terms_as_written(text_raw: str, marks: Iterable[Mark]) -> str:
+    """marked_words as one Arabic-comma list ("معركة، مواجهات عنيفة"), "" when nothing is marked: the terms a Topics
+    caption and the evidence extract show."""
+    return "\u060c ".join(marked_words(text_raw, marks))
+
+
 def term_marks(text_raw: str, terms: Iterable[str], kind: str = "match", note: str = "matched") -> list[Mark]:
     """Marks on every occurrence of a normalised term inside the normalised text (so a search for
     السجون also marks it inside والسجون and under أ/إ spellings), for search results."""

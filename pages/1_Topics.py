@@ -54,7 +54,7 @@ for row in evidence.itertuples(index=False):
     marks = render.norm_marks(row.sentence, row.sentence_norm, zip(row.starts, row.ends, strict=True), "topic",
                               f"{row.label}: {row.terms}", whole_words=True)
     # The terms as the sentence writes them (the stored ones are folded: "معركه"); the stored ones when none is marked.
-    terms = "، ".join(render.marked_words(row.sentence, marks)) or row.terms
+    terms = render.terms_as_written(row.sentence, marks) or row.terms
     caption = f"{render.date_text(row.published)} · {row.source} · terms: {terms} · score {row.topic_score}"
     st.html(render.sentence_html(row.sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)

@@ -20,11 +20,11 @@ _NUMBER = r"[0-9]+(?:[.,][0-9]{3})*"
 KIND_WINDOW = 5  # tokens looked at before the number for the event verb/noun
 COUNT_WINDOW = 10  # a count phrase ("ما بين 3 آلاف و5 آلاف من") starts at most this many tokens before its unit
 # Words that can open a count phrase (besides number words and digits): see the pattern in build_lexicon.
-_OPENERS = ("\u0645\u0627", "\u0628\u064a\u0646", "\u0646\u062d\u0648", "\u062d\u0648\u0627\u0644\u064a",
-            "\u0642\u0631\u0627\u0628\u0647", "\u0627\u0643\u062b\u0631", "\u0627\u0642\u0644")
+# "نحو", "حوالي", "قرابة", "أكثر", "أقل": also the openers a coordinated count may start with ("وحوالي 15 جريحا").
+_APPROXIMATORS = ("\u0646\u062d\u0648", "\u062d\u0648\u0627\u0644\u064a", "\u0642\u0631\u0627\u0628\u0647",
+                  "\u0627\u0643\u062b\u0631", "\u0627\u0642\u0644")
+_OPENERS = ("\u0645\u0627", "\u0628\u064a\u0646", *_APPROXIMATORS)  # "ما بين", then the approximators
 UNITS, KINDS = "quantities:units", "quantities:kinds"
-# "حوالي", "نحو", "قرابة", "أكثر": the openers a coordinated count may start with ("وحوالي 15 جريحا").
-_APPROXIMATORS = frozenset(_OPENERS[2:])
 _OVERRIDING = frozenset(("killed", "released"))  # event kinds that beat the kind a unit carries
 # "among them": a count after these words is part of the count before it ("قتل 16 شخصا بينهم 8 أطفال")
 _SUBSET = frozenset(normalize_text(w) for w in "بينهم بينهن بينها منهم منهن منها".split())
