@@ -95,6 +95,9 @@ def test_core_topics_reach_f1_on_devset():
         # "عهود الانقلابات", "الانقلابات فيما مضى", "انقلاب داخلي في تنظيم داعش", "حالت دون حدوث انقلاب"). Left: a threat
         # to "زجهم في السجون", Amal's split "فانشقت", a commander who "فر" to the SDF (missed).
         ("holdout14", {"prisons": (15, 1, 0), "coups": (2, 0, 0), "defected_officers": (7, 1, 1)}),
+        # holdout15 scored once sealed with the merged 2026.12.14 (main fb80855: prisons 6/6/0, coups 4/3/1, defected
+        # 5/2/0), then unsealed to be studied; no rule has changed since.
+        ("holdout15", {"prisons": (6, 6, 0), "coups": (4, 3, 1), "defected_officers": (5, 2, 0)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
