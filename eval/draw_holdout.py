@@ -4,9 +4,11 @@
         [--replace baly2018:V-235/4 --replace saudinewsnet_syria:1009 ...]
 
 The eighth round's seven pools (eval/RESULTS.md, "Eighth round: a sealed holdout9", and the fourth and fifth rounds'
-word lists), on the normalised (`normalize_text`) title and body of every corpus article outside the devset (every
-line of eval/devset.jsonl, every split) and outside the articles eval/sentences.jsonl was labelled from; lengths are of
-the raw body. Baly is deduplicated by text, each text named by its first claim–article pair; SaudiNewsNet by line.
+word lists) and the twenty-first round's two long-page pools (defection pages past 8,000 characters that the wide
+reading leaves out, coup pages past 6,000), on the normalised (`normalize_text`) title and body of every corpus
+article outside the devset (every line of eval/devset.jsonl, every split) and outside the articles eval/sentences.jsonl
+was labelled from; lengths are of the raw body. Baly is deduplicated by text, each text named by its first
+claim–article pair; SaudiNewsNet by line.
 
 Each pool is sorted by reference (corpus, then Baly claim id as a string and article index, or line), shuffled with a
 fresh `random.Random(seed)` and taken in pool order (`POOLS`), skipping an article an earlier pool took and any near
@@ -35,7 +37,8 @@ from basira.normalize import normalize_text
 from eval.corpora import _rows, available, load_article
 
 ROOT = Path(__file__).resolve().parent
-POOLS = ("defection", "defection_wide", "flight", "prison", "coup", "random", "negative")
+# The twenty-first round's two long-page pools come last, so a plan without them draws as before.
+POOLS = ("defection", "defection_wide", "flight", "prison", "coup", "random", "negative", "defection_long", "coup_long")
 SHINGLE = 5
 OVERLAP = 0.30
 HEAD = 300
@@ -169,6 +172,12 @@ def pool_tests() -> dict[str, Callable[[Article], bool]]:
         and "سوري" in a.norm,
         "negative": lambda a: 200 <= a.length <= 5000 and a.ref["corpus"] == "saudinewsnet_negatives"
         and bool(NEGATIVE.search(a.norm)),
+        # Pages past the strict pool's 8,000 characters whose only defection word the wide reading leaves out (the
+        # root with the article, "المنشقين"), and coup pages past the coup pool's 6,000: what the word lists left
+        # after holdout15 used up the wide defection and coup pools.
+        "defection_long": lambda a: a.length > 8000 and not wide(a) and bool(DEFECTION.search(a.norm))
+        and bool(SECURITY.search(a.norm)),
+        "coup_long": lambda a: a.length > 6000 and bool(COUP.search(a.norm)),
     }
 
 

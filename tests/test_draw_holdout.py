@@ -35,6 +35,12 @@ def article(text: str, length: int = 300, ref: dict = SYRIA) -> Article:
         ("اعتقال مسلح في المدينة", 300, NEGATIVES, {"negative"}),
         ("مباراة في الدوري", 300, NEGATIVES, set()),
         ("أعلن الضابط انشقاقه عن النظام", 150, SYRIA, set()),
+        # the root with the article is no wide word: past 8,000 characters only the long defection pool takes it
+        ("قال الضابط المنشق", 9000, SYRIA, {"defection_long"}),
+        ("قال الضابط المنشق", 8000, SYRIA, {"defection"}),
+        ("قال الكاتب المنشق", 9000, SYRIA, set()),
+        ("محاولة الانقلاب الفاشلة", 6001, SYRIA, {"coup_long"}),
+        ("محاولة الانقلاب الفاشلة", 6000, SYRIA, {"coup"}),
     ],
 )
 def test_pools(text, length, ref, pools):
@@ -99,7 +105,7 @@ def test_draw(seed, taken, prison, coup):
     assert [(pool, a.ref["line"]) for pool, a in drawn] == taken
     rows = {row["pool"]: (row["skipped"], row["replaced"], row["earlier"], row["taken"]) for row in table}
     assert (rows["prison"], rows["coup"]) == (prison, coup)
-    assert [row["articles"] for row in table] == [0, 0, 0, 9, 1, 0, 0]
+    assert [row["articles"] for row in table] == [0, 0, 0, 9, 1, 0, 0, 0, 0]
 
 
 def test_plan():
