@@ -32,7 +32,8 @@ was by `python -m eval.draw_holdout` with seed 20261214, from no article already
 sealed until taxonomy 2026.12.13 scored it once after that round's merge; its errors were studied after that) and
 "holdout15" (40 articles judged for the three core topics only, drawn as holdout14 was by `python -m
 eval.draw_holdout` with seed 20261215, from no article already in the devset or eval/sentences.jsonl; the wide defection
-and coup pools used up; sealed until taxonomy 2026.12.14 scored it once after that round's merge).
+and coup pools used up; sealed until taxonomy 2026.12.14 scored it once after that round's merge; its errors were
+studied after that, for taxonomy 2026.12.15).
 
 "holdout16" (40 articles judged for the three core topics only, drawn as holdout15 was by `python -m
 eval.draw_holdout` with seed 20261216, from no article already in the devset or eval/sentences.jsonl; 25 of them from
