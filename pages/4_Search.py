@@ -56,7 +56,7 @@ if results.empty:
 for rank, row in enumerate(results.itertuples(index=False), start=1):
     terms = [str(t) for t in row.matched_terms]
     where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
-    caption = (f"#{rank} · score {row.score:.2f} · {render.date_text(row.published)} · {row.source} · "
+    caption = (f"#{rank} · score {row.score:.{export.SCORE_DECIMALS}f} · {render.date_text(row.published)} · {row.source} · "
                f"matched {', '.join(terms)} (best in {where})")
     sentence = next((t for t in (row.sentence, row.title) if isinstance(t, str)), "")
     norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""
