@@ -329,16 +329,33 @@ def sidebar(text_note: bool = True) -> Filters:
                 st.caption(f"{left_out:,} undated articles match the other filters; the date range leaves them out.")
         with nav_box:
             nav(filters)
-        st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
-        if outdated := query("outdated_normalization"):
-            st.warning(f"This database's Arabic text was folded by an older version of Basira ({outdated}), so "
-                       "searches and text filters can miss spelling variants (مسؤول / مسئول) until "
-                       "`python -m basira retag` is run.", icon=":material/sync_problem:")
-        if "retag pending" in str(query("taxonomy_version")):
-            st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
-                       "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
+        _store_notes()
     st.session_state[_SYNCED] = filters
     return filters
+
+
+def sidebar_without_filters() -> None:
+    """Navigation and the store's line, without filter widgets: for a page no filter applies to (Ingest), where
+    "Topics", "From" or "Text contains" offered choices that changed nothing. The links still carry the URL's
+    filters, so the other pages open on the view the analyst left."""
+    filters = url_filters()
+    with st.sidebar:
+        st.markdown("### Basira · بصيرة")
+        nav(filters)
+        if generation() is not None:
+            _store_notes()
+
+
+def _store_notes() -> None:
+    """The sidebar's database line, and what needs a retag."""
+    st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
+    if outdated := query("outdated_normalization"):
+        st.warning(f"This database's Arabic text was folded by an older version of Basira ({outdated}), so "
+                   "searches and text filters can miss spelling variants (مسؤول / مسئول) until "
+                   "`python -m basira retag` is run.", icon=":material/sync_problem:")
+    if "retag pending" in str(query("taxonomy_version")):
+        st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
+                   "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
 
 
 def _entity_option(row: dict) -> str:

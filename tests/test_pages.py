@@ -177,6 +177,9 @@ def test_filters_survive_a_page_switch(page, dashboard_env):
     at.switch_page(page)
     _ok(at.run())
     assert _params(at) == {"topic": ["prisons"]}
+    if page == "pages/5_Ingest.py":  # no filters there: the view is back on the next page
+        at.switch_page("pages/1_Topics.py")
+        _ok(at.run())
     assert at.multiselect(key="f_topics").value == ["prisons"]
 
 
@@ -508,18 +511,29 @@ def test_the_search_help_describes_what_is_folded(words, same, dashboard_env):
 
 
 def test_after_an_ingest_the_sidebar_shows_the_new_store(tmp_path, monkeypatch):
-    """A first upload into no database: the sidebar then offers the filters and the new source, and names the new
-    store, without another click (before, it stayed as drawn before the batch until the next interaction)."""
+    """A first upload into no database: the sidebar then names the new store without another click (before, it
+    stayed as drawn before the batch until the next interaction), and the other pages offer the new source."""
     db, at = _ingest_page(tmp_path, monkeypatch)
     article = {"title": "نقل معتقلين من سجن صيدنايا", "text": "نقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.",
                "date": "2016-03-02", "source": "upload.example"}
-    assert at.sidebar.multiselect.len == 0
+    assert at.sidebar.caption.len == 0
     _upload(at, [_jsonl(article)])
     assert {m.label: m.value for m in at.metric}["Articles added"] == "1"
-    sources = next(m for m in at.sidebar.multiselect if m.label == "Sources")
-    assert sources.options == ["upload.example"]
     fingerprint = _query(db, "store_fingerprint")
-    assert any(fingerprint in c.value for c in at.sidebar.caption)
+    assert [c.value for c in at.sidebar.caption] == [f"Database `basira.duckdb` · {fingerprint}"]
+    sources = next(m for m in _ok(_app("app.py")).sidebar.multiselect if m.label == "Sources")
+    assert sources.options == ["upload.example"]
+
+
+def test_the_ingest_page_offers_no_filters_and_its_links_keep_the_view(dashboard_env):
+    """The Ingest page showed the dashboard's filters in its sidebar, though nothing on it is filtered: a topic or a
+    date chosen there changed nothing. It shows the page links, which carry the view to the other pages, and the
+    store's line."""
+    at = _ok(_app("pages/5_Ingest.py", topic="prisons", q="سجن"))
+    sidebar = at.sidebar
+    assert (sidebar.date_input.len, sidebar.multiselect.len, sidebar.text_input.len, sidebar.checkbox.len) == (0, 0, 0, 0)
+    assert {link.proto.query_string for link in sidebar.page_link} == {"q=%D8%B3%D8%AC%D9%86&topic=prisons"}
+    assert [c.value for c in sidebar.caption] == [f"Database `basira.duckdb` · {_query(dashboard_env, 'store_fingerprint')}"]
 
 
 def test_the_text_filter_keeps_articles_with_every_word_in_any_order_as_its_help_says(dashboard_env):
