@@ -63,7 +63,7 @@ with side:
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
     if render.source_url_html(article.get("url")):
         st.html(render.source_url_html(article.get("url")))
-    st.text(f"From {article['source_path']} {article['locator']}".strip())
+    st.text(f"From {article['source_file']} {article['locator']}".strip())  # the file, not the server's path
     if article.get("published") is None or pd.isna(article.get("published")):
         st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
     else:

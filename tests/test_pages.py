@@ -863,3 +863,38 @@ def test_article_lists_name_topics_by_their_labels(page, dashboard_env):
                 for a in table["article_id"]]
     assert any(isinstance(e, str) and "Prisons and detention" in e for e in expected)  # the fixture has tagged rows
     assert [None if pd.isna(v) else v for v in table["topics"]] == expected
+
+
+@pytest.fixture(scope="module")
+def server_path_db(tmp_path_factory) -> tuple[Path, Path]:
+    """A store ingested from a folder outside the project (stored with its absolute path), of one text file with no
+    outlet named: (the store, the folder)."""
+    from basira import ingest
+
+    folder = tmp_path_factory.mktemp("srv") / "feeds"
+    folder.mkdir()
+    (folder / "wire_2016.txt").write_text(
+        "date 2016-03-02\nنقل معتقلين من سجن صيدنايا\n\nنقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.\n",
+        encoding="utf-8")
+    db = folder.parent / "basira.duckdb"
+    report = ingest.ingest_paths([folder], db)
+    assert report.added == 1, report.summary()
+    return db, folder
+
+
+def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monkeypatch):
+    """The reader said "From /srv/…/feeds/wire_2016.txt": the server's folders, which mean nothing to an analyst and
+    tell anyone where the data is kept. The reader, its header and a search result name the file."""
+    db, folder = server_path_db
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    assert _query(db, "articles_extract", Filters())["source_path"].tolist() == [str(folder / "wire_2016.txt")]
+    reader = _ok(_app("pages/3_Articles.py", article="1"))
+    assert [t.value for t in reader.text if t.value.startswith("From ")] == ["From wire_2016.txt"]
+    assert re.search(r'<div class="meta">2016-03-02 · [^<]*<bdi[^>]*>wire_2016\.txt</bdi>', _html(reader))
+    search = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    assert re.findall(r"#1 · <bdi>score [0-9.]+</bdi> · 2016-03-02 · <bdi>([^<]+)</bdi> · ", _html(search)) == [
+        "wire_2016.txt"]
+    assert list(_exported(search, "search_results")["source"]) == ["wire_2016.txt"]
+    for at in (reader, search):
+        shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
+        assert [s for s in shown if str(folder) in s] == []

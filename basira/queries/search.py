@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from basira.queries import create_schema, get_meta, quote_identifier, set_meta
+from basira.queries import create_schema, get_meta, quote_identifier, set_meta, shown_source
 
 POSTING_COLUMNS = "term_id, article_id, tf, dl"
 _EMPTY_POSTINGS = (
@@ -490,7 +490,7 @@ def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrase
 def result_metadata(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
     """(article_id, published, title, source, title_norm, url) per article, by primary key."""
     return cur.execute(
-        "SELECT article_id, published, title_raw, coalesce(source_name, source_path), title_norm, url FROM articles"
+        f"SELECT article_id, published, title_raw, {shown_source()}, title_norm, url FROM articles"
         " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall()
