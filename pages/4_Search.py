@@ -46,8 +46,7 @@ names = ui.names_read(filters.text)
 if any(found for _, found in names) or (names and results.empty):
     st.html(render.names_read_html(names))
 how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
-narrow = "; more articles match: add words or filters to narrow them" if more else ""
-st.caption(f"{len(results)} articles, best first ({how}){narrow}.")
+st.caption(render.match_caption(len(results), more, ui.match_count(filters.text, filters) if ranked else None, how))
 if results.empty:
     ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
     if names:

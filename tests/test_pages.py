@@ -313,12 +313,13 @@ def test_search_without_matches_says_so(dashboard_env):
 
 
 @pytest.mark.parametrize(("matching", "caption", "truncated"), [
-    (51, "50 articles, best first (BM25 over light stems); more articles match: add words or filters to narrow them.",
-     True),
-    (50, "50 articles, best first (BM25 over light stems).", False),
+    (51, "51 articles match; the best 50 are shown, best first (BM25 over light stems). Add words or filters to narrow "
+     "them.", True),
+    (50, "50 articles match, best first (BM25 over light stems).", False),
 ])
 def test_search_says_when_more_articles_match_than_it_shows(matching, caption, truncated, dashboard_env, monkeypatch):
-    """The page showed 50 results whether 50 or 5,000 matched. It reads one more than it shows to know."""
+    """The page showed 50 results whether 50 or 5,000 matched. It reads one more than it shows to know, and counts
+    them all from the index."""
     import ui
 
     real = ui.search
@@ -330,11 +331,28 @@ def test_search_says_when_more_articles_match_than_it_shows(matching, caption, t
         return rows.assign(article_id=range(1000, 1000 + len(rows))), ranked
 
     monkeypatch.setattr(ui, "search", many)
+    monkeypatch.setattr(ui, "match_count", lambda text, filters: (matching, True))
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
     assert [c.value for c in at.caption if "best first" in c.value] == [caption]
     manifest = at.session_state[ui.MANIFESTS_STATE]["search_results"]().to_dict()
     assert (manifest["rows"], manifest["row_limit"], manifest["truncated"]) == (50, 50, truncated)
     assert list(_exported(at, "search_results")["article_id"]) == list(range(1000, 1050))
+
+
+@pytest.mark.parametrize(("params", "query"), [
+    ({"q": "سجن"}, "سجن"), ({"q": "سجن", "topic": "prisons"}, "سجن"), ({"q": "Sednaya"}, "Sednaya"),
+    ({"q": '"سجن صيدنايا"'}, '"سجن صيدنايا"'),
+])
+def test_search_says_how_many_articles_match_in_all(params, query, dashboard_env):
+    from basira import search
+
+    filters = Filters.from_query_params({k: [v] for k, v in params.items()}).with_(text="")
+    with store.read_cursor(dashboard_env) as cur:
+        found = len(search.search(cur, query, filters, limit=1000))
+    assert found
+    at = _ok(_app("pages/4_Search.py", **params))
+    matches = "1 article matches" if found == 1 else f"{found} articles match"
+    assert [c.value for c in at.caption if "best first" in c.value] == [f"{matches}, best first (BM25 over light stems)."]
 
 
 def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
@@ -895,6 +913,9 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
     assert re.findall(r"#1 · <bdi>score [0-9.]+</bdi> · 2016-03-02 · <bdi>([^<]+)</bdi> · ", _html(search)) == [
         "wire_2016.txt"]
     assert list(_exported(search, "search_results")["source"]) == ["wire_2016.txt"]
-    for at in (reader, search):
+    assert [m.options for m in reader.sidebar.multiselect if m.label == "Sources"] == [["wire_2016.txt"]]
+    listed = _ok(_app("pages/3_Articles.py", source=str(folder / "wire_2016.txt")))  # the filter's key is unchanged
+    assert listed.dataframe[0].value["source"].tolist() == ["wire_2016.txt"]
+    for at in (reader, search, listed):
         shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
         assert [s for s in shown if str(folder) in s] == []

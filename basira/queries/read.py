@@ -391,7 +391,7 @@ def _page_sql(page_cte: str) -> str:
         page_cte + ", page_topics AS (SELECT t.article_id,"
         " string_agg(t.topic, ', ' ORDER BY t.score DESC, t.topic) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
-        " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
+        f" SELECT a.article_id, a.published, a.title_raw, {shown_source('a.')} AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
         " ORDER BY a.published DESC NULLS LAST, a.article_id DESC"
@@ -680,9 +680,11 @@ def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def source_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The sources of the store, most articles first: `source` the filter's key (Filters.sources), `label` as the
+    pages show it (the file's name for an article from a file that named no outlet, not the server's path)."""
     return cur.execute(
-        "SELECT coalesce(source_name, source_path) AS source, count(*) AS articles FROM articles"
-        " GROUP BY ALL ORDER BY articles DESC, source"
+        f"SELECT coalesce(source_name, source_path) AS source, min({shown_source()}) AS label, count(*) AS articles"
+        " FROM articles GROUP BY 1 ORDER BY articles DESC, source"
     ).df()
 
 
