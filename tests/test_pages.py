@@ -277,6 +277,20 @@ def test_changing_the_filters_keeps_the_open_article(dashboard_env):
     assert f'data-article-id="{opened}"' in _html(at)
 
 
+@pytest.mark.parametrize(("params", "kept"), [
+    ({}, True), ({"q": "صيدنايا"}, True), ({"q": "كلمةغيرموجودةاطلاقا"}, False),
+    ({"from": "1990-01-01", "to": "1990-12-31"}, False), ({"topic": "prisons"}, True), ({"topic": "coups"}, False),
+])
+def test_the_reader_says_when_the_filters_leave_the_open_article_out(params, kept, dashboard_env):
+    """The reader keeps the open article when the filters change, and a link can name one they leave out: it read as
+    one of the list above it."""
+    article = _article_id(dashboard_env, "بدء أولى محاكمات العدالة الانتقالية")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), **params))
+    assert f'data-article-id="{article}"' in _html(at)
+    note = f"Article {article} is not in the list above: these filters leave it out."
+    assert [c.value for c in at.caption if c.value.startswith("Article ")] == ([] if kept else [note])
+
+
 @pytest.mark.parametrize(("value", "message"), [("999999", "There is no article 999999"), ("abc", "No article open")])
 def test_a_bad_article_link_is_explained(value, message, dashboard_env):
     at = _ok(_app("pages/3_Articles.py", article=value))

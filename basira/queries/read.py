@@ -773,6 +773,12 @@ def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: in
     return frame
 
 
+def article_in_view(cur: duckdb.DuckDBPyConnection, filters: Filters, article_id: int) -> bool:
+    """Whether the filters keep the article (the reader keeps an open article when they change)."""
+    cte, params = selection(filters)
+    return cur.execute(cte + " SELECT count(*) FROM selected WHERE article_id = ?", [*params, article_id]).fetchone()[0] > 0
+
+
 def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str, object] | None:
     """Everything the reader shows for one article, or None when there is no such article."""
     article = cur.execute(
