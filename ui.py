@@ -139,6 +139,25 @@ def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, 
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
+def _cached_match_count(generation_id: str, db: str, text: str, filters: Filters) -> tuple[int, bool] | None:
+    engine = _search_engine()
+    if engine is None:
+        return None
+    with store.read_cursor(Path(db)) as cur:
+        if not _index_built(cur):
+            return None
+        count = engine.match_count(cur, text, filters)
+    return count.articles, count.exact
+
+
+def match_count(text: str, filters: Filters) -> tuple[int, bool] | None:
+    """(articles matching `text` within the other filters, whether exactly that many: see search.match_count), counted
+    from the index; None without it."""
+    db = db_path()
+    return _cached_match_count(store.generation_id(db), str(db), text, filters.with_(text=""))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
 def _cached_reading(generation_id: str, db: str, name: str, text: str) -> list:
     # Keyed on the typed text and the generation: the names a text reads as change only when the store does.
     engine = _search_engine()
@@ -289,7 +308,9 @@ def sidebar(text_note: bool = True) -> Filters:
             help="Articles naming every selected person, organisation or place.",
         )
         source_keys = list(dict.fromkeys([*sources["source"].astype(str), *st.session_state["f_sources"]]))
-        chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
+        source_labels = dict(zip(sources["source"].astype(str), sources["label"].astype(str), strict=True))
+        chosen_sources = st.multiselect("Sources", source_keys, key="f_sources",
+                                        format_func=lambda k: source_labels.get(k, k))
         text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
         text_box = st.container()
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")
@@ -329,16 +350,33 @@ def sidebar(text_note: bool = True) -> Filters:
                 st.caption(f"{left_out:,} undated articles match the other filters; the date range leaves them out.")
         with nav_box:
             nav(filters)
-        st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
-        if outdated := query("outdated_normalization"):
-            st.warning(f"This database's Arabic text was folded by an older version of Basira ({outdated}), so "
-                       "searches and text filters can miss spelling variants (مسؤول / مسئول) until "
-                       "`python -m basira retag` is run.", icon=":material/sync_problem:")
-        if "retag pending" in str(query("taxonomy_version")):
-            st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
-                       "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
+        _store_notes()
     st.session_state[_SYNCED] = filters
     return filters
+
+
+def sidebar_without_filters() -> None:
+    """Navigation and the store's line, without filter widgets: for a page no filter applies to (Ingest), where
+    "Topics", "From" or "Text contains" offered choices that changed nothing. The links still carry the URL's
+    filters, so the other pages open on the view the analyst left."""
+    filters = url_filters()
+    with st.sidebar:
+        st.markdown("### Basira · بصيرة")
+        nav(filters)
+        if generation() is not None:
+            _store_notes()
+
+
+def _store_notes() -> None:
+    """The sidebar's database line, and what needs a retag."""
+    st.caption(f"Database `{db_path().name}` · {query('store_fingerprint')}")
+    if outdated := query("outdated_normalization"):
+        st.warning(f"This database's Arabic text was folded by an older version of Basira ({outdated}), so "
+                   "searches and text filters can miss spelling variants (مسؤول / مسئول) until "
+                   "`python -m basira retag` is run.", icon=":material/sync_problem:")
+    if "retag pending" in str(query("taxonomy_version")):
+        st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
+                   "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
 
 
 def _entity_option(row: dict) -> str:

@@ -170,9 +170,16 @@ SEARCH_EXTRACT_COLUMNS = [
 ]
 
 
+# BM25 scores as the Search page shows them ("score 14.47"): the ranking rounds them to 9 decimals only to break
+# ties stably, and a spreadsheet column of 14.468321987 said nothing more to an analyst than the page did.
+SCORE_DECIMALS = 2
+
+
 def search_extract(results: pd.DataFrame) -> pd.DataFrame:
-    """The Search page's download of `results` (basira.search.search's columns)."""
-    return numbered_sentences(results)[SEARCH_EXTRACT_COLUMNS]
+    """The Search page's download of `results` (basira.search.search's columns), in their rank order, each score
+    rounded to SCORE_DECIMALS."""
+    extract = numbered_sentences(results)[SEARCH_EXTRACT_COLUMNS]
+    return extract.assign(score=extract["score"].astype("float64").round(SCORE_DECIMALS))
 
 
 def make_manifest(

@@ -551,6 +551,25 @@ def _more(count: int, shown: int = READ_AS_SHOWN) -> str:
     return f" and {count - shown} more" if count > shown else ""
 
 
+def match_caption(shown: int, more: bool, total: tuple[int, bool] | None, how: str) -> str:
+    """The Search page's line over its results: how many articles match in all (`total`: the count and whether it is
+    exact, None when only the results are known), how many are shown, and how they were ranked (`how`). The page
+    showed "50 articles" whether 50 or 5,000 matched, which an analyst could not cite or compare."""
+    if total is None:
+        narrow = "; more articles match: add words or filters to narrow them" if more else ""
+        return f"{shown} articles, best first ({how}){narrow}."
+    count, exact = total
+    if not exact:
+        return (f"Up to {count:,} articles hold every word; the {shown} best holding the phrase are shown, best first "
+                f"({how}).")
+    if not count:
+        return f"No article matches ({how})."
+    matches = "1 article matches" if count == 1 else f"{count:,} articles match"
+    if more:
+        return f"{matches}; the best {shown} are shown, best first ({how}). Add words or filters to narrow them."
+    return f"{matches}, best first ({how})."
+
+
 def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
     """What the Search page read a Latin query as: per typed stretch, the Arabic names (canonical, Latin) it matched,
     or that it matched none. The sentence is English (left to right); each Arabic name is its own RTL island."""

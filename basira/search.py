@@ -546,6 +546,57 @@ def search(
     return _framed(cur, rows, context, lambda _: terms, parsed.phrases)
 
 
+@dataclass(frozen=True)
+class MatchCount:
+    """How many articles search() would find with no limit: `articles`, exactly when `exact`; else (a quoted phrase
+    whose words are in more than PHRASE_CANDIDATES articles, which are not all read) at most that many, the articles
+    holding every word."""
+
+    articles: int
+    exact: bool
+
+
+def match_count(cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | None = None) -> MatchCount:
+    """How many articles match `query` (mode "all") within `filters`, counted from the index: the join search()
+    ranks, without scoring, sorting or fetching a row. A quoted phrase is verified in every candidate when there
+    are at most PHRASE_CANDIDATES of them, the candidates search() itself reads."""
+    parsed, groups = _match_groups(cur, query)
+    if not groups:
+        return MatchCount(0, True)
+    cte, params = _narrowing(filters)
+    if not parsed.phrases:
+        return MatchCount(sql.count_all(cur, groups, cte, params), True)
+    total = sql.count_all(cur, groups, cte, params)
+    if total > PHRASE_CANDIDATES:
+        return MatchCount(total, False)
+    ids = sql.ids_all(cur, groups, cte, params)
+    verify = _bodies_with_phrases if sql.texts_complete(cur) and not any("\n" in p for p in parsed.phrases) else None
+    found = verify(cur, ids, parsed.phrases) if verify else sql.articles_with_phrases(cur, ids, list(parsed.phrases))
+    return MatchCount(len(found), True)
+
+
+def _match_groups(cur: duckdb.DuckDBPyConnection, query: str) -> tuple[Query, list[list[int]]]:
+    """The query parsed as search() reads it, and the term ids an article must hold, one group per word or Latin
+    name (any id of a group will do: the entities a name was read as, and the word itself)."""
+    named = read_names(cur, query) if latin.latin_runs(query) else []
+    if not any(reading.names for reading in named):
+        parsed = parse_query(query)
+        return parsed, [[term_id(t)] for t in parsed.terms]
+    unread = " ".join(r.text for r in named if not r.names)
+    parsed = parse_query(latin.without_latin(query) + " " + unread)
+    groups = [[term_id(t)] for t in parsed.terms]
+    for reading in (r for r in named if r.names):
+        own = _own_term(reading)
+        groups.append([entity_term_id(n.entity_key) for n in reading.names] + ([own] if own is not None else []))
+    return parsed, groups
+
+
+def _own_term(reading: latin.Reading) -> int | None:
+    """The index term of a one-word Latin name as a word of the text ("SDF"), else None."""
+    stem = index_stem(normalize_text(reading.text)) if len(reading.text.split()) == 1 else None
+    return term_id(stem) if stem else None
+
+
 def _narrowing(filters: Filters | None) -> tuple[str, list]:
     """The `selected` CTE of the filtered view the search runs within (its own text aside), or none."""
     narrowed = filters.with_(text="") if filters is not None else None
@@ -631,7 +682,7 @@ def _search_names(
     unread = " ".join(r.text for r in readings if not r.names)
     parsed = parse_query(latin.without_latin(query) + " " + unread)
     named = [r for r in readings if r.names]
-    own = [term_id(s) if len(r.text.split()) == 1 and (s := index_stem(normalize_text(r.text))) else None for r in named]
+    own = [_own_term(r) for r in named]
     ids = [term_id(t) for t in parsed.terms] + [i for i in own if i is not None]
     n_docs, avgdl, found = sql.term_stats(cur, ids)
     dfs = dict(zip(ids, found, strict=True))

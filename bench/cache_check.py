@@ -1,10 +1,13 @@
-"""Do page loads hit the app's caches? Runs the Overview page under Streamlit's AppTest against a store and
-counts the read queries each run executes (and how long each run takes).
+"""Do page loads hit the app's caches, and what does a first load cost? Runs a page (the Overview unless named)
+under Streamlit's AppTest against a store and counts the read queries each run executes, with the milliseconds
+each run and each query took (wall and this process's CPU: on a shared machine wall time is mostly the queue for a
+core), and the load average before the first run.
 
-    python -m bench.cache_check bench/out/100000-short/basira.duckdb
+    python -m bench.cache_check bench/out/100000-short/basira.duckdb [pages/1_Topics.py] [key=value ...]
 
 Runs: first load; the same view again (expect no queries); a date-range change (expect only the queries that
-take filters); back to the first view (expect none: it is still cached).
+take filters); back to the first view (expect none: it is still cached). key=value pairs are URL parameters of
+the first view (topic=prisons).
 """
 
 from __future__ import annotations
@@ -22,13 +25,18 @@ from basira.queries import read
 
 ROOT = Path(__file__).resolve().parent.parent
 calls: Counter[str] = Counter()
+query_ms: Counter[str] = Counter()
 
 
 def _count(name: str, function):
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
         calls[name] += 1
-        return function(*args, **kwargs)
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            query_ms[name] += (time.perf_counter() - started) * 1000
 
     return wrapper
 
@@ -41,14 +49,25 @@ def main(argv: list[str]) -> int:
         function = getattr(read, name)
         if callable(function) and getattr(function, "__module__", "") == read.__name__ and not name.startswith("_") and name != "selection":
             setattr(read, name, _count(name, function))
+    page = argv[1] if len(argv) > 1 and "=" not in argv[1] else "app.py"
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    for pair in (a for a in argv[1:] if "=" in a):
+        key, value = pair.split("=", 1)
+        at.query_params[key] = value
+    if page != "app.py":
+        at.switch_page(page)
+    print(json.dumps({"page": page, "load_average": os.getloadavg()}))
     steps = []
 
     def step(label: str, action) -> None:
         calls.clear()
-        started = time.perf_counter()
+        query_ms.clear()
+        started, cpu = time.perf_counter(), time.process_time()
         action()
-        steps.append({"run": label, "ms": round((time.perf_counter() - started) * 1000), "queries": dict(sorted(calls.items()))})
+        steps.append({"run": label, "ms": round((time.perf_counter() - started) * 1000),
+                      "cpu_ms": round((time.process_time() - cpu) * 1000),
+                      "queries": {k: [calls[k], round(query_ms[k])] for k in sorted(calls)}})
+        assert not at.exception, [e.value for e in at.exception]
 
     step("first load", at.run)
     step("same view again", at.run)

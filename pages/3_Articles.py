@@ -47,6 +47,10 @@ if detail is None:
     st.warning(f"There is no article {article_id} in this database.")
     st.stop()
 detail = render.with_written_surfaces(detail)
+if not ui.query("article_in_view", filters, article_id):
+    # The reader keeps the open article when the filters change, or a link names one they leave out: say so, or the
+    # article reads as one of the list above (a prisons article open under a list of arms-trade articles).
+    st.caption(f"Article {article_id} is not in the list above: these filters leave it out.")
 
 # The text and its side panel in a wrapping row: the panel goes under the text when the text would get less than
 # render.READER_MIN (in [3, 1] columns at 900 px the panel was 100 px wide: the URL broken letter by letter, the
@@ -63,7 +67,7 @@ with side:
     st.markdown(f"**Article {article['article_id']}** · story {article['story_id']}")
     if render.source_url_html(article.get("url")):
         st.html(render.source_url_html(article.get("url")))
-    st.text(f"From {article['source_path']} {article['locator']}".strip())
+    st.text(f"From {article['source_file']} {article['locator']}".strip())  # the file, not the server's path
     if article.get("published") is None or pd.isna(article.get("published")):
         st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
     else:

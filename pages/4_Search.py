@@ -46,8 +46,7 @@ names = ui.names_read(filters.text)
 if any(found for _, found in names) or (names and results.empty):
     st.html(render.names_read_html(names))
 how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
-narrow = "; more articles match: add words or filters to narrow them" if more else ""
-st.caption(f"{len(results)} articles, best first ({how}){narrow}.")
+st.caption(render.match_caption(len(results), more, ui.match_count(filters.text, filters) if ranked else None, how))
 if results.empty:
     ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
     if names:
@@ -56,7 +55,7 @@ if results.empty:
 for rank, row in enumerate(results.itertuples(index=False), start=1):
     terms = [str(t) for t in row.matched_terms]
     where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
-    caption = (f"#{rank} · score {row.score:.2f} · {render.date_text(row.published)} · {row.source} · "
+    caption = (f"#{rank} · score {row.score:.{export.SCORE_DECIMALS}f} · {render.date_text(row.published)} · {row.source} · "
                f"matched {', '.join(terms)} (best in {where})")
     sentence = next((t for t in (row.sentence, row.title) if isinstance(t, str)), "")
     norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""

@@ -14,7 +14,7 @@ STORE_WIDE = Filters()
 REJECTED_ROWS = 1000
 
 ui.setup("Ingest")
-ui.sidebar()  # navigation and the store line; no list here is filtered
+ui.sidebar_without_filters()  # no list here is filtered
 st.title("Ingest · إضافة مقالات")
 st.caption(
     "Text files in the seed format, JSON Lines, JSON or CSV; UTF-8, UTF-16 or Windows-1256. Each upload is one "

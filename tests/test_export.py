@@ -257,7 +257,7 @@ def _search_results() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "article_id": [7, 3],
-            "score": [2.5, 1.25],
+            "score": [14.468321987, 1.250000001],
             "matched_terms": [["سجن", "صيدنايا"], ["سجن"]],
             "seq": [-1, 2],
             "published": [pd.Timestamp("2025-03-01"), None],
@@ -270,10 +270,10 @@ def _search_results() -> pd.DataFrame:
     )
 
 
-def test_search_extract_has_the_url_and_sentences_numbered_from_one():
+def test_search_extract_has_the_url_sentences_numbered_from_one_and_scores_as_the_page_shows_them():
     expected = (
         "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n"
-        "7,https://a.net/7?x=<b>1</b>,2.5,\"سجن, صيدنايا\",0,2025-03-01,\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\",a.net,"
+        "7,https://a.net/7?x=<b>1</b>,14.47,\"سجن, صيدنايا\",0,2025-03-01,\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\",a.net,"
         "\"'=HYPERLINK(\"\"x\"\") سجن صيدنايا\"\r\n"
         "3,,1.25,سجن,3,,تقرير,b.net,نقل إلى السجن\r\n"
     )

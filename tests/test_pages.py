@@ -177,6 +177,9 @@ def test_filters_survive_a_page_switch(page, dashboard_env):
     at.switch_page(page)
     _ok(at.run())
     assert _params(at) == {"topic": ["prisons"]}
+    if page == "pages/5_Ingest.py":  # no filters there: the view is back on the next page
+        at.switch_page("pages/1_Topics.py")
+        _ok(at.run())
     assert at.multiselect(key="f_topics").value == ["prisons"]
 
 
@@ -274,6 +277,20 @@ def test_changing_the_filters_keeps_the_open_article(dashboard_env):
     assert f'data-article-id="{opened}"' in _html(at)
 
 
+@pytest.mark.parametrize(("params", "kept"), [
+    ({}, True), ({"q": "صيدنايا"}, True), ({"q": "كلمةغيرموجودةاطلاقا"}, False),
+    ({"from": "1990-01-01", "to": "1990-12-31"}, False), ({"topic": "prisons"}, True), ({"topic": "coups"}, False),
+])
+def test_the_reader_says_when_the_filters_leave_the_open_article_out(params, kept, dashboard_env):
+    """The reader keeps the open article when the filters change, and a link can name one they leave out: it read as
+    one of the list above it."""
+    article = _article_id(dashboard_env, "بدء أولى محاكمات العدالة الانتقالية")
+    at = _ok(_app("pages/3_Articles.py", article=str(article), **params))
+    assert f'data-article-id="{article}"' in _html(at)
+    note = f"Article {article} is not in the list above: these filters leave it out."
+    assert [c.value for c in at.caption if c.value.startswith("Article ")] == ([] if kept else [note])
+
+
 @pytest.mark.parametrize(("value", "message"), [("999999", "There is no article 999999"), ("abc", "No article open")])
 def test_a_bad_article_link_is_explained(value, message, dashboard_env):
     at = _ok(_app("pages/3_Articles.py", article=value))
@@ -310,12 +327,13 @@ def test_search_without_matches_says_so(dashboard_env):
 
 
 @pytest.mark.parametrize(("matching", "caption", "truncated"), [
-    (51, "50 articles, best first (BM25 over light stems); more articles match: add words or filters to narrow them.",
-     True),
-    (50, "50 articles, best first (BM25 over light stems).", False),
+    (51, "51 articles match; the best 50 are shown, best first (BM25 over light stems). Add words or filters to narrow "
+     "them.", True),
+    (50, "50 articles match, best first (BM25 over light stems).", False),
 ])
 def test_search_says_when_more_articles_match_than_it_shows(matching, caption, truncated, dashboard_env, monkeypatch):
-    """The page showed 50 results whether 50 or 5,000 matched. It reads one more than it shows to know."""
+    """The page showed 50 results whether 50 or 5,000 matched. It reads one more than it shows to know, and counts
+    them all from the index."""
     import ui
 
     real = ui.search
@@ -327,11 +345,28 @@ def test_search_says_when_more_articles_match_than_it_shows(matching, caption, t
         return rows.assign(article_id=range(1000, 1000 + len(rows))), ranked
 
     monkeypatch.setattr(ui, "search", many)
+    monkeypatch.setattr(ui, "match_count", lambda text, filters: (matching, True))
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
     assert [c.value for c in at.caption if "best first" in c.value] == [caption]
     manifest = at.session_state[ui.MANIFESTS_STATE]["search_results"]().to_dict()
     assert (manifest["rows"], manifest["row_limit"], manifest["truncated"]) == (50, 50, truncated)
     assert list(_exported(at, "search_results")["article_id"]) == list(range(1000, 1050))
+
+
+@pytest.mark.parametrize(("params", "query"), [
+    ({"q": "سجن"}, "سجن"), ({"q": "سجن", "topic": "prisons"}, "سجن"), ({"q": "Sednaya"}, "Sednaya"),
+    ({"q": '"سجن صيدنايا"'}, '"سجن صيدنايا"'),
+])
+def test_search_says_how_many_articles_match_in_all(params, query, dashboard_env):
+    from basira import search
+
+    filters = Filters.from_query_params({k: [v] for k, v in params.items()}).with_(text="")
+    with store.read_cursor(dashboard_env) as cur:
+        found = len(search.search(cur, query, filters, limit=1000))
+    assert found
+    at = _ok(_app("pages/4_Search.py", **params))
+    matches = "1 article matches" if found == 1 else f"{found} articles match"
+    assert [c.value for c in at.caption if "best first" in c.value] == [f"{matches}, best first (BM25 over light stems)."]
 
 
 def test_clicking_a_network_edge_lists_the_sentences_naming_both(dashboard_env):
@@ -508,18 +543,29 @@ def test_the_search_help_describes_what_is_folded(words, same, dashboard_env):
 
 
 def test_after_an_ingest_the_sidebar_shows_the_new_store(tmp_path, monkeypatch):
-    """A first upload into no database: the sidebar then offers the filters and the new source, and names the new
-    store, without another click (before, it stayed as drawn before the batch until the next interaction)."""
+    """A first upload into no database: the sidebar then names the new store without another click (before, it
+    stayed as drawn before the batch until the next interaction), and the other pages offer the new source."""
     db, at = _ingest_page(tmp_path, monkeypatch)
     article = {"title": "نقل معتقلين من سجن صيدنايا", "text": "نقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.",
                "date": "2016-03-02", "source": "upload.example"}
-    assert at.sidebar.multiselect.len == 0
+    assert at.sidebar.caption.len == 0
     _upload(at, [_jsonl(article)])
     assert {m.label: m.value for m in at.metric}["Articles added"] == "1"
-    sources = next(m for m in at.sidebar.multiselect if m.label == "Sources")
-    assert sources.options == ["upload.example"]
     fingerprint = _query(db, "store_fingerprint")
-    assert any(fingerprint in c.value for c in at.sidebar.caption)
+    assert [c.value for c in at.sidebar.caption] == [f"Database `basira.duckdb` · {fingerprint}"]
+    sources = next(m for m in _ok(_app("app.py")).sidebar.multiselect if m.label == "Sources")
+    assert sources.options == ["upload.example"]
+
+
+def test_the_ingest_page_offers_no_filters_and_its_links_keep_the_view(dashboard_env):
+    """The Ingest page showed the dashboard's filters in its sidebar, though nothing on it is filtered: a topic or a
+    date chosen there changed nothing. It shows the page links, which carry the view to the other pages, and the
+    store's line."""
+    at = _ok(_app("pages/5_Ingest.py", topic="prisons", q="سجن"))
+    sidebar = at.sidebar
+    assert (sidebar.date_input.len, sidebar.multiselect.len, sidebar.text_input.len, sidebar.checkbox.len) == (0, 0, 0, 0)
+    assert {link.proto.query_string for link in sidebar.page_link} == {"q=%D8%B3%D8%AC%D9%86&topic=prisons"}
+    assert [c.value for c in sidebar.caption] == [f"Database `basira.duckdb` · {_query(dashboard_env, 'store_fingerprint')}"]
 
 
 def test_the_text_filter_keeps_articles_with_every_word_in_any_order_as_its_help_says(dashboard_env):
@@ -849,3 +895,41 @@ def test_article_lists_name_topics_by_their_labels(page, dashboard_env):
                 for a in table["article_id"]]
     assert any(isinstance(e, str) and "Prisons and detention" in e for e in expected)  # the fixture has tagged rows
     assert [None if pd.isna(v) else v for v in table["topics"]] == expected
+
+
+@pytest.fixture(scope="module")
+def server_path_db(tmp_path_factory) -> tuple[Path, Path]:
+    """A store ingested from a folder outside the project (stored with its absolute path), of one text file with no
+    outlet named: (the store, the folder)."""
+    from basira import ingest
+
+    folder = tmp_path_factory.mktemp("srv") / "feeds"
+    folder.mkdir()
+    (folder / "wire_2016.txt").write_text(
+        "date 2016-03-02\nنقل معتقلين من سجن صيدنايا\n\nنقلت السلطات عشرات المعتقلين من سجن صيدنايا إلى سجن عدرا.\n",
+        encoding="utf-8")
+    db = folder.parent / "basira.duckdb"
+    report = ingest.ingest_paths([folder], db)
+    assert report.added == 1, report.summary()
+    return db, folder
+
+
+def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monkeypatch):
+    """The reader said "From /srv/…/feeds/wire_2016.txt": the server's folders, which mean nothing to an analyst and
+    tell anyone where the data is kept. The reader, its header and a search result name the file."""
+    db, folder = server_path_db
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    assert _query(db, "articles_extract", Filters())["source_path"].tolist() == [str(folder / "wire_2016.txt")]
+    reader = _ok(_app("pages/3_Articles.py", article="1"))
+    assert [t.value for t in reader.text if t.value.startswith("From ")] == ["From wire_2016.txt"]
+    assert re.search(r'<div class="meta">2016-03-02 · [^<]*<bdi[^>]*>wire_2016\.txt</bdi>', _html(reader))
+    search = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    assert re.findall(r"#1 · <bdi>score [0-9.]+</bdi> · 2016-03-02 · <bdi>([^<]+)</bdi> · ", _html(search)) == [
+        "wire_2016.txt"]
+    assert list(_exported(search, "search_results")["source"]) == ["wire_2016.txt"]
+    assert [m.options for m in reader.sidebar.multiselect if m.label == "Sources"] == [["wire_2016.txt"]]
+    listed = _ok(_app("pages/3_Articles.py", source=str(folder / "wire_2016.txt")))  # the filter's key is unchanged
+    assert listed.dataframe[0].value["source"].tolist() == ["wire_2016.txt"]
+    for at in (reader, search, listed):
+        shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
+        assert [s for s in shown if str(folder) in s] == []

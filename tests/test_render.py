@@ -402,3 +402,22 @@ def test_topic_keys_in_a_list_read_as_their_labels(keys, expected):
     labels = {"prisons": "Prisons and detention", "armed_clashes": "Armed clashes", "coups": "Coups and coup plots",
               "crime": "Crime (robbery, theft, criminal gangs)"}
     assert render.topic_labels(keys, labels) == expected
+
+
+HOW = "BM25 over light stems"
+
+
+@pytest.mark.parametrize(("shown", "more", "total", "caption"), [
+    (50, True, (4812, True), "4,812 articles match; the best 50 are shown, best first (BM25 over light stems). Add words "
+     "or filters to narrow them."),
+    (50, False, (50, True), "50 articles match, best first (BM25 over light stems)."),
+    (1, False, (1, True), "1 article matches, best first (BM25 over light stems)."),
+    (0, False, (0, True), "No article matches (BM25 over light stems)."),
+    (12, False, (5231, False), "Up to 5,231 articles hold every word; the 12 best holding the phrase are shown, best "
+     "first (BM25 over light stems)."),
+    (50, True, None, "50 articles, best first (BM25 over light stems); more articles match: add words or filters to "
+     "narrow them."),
+    (7, False, None, "7 articles, best first (BM25 over light stems)."),
+])
+def test_the_search_caption_says_how_many_articles_match_in_all(shown, more, total, caption):
+    assert render.match_caption(shown, more, total, HOW) == caption

@@ -294,6 +294,31 @@ def test_phrase_candidates_are_capped(db, monkeypatch):
         assert search.search(cur, '"منشقين ضباط"', limit=1)["article_id"].tolist() == [5]
 
 
+@pytest.mark.parametrize(("query", "filters", "count"), [
+    ("السجون", None, search.MatchCount(3, True)),
+    ("ضباط منشقين", None, search.MatchCount(2, True)),
+    ("منشقين السجون", None, search.MatchCount(1, True)),
+    ('"ضباط منشقين"', None, search.MatchCount(1, True)),
+    ('"ضباط السجون"', None, search.MatchCount(0, True)),
+    ("السجون", Filters(sources=("a.net",)), search.MatchCount(2, True)),
+    ("السجون", Filters(date_from=dt.date(2024, 1, 1)), search.MatchCount(2, True)),
+    ("السجون كلمةغائبة", None, search.MatchCount(0, True)),
+    ("في", None, search.MatchCount(0, True)),
+])
+def test_match_count_counts_what_search_finds_without_a_limit(db, query, filters, count):
+    """The Search page showed its top 50 and never said how many articles matched in all."""
+    with store.read_cursor(db) as cur:
+        assert search.match_count(cur, query, filters) == count
+        assert len(search.search(cur, query, filters, limit=1000)) == count.articles
+
+
+def test_a_phrase_whose_words_are_everywhere_is_counted_as_at_most(db, monkeypatch):
+    # Verifying every candidate's text is what search() itself stops at PHRASE_CANDIDATES.
+    monkeypatch.setattr(search, "PHRASE_CANDIDATES", 1)
+    with store.read_cursor(db) as cur:
+        assert search.match_count(cur, '"ضباط منشقين"') == search.MatchCount(2, False)
+
+
 def _weighted(cur, query: str) -> tuple[list[tuple[int, str, float]], float]:
     """The (term_id, stem, idf) list search() ranks with, rarest first, and the mean length."""
     terms = search.parse_query(query).terms
@@ -1377,7 +1402,9 @@ def test_a_latin_name_search_stays_within_the_filters(seed_store):
     with store.read_cursor(seed_store) as cur:
         everywhere = search.search(cur, "Anas Khattab")
         sources = sorted(set(everywhere["source"]))
-        narrowed = search.search(cur, "Anas Khattab", Filters(sources=(sources[0],)))
+        # A result names its source as the pages show it (a seed by its file's name); the filter takes the key.
+        key = read.source_list(cur).set_index("label")["source"][sources[0]]
+        narrowed = search.search(cur, "Anas Khattab", Filters(sources=(key,)))
     assert narrowed["article_id"].tolist() == everywhere[everywhere["source"] == sources[0]]["article_id"].tolist() != []
 
 
@@ -1401,3 +1428,15 @@ def test_the_name_index_follows_the_store(seed_store, tmp_path):
         con.execute("UPDATE entities SET latin = 'Sidnaya' WHERE entity_key = 'loc:saydnaya'")
     with store.read_cursor(db) as cur:
         assert [r.tier for r in search.read_names(cur, "Sidnaya")] == [1]
+
+
+@pytest.mark.parametrize(("query", "filters"), [
+    ("سجن", Filters()), ("سجن صيدنايا", Filters()), ('"سجن صيدنايا"', Filters()), ("Sednaya", Filters()),
+    ("سجن Sednaya", Filters()), ("anas khattab", Filters()), ("Assad, Saydnaya", Filters()),
+    ("سجن", Filters(topics=("prisons",))), ("Sednaya", Filters(date_from=dt.date(2020, 1, 1))),
+])
+def test_match_count_on_the_seeds_is_the_number_search_finds(seed_store, query, filters):
+    with store.read_cursor(seed_store) as cur:
+        count = search.match_count(cur, query, filters)
+        found = search.search(cur, query, filters, limit=1000)
+    assert count == search.MatchCount(len(found), True)

@@ -13,12 +13,25 @@ from importlib import resources
 import duckdb
 
 SCHEMA_VERSION = "1"
+
 _NAME_LINE = re.compile(r"^-- name: (\w+)\s*$", re.MULTILINE)
 
 
 def quote_identifier(name: str) -> str:
     """Quote an identifier for DuckDB: wrap in double quotes, double any inside."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def shown_source(alias: str = "") -> str:
+    """SQL for an article's source as a page shows it: the outlet the input named, else the name of the file it came
+    from. The stored source_path is the path the ingest was given (absolute outside the project), and a reader
+    showing "/srv/…/feeds/x.jsonl" told the analyst nothing and anyone looking where the server keeps its data."""
+    return f"coalesce({alias}source_name, {file_name(alias + 'source_path')})"
+
+
+def file_name(column: str) -> str:
+    """SQL for the last part of a stored path (after the last / or \\): the file, without where it was kept."""
+    return f"regexp_extract({column}, '[^/\\\\]*$')"
 
 
 @cache

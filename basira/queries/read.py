@@ -9,7 +9,7 @@ import pyarrow as pa
 from basira.export import numbered_sentences, with_terms_as_written
 from basira.filters import Filters
 from basira.normalize import normalize_text, spelling_pattern, tokenize
-from basira.queries import openings, write
+from basira.queries import file_name, openings, shown_source, write
 from basira.queries.search import ENTITY_CONDITION, TEXT_CONDITION, result_metadata
 
 # What the downloads of the sentence lists leave out: the normalised text and the highlight offsets.
@@ -391,7 +391,7 @@ def _page_sql(page_cte: str) -> str:
         page_cte + ", page_topics AS (SELECT t.article_id,"
         " string_agg(t.topic, ', ' ORDER BY t.score DESC, t.topic) AS topics"
         " FROM article_topics t WHERE t.article_id IN (SELECT article_id FROM page) GROUP BY t.article_id)"
-        " SELECT a.article_id, a.published, a.title_raw, coalesce(a.source_name, a.source_path) AS source,"
+        f" SELECT a.article_id, a.published, a.title_raw, {shown_source('a.')} AS source,"
         " a.byline, a.story_id, a.char_count, pt.topics"
         " FROM page p JOIN articles a USING (article_id) LEFT JOIN page_topics pt USING (article_id)"
         " ORDER BY a.published DESC NULLS LAST, a.article_id DESC"
@@ -680,9 +680,11 @@ def topic_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def source_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The sources of the store, most articles first: `source` the filter's key (Filters.sources), `label` as the
+    pages show it (the file's name for an article from a file that named no outlet, not the server's path)."""
     return cur.execute(
-        "SELECT coalesce(source_name, source_path) AS source, count(*) AS articles FROM articles"
-        " GROUP BY ALL ORDER BY articles DESC, source"
+        f"SELECT coalesce(source_name, source_path) AS source, min({shown_source()}) AS label, count(*) AS articles"
+        " FROM articles GROUP BY 1 ORDER BY articles DESC, source"
     ).df()
 
 
@@ -771,11 +773,18 @@ def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: in
     return frame
 
 
+def article_in_view(cur: duckdb.DuckDBPyConnection, filters: Filters, article_id: int) -> bool:
+    """Whether the filters keep the article (the reader keeps an open article when they change)."""
+    cte, params = selection(filters)
+    return cur.execute(cte + " SELECT count(*) FROM selected WHERE article_id = ?", [*params, article_id]).fetchone()[0] > 0
+
+
 def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str, object] | None:
     """Everything the reader shows for one article, or None when there is no such article."""
     article = cur.execute(
-        "SELECT article_id, published, title_raw, coalesce(source_name, source_path) AS source, source_path,"
-        " locator, url, byline, story_id, date_source, undated_reason, text_raw, char_count"
+        f"SELECT article_id, published, title_raw, {shown_source()} AS source, source_path,"
+        f" {file_name('source_path')} AS source_file, locator, url, byline, story_id, date_source, undated_reason,"
+        " text_raw, char_count"
         " FROM articles WHERE article_id = ?",
         [article_id],
     ).df()
@@ -816,7 +825,7 @@ def article_detail(cur: duckdb.DuckDBPyConnection, article_id: int) -> dict[str,
         ),
         "story": _fill_titles(
             cur.execute(
-                "SELECT article_id, published, title_raw AS title, coalesce(source_name, source_path) AS source"
+                f"SELECT article_id, published, title_raw AS title, {shown_source()} AS source"
                 " FROM articles WHERE story_id = ? AND article_id <> ? ORDER BY published NULLS LAST, article_id",
                 [int(row["story_id"]), article_id],
             ).df(),
@@ -1190,7 +1199,7 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
         " SELECT h.article_id, count(*)::DOUBLE AS score, min(h.seq) AS seq FROM hits h"
         " GROUP BY h.article_id HAVING " + every_term + ")"
         " SELECT r.article_id, r.score, ?::VARCHAR[] AS matched_terms, r.seq, a.published, a.title_raw AS title,"
-        " coalesce(a.source_name, a.source_path) AS source, a.url, st.text_raw AS sentence, st.text_norm AS sentence_norm"
+        f" {shown_source('a.')} AS source, a.url, st.text_raw AS sentence, st.text_norm AS sentence_norm"
         " FROM ranked r JOIN articles a USING (article_id)"
         " JOIN sentences st ON st.article_id = r.article_id AND st.seq = r.seq"
         " ORDER BY r.score DESC, r.article_id DESC LIMIT ?",

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from basira.queries import create_schema, get_meta, quote_identifier, set_meta
+from basira.queries import create_schema, get_meta, quote_identifier, set_meta, shown_source
 
 POSTING_COLUMNS = "term_id, article_id, tf, dl"
 _EMPTY_POSTINGS = (
@@ -472,6 +472,27 @@ def rank_any_split(
     ]
 
 
+def _holding_all(groups: list[list[int]], cte: str) -> str:
+    """SQL of the distinct articles with a posting of every group (a group: term ids, any of which will do), within
+    the `selected` CTE when there is one. One equality branch per term id, so each is pruned to its row groups."""
+    sets = [" UNION ".join(["SELECT article_id FROM search_postings WHERE term_id = ?"] * len(g)) for g in groups]
+    if cte:
+        sets.append("SELECT article_id FROM selected")
+    return " INTERSECT ".join(f"({part})" for part in sets)
+
+
+def count_all(cur: duckdb.DuckDBPyConnection, groups: list[list[int]], cte: str, cte_params: list) -> int:
+    """How many articles hold every group of terms (rank_all's and rank_groups' matches, not ranked or fetched)."""
+    query = _with(cte) + f"matched AS ({_holding_all(groups, cte)}) SELECT count(*) FROM matched"
+    return cur.execute(query, [*cte_params, *(t for g in groups for t in g)]).fetchone()[0]
+
+
+def ids_all(cur: duckdb.DuckDBPyConnection, groups: list[list[int]], cte: str, cte_params: list) -> list[int]:
+    """The articles count_all counts."""
+    query = _with(cte) + f"matched AS ({_holding_all(groups, cte)}) SELECT article_id FROM matched"
+    return [r[0] for r in cur.execute(query, [*cte_params, *(t for g in groups for t in g)]).fetchall()]
+
+
 def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrases: list[str]) -> set[int]:
     """Those of `ids` where every phrase occurs (normalised) in one non-boilerplate sentence or the title."""
     every = " AND ".join(["bool_or(contains(text_norm, ?))"] * len(phrases))
@@ -490,7 +511,7 @@ def articles_with_phrases(cur: duckdb.DuckDBPyConnection, ids: list[int], phrase
 def result_metadata(cur: duckdb.DuckDBPyConnection, ids: list[int]) -> list[tuple]:
     """(article_id, published, title, source, title_norm, url) per article, by primary key."""
     return cur.execute(
-        "SELECT article_id, published, title_raw, coalesce(source_name, source_path), title_norm, url FROM articles"
+        f"SELECT article_id, published, title_raw, {shown_source()}, title_norm, url FROM articles"
         " WHERE article_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall()
