@@ -1,7 +1,8 @@
 """What a small batch into a large store costs, this code against a baseline checkout, in one run.
 
-    python -m bench.batch_cost --store 10k=bench/out/b21/s10k/basira.duckdb --store 100k=bench/out/b21/s100k/basira.duckdb \
-        --batch 100=bench/out/b21/new100 --batch 1000=bench/out/b21/new1000 --baseline /tmp/basira-main [--repeats 2]
+    python -m bench.batch_cost --store 10k=bench/out/b21/s10k/basira.duckdb \
+        --store 100k=bench/out/b21/s100k/basira.duckdb --batch 100=bench/out/b21/new100 \
+        --batch 1000=bench/out/b21/new1000 --baseline /tmp/basira-main [--repeats 2] [--no-compare]
 
 For every store, batch and repeat, the baseline and this code run alternated (the baseline first on even repeats),
 each in a process of its own importing `basira` from its checkout, on a fresh copy of the store (the copy is not
@@ -84,7 +85,8 @@ def _run(checkout: Path, store_file: Path, batch: Path, work: Path, workers: int
     shutil.copyfile(store_file, db)
     env = {**os.environ, "PYTHONPATH": str(checkout)}
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "one", str(db), str(batch.resolve()), "--workers", str(workers)],
+        [sys.executable, str(Path(__file__).resolve()), "one", str(db), str(batch.resolve()),
+         "--workers", str(workers)],
         # One working directory for both codes: the store keeps input paths relative to it.
         env=env, cwd=HERE, check=True, capture_output=True, text=True,
     )
@@ -105,11 +107,11 @@ def _median(rows: list[dict], key: str) -> float:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| store | batch | code | wall s | writer CPU s | workers CPU s | CPU ms/article | re-analysed | re-analysis CPU s"
-        " | copy s |",
+        "| store | batch | code | wall s | writer CPU s | workers CPU s | CPU ms/article | re-analysed"
+        " | re-analysis CPU s | copy s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    keys = sorted({(r["store"], r["batch"]) for r in rows}, key=lambda k: (k[0], int(k[1])))
+    keys = list(dict.fromkeys((r["store"], r["batch"]) for r in rows))  # in the order of the run
     for store_name, batch in keys:
         by_code = {
             code: [r for r in rows if (r["store"], r["batch"], r["code"]) == (store_name, batch, code)]
