@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -85,7 +85,9 @@ class IngestReport:
     rejections: list[Rejection] = field(default_factory=list)
     chars: int = 0
     seconds: float = 0.0
-    repeated: int = 0  # new articles with a paragraph repeated on their site whose analysis changed (analysed again)
+    # New articles with a paragraph that became repeated on their site during the batch whose analysis changed
+    # (analysed again); those with one the store already counted were analysed without it the first time.
+    repeated: int = 0
     retag_pending: int = 0  # stored articles analysed before one of their paragraphs recurred (retag corrects them)
     older_taxonomy: str | None = None  # the taxonomy that articles stored before this batch were tagged with, if older
 
@@ -184,7 +186,9 @@ def ingest_paths(
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
-    _set_known_prefixes(_stored_hash_prefixes(db_path))
+    prefixes, repeats = _stored_keys(db_path)
+    _set_known_prefixes(prefixes)
+    _set_known_repeats(repeats)
     # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
     # scanning it (and stops touching the pages the workers share with this one).
     gc.freeze()
@@ -202,6 +206,7 @@ def ingest_paths(
     finally:
         gc.unfreeze()
         _set_known_prefixes(np.empty(0, dtype=np.uint64))
+        _set_known_repeats(np.empty(0, dtype=np.int64))
 
 
 class _SourceLabels:
@@ -379,20 +384,24 @@ class _Rows:
                 json.dumps(record.extra, ensure_ascii=False) if record.extra else None,
             )
         )
-        self.sentences.extend(
-            (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
-            for s in record.sentences
-        )
+        site, page = boilerplate.site_key(record.source_name), boilerplate.page_key(record.url, content_hash)
+        found = boilerplate.paragraph_fingerprints(record.sentences, site)
+        self.paragraphs.extend((row, p, fp, page) for p, fp in found)
+        # The story signature is of the article as read (the writer's flags never changed it); what is stored,
+        # indexed and analysed is without the paragraphs the store already counts as repeated on the site.
         tokens = fingerprint.story_tokens(record)
         self.story_tokens.append((row, tokens))
-        self.postings.append((row, tokens + tokenize(title) if title else tokens))
-        by_seq = sorted(record.sentences, key=lambda s: s.seq)
-        self.texts.append((row, search.phrase_body(title, (s.text_norm for s in by_seq if not s.is_boilerplate))))
-        site, page = boilerplate.site_key(record.source_name), boilerplate.page_key(record.url, content_hash)
-        self.paragraphs.extend(
-            (row, p, fp, page) for p, fp in boilerplate.paragraph_fingerprints(record.sentences, site)
+        shown = _without_known_repeats(record.sentences, found)
+        if shown is not record.sentences:
+            tokens = fingerprint.story_tokens(replace(record, sentences=shown))
+        self.sentences.extend(
+            (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
+            for s in shown
         )
-        self.results.append((row, analysis.analyze_article(record.sentences, record.title_raw)))
+        self.postings.append((row, tokens + tokenize(title) if title else tokens))
+        by_seq = sorted(shown, key=lambda s: s.seq)
+        self.texts.append((row, search.phrase_body(title, (s.text_norm for s in by_seq if not s.is_boilerplate))))
+        self.results.append((row, analysis.analyze_article(shown, record.title_raw)))
 
     def tables(self) -> dict[str, pa.Table]:
         return {
@@ -522,17 +531,53 @@ def _set_known_prefixes(prefixes: np.ndarray) -> None:
     _known_prefixes = prefixes
 
 
-def _stored_hash_prefixes(db_path: Path) -> np.ndarray:
-    empty = np.empty(0, dtype=np.uint64)
+# Sorted fingerprints of the paragraphs the store counted on REPEAT_MIN_PAGES pages of their site before this batch.
+# Counts only grow while a batch is stored, so the writer would flag these paragraphs in every new article and
+# analyse it again (_flag_repeated): flagged before analysis, the article is analysed once. On a store that has
+# seen its sites' sidebars that was nearly every new article (bench/RESULTS.md, round 21). Workers get it by the
+# fork; read before the writer lock, it is checked against the writer's generation (_check_known_repeats).
+_known_repeats: np.ndarray = np.empty(0, dtype=np.int64)
+
+
+def _set_known_repeats(fingerprints: np.ndarray) -> None:
+    global _known_repeats
+    _known_repeats = fingerprints
+
+
+def _without_known_repeats(article: list[Sentence], paragraph_keys: list[tuple[int, int]]) -> list[Sentence]:
+    """The sentences with the paragraphs among `paragraph_keys` ((paragraph, fingerprint)) that the store already
+    counts as repeated flagged 'repeated_paragraph' as the writer flags them; the same list when there are none."""
+    known = _known_repeats
+    if not known.size or not paragraph_keys:
+        return article
+    keys = np.fromiter((fp for _, fp in paragraph_keys), np.int64, len(paragraph_keys))
+    at = np.minimum(np.searchsorted(known, keys), known.size - 1)
+    repeated = {p for (p, _), hit in zip(paragraph_keys, (known[at] == keys).tolist(), strict=True) if hit}
+    if not any(s.paragraph in repeated and not s.is_boilerplate for s in article):
+        return article
+    return boilerplate.flag_paragraphs(article, repeated)
+
+
+def _check_known_repeats(con) -> None:
+    """The known repeats were read from the generation live before the writer took the lock: a generation that
+    landed meanwhile can count fewer (a retag that renormalised forgets the counts), and the workers would flag
+    paragraphs the writer does not."""
+    if paragraphs.not_repeated(con, _known_repeats, boilerplate.REPEAT_MIN_PAGES):
+        raise RuntimeError("the store changed before this ingest began; nothing was stored: ingest it again")
+
+
+def _stored_keys(db_path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The stored hash prefixes (see _known_prefixes) and repeated paragraphs (see _known_repeats)."""
+    empty = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
     if not db_path.exists():
         return empty
     try:
         # A short-lived read-only connection: closing it stops DuckDB's threads before the fork.
         con = duckdb.connect(str(store.generation_file(db_path)), read_only=True)
     except (duckdb.Error, OSError):
-        return empty  # swapped or removed meanwhile: the prefilter is only an optimisation
+        return empty  # swapped or removed meanwhile: both are only optimisations
     try:
-        return write.hash_prefixes(con)
+        return write.hash_prefixes(con), paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES)
     except duckdb.Error:
         return empty
     finally:
@@ -600,10 +645,12 @@ def _ordered(
 def _serial(tasks: Iterable[tuple[Callable, object, Path | None]], con) -> Iterator[Item]:
     """The items of units prepared here, one at a time, skipping analysis of the articles already stored."""
     _set_known_prefixes(write.hash_prefixes(con))
+    _set_known_repeats(paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES))
     try:
         yield from _items(task(piece, root) for task, piece, root in tasks)
     finally:
         _set_known_prefixes(np.empty(0, dtype=np.uint64))
+        _set_known_repeats(np.empty(0, dtype=np.int64))
 
 
 def writer_threads(workers: int) -> int:
@@ -632,6 +679,7 @@ def _ingest(
         if outdated := write.outdated_normalization(con):
             raise StoreOutdated(outdated)
         write.set_normalization(con, normalize.VERSION)
+        _check_known_repeats(con)
         report.batch_id = write.start_batch(con, inputs)
         report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
         _refresh_taxonomy(con)
@@ -664,7 +712,7 @@ def _foresee(con, keyed: Iterable[KeyTables], progress: Progress | None) -> None
     """Count, before anything is analysed, the paragraphs the whole batch will add per site (batch_repeated): each
     chunk's articles are then flagged with the batch's counts, not only those of the chunks stored before theirs,
     and the batch leaves none of its own articles for `retag`. Costs a second read of the input: for JSON Lines, only what the keys read (_key_unit); no analysis."""
-    _record_paragraphs(con, write.next_article_id(con) - 1)  # the stored counts must cover every stored article
+    record_paragraphs(con, write.next_article_id(con) - 1)  # the stored counts must cover every stored article
     paragraphs.start_foresight(con)
     done = 0
     pending: list[KeyTables] = []
@@ -1056,7 +1104,7 @@ def _assign_stories(
     return {i: stories[i] for i in ids}
 
 
-def _record_paragraphs(con, last_id: int) -> None:
+def record_paragraphs(con, last_id: int) -> None:
     """Record the paragraphs of stored articles up to `last_id` not recorded yet: a store written before
     article_paragraphs existed gets them on its next ingest or retag (the counts must include its articles)."""
     after = paragraphs.recorded_through(con)
@@ -1074,11 +1122,12 @@ def _record_paragraphs(con, last_id: int) -> None:
 def _flag_repeated(con, ids: list[int], rows: pa.Table, foreseen: bool = False) -> tuple[int, list[int]]:
     """Count the new articles' paragraphs; flag those now found on REPEAT_MIN_PAGES pages of their site (or, when
     the batch was read ahead, `foreseen`, found there by the end of the batch) as 'repeated_paragraph' in the new
-    articles, and analyse those articles again (the workers analysed them without the counts). Articles stored
+    articles, and analyse those articles again (the workers knew only the counts stored before the batch, and
+    flagged those: _known_repeats; what the batch itself brings to the threshold is flagged here). Articles stored
     before the batch holding a paragraph that has just crossed the threshold are left to retag: their topics are
     already in the dashboard's summaries, which only retag rebuilds. Returns the number of articles re-analysed
     and the new articles with a sentence flagged (their search text changed too)."""
-    _record_paragraphs(con, ids[0] - 1)
+    record_paragraphs(con, ids[0] - 1)
     paragraphs.add_paragraphs(con, rows.select(["article_id", "paragraph", "fingerprint", "page"]), ids[-1])
     found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, ids[0], ids[-1], foreseen)
     if not found:
@@ -1161,7 +1210,7 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
         # Paragraphs that recurred on their site after an article was stored stop counting in it too, and stop
         # being its opening: every opening is worked out again once they are flagged (~0.2 ms per untitled
         # article, little beside analysing it again).
-        _record_paragraphs(con, last)
+        record_paragraphs(con, last)
         found = paragraphs.repeated_paragraphs(con, boilerplate.REPEAT_MIN_PAGES, 1, last)
         paragraphs.flag_sentences(con, found, boilerplate.REPEATED_PARAGRAPH)
         write.refresh_openings(con, again=True)

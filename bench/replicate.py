@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from basira.queries import create_schema, set_meta
+from basira import ingest
+from basira.queries import create_schema, paragraphs, set_meta
 from basira.queries import search as search_sql
 from basira.queries import summary
 
@@ -95,6 +96,11 @@ def replicate(source: Path, copies: int, target: Path) -> dict[str, float]:
     for key in ("openings_through", "summary_through"):
         set_meta(con, key, str(last))
     con.execute("DELETE FROM meta WHERE key IN (SELECT unnest(?::VARCHAR[]))", [list(FACTS_META)])
+    # The repeated-paragraph counts are recorded over the replica as an ingest records them (the copied meta said
+    # the source's articles were recorded while article_paragraphs was empty: every later batch saw counts without
+    # the first copy, and the first one recorded the other copies' paragraphs, 90k articles at 10 copies of 10k).
+    paragraphs.forget_paragraphs(con)
+    ingest.record_paragraphs(con, last)
     summary.refresh(con)
     con.execute("CHECKPOINT")
     con.close()

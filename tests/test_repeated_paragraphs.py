@@ -7,11 +7,13 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from basira import boilerplate, ingest, reader, search, store
 from basira.model import Sentence
 from basira.queries import broken_invariants
+from bench import compare_stores
 from tests.search_index import index_contents
 
 # A lede of another story that a site prints beside its articles: a coup, so that its topic shows whether it counts.
@@ -294,3 +296,62 @@ def test_an_input_that_changed_after_the_read_ahead_stores_nothing(tmp_path, mon
         ingest.ingest_records(read, "changed", db, again=lambda: ahead)
     with store.read_cursor(db) as cur:
         assert cur.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def _the_old_way(article: list[Sentence], paragraph_keys: list[tuple[int, int]]) -> list[Sentence]:
+    """Workers that do not flag the paragraphs the store counts: the writer flags them and analyses again."""
+    return article
+
+
+# A later batch into a store that counts the sidebar on three pages: two new pages of the site with it, one without,
+# and one of a site that never printed it. Nothing recurs anew in the batch.
+LATER = [
+    ("site.com", "أعلن المجلس البلدي خطة لتوسيع شبكة المياه في الأحياء الشرقية.\n" + SIDEBAR),
+    ("site.com", "نظمت الجامعة معرضا للكتاب بمشاركة دور نشر عربية وأجنبية.\n" + SIDEBAR),
+    ("site.com", "سجلت محطات الرصد أمطارا غزيرة على المناطق الساحلية."),
+    ("other.com", BODIES[1] + "\n" + SIDEBAR),
+]
+
+
+@pytest.mark.parametrize("how", ["one process", "two workers", "upload"])
+def test_a_paragraph_the_store_counts_is_flagged_before_analysis_and_the_store_is_the_same(tmp_path, monkeypatch, how):
+    base = tmp_path / "base" / "basira.duckdb"
+    base.parent.mkdir()
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(i)) for i in range(3)])], base)
+    later = _write(tmp_path, "b.jsonl", LATER)
+    built = {}
+    for way in ("new", "old"):
+        db = tmp_path / way / "basira.duckdb"
+        db.parent.mkdir()
+        shutil.copyfile(base.resolve(), db)
+        with monkeypatch.context() as patched:
+            if way == "old":
+                patched.setattr(ingest, "_without_known_repeats", _the_old_way)
+            report = _ingest_by(how, later, db, patched)
+        built[way] = db
+        # the old way analysed the two pages with the sidebar twice: as read, then in the writer without it
+        assert (way, report.added, report.repeated, report.retag_pending) == (way, 4, 2 if way == "old" else 0, 0)
+    assert _flagged(built["new"]) == [(1, "repeated_paragraph"), (2, "repeated_paragraph"),
+                                      (3, "repeated_paragraph"), (4, "repeated_paragraph"), (5, "repeated_paragraph")]
+    assert _coup_tags(built["new"]) == [7]
+    diffs = compare_stores.compare_stores(built["old"], built["new"])
+    assert [d.table for d in diffs if not d.identical] == []
+    with store.read_cursor(built["new"]) as cur:
+        assert broken_invariants(cur) == {}
+
+
+def test_counts_read_from_an_older_generation_store_nothing(tmp_path, monkeypatch):
+    """The workers' counts are read before the writer lock: if a generation that counts fewer landed meanwhile, the
+    workers would flag paragraphs the writer does not, and the batch stops before storing anything."""
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(i)) for i in range(3)])], db)
+    stored = ingest._stored_keys
+    not_counted = boilerplate.paragraph_fingerprint("site.com", _norm(BODIES[0]))
+    monkeypatch.setattr(
+        ingest, "_stored_keys", lambda path: (stored(path)[0], np.sort(np.append(stored(path)[1], not_counted)))
+    )
+    live = db.resolve()
+    with pytest.raises(RuntimeError, match="the store changed before this ingest began"):
+        _ingest_by("two workers", _write(tmp_path, "b.jsonl", LATER), db, monkeypatch)
+    assert db.resolve() == live
+    assert ingest._known_repeats.size == 0

@@ -5,6 +5,7 @@ the facts-backed dashboard queries answer as the direct ones do."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 from pathlib import Path
 
@@ -12,8 +13,9 @@ import duckdb
 import pytest
 
 from basira import __main__ as cli
-from basira import ingest, store
+from basira import boilerplate, ingest, store
 from basira.filters import Filters
+from basira.normalize import normalize_text
 from basira.queries import read, summary
 from bench import replicate
 
@@ -163,3 +165,32 @@ def test_dashboard_facts_answer_as_the_direct_queries(source, replica, view, ent
             assert _frames_equal(
                 read.article_page(cur, filters, 5, offset), read.article_page_direct(cur, filters, 5, offset)
             ), offset
+
+
+def test_the_replica_counts_its_paragraphs_as_an_ingest_would(tmp_path):
+    """The copied meta said the source's paragraphs were recorded while article_paragraphs was empty: a replica's
+    repeated-paragraph counts missed the first copy, and its first batch recorded the other copies' paragraphs."""
+    body = "ارتفعت أسعار الخضار في الأسواق المحلية هذا الأسبوع بسبب موجة الحر الشديدة."
+    sidebar = "قال مصدر عسكري إن محاولة الانقلاب الفاشلة في العاصمة انتهت باعتقال عشرات الضباط."
+    inputs = tmp_path / "a.jsonl"
+    # No URL: each article is its own page, so each copy adds a page (a copy shares its source's URL when it has one).
+    inputs.write_text(
+        "".join(
+            json.dumps({"title": f"خبر رقم {i}", "text": f"{body} رقم {i}\n{sidebar}", "source": "site.com",
+                        "date": "2017-03-01"}, ensure_ascii=False) + "\n"
+            for i in range(2)
+        ),
+        encoding="utf-8",
+    )
+    source = tmp_path / "source" / "basira.duckdb"
+    ingest.ingest_paths([inputs], source)
+    work = tmp_path / "replica"
+    assert replicate.main([str(source), str(COPIES), str(work)]) == 0
+    replica = work / "basira.duckdb"
+    with store.read_cursor(replica) as cur:
+        assert cur.execute("SELECT count(*), count(DISTINCT article_id) FROM article_paragraphs").fetchone() == (
+            4 * COPIES, 2 * COPIES)
+        assert cur.execute("SELECT value FROM meta WHERE key = 'paragraphs_through'").fetchone() == (str(2 * COPIES),)
+        sidebar_key = boilerplate.paragraph_fingerprint("site.com", normalize_text(sidebar))
+        assert cur.execute("SELECT pages FROM paragraph_counts WHERE fingerprint = ?", [sidebar_key]).fetchone() == (
+            2 * COPIES,)
