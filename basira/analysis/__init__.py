@@ -69,7 +69,12 @@ def _speech_words(cfg: dict) -> SpeechWords:
         phrase_media=plain(cfg["speaker_phrase_media"]),
         role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
         nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
-        not_verbs_after=plain(cfg["speech_verbs_not_after"]))
+        not_verbs_after=plain(cfg["speech_verbs_not_after"]),
+        office_heads=frozenset(w.split()[0].removeprefix("\u0627\u0644")
+                               for w in plain(cfg["role_heads"] + cfg["roles"])),
+        office_qualifiers=plain(cfg["nationality_adjectives"]),
+        office_titles=plain(cfg["ranks"] + cfg["honorifics"]),
+        office_synonyms={normalize_text(k): tuple(normalize_text(v).split()) for k, v in cfg["role_synonyms"].items()})
 
 
 def _build() -> _Analyzers:
