@@ -249,3 +249,25 @@ def test_a_role_speaker_is_the_person_the_article_names_with_it(texts, expected)
 )
 def test_a_role_speaker_is_resolved_only_by_a_title_of_its_own(texts, expected):
     assert [q[0] for q in _quotes(*texts)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # a speech verb takes no preposition: "كيري" is Kerry, not "ك + يري" (round 21)
+        (('قال جون كيري : " إن الوضع في سوريا خطير جدا " .',),
+         [("per:john_kerry", "إن الوضع في سوريا خطير جدا", 0)]),
+        (('وقال أنس خطاب إن «الأمن مستتب في المدينة».', 'والتقى الوزير جون كيري الذي قال : " إن الحل سياسي فقط " .'),
+         [("per:anas_khattab", "الأمن مستتب في المدينة", 0), ("per:john_kerry", "إن الحل سياسي فقط", 1)]),
+        # ... nor "بحذر" (cautiously) a verb "حذر" whose subject follows
+        (('وقال أنس خطاب إن «الأمن مستتب في المدينة».', 'وتعامل الجيش بحذر مع " الوضع الأمني في المدينة " .'),
+         [("per:anas_khattab", "الأمن مستتب في المدينة", 0)]),
+        # the "ل" of purpose on an imperfect is a speech verb, and "برأي" names whose view is quoted
+        (('وعاد رئيس البنك الدولي ليؤكد في مؤتمر صحفي " مازالت الصين أكبر مساهم في النمو " .',),
+         [("org:world_bank", "مازالت الصين أكبر مساهم في النمو", 0)]),
+        (('وهي برأي الناشط الإعلامي ضياء الحسيني «فك الحصار عن داريا وانتزاع المزيد».',),
+         [("per:dya_al_hsini", "فك الحصار عن داريا وانتزاع المزيد", 0)]),
+    ],
+)
+def test_a_speech_verb_takes_no_preposition(texts, expected):
+    assert _quotes(*texts) == expected
