@@ -755,3 +755,25 @@ def test_twelfth_round_foreign_given_names(recognizer, text, expected):
 )
 def test_twelfth_round_listed_names(recognizer, text, expected):
     assert keys(listed(recognizer.recognize(sents(*text.split(" || "))))) == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # a surname after a place head is the place, though the article names the man (round 21: "الشعار")
+        (("سقطت قذائف على حي الشعار.", "وقال وزير الداخلية محمد الشعار إن الأمر جيد."),
+         [("LOC", "الشعار"), ("PER", "محمد الشعار")]),
+        (("زار وزير الداخلية محمد الشعار حلب.", "وكان الشعار قد أصيب.", "وقصف حي الشعار."),
+         [("PER", "محمد الشعار"), ("LOC", "حلب"), ("PER", "الشعار"), ("LOC", "الشعار")]),
+        # a rule-found person's surname after a plural place head is no one
+        (("قتل مأمون خليل الشعار.", "وتوزعوا على أحياء الشعار وطريق الباب."), [("PER", "مأمون خليل الشعار")]),
+        # a given name or a title before it is still the person
+        (("قصف حي الشعار.", "وقال الوزير الشعار إن الأمر جيد."), [("LOC", "الشعار"), ("PER", "الشعار")]),
+        # "ولاية" is also a term of office: Clinton's, not a place
+        (("وقال بيل كلينتون إن الأمر جيد.", "وخلال ولاية كلينتون تغير الأمر."),
+         [("PER", "بيل كلينتون"), ("PER", "كلينتون")]),
+    ],
+)
+def test_a_surname_after_a_place_head_is_the_place(recognizer, texts, expected):
+    assert [(m.entity_type, m.surface) for m in recognizer.recognize(sents(*texts))] == [
+        (t, normalize_text(s)) for t, s in expected]

@@ -191,3 +191,48 @@ def test_death_wound_and_displacement_counts(text, expected):
 )
 def test_teens_and_compound_number_words(text, expected):
     assert counts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # vague number words combine as exact ones do (round 21: "مئة وبضعة" was 3-9)
+        ("أفرج عن مئة وبضعة أشخاص", [(103, 109, "أشخاص", "released")]),
+        ("قتل بضعة وعشرون شخصا", [(23, 29, "شخص", "killed")]),
+        ("قتل نيف وعشرون شخصا", [(21, 29, "شخص", "killed")]),
+        ("قتل بضعة عشر جنديا", [(13, 19, "جندي", "killed")]),
+        ("أفرج عن ألف ومئات المعتقلين", [(1200, 1999, "معتقلين", "released")]),
+        ("نزوح عشرات الآلاف من المدنيين", [(20000, 99000, "مدنيين", "displaced")]),
+        ("مقتل مئات الآلاف من المدنيين", [(200000, 999000, "مدنيين", "killed")]),
+        ("وصل بضع مئات من المقاتلين", [(300, 900, "مقاتلين", "other")]),
+        ("أطلق سراح بضعة آلاف معتقل", [(3000, 9000, "معتقل", "released")]),
+        ("اعتقال عشرات المدنيين", [(20, 99, "مدنيين", "arrested")]),
+        ("قتل مئة وعشرون شخصا", [(120, 120, "شخص", "killed")]),
+        ("عشرات وعشرين طفلا", [(20, 20, "طفل", "other")]),
+    ],
+)
+def test_vague_numbers_combine(text, expected):
+    assert counts(text) == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "واحد" for one of each, one of a kind or one per person counts no one (round 21)
+        ("مقابل تحرير شخص واحد من المختطفين", []),
+        ("ويشرح القرار دور كل واحد من المتهمين", []),
+        ("وقال إنها واحدة من الجنود الذين يسيرون خلفه", []),
+        ("فيما كانت عملية واحدة من عناصر التنظيم", []),
+        # ... but one of them killed, released or missing is a count
+        ("وقتل واحد من المعتقلين تحت التعذيب", [(1, 1, "معتقلين", "killed")]),
+        ("وأفرج عن واحد من المختطفين", [(1, 1, "مختطفين", "released")]),
+        ("وهناك واحد مفقود", [(1, 1, "مفقود", "detained")]),
+    ],
+)
+def test_one_that_counts_no_one(text, expected):
+    assert counts(text) == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
+
+
+def test_a_digit_before_hundreds_is_no_count_of_hundreds():
+    # a date's day before a headline (baly2018:771): "مئات القتلى" alone, as before round 21
+    assert counts("2017 - 11 - 13 مئات القتلى بزلزال قوي") == [(200, 999, normalize_text("قتلى"), "killed")]

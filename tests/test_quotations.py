@@ -190,3 +190,84 @@ def test_a_quote_holding_a_quoted_name(texts: tuple[str, ...], expected: list[tu
 ])
 def test_the_outlet_and_the_addressee_are_not_the_speaker(texts: tuple[str, ...], expected: list[tuple[str, str, int]]):
     assert _quotes(*texts) == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # the article names who holds the office before the role speaks (round 21, review of the real store)
+        (('التقى الرئيس السوري بشار الأسد الوفد.', 'وقال رئيس الجمهورية "إن الوضع جيد جدا اليوم".'),
+         [("per:bashar_al_assad", "إن الوضع جيد جدا اليوم", 1)]),
+        (('وصل وزير الداخلية السوري أنس خطاب إلى حلب.', 'وقال الوزير إن "الأمن مستتب في المدينة كلها".'),
+         [("per:anas_khattab", "الأمن مستتب في المدينة كلها", 1)]),
+        (('وصل وزير الداخلية السوري أنس خطاب إلى حلب.', 'وقال وزير الداخلية "إن الأمن مستتب في المدينة".'),
+         [("per:anas_khattab", "إن الأمن مستتب في المدينة", 1)]),
+        (('التقى الرئيس التركي رجب طيب أردوغان الوفد.', 'وقال الرئيس التركي "إن الوضع جيد جدا اليوم".'),
+         [("per:recep_tayyip_erdogan", "إن الوضع جيد جدا اليوم", 1)]),
+        # another qualifier is another office holder
+        (('التقى الرئيس الروسي فلاديمير بوتين الوفد.', 'وقال الرئيس التركي "إن الوضع جيد جدا اليوم".'),
+         [("role:الرئيس التركي", "إن الوضع جيد جدا اليوم", 1)]),
+        # two presidents named: the bare office is either
+        (('التقى الرئيس الروسي فلاديمير بوتين نظيره الرئيس التركي رجب طيب أردوغان.',
+          'وقال الرئيس "إن الوضع جيد جدا اليوم".'),
+         [("role:الرئيس", "إن الوضع جيد جدا اليوم", 1)]),
+        # "الرئيس" is an office of its own, not the prime minister's head
+        (('التقى رئيس الوزراء سعد الحريري الوفد.', 'وقال الرئيس "إن الوضع جيد جدا اليوم".'),
+         [("role:الرئيس", "إن الوضع جيد جدا اليوم", 1)]),
+        # nobody named: nothing from outside the article
+        (('وقال وزير الداخلية "إن الوضع جيد جدا اليوم".',), [("role:وزير الداخلية", "إن الوضع جيد جدا اليوم", 0)]),
+        # named only after the quote: not resolved backwards
+        (('وقال وزير الدفاع "إن الوضع جيد جدا اليوم".', 'وكان وزير الدفاع التركي خلوصي أكار قد زار المنطقة.'),
+         [("role:وزير الدفاع", "إن الوضع جيد جدا اليوم", 0)]),
+    ],
+)
+def test_a_role_speaker_is_the_person_the_article_names_with_it(texts, expected):
+    assert _quotes(*texts) == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # the title of an office's holder: the adviser of the prime minister is neither
+        (('وقال مستشار رئيس الوزراء حيدر العبادي إن السد بخير.', 'وأضاف المستشار " إن السد قد ينهار في أي وقت ".'),
+         "role:المستشار"),
+        # a name joined by "و" takes no title from the name before it
+        (('واعتقل الناشط باسل الأمين وأحمد أمهز.', 'وقال الأمين " لم أعلم سبب استدعائي أولا ".'), "role:الأمين"),
+        (('واعتقل الناشطين باسل الأمين وأحمد أمهز.', 'وقال الأمين " لم أعلم سبب استدعائي أولا ".'), "role:الأمين"),
+        # a former minister is not the minister named
+        (('وكتب وزير الدولة أنور قرقاش مقالا.', 'وأوضح الوزير السابق في مقاله أن " التصعيد كان مدبرا منذ سنوات ".'),
+         "role:الوزير"),
+        # words that are no title between the office and a name
+        (('قال المسؤول بحماس إن وفدا يقوده خالد مشعل وصل.', 'وقال المسؤول " إن الوفد بحث الإرهاب في الضفة ".'),
+         "role:المسؤول"),
+        # a construct chain is a title: "رئيس وفد الحكومة السورية"
+        (('أعلن رئيس وفد الحكومة السورية بشار الجعفري اليوم.', 'وتابع رئيس الوفد " إن لغة البيان كانت مستفزة ".'),
+         "role:رئيس الوفد"),
+        (('أعلن رئيس وفد الحكومة السورية بشار الجعفري اليوم.',
+          'وتابع رئيس وفد الحكومة السورية " إن لغة البيان كانت مستفزة ".'), "per:bashar_al_jaafari"),
+    ],
+)
+def test_a_role_speaker_is_resolved_only_by_a_title_of_its_own(texts, expected):
+    assert [q[0] for q in _quotes(*texts)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # a speech verb takes no preposition: "كيري" is Kerry, not "ك + يري" (round 21)
+        (('قال جون كيري : " إن الوضع في سوريا خطير جدا " .',),
+         [("per:john_kerry", "إن الوضع في سوريا خطير جدا", 0)]),
+        (('وقال أنس خطاب إن «الأمن مستتب في المدينة».', 'والتقى الوزير جون كيري الذي قال : " إن الحل سياسي فقط " .'),
+         [("per:anas_khattab", "الأمن مستتب في المدينة", 0), ("per:john_kerry", "إن الحل سياسي فقط", 1)]),
+        # ... nor "بحذر" (cautiously) a verb "حذر" whose subject follows
+        (('وقال أنس خطاب إن «الأمن مستتب في المدينة».', 'وتعامل الجيش بحذر مع " الوضع الأمني في المدينة " .'),
+         [("per:anas_khattab", "الأمن مستتب في المدينة", 0)]),
+        # the "ل" of purpose on an imperfect is a speech verb, and "برأي" names whose view is quoted
+        (('وعاد رئيس البنك الدولي ليؤكد في مؤتمر صحفي " مازالت الصين أكبر مساهم في النمو " .',),
+         [("org:world_bank", "مازالت الصين أكبر مساهم في النمو", 0)]),
+        (('وهي برأي الناشط الإعلامي ضياء الحسيني «فك الحصار عن داريا وانتزاع المزيد».',),
+         [("per:dya_al_hsini", "فك الحصار عن داريا وانتزاع المزيد", 0)]),
+    ],
+)
+def test_a_speech_verb_takes_no_preposition(texts, expected):
+    assert _quotes(*texts) == expected

@@ -168,14 +168,16 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    # topics-2026.12.15: holdout15's errors and the devset's missed defections (RESULTS.md, "round 21"; entities-13, the
-    # RULES_VERSION bump of that round); topics-2026.12.14: holdout14's errors (RESULTS.md, "Seventeenth round");
-    # entities-10: outlets named without their head with a media cue ("مراسل الجزيرة") and the twelfth round's person
-    # rules change stored mentions (RESULTS.md, "NER, twelfth round"); entities-11: role speakers, nested quotes and the
-    # subject's end (quotations), death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11);
-    # entities-12: teens and number words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count
-    # after "وحوالي" coordinated, a speaker stored by its words shown as written ("مسؤول في الوزارة", not "مسيول في
-    # الوزاره")
+    # topics-2026.12.15: holdout15's errors and the devset's missed defections (RESULTS.md, "round 21");
+    # topics-2026.12.14: holdout14's errors (RESULTS.md, "Seventeenth round"); entities-10: outlets named without their
+    # head with a media cue ("مراسل الجزيرة") and the twelfth round's person rules change stored mentions (RESULTS.md,
+    # "NER, twelfth round"); entities-11: role speakers, nested quotes and the subject's end (quotations),
+    # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11); entities-12: teens and number
+    # words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count after "وحوالي" coordinated, a
+    # speaker stored by its words shown as written ("مسؤول في الوزارة", not "مسيول في الوزاره"); entities-13 (round 21,
+    # every branch of the round bumped 12 -> 13): the taxonomy's new rules, a role speaker is the person the article
+    # names with that office, vague numbers combine ("مئة وبضعة" 103-109), "واحد" after "كل" or a noun counts no one, a
+    # surname after a place head is the place, speech verbs take no ب/ك ("كيري")
     assert re.fullmatch(r"topics-2026\.12\.15\+[0-9a-f]{8} entities-13\+[0-9a-f]{8}", taxonomy_version())
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from basira.analysis.doc import Doc, Scanner, prepare_doc
 from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, curated_keys, listed
-from basira.analysis.morphology import prefixed
+from basira.analysis.morphology import CONJUNCTIONS
 from basira.analysis.quantities import QuantityLexicon, build_lexicon, extract_quantities
 from basira.analysis.quotations import SpeechWords, extract_quotations
 from basira.analysis.topics import Taxonomy, load_taxonomy, tag_topics
@@ -52,9 +52,17 @@ _custom_recognizer: Recognizer | None = None
 
 def _speech_words(cfg: dict) -> SpeechWords:
     def forms(words: list[str]) -> frozenset[str]:
+        # A verb or participle takes a conjunction ("وقال", "فأكد") and an imperfect verb the "ل" of purpose
+        # ("ليقول", "ليؤكد"), never ب or ك, nor "ل" on a perfect: those forms were names and nouns ("كيري" Kerry
+        # read as "ك + يري", "بيري" Barrie, "كرد" Kurds, "باقر", "بحذر"), and the quote after "قال جون كيري :" was
+        # lost or given to the previous speaker.
         out: set[str] = set()
         for w in words:
-            out |= prefixed(normalize_text(w))
+            n = normalize_text(w)
+            for c in CONJUNCTIONS:
+                out.add(c + n)
+                if n[:1] in ("\u064a", "\u062a"):
+                    out.add(c + "\u0644" + n)
         return frozenset(out)
 
     # A name's head is matched as the quote's first word, where it takes no clitic.
@@ -69,7 +77,12 @@ def _speech_words(cfg: dict) -> SpeechWords:
         phrase_media=plain(cfg["speaker_phrase_media"]),
         role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
         nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
-        not_verbs_after=plain(cfg["speech_verbs_not_after"]))
+        not_verbs_after=plain(cfg["speech_verbs_not_after"]),
+        office_heads=frozenset(w.split()[0].removeprefix("\u0627\u0644")
+                               for w in plain(cfg["role_heads"] + cfg["roles"])),
+        office_qualifiers=plain(cfg["nationality_adjectives"]),
+        office_titles=plain(cfg["ranks"] + cfg["honorifics"]),
+        office_synonyms={normalize_text(k): tuple(normalize_text(v).split()) for k, v in cfg["role_synonyms"].items()})
 
 
 def _build() -> _Analyzers:

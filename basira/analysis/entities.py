@@ -198,6 +198,10 @@ class Resources:
     # heads (org_namesake_heads) and the honorifics (namesake_titles) after which the person's name is the body's.
     namesake_heads: frozenset[str] = frozenset()
     namesake_titles: frozenset[str] = frozenset()
+    # Place heads and their plurals, with clitics: a person's surname alone right after them is the place's name
+    # ("حي الشعار", "أحياء الشعار", an Aleppo quarter, in an article naming the minister محمد الشعار), not him; but
+    # not after the heads that are also a term of office or a verb ("ولاية المالكي", "سجن حسن في سجن بوكا").
+    place_words: frozenset[str] = frozenset()
     # Outlets by their name without the head ("الجزيرة", "الشرق الاوسط", "الوطن"), which alone is a place or an
     # ordinary word: the outlet only with a media cue (_media_name): in quotation marks, after a correspondent
     # (media_cues, with clitics), or with the preposition ل after a speech verb or noun (media_said: "قال للجزيرة").
@@ -493,6 +497,9 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         media_names=media_names,
         media_cues=_with_clitics(_norm_all(cfg.get("media_cues", []))),
         media_said=_with_clitics(_norm_all(cfg["speech_verbs"] + cfg.get("media_said_nouns", []))),
+        place_words=_with_clitics(w for t in _norm_all(cfg["place_heads"] + cfg.get("place_plural_heads", []))
+                                  for w in t.split()[:1]
+                                  if w not in _norm_all(cfg.get("place_heads_not_before_surname", []))),
     )
 
 
@@ -1523,7 +1530,9 @@ class GazetteerRecognizer:
             # A short alias that will not resolve (no full mention, no title before it) takes no tokens from
             # the rules: "العقيد صلاح الدين حسن" is a person, whatever the province "صلاح الدين" would be.
             full = {c[8].key for c in cands if c[9] == "name" and c[8] is not None}
-            cands = [c for c in cands if c[9] != "short" or c[8].key in full or self._after_title(doc, c[4], c[6])]
+            cands = [c for c in cands if c[9] != "short" or (
+                (c[8].key in full or self._after_title(doc, c[4], c[6]))
+                and not (c[6] == "PER" and self._after_place_head(doc, c[4])))]
         cands.sort()
         occupied: dict[int, Cand] = {}
         for c in cands:
@@ -1850,6 +1859,11 @@ class GazetteerRecognizer:
         p = doc.prev_word(first)
         return p >= 0 and doc.toks[p] in (self.res.heads if etype == "LOC" else self.res.title_words)
 
+    def _after_place_head(self, doc: Doc, first: int) -> bool:
+        """Right after a place head or its plural ("حي الشعار", "أحياء الشعار"): a surname there names the place."""
+        p = doc.prev_word(first)
+        return p >= 0 and doc.toks[p] in self.res.place_words
+
     def _resolve_rule_surface(self, surface: str, etype: str) -> Entity | None:
         key = (surface, etype)
         try:
@@ -1911,7 +1925,7 @@ class GazetteerRecognizer:
                 # a whole token: clean has spaces (and the "\n" between sentences) around every token
                 if (at == 0 or clean[at - 1] in " \n") and (end == len(clean) or clean[end] in " \n"):
                     i = bisect_left(ts, at)
-                    if i not in covered:
+                    if i not in covered and not (entity.type == "PER" and self._after_place_head(doc, i)):
                         line = doc.line_of_char(at)
                         start = at - line_char[line]
                         out.append(mention(entity.key, entity.type, entity.canonical, entity.latin, tok,

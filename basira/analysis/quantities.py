@@ -1,7 +1,9 @@
 """Counts with their object and what happened to them: "بين 500 و600 ضابط", "أفرج عن 120 معتقلاً".
 
 Vague number words are stored as ranges, never as a point: "عشرات" 20-99, "مئات" 200-999,
-"آلاف" 2000-9999, "بضعة" 3-9 (titles.json `vague_numbers`). "عدة" (several) carries no number and is skipped.
+"آلاف" 2000-9999, "بضعة" 3-9, "بضعة عشر" 13-19 (titles.json `vague_numbers`), and they combine as exact ones do:
+"مئة وبضعة" 103-109, "بضعة وعشرون" 23-29, "عشرات الآلاف" 20,000-99,000, "بضع مئات" 300-900. "عدة" (several)
+carries no number and is skipped.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ class QuantityLexicon:
     # wounded ("سقط" also falls: "سقطت 3 قذائف").
     before_weak_kinds: dict[str, str] = field(default_factory=dict)
     word_re: re.Pattern[str] = re.compile(r"(?!)")  # one number word after "و" in a compound ("وعشرين")
+    # "واحد/واحدة" after these counts no one: "كل واحد من المتهمين" (each), "أنها واحدة من الجنود" (she is one of)
+    one_not_after: frozenset[str] = frozenset()
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(UNITS, self.unit_tokens)
@@ -89,8 +93,11 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     unit_alt = "|".join(sorted((re.escape(u) for u in units), key=len, reverse=True))
     word_alt = "|".join(sorted((re.escape(w) for w in number_words), key=len, reverse=True))
     mult_alt = "|".join(sorted((re.escape(m) for m in multipliers), key=len, reverse=True))
+    # "بضع مئات" is 300-900, but a digit before "مئات" is no count of hundreds ("2017 - 11 - 13 مئات القتلى": a date)
+    digit_mult_alt = "|".join(sorted((re.escape(m) for m, v in multipliers.items() if v >= 1000), key=len,
+                                     reverse=True))
     # Number words joined by "و" add up: "خمسة وعشرين" 25, "مئة وخمسين" 150 (see _word_value).
-    count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{mult_alt}))?"
+    count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{digit_mult_alt}))?"
              rf"|(?P<@w>{word_alt})(?P<@s>(?:\s+و\s*(?:{word_alt}))*)(?:\s+(?P<@x>{mult_alt}))?)")
     pattern = re.compile(
         # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
@@ -109,9 +116,10 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     def verb_forms(key: str) -> dict[str, str]:
         return {f: kind for kind, words in cfg.get(key, {}).items() for w in words for f in prefixed(normalize_text(w))}
 
+    one_not_after = frozenset(f for w in cfg.get("one_not_count_after", ()) for f in prefixed(normalize_text(w)))
     return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers,
                            after_kinds, verb_forms("quantity_kinds_before"), verb_forms("quantity_kinds_before_weak"),
-                           word_re)
+                           word_re, one_not_after)
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -127,24 +135,25 @@ def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | 
 
 
 def _scale(value: int) -> int:
-    """1 for units (and teens), 10 for tens, 100 for hundreds, 1000 and up for thousands."""
+    """1 for units (and teens), 10 for tens, 100 for hundreds, 1000 and up for thousands; a vague word by its low
+    end ("بضعة" 3: units, "عشرات" 20: tens, "مئات" 200: hundreds)."""
     return 1 if value < 20 else 10 ** (len(str(value)) - 1)
 
 
 def _word_value(first: str, rest: str, lex: QuantityLexicon) -> tuple[int, int]:
     """Number words joined by "و" as one number: thousands, hundreds, units, then tens, each scale once
-    ("ألف ومئتين وخمسة وعشرين" 1225). Anything else ("ثلاثة وأربعة", "عشرات وعشرين") is not one number: the last
-    word is the count, as it was read before compound words were."""
+    ("ألف ومئتين وخمسة وعشرين" 1225); a vague word adds its range at its scale ("مئة وبضعة" 103-109, "بضعة
+    وعشرون" 23-29, "ألف ومئات" 1200-1999). Anything else ("ثلاثة وأربعة", "عشرات وعشرين") is not one number: the
+    last word is the count, as it was read before compound words were."""
     words = [first, *(w.group(1) for w in lex.word_re.finditer(rest))] if rest else [first]
     values = [lex.number_words[w] for w in words]
     if len(values) == 1:
         return values[0]
     scales = [_scale(lo) for lo, hi in values]
-    exact = all(lo == hi for lo, hi in values)
-    if exact and len(set(scales)) == len(scales) and all(
+    if len(set(scales)) == len(scales) and all(
         a > b or (a, b) == (1, 10) for a, b in zip(scales, scales[1:], strict=False)
     ):
-        return sum(lo for lo, _ in values), sum(lo for lo, _ in values)
+        return sum(lo for lo, _ in values), sum(hi for _, hi in values)
     return values[-1]
 
 
@@ -182,6 +191,19 @@ def _kind(doc: Doc, first_tok: int, unit_base: str, lex: QuantityLexicon) -> tup
     if window in _OVERRIDING:
         return window, window
     return lex.unit_kinds.get(unit_base) or lex.before_weak_kinds.get(verb) or window or "other", window
+
+
+def _one_counts_no_one(doc: Doc, first_tok: int, lex: QuantityLexicon) -> bool:
+    """Is "واحد/واحدة" at token `first_tok` no count of one: distributive ("كل واحد من المتهمين"), predicative
+    ("أنها واحدة من الجنود": she is one of them), or an adjective of the noun before it, the generic "one person"
+    ("مقابل تحرير شخص واحد من المختطفين": the price per person freed) or a thing ("عملية واحدة من")? The noun before
+    it is a count unit or an indefinite feminine noun (ending in taa marbuta, folded to heh)."""
+    j = doc.prev_word(first_tok)
+    if j < 0:
+        return False
+    prev = doc.toks[j]
+    return (prev in lex.one_not_after or prev in lex.units
+            or (prev.endswith("\u0647") and not prev.startswith("\u0627\u0644")))
 
 
 def _after_subset_word(doc: Doc, first_tok: int) -> bool:
@@ -231,6 +253,8 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
                 continue
             low, high = value
         if high <= 0:
+            continue
+        if high == 1 and m.group("cw") and not m.group("cs") and _one_counts_no_one(doc, p, lex):
             continue
         unit = lex.units[m.group("unit")]
         event = "?"  # the event word before the count ("" none), unknown for a coordinated count

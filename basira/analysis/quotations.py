@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from basira.analysis.doc import BREAK, NONWORD, Doc, Scanner
 from basira.model import EntityMention, Quotation
@@ -61,6 +61,14 @@ class SpeechWords:
     nested_intros: frozenset[str] = frozenset()
     # A speech verb right after one of these is a noun: "طلب عدم ذكر اسمه" names no speaker.
     not_verbs_after: frozenset[str] = frozenset()
+    # A role speaker is the person the article itself names with that role (role_holder): the heads of offices
+    # without the article ("وزير", "رئيس", "متحدث"), the adjectives that qualify an office ("السوري", "السابق"), the
+    # ranks and honorifics between an office and a name ("رئيس الجمهورية العماد ميشال عون"), and the offices written
+    # two ways ("رئيس الجمهورية" is "الرئيس").
+    office_heads: frozenset[str] = frozenset()
+    office_qualifiers: frozenset[str] = frozenset()
+    office_titles: frozenset[str] = frozenset()
+    office_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(VERBS, self.verbs)
@@ -265,14 +273,13 @@ def subject_end(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechW
     return pending if pending >= 0 else quote_at
 
 
-def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> str:
-    """The speaker as the words after the speech verb at `verb_at`, up to the quote, punctuation or a word that ends
-    a subject, as the sentence writes them ("وقال مصدر أمني لـ«الشرق الأوسط» إن" -> "مصدر أمني": shown, like a name,
-    with its hamza and taa marbuta); "" after a verb whose next word is its object."""
+def role_words(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> list[str]:
+    """The speaker as the normalised words after the speech verb at `verb_at`, up to the quote, punctuation or a
+    word that ends a subject; none after a verb whose next word is its object."""
     i = _verb_token(doc, line, verb_at)
     toks, ts, n = doc.toks, doc.ts, doc.n
     if i >= n or toks[i] in words.object_verbs:
-        return ""
+        return []
     limit = doc.line_char[line] + quote_at
     out: list[str] = []
     j = i + 1
@@ -281,13 +288,129 @@ def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWor
             break
         out.append(toks[j])
         j += 1
+    return out
+
+
+def role_text(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> str:
+    """role_words as the sentence writes them ("وقال مصدر أمني لـ«الشرق الأوسط» إن" -> "مصدر أمني": shown, like a
+    name, with its hamza and taa marbuta); "" when there are none."""
+    out = role_words(doc, line, verb_at, quote_at, words)
     if not out:
         return ""
+    ts, toks = doc.ts, doc.toks
+    i = _verb_token(doc, line, verb_at)
+    j = i + 1 + len(out)
     base = doc.line_char[line]
     read = as_read(doc.raws[line], doc.norms[line]) if doc.raws[line] else None
     if read is None:
         return " ".join(out)
     return " ".join(read[ts[i + 1] - base : ts[j - 1] - base + len(toks[j - 1])].split())
+
+
+def _with_qualifiers(doc: Doc, line: int, verb_at: int, quote_at: int, words: SpeechWords) -> list[str]:
+    """role_words and the qualifiers right after them that end the shown words ("الوزير السابق": a former minister
+    is not the minister the article names)."""
+    out = role_words(doc, line, verb_at, quote_at, words)
+    j = _verb_token(doc, line, verb_at) + 1 + len(out)
+    while out and j < doc.n and doc.toks[j] in words.office_qualifiers:
+        out.append(doc.toks[j])
+        j += 1
+    return out
+
+
+def _office(phrase: list[str], words: SpeechWords) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """(office, qualifiers) of a role phrase, or None when it names no office: "وزير الداخلية السوري" ->
+    (("وزير", "الداخليه"), {"السوري"}); "الرئيس التركي" -> (("رئيس",), {"التركي"}); "رئيس الجمهورية" -> (("رئيس",),
+    {}). The head loses its clitics and article; ranks and honorifics are dropped ("رئيس الجمهورية العماد")."""
+    head = _head(phrase[0], words) if phrase else ""
+    if not head:
+        return None
+    office, qualifiers = [head], set()
+    for w in phrase[1:]:
+        if w in words.office_titles:
+            continue
+        # a qualifier agrees with a feminine office: "الجمهورية اللبنانية"
+        if w in words.office_qualifiers or (w.endswith("\u0647") and w[:-1] in words.office_qualifiers):
+            qualifiers.add(w.removesuffix("\u0647"))
+        else:
+            office.append(w)
+    key = words.office_synonyms.get(" ".join(office), tuple(office))
+    return key, frozenset(qualifiers)
+
+
+def _head(word: str, words: SpeechWords) -> str:
+    """An office head without its conjunction and article ("والوزير" -> "وزير"), else ""."""
+    for w in (word, word[1:] if word[:1] in ("\u0648", "\u0641") else ""):
+        bare = w.removeprefix("\u0627\u0644")
+        if bare in words.office_heads:
+            return bare
+    return ""
+
+
+def _titles_before(doc: Doc, line: int, start: int, words: SpeechWords) -> list[str]:
+    """The office that titles the name at offset `start` of sentence `line` ("وقال وزير الخارجية التركي مولود جاوش
+    أوغلو" -> "وزير الخارجية التركي"), or none: the words back to the one office head before the name, within
+    MAX_ROLE_WORDS and punctuation, each of them definite, a qualifier or a title, or an indefinite noun a definite
+    one follows ("رئيس وفد الحكومة السورية"). None for a name joined by "و" to the one before ("باسل الأمين وأحمد
+    أمهز": the title is the other man's), nor for an office of an office ("مستشار رئيس الوزراء حيدر العبادي": the
+    adviser or the prime minister)."""
+    toks, at = doc.toks, doc.line_char[line] + start
+    i = bisect_left(doc.ts, at)
+    if i > 0 and (toks[i - 1] == "\u0648" or (doc.ts[i - 1] + len(toks[i - 1]) > at and toks[i - 1][:1] == "\u0648")):
+        return []  # "وأحمد أمهز": the name starts inside the token, after its conjunction
+    if i > 0 and doc.ts[i - 1] + len(toks[i - 1]) > at:
+        i -= 1  # a name inside a token with another clitic ("لبشار"): the words before that token
+    out: list[str] = []
+    while i > 0 and len(out) < MAX_ROLE_WORDS and toks[i - 1] not in NONWORD:
+        i -= 1
+        out.append(toks[i])
+    out.reverse()
+    heads = [k for k, w in enumerate(out) if _head(w, words)]
+    if len(heads) != 1:
+        return []
+    phrase = out[heads[0]:]
+    for k, w in enumerate(phrase[1:], 1):
+        if not (w.startswith("\u0627\u0644") or w.startswith("\u0644\u0644") or w in words.office_titles
+                or w in words.office_qualifiers or w.removesuffix("\u0647") in words.office_qualifiers
+                or (k + 1 < len(phrase) and phrase[k + 1].startswith("\u0627\u0644"))):
+            return []
+    return phrase
+
+
+def role_holder(doc: Doc, line: int, verb_at: int, role: list[str], mentions: list[EntityMention],
+                words: SpeechWords) -> EntityMention | None:
+    """The person the article names earlier with the office `role` names (a role speaker: "وقال وزير الداخلية"), when
+    it names exactly one: "وزير الداخلية السوري أنس خطاب" (the words before a name), or the gazetteer's role alias
+    the entity rules resolved ("وزير الداخلية السوري" in an article naming him). The role may leave out the
+    qualifiers ("وزير الداخلية", "رئيس الجمهورية" for "الرئيس السوري بشار الأسد") but not add others ("الرئيس
+    التركي" is no "الرئيس الروسي"), and a bare head ("الوزير") is the one person titled with an office of that
+    head, when no one holds the bare office itself and the head is no office alone (a synonym's value: "الرئيس" is the
+    president, not "رئيس الوزراء"). Nothing outside the article: an office held by different
+    people over time is not resolved from a list."""
+    wanted = _office(role, words)
+    if wanted is None:
+        return None
+    office, qualifiers = wanted
+    seq = doc.seqs[line]
+    lines = {s: k for k, s in enumerate(doc.seqs)}
+    exact: dict[str, EntityMention] = {}
+    by_head: dict[str, EntityMention] = {}
+    for m in mentions:
+        if m.entity_type != "PER" or m.seq > seq or (m.seq == seq and m.start >= verb_at) or m.seq not in lines:
+            continue
+        if m.surface[:1] == "\u0648" and normalize_text(m.canonical)[:1] != "\u0648":
+            continue  # "باسل الأمين وأحمد أمهز": a name joined by "و" (kept in the mention) has no title of its own
+        phrase = m.surface.split() if m.method == "alias:role" else _titles_before(doc, lines[m.seq], m.start, words)
+        got = _office(phrase, words)
+        if got is None or not qualifiers <= got[1]:
+            continue
+        if got[0] == office:
+            exact.setdefault(m.entity_key, m)
+        elif len(office) == 1 and got[0][0] == office[0] and office not in words.office_synonyms.values():
+            # "الوزير" is the minister named; "الرئيس", an office of its own (the president), is not "رئيس الوزراء"
+            by_head.setdefault(m.entity_key, m)
+    found = exact or by_head
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _speaker_near(mentions: list[EntityMention], verb_at: int, subject_end: int, subject_after: bool) -> EntityMention | None:
@@ -329,6 +452,7 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
             verb_at = _last_trigger(doc, line, qs, VERBS, words.not_verbs_after)
             speaker: EntityMention | None = None
             role = ""
+            said_as = ""  # the role words a speaker the article names was called by
             if verb_at is not None:
                 subject_after = _unnamed_subject(doc, line, verb_at, words)
                 said = by_seq.get(seq, [])
@@ -337,13 +461,18 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
                 end = subject_end(doc, line, verb_at, qs, words, *starts)
                 speaker = _speaker_near(said, verb_at, end, subject_after)
                 if speaker is None and subject_after:
-                    # someone the store cannot name speaks: stored by the words that name them, with no entity
+                    # someone the store cannot name speaks: stored by the words that name them, with no entity,
+                    # unless the article names who holds that office
                     role = role_text(doc, line, verb_at, qs, words)
                     if not role:
                         current = None
                         continue
+                    holder = role_holder(doc, line, verb_at, _with_qualifiers(doc, line, verb_at, qs, words),
+                                         mentions, words)
+                    if holder is not None:
+                        speaker, said_as, role = holder, role, ""
             if speaker is not None:
-                current = (speaker.entity_key, speaker.surface, paragraph, seq)
+                current = (speaker.entity_key, said_as or speaker.surface, paragraph, seq)
             elif role:
                 current = (None, role, paragraph, seq)
             elif current is not None and (verb_at is not None or _last_trigger(doc, line, qs, PARTICIPLES) is not None):
