@@ -204,6 +204,9 @@ class Resources:
     media_names: dict[str, Entity] = field(default_factory=dict)
     media_cues: frozenset[str] = frozenset()
     media_said: frozenset[str] = frozenset()
+    # Roles that stand in apposition right after a name, bare ("وزير", "رئيس", "المدير"): a word between a given name
+    # and one of them is the surname ("الدكتور سعيد راتب رئيس الهيئة"), even if it is also an ordinary word.
+    appositive_roles: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -460,6 +463,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         modifiers=frozenset(_norm_all(cfg["rank_modifiers"])),
         connectors=frozenset(_norm_all(cfg["role_connectors"])),
         title_words=_with_clitics(w for t in title_words for w in t.split()[:1]),
+        appositive_roles=frozenset(t.split()[0] for t in _norm_all(cfg["roles"] + cfg["role_heads"])),
         heads=_with_clitics(w for t in heads for w in t.split()[:1]),
         org_name_heads=frozenset(_norm_all(cfg["org_name_heads"])),
         org_descriptor_heads=frozenset(_norm_all(cfg.get("org_descriptor_heads", []))),
@@ -1093,7 +1097,8 @@ class GazetteerRecognizer:
             if tok in particles:
                 nxt = toks[j + 1] if j + 1 < n else ""
                 # "محمد بن عبد الكريم": "عبد" and its definite noun after "بن" are one word of the name
-                abd = tok in _IBN and nxt in _ABD and self._abd_pair(toks, j + 2)
+                # and so after a kunya: "أبو عبد الله التركي", not the given name "عبد الله" alone
+                abd = (tok in _IBN or tok in _KUNYA) and nxt in _ABD and self._abd_pair(toks, j + 2)
                 if not abd and (nxt in NONWORD or nxt in res.stop or nxt in res.verbs):
                     break
                 last = j + 1
@@ -1118,11 +1123,35 @@ class GazetteerRecognizer:
                 if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
                     if cnt == 1 and (family or first_known and not ambiguous) and self._family_name(tok):
                         return cnt + 1, j  # "أحمد التوفيق", "حامد الشريف": a definite family name ends the name
+                    if cnt == 1 and first_known and self._appositive_surname(doc, j):
+                        return cnt + 1, j  # "سعيد راتب رئيس الهيئة": the role after it makes the word a surname
                     break
             cnt += 1
             last = j
             j += 1
         return cnt, last
+
+    def _appositive_surname(self, doc: Doc, k: int) -> bool:
+        """Is toks[k], right after a given name, its surname because a role follows in apposition ("الدكتور ماجد
+        نجم رئيس قسم السياحة", "وقال نبيل فرحات المدير التنفيذي")? The word may be an ordinary one ("نجم", "راتب"),
+        but not a verb, stop word, title, head, place or nationality word, a word opening with the conjunction, or one
+        with a possessive pronoun ("كتابها")."""
+        toks, res = doc.toks, self.res
+        if k + 1 >= doc.n or toks[k + 1] not in res.appositive_roles:
+            return False
+        tok = toks[k]
+        return (tok.isalpha() and not tok.isascii() and len(tok) > 2 and tok[0] != "\u0648"
+                and not self._is_blocker(tok) and tok not in res.nationality and tok not in res.loc_words
+                and tok not in res.loc_names and tok not in res.appositive_roles and not self._verb_shape(tok)
+                and not tok.endswith(("\u0647\u0627", "\u0647\u0645")))  # "ها"/"هم": a pronoun, not "طعمة"
+
+    def _verb_shape(self, tok: str) -> bool:
+        """A stricter `_verbish` for a word a role vouches for: the imperfect prefix only before an ordinary stem of
+        four letters or more ("يتابع", not "نجم" as ن + "جم"), the past ending ت not in the plural "ات" ("فرحات")."""
+        common = self.res.common
+        return ((len(tok) > 4 and tok[0] in _FUTURE_OR_IMPERFECT and tok[1:] in common)
+                or (tok.endswith("\u0648\u0627") and tok[:-2] in common)
+                or (tok[-1] == "\u062a" and tok[-2] != "\u0627" and tok[:-1] in common))
 
     def _no_name_at(self, doc: Doc, k: int) -> bool:
         """Does no name start at token k (the end of the text or sentence, a verb, an ordinary word)?"""
