@@ -88,6 +88,11 @@ NOT_NAMES_FILE = "not_names.tsv"
 LearnedRow = tuple[str, str, int, int]  # (PER|LOC|ORG|GIVEN, normalised phrase, entity count, other count)
 _ALEF_MAQSURA = "\u0649"
 _ALA, _ALI = "\u0639\u0644\u0649", "\u0639\u0644\u064a"  # the preposition and the given name, as written
+# Words a writer who types final ى as ي gives away (raw text): "حتي", "إلي", "الأخري", "الكبري", "الصغري", "مستوي", "أدني"
+_YA_FOR_MAQSURA = re.compile(
+    "(?<!\\S)[\u0648\u0641]?(?:\u062d\u062a\u064a|[\u0627\u0625]\u0644\u064a|\u0627\u0644[\u0627\u0623]\u062e\u0631\u064a"
+    "|\u0627\u0644\u0643\u0628\u0631\u064a|\u0627\u0644\u0635\u063a\u0631\u064a"
+    "|\u0645\u0633\u062a\u0648\u064a|[\u0627\u0623]\u062f\u0646\u064a)(?!\\S)")
 # Words shaped like verbs (future/imperfect prefixes, plural past ending): not a name's first word after a
 # title, nor part of an organisation name.
 _VERB_SHAPE = re.compile("^(?:\u0633[\u064a\u062a\u0646]|[\u064a\u062a]\u062a)|\u0648\u0627$")
@@ -1263,8 +1268,29 @@ class GazetteerRecognizer:
             out: set[int] = set()
             for line, ks in by_line.items():
                 out.update(self._maqsura_tokens(doc, line, ks))
+            if len(out) < sum(map(len, by_line.values())) and any(_YA_FOR_MAQSURA.search(r) for r in doc.raws if r):
+                # a text that writes final ى as ي ("حتي", "الأخري") writes the preposition "علي" too: before a
+                # word no name has ("علي الهضبة", "علي بعد15") it is the preposition, not Ali
+                out.update(k for ks in by_line.values() for k in ks if k not in out and self._no_name_after_ali(doc, k))
             got = doc.cache["blocked"] = frozenset(out)
         return got  # type: ignore[return-value]
+
+    def _no_name_after_ali(self, doc: Doc, k: int) -> bool:
+        """Is the word after "علي" at k no part of a name: not a given name, particle or name word, a definite word
+        only if a relative adjective ("علي الحسيني", not "علي الهضبة"), else not name-like ("علي مقاومتها",
+        "علي بعد15") or not spelled like a name ("علي حدود")?"""
+        if k + 1 >= doc.n:
+            return False
+        tok, res = doc.toks[k + 1], self.res
+        if tok in NONWORD:
+            return False
+        if tok in res.first_name_base or tok in res.particles or tok in res.person_words:
+            return False
+        if tok.startswith(AL):
+            # a relative adjective is a family name ("علي الحسيني"); another definite word is what "on" governs
+            return tok[-1] != "\u064a" or self._is_blocker(tok)
+        # an unknown word must also be spelled like a name (the learned letter n-grams): "علي حدود", "علي بساط"
+        return not self.name_like(tok) or (bool(self.res.char_weights) and self.person_score(tok) < self.run_score)
 
     def _maqsura_tokens(self, doc: Doc, line: int, ks: list[int]) -> Iterable[int]:
         """Which of the "علي" tokens ks of a sentence stand for "على" in its raw text."""
