@@ -1358,6 +1358,9 @@ class GazetteerRecognizer:
             if cnt == 1 and ((ambiguous and kind != "title")
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
+            if (cnt == 1 and not first_known and tok not in res.person_words and res.char_weights
+                    and self.person_score(tok) < self.run_score):
+                return None  # "الوزير متحمس", "الحارس ركنية": a lone unknown word not spelled like a name
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
             if toks[hit_first] in res.org_verb_forms and not self._owned_body(doc, hit_first, i):
