@@ -1148,13 +1148,20 @@ class GazetteerRecognizer:
         return (tok.isalpha() and not tok.isascii() and len(tok) > 2 and tok[0] != "\u0648"
                 and not self._is_blocker(tok) and tok not in res.nationality and tok not in res.loc_words
                 and tok not in res.loc_names and tok not in res.appositive_roles and not self._verb_shape(tok)
+                # not a clitic on an ordinary word ("للتحميل" = ل + التحميل); a remainder of four letters is no
+                # evidence ("كيلي" is no ك + "يلي")
+                and not any(len(tok) - len(p) > 4 and tok.startswith(p) and (
+                    tok[len(p):] in res.common or (tok[len(p)] == "\u0644" and tok[len(p) + 1:] in res.common))
+                    for p in _PREFIXES)
                 and not tok.endswith(("\u0647\u0627", "\u0647\u0645")))  # "ها"/"هم": a pronoun, not "طعمة"
 
     def _verb_shape(self, tok: str) -> bool:
         """A stricter `_verbish` for a word a role vouches for: the imperfect prefix only before an ordinary stem of
-        four letters or more ("يتابع", not "نجم" as ن + "جم"), the past ending ت not in the plural "ات" ("فرحات")."""
+        three letters or more ("يسلم", not "نجم" as ن + "جم") and not on a given name, the past ending ت not in the
+        plural "ات" ("فرحات")."""
         common = self.res.common
-        return ((len(tok) > 4 and tok[0] in _FUTURE_OR_IMPERFECT and tok[1:] in common)
+        return ((len(tok) > 3 and tok[0] in _FUTURE_OR_IMPERFECT and tok[1:] in common
+                 and tok not in self.res.first_name_base)
                 or (tok.endswith("\u0648\u0627") and tok[:-2] in common)
                 or (tok[-1] == "\u062a" and tok[-2] != "\u0627" and tok[:-1] in common))
 
@@ -1358,8 +1365,8 @@ class GazetteerRecognizer:
             if cnt == 1 and ((ambiguous and kind != "title")
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
-            if (cnt == 1 and not first_known and tok not in res.person_words and res.char_weights
-                    and self.person_score(tok) < self.run_score):
+            if (cnt == 1 and not first_known and tok not in res.person_words and tok not in res.particles
+                    and res.char_weights and self.person_score(tok) < self.run_score):
                 return None  # "الوزير متحمس", "الحارس ركنية": a lone unknown word not spelled like a name
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
