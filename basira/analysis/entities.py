@@ -1124,6 +1124,8 @@ class GazetteerRecognizer:
                     break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
                 if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
                     break  # "شيراك استنكروا": a plural past verb of an ordinary stem (not "جاك دوبوا")
+                if cnt > 1 and tok in res.appositive_roles and j + 1 < n and toks[j + 1].startswith(AL):
+                    break  # "ديفد فرانكلين أمين المتحف": a role in construct after a full name (not "بيار أمين الجميل")
             if not (cnt == 0 and first_known) and not self.name_like(tok):
                 if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
                     if cnt == 1 and (family or first_known and not ambiguous) and self._family_name(tok):
