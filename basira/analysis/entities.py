@@ -1411,6 +1411,9 @@ class GazetteerRecognizer:
             if tok.startswith(AL) and tok not in res.person_words:
                 return None
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
+            if (cnt == 1 and tok not in res.person_words and res.char_weights
+                    and self.person_score(tok) < self.run_score):
+                return None  # as after a title: a lone unknown word must be spelled like a name
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
 
