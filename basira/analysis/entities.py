@@ -1050,8 +1050,7 @@ class GazetteerRecognizer:
         # ("فلين" as ف + "لين", "كيلي", "لوبان"), and the real store names Flynn, Kelly and Le Pen 52 times
         stem = _SUFFIX.sub("", tok)
         return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
-                    or any(len(tok) - len(p) > 4 and tok.startswith(p) and tok[len(p):] in res.common
-                           for p in _PREFIXES)
+                    or self._clitic_on_word(tok)
                     or (tok[0] in _IMPERFECT and stem[1:] in res.common)
                     # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
                     # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
@@ -1150,12 +1149,15 @@ class GazetteerRecognizer:
         return (tok.isalpha() and not tok.isascii() and len(tok) > 2 and tok[0] != "\u0648"
                 and not self._is_blocker(tok) and tok not in res.nationality and tok not in res.loc_words
                 and tok not in res.loc_names and tok not in res.appositive_roles and not self._verb_shape(tok)
-                # not a clitic on an ordinary word ("للتحميل" = ل + التحميل); a remainder of four letters is no
-                # evidence ("كيلي" is no ك + "يلي")
-                and not any(len(tok) - len(p) > 4 and tok.startswith(p) and (
-                    tok[len(p):] in res.common or (tok[len(p)] == "\u0644" and tok[len(p) + 1:] in res.common))
-                    for p in _PREFIXES)
+                and not self._clitic_on_word(tok)
                 and not tok.endswith(("\u0647\u0627", "\u0647\u0645")))  # "ها"/"هم": a pronoun, not "طعمة"
+
+    def _clitic_on_word(self, tok: str) -> bool:
+        """A clitic on a longer ordinary word ("كمحاولة", "بالحصار", "للتحميل" = ل + التحميل, "للحصول")? A remainder of
+        four letters or fewer is no evidence: foreign surnames often read as one ("كيلي" as ك + "يلي", "فلين")."""
+        common = self.res.common
+        return any(len(tok) - len(p) > 4 and tok.startswith(p) and (
+            tok[len(p):] in common or (tok[len(p)] == "\u0644" and tok[len(p) + 1:] in common)) for p in _PREFIXES)
 
     def _verb_shape(self, tok: str) -> bool:
         """A stricter `_verbish` for a word a role vouches for: the imperfect prefix only before an ordinary stem of
