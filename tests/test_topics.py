@@ -173,8 +173,10 @@ def test_taxonomy_version_has_declared_version_and_hash():
     # "NER, twelfth round"); entities-11: role speakers, nested quotes and the subject's end (quotations),
     # death/displacement counts (quotes20; both branches bumped 9 -> 10, merged as 11); entities-12: teens and number
     # words joined by "و" read as one count ("أحد عشر" 11, "خمسة وعشرين" 25), a count after "وحوالي" coordinated, a
-    # speaker stored by its words shown as written ("مسؤول في الوزارة", not "مسيول في الوزاره")
-    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-12\+[0-9a-f]{8}", taxonomy_version())
+    # speaker stored by its words shown as written ("مسؤول في الوزارة", not "مسيول في الوزاره"); entities-13: the NER
+    # twenty-first round's person rules (kunya + "عبد X", appositive surnames, "علي" as the preposition, the n-gram
+    # gate on lone words after a title or speech verb)
+    assert re.fullmatch(r"topics-2026\.12\.14\+[0-9a-f]{8} entities-13\+[0-9a-f]{8}", taxonomy_version())
 
 
 def test_editing_an_entity_data_file_changes_the_analysis_version(tmp_path, monkeypatch):

@@ -212,6 +212,9 @@ class Resources:
     # Roles that stand in apposition right after a name, bare ("وزير", "رئيس", "المدير"): a word between a given name
     # and one of them is the surname ("الدكتور سعيد راتب رئيس الهيئة"), even if it is also an ordinary word.
     appositive_roles: frozenset[str] = frozenset()
+    # Military and police ranks with clitics ("اللواء", "للواء"): a strong cue, so a lone unknown word after one is a
+    # name however it is spelled ("اللواء باقري"), unlike one after another title (_trigger_candidate)
+    ranks: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -469,6 +472,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         connectors=frozenset(_norm_all(cfg["role_connectors"])),
         title_words=_with_clitics(w for t in title_words for w in t.split()[:1]),
         appositive_roles=frozenset(t.split()[0] for t in _norm_all(cfg["roles"] + cfg["role_heads"])),
+        ranks=_with_clitics(t.split()[0] for t in _norm_all(cfg["ranks"])),
         heads=_with_clitics(w for t in heads for w in t.split()[:1]),
         org_name_heads=frozenset(_norm_all(cfg["org_name_heads"])),
         org_descriptor_heads=frozenset(_norm_all(cfg.get("org_descriptor_heads", []))),
@@ -1139,13 +1143,19 @@ class GazetteerRecognizer:
 
     def _appositive_surname(self, doc: Doc, k: int) -> bool:
         """Is toks[k], right after a given name, its surname because a role follows in apposition ("الدكتور ماجد
-        نجم رئيس قسم السياحة", "وقال نبيل فرحات المدير التنفيذي")? The word may be an ordinary one ("نجم", "راتب"),
-        but not a verb, stop word, title, head, place or nationality word, a word opening with the conjunction, or one
-        with a possessive pronoun ("كتابها")."""
+        نجم رئيس قسم السياحة", "وقال نبيل فرحات المدير التنفيذي")? An ordinary or definite word ("نجم", "التوفيق")
+        only when a title opens the name; never an accusative, a verb, stop word, title, head, place or nationality
+        word, a word opening with the conjunction, or one with a possessive pronoun ("كتابها")."""
         toks, res = doc.toks, self.res
-        if k + 1 >= doc.n or toks[k + 1] not in res.appositive_roles:
-            return False
+        if k + 1 >= doc.n or toks[k + 1] not in res.appositive_roles or toks[k - 1] in res.connectors:
+            return False  # "المتحدث باسم الرئاسة السفير": باسم connects the role, it is not the name Basem
         tok = toks[k]
+        if not (k > 1 and toks[k - 2] in res.title_words) and (tok in res.common or tok.startswith(AL)):
+            # an ordinary or definite word is a surname only with a title before the name: "بعيد إعلان الرئيس",
+            # "المتحدث باسم الرئاسة السفير" (the given name is a word, the next word its object)
+            return False
+        if tok[-1] == "\u0627" and tok[:-1] in res.common:
+            return False  # an accusative adjective ("حسن ممثلا المدير العام")
         return (tok.isalpha() and not tok.isascii() and len(tok) > 2 and tok[0] != "\u0648"
                 and not self._is_blocker(tok) and tok not in res.nationality and tok not in res.loc_words
                 and tok not in res.loc_names and tok not in res.appositive_roles and not self._verb_shape(tok)
@@ -1370,7 +1380,8 @@ class GazetteerRecognizer:
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
             if (cnt == 1 and not first_known and tok not in res.person_words and tok not in res.particles
-                    and res.char_weights and self.person_score(tok) < self.run_score):
+                    and toks[hit_last] not in res.ranks and res.char_weights
+                    and self.person_score(tok) < self.run_score):
                 return None  # "الوزير متحمس", "الحارس ركنية": a lone unknown word not spelled like a name
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
