@@ -88,6 +88,11 @@ NOT_NAMES_FILE = "not_names.tsv"
 LearnedRow = tuple[str, str, int, int]  # (PER|LOC|ORG|GIVEN, normalised phrase, entity count, other count)
 _ALEF_MAQSURA = "\u0649"
 _ALA, _ALI = "\u0639\u0644\u0649", "\u0639\u0644\u064a"  # the preposition and the given name, as written
+# Words a writer who types final ى as ي gives away (raw text): "حتي", "إلي", "الأخري", "الكبري", "الصغري", "مستوي", "أدني"
+_YA_FOR_MAQSURA = re.compile(
+    "(?<!\\S)[\u0648\u0641]?(?:\u062d\u062a\u064a|[\u0627\u0625]\u0644\u064a|\u0627\u0644[\u0627\u0623]\u062e\u0631\u064a"
+    "|\u0627\u0644\u0643\u0628\u0631\u064a|\u0627\u0644\u0635\u063a\u0631\u064a"
+    "|\u0645\u0633\u062a\u0648\u064a|[\u0627\u0623]\u062f\u0646\u064a)(?!\\S)")
 # Words shaped like verbs (future/imperfect prefixes, plural past ending): not a name's first word after a
 # title, nor part of an organisation name.
 _VERB_SHAPE = re.compile("^(?:\u0633[\u064a\u062a\u0646]|[\u064a\u062a]\u062a)|\u0648\u0627$")
@@ -208,6 +213,12 @@ class Resources:
     media_names: dict[str, Entity] = field(default_factory=dict)
     media_cues: frozenset[str] = frozenset()
     media_said: frozenset[str] = frozenset()
+    # Roles that stand in apposition right after a name, bare ("وزير", "رئيس", "المدير"): a word between a given name
+    # and one of them is the surname ("الدكتور سعيد راتب رئيس الهيئة"), even if it is also an ordinary word.
+    appositive_roles: frozenset[str] = frozenset()
+    # Military and police ranks with clitics ("اللواء", "للواء"): a strong cue, so a lone unknown word after one is a
+    # name however it is spelled ("اللواء باقري"), unlike one after another title (_trigger_candidate)
+    ranks: frozenset[str] = frozenset()
 
 
 def _norm_all(words: Iterable[str]) -> list[str]:
@@ -464,6 +475,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         modifiers=frozenset(_norm_all(cfg["rank_modifiers"])),
         connectors=frozenset(_norm_all(cfg["role_connectors"])),
         title_words=_with_clitics(w for t in title_words for w in t.split()[:1]),
+        appositive_roles=frozenset(t.split()[0] for t in _norm_all(cfg["roles"] + cfg["role_heads"])),
+        ranks=_with_clitics(t.split()[0] for t in _norm_all(cfg["ranks"])),
         heads=_with_clitics(w for t in heads for w in t.split()[:1]),
         org_name_heads=frozenset(_norm_all(cfg["org_name_heads"])),
         org_descriptor_heads=frozenset(_norm_all(cfg.get("org_descriptor_heads", []))),
@@ -1048,8 +1061,7 @@ class GazetteerRecognizer:
         # ("فلين" as ف + "لين", "كيلي", "لوبان"), and the real store names Flynn, Kelly and Le Pen 52 times
         stem = _SUFFIX.sub("", tok)
         return not (self._verbish(tok) or _ARTICLE_LEAD.match(tok)
-                    or any(len(tok) - len(p) > 4 and tok.startswith(p) and tok[len(p):] in res.common
-                           for p in _PREFIXES)
+                    or self._clitic_on_word(tok)
                     or (tok[0] in _IMPERFECT and stem[1:] in res.common)
                     # a pronoun on an ordinary word ("كتبهم"), or on a verb of the form "أفعل" ("أبلغه"); a bare
                     # final ه is also the feminine ending of names ("طعمة"), so it counts only on such a verb
@@ -1100,7 +1112,8 @@ class GazetteerRecognizer:
             if tok in particles:
                 nxt = toks[j + 1] if j + 1 < n else ""
                 # "محمد بن عبد الكريم": "عبد" and its definite noun after "بن" are one word of the name
-                abd = tok in _IBN and nxt in _ABD and self._abd_pair(toks, j + 2)
+                # and so after a kunya: "أبو عبد الله التركي", not the given name "عبد الله" alone
+                abd = (tok in _IBN or tok in _KUNYA) and nxt in _ABD and self._abd_pair(toks, j + 2)
                 if not abd and (nxt in NONWORD or nxt in res.stop or nxt in res.verbs):
                     break
                 last = j + 1
@@ -1121,15 +1134,57 @@ class GazetteerRecognizer:
                     break  # "محمد مقلد المريخي أمين السر": a definite family name ends the name
                 if tok.endswith("\u0648\u0627") and tok[:-2] in res.common and tok not in res.person_words:
                     break  # "شيراك استنكروا": a plural past verb of an ordinary stem (not "جاك دوبوا")
+                if cnt > 1 and tok in res.appositive_roles and j + 1 < n and toks[j + 1].startswith(AL):
+                    break  # "ديفد فرانكلين أمين المتحف": a role in construct after a full name (not "بيار أمين الجميل")
             if not (cnt == 0 and first_known) and not self.name_like(tok):
                 if not (cnt == 1 and first_known and not ambiguous and self._given_name_tail(tok)):
                     if cnt == 1 and (family or first_known and not ambiguous) and self._family_name(tok):
                         return cnt + 1, j  # "أحمد التوفيق", "حامد الشريف": a definite family name ends the name
+                    if cnt == 1 and first_known and self._appositive_surname(doc, j):
+                        return cnt + 1, j  # "سعيد راتب رئيس الهيئة": the role after it makes the word a surname
                     break
             cnt += 1
             last = j
             j += 1
         return cnt, last
+
+    def _appositive_surname(self, doc: Doc, k: int) -> bool:
+        """Is toks[k], right after a given name, its surname because a role follows in apposition ("الدكتور ماجد
+        نجم رئيس قسم السياحة", "وقال نبيل فرحات المدير التنفيذي")? An ordinary or definite word ("نجم", "التوفيق")
+        only when a title opens the name; never an accusative, a verb, stop word, title, head, place or nationality
+        word, a word opening with the conjunction, or one with a possessive pronoun ("كتابها")."""
+        toks, res = doc.toks, self.res
+        if k + 1 >= doc.n or toks[k + 1] not in res.appositive_roles or toks[k - 1] in res.connectors:
+            return False  # "المتحدث باسم الرئاسة السفير": باسم connects the role, it is not the name Basem
+        tok = toks[k]
+        if not (k > 1 and toks[k - 2] in res.title_words) and (tok in res.common or tok.startswith(AL)):
+            # an ordinary or definite word is a surname only with a title before the name: "بعيد إعلان الرئيس",
+            # "المتحدث باسم الرئاسة السفير" (the given name is a word, the next word its object)
+            return False
+        if tok[-1] == "\u0627" and tok[:-1] in res.common:
+            return False  # an accusative adjective ("حسن ممثلا المدير العام")
+        return (tok.isalpha() and not tok.isascii() and len(tok) > 2 and tok[0] != "\u0648"
+                and not self._is_blocker(tok) and tok not in res.nationality and tok not in res.loc_words
+                and tok not in res.loc_names and tok not in res.appositive_roles and not self._verb_shape(tok)
+                and not self._clitic_on_word(tok)
+                and not tok.endswith(("\u0647\u0627", "\u0647\u0645")))  # "ها"/"هم": a pronoun, not "طعمة"
+
+    def _clitic_on_word(self, tok: str) -> bool:
+        """A clitic on a longer ordinary word ("كمحاولة", "بالحصار", "للتحميل" = ل + التحميل, "للحصول")? A remainder of
+        four letters or fewer is no evidence: foreign surnames often read as one ("كيلي" as ك + "يلي", "فلين")."""
+        common = self.res.common
+        return any(len(tok) - len(p) > 4 and tok.startswith(p) and (
+            tok[len(p):] in common or (tok[len(p)] == "\u0644" and tok[len(p) + 1:] in common)) for p in _PREFIXES)
+
+    def _verb_shape(self, tok: str) -> bool:
+        """A stricter `_verbish` for a word a role vouches for: the imperfect prefix only before an ordinary stem of
+        three letters or more ("يسلم", not "نجم" as ن + "جم") and not on a given name, the past ending ت not in the
+        plural "ات" ("فرحات")."""
+        common = self.res.common
+        return ((len(tok) > 3 and tok[0] in _FUTURE_OR_IMPERFECT and tok[1:] in common
+                 and tok not in self.res.first_name_base)
+                or (tok.endswith("\u0648\u0627") and tok[:-2] in common)
+                or (tok[-1] == "\u062a" and tok[-2] != "\u0627" and tok[:-1] in common))
 
     def _no_name_at(self, doc: Doc, k: int) -> bool:
         """Does no name start at token k (the end of the text or sentence, a verb, an ordinary word)?"""
@@ -1241,8 +1296,29 @@ class GazetteerRecognizer:
             out: set[int] = set()
             for line, ks in by_line.items():
                 out.update(self._maqsura_tokens(doc, line, ks))
+            if len(out) < sum(map(len, by_line.values())) and any(_YA_FOR_MAQSURA.search(r) for r in doc.raws if r):
+                # a text that writes final ى as ي ("حتي", "الأخري") writes the preposition "علي" too: before a
+                # word no name has ("علي الهضبة", "علي بعد15") it is the preposition, not Ali
+                out.update(k for ks in by_line.values() for k in ks if k not in out and self._no_name_after_ali(doc, k))
             got = doc.cache["blocked"] = frozenset(out)
         return got  # type: ignore[return-value]
+
+    def _no_name_after_ali(self, doc: Doc, k: int) -> bool:
+        """Is the word after "علي" at k no part of a name: not a given name, particle or name word, a definite word
+        only if a relative adjective ("علي الحسيني", not "علي الهضبة"), else not name-like ("علي مقاومتها",
+        "علي بعد15") or not spelled like a name ("علي حدود")?"""
+        if k + 1 >= doc.n:
+            return False
+        tok, res = doc.toks[k + 1], self.res
+        if tok in NONWORD:
+            return False
+        if tok in res.first_name_base or tok in res.particles or tok in res.person_words:
+            return False
+        if tok.startswith(AL):
+            # a relative adjective is a family name ("علي الحسيني"); another definite word is what "on" governs
+            return tok[-1] != "\u064a" or self._is_blocker(tok)
+        # an unknown word must also be spelled like a name (the learned letter n-grams): "علي حدود", "علي بساط"
+        return not self.name_like(tok) or (bool(self.res.char_weights) and self.person_score(tok) < self.run_score)
 
     def _maqsura_tokens(self, doc: Doc, line: int, ks: list[int]) -> Iterable[int]:
         """Which of the "علي" tokens ks of a sentence stand for "على" in its raw text."""
@@ -1310,6 +1386,10 @@ class GazetteerRecognizer:
             if cnt == 1 and ((ambiguous and kind != "title")
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
+            if (cnt == 1 and not first_known and tok not in res.person_words and tok not in res.particles
+                    and toks[hit_last] not in res.ranks and res.char_weights
+                    and self.person_score(tok) < self.run_score):
+                return None  # "الوزير متحمس", "الحارس ركنية": a lone unknown word not spelled like a name
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
             if toks[hit_first] in res.org_verb_forms and not self._owned_body(doc, hit_first, i):
@@ -1351,6 +1431,9 @@ class GazetteerRecognizer:
             if tok.startswith(AL) and tok not in res.person_words:
                 return None
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
+            if (cnt == 1 and tok not in res.person_words and res.char_weights
+                    and self.person_score(tok) < self.run_score):
+                return None  # as after a title: a lone unknown word must be spelled like a name
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
 
