@@ -850,5 +850,3 @@ def test_twenty_first_round_ali_written_for_ala(recognizer, text, expected):
 )
 def test_twenty_first_round_lone_words_after_a_cue(recognizer, text, expected):
     assert methods(recognizer.recognize(sents(text))) == expected
-
-
