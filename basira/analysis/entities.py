@@ -972,6 +972,10 @@ class GazetteerRecognizer:
         return (t not in NONWORD and not t.startswith(AL) and t not in res.first_name_base and self.name_like(t)
                 and not self._verbish(t) and self.person_score(t) >= self.run_score)
 
+    def _spelled_unlike_name(self, tok: str) -> bool:
+        """Whether the learned letter n-grams say `tok` is not spelled like a name; never when none are loaded."""
+        return bool(self.res.char_weights) and self.person_score(tok) < self.run_score
+
     def person_score(self, tok: str) -> float:
         """Mean character n-gram log-odds that an unknown token belongs to a person's name. Cached."""
         got = self._person_score.get(tok)
@@ -1318,7 +1322,7 @@ class GazetteerRecognizer:
             # a relative adjective is a family name ("علي الحسيني"); another definite word is what "on" governs
             return tok[-1] != "\u064a" or self._is_blocker(tok)
         # an unknown word must also be spelled like a name (the learned letter n-grams): "علي حدود", "علي بساط"
-        return not self.name_like(tok) or (bool(self.res.char_weights) and self.person_score(tok) < self.run_score)
+        return not self.name_like(tok) or self._spelled_unlike_name(tok)
 
     def _maqsura_tokens(self, doc: Doc, line: int, ks: list[int]) -> Iterable[int]:
         """Which of the "علي" tokens ks of a sentence stand for "على" in its raw text."""
@@ -1387,8 +1391,7 @@ class GazetteerRecognizer:
                              or (kind == "nationality" and tok not in res.person_words)):
                 return None  # "الصحف العراقية علي صدر صفحاتها": an adjective is a weak cue for a lone word
             if (cnt == 1 and not first_known and tok not in res.person_words and tok not in res.particles
-                    and toks[hit_last] not in res.ranks and res.char_weights
-                    and self.person_score(tok) < self.run_score):
+                    and toks[hit_last] not in res.ranks and self._spelled_unlike_name(tok)):
                 return None  # "الوزير متحمس", "الحارس ركنية": a lone unknown word not spelled like a name
             return (_RULE_TITLE, j, last, "PER", "rule:title")
         if kind == "org_head":
@@ -1431,8 +1434,7 @@ class GazetteerRecognizer:
             if tok.startswith(AL) and tok not in res.person_words:
                 return None
             cnt, last = self.read_name(doc, i, max_len=3, blocked=self._blocked_all(doc))
-            if (cnt == 1 and tok not in res.person_words and res.char_weights
-                    and self.person_score(tok) < self.run_score):
+            if cnt == 1 and tok not in res.person_words and self._spelled_unlike_name(tok):
                 return None  # as after a title: a lone unknown word must be spelled like a name
             return (_RULE, i, last, "PER", "rule:speech") if cnt else None
         return None
@@ -1777,7 +1779,7 @@ class GazetteerRecognizer:
                 and res.first_name_base.get(tok) != tok  # "وهيب", "وليد": a given name that starts with و
                 and (not rest.startswith(AL) or rest in res.person_words)
                 and self.name_like(tok) and not self._verbish(rest)
-                and (not res.char_weights or self.person_score(rest) >= self.run_score))
+                and not self._spelled_unlike_name(rest))
 
     def _lone(self, canonical: str) -> int:
         """0 unless a rule-found person name is one word or a given name alone: 1 for a surname-like word
