@@ -564,15 +564,13 @@ def match_count(cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | N
     if not groups:
         return MatchCount(0, True)
     cte, params = _narrowing(filters)
-    if not parsed.phrases:
-        return MatchCount(sql.count_all(cur, groups, cte, params), True)
     total = sql.count_all(cur, groups, cte, params)
+    if not parsed.phrases:
+        return MatchCount(total, True)
     if total > PHRASE_CANDIDATES:
         return MatchCount(total, False)
-    ids = sql.ids_all(cur, groups, cte, params)
-    verify = _bodies_with_phrases if sql.texts_complete(cur) and not any("\n" in p for p in parsed.phrases) else None
-    found = verify(cur, ids, parsed.phrases) if verify else sql.articles_with_phrases(cur, ids, list(parsed.phrases))
-    return MatchCount(len(found), True)
+    holding = _phrase_verifier(cur, parsed.phrases)
+    return MatchCount(len(holding(sql.ids_all(cur, groups, cte, params))), True)
 
 
 def _match_groups(cur: duckdb.DuckDBPyConnection, query: str) -> tuple[Query, list[list[int]]]:
@@ -777,6 +775,14 @@ def _context(
     return rows
 
 
+def _phrase_verifier(cur: duckdb.DuckDBPyConnection, phrases: Sequence[str]) -> Callable[[list[int]], set[int]]:
+    """Which of some article ids hold every phrase: read from the built search_text bodies when every article has
+    one (and no phrase spans a line), else from the stored sentences. Chosen once per query, not per round."""
+    if sql.texts_complete(cur) and not any("\n" in p for p in phrases):
+        return lambda ids: _bodies_with_phrases(cur, ids, phrases)
+    return lambda ids: sql.articles_with_phrases(cur, ids, list(phrases))
+
+
 def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) -> list[tuple]:
     """Ranked candidates verified in rounds, in rank order, until `limit` of them contain every phrase.
 
@@ -787,13 +793,13 @@ def _phrase_filtered(cur, rank, weighted, avgdl, cte, params, phrases, limit) ->
     The candidates are ranked once, all PHRASE_CANDIDATES of them: ranking costs the same for 66 as for 4,000
     (every posting of the terms is read either way), and a ranking per round cost 30 ms each."""
     ranked = rank(cur, weighted, avgdl, K1, B, cte, params, PHRASE_CANDIDATES, 0)
-    verify = _bodies_with_phrases if sql.texts_complete(cur) and not any("\n" in p for p in phrases) else None
+    holding = _phrase_verifier(cur, phrases)
     kept: list[tuple] = []
     offset, size = 0, limit + PHRASE_MARGIN
     while offset < len(ranked):
         batch = ranked[offset : offset + size]
         ids = [r[0] for r in batch]
-        found = verify(cur, ids, phrases) if verify else sql.articles_with_phrases(cur, ids, list(phrases))
+        found = holding(ids)
         kept.extend(r for r in batch if r[0] in found)
         if len(kept) >= limit:
             break
