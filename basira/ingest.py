@@ -576,10 +576,17 @@ def _stored_keys(db_path: Path) -> tuple[np.ndarray, np.ndarray]:
         con = duckdb.connect(str(store.generation_file(db_path)), read_only=True)
     except (duckdb.Error, OSError):
         return empty  # swapped or removed meanwhile: both are only optimisations
+    # Each read on its own: a store written before paragraph_counts existed still gives its hash prefixes.
     try:
-        return write.hash_prefixes(con), paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES)
-    except duckdb.Error:
-        return empty
+        try:
+            prefixes = write.hash_prefixes(con)
+        except duckdb.Error:
+            prefixes = empty[0]
+        try:
+            repeats = paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES)
+        except duckdb.Error:
+            repeats = empty[1]
+        return prefixes, repeats
     finally:
         con.close()
 
