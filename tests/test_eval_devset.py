@@ -109,6 +109,9 @@ def test_core_topics_reach_f1_on_devset():
         # ("القبوع في السجون"), a raid's name "غزوة تحرير الأسرى", a TV series' coup on men's rule, a blog calling
         # defections a code word.
         ("holdout15", {"prisons": (6, 4, 0), "coups": (4, 1, 1), "defected_officers": (5, 1, 0)}),
+        # holdout16 scored once sealed with the merged 2026.12.15 (main eab9336: prisons 13/4/0, coups 8/2/0, defected
+        # 10/1/1), then unsealed to be studied; no rule has changed since.
+        ("holdout16", {"prisons": (13, 4, 0), "coups": (8, 2, 0), "defected_officers": (10, 1, 1)}),
     ],
 )
 def test_core_topic_counts_per_split(split, expected):
