@@ -12,7 +12,7 @@ import pytest
 
 from basira import boilerplate, ingest, reader, search, store
 from basira.model import Sentence
-from basira.queries import broken_invariants
+from basira.queries import broken_invariants, write
 from bench import compare_stores
 from tests.search_index import index_contents
 
@@ -147,6 +147,17 @@ def test_a_store_written_before_the_counts_gets_them_on_its_next_ingest(tmp_path
         assert cur.execute("SELECT count(DISTINCT article_id) FROM article_paragraphs").fetchone() == (3,)
     ingest.retag(db)
     assert _coup_tags(db) == []
+
+
+def test_a_store_written_before_the_counts_keeps_its_hash_prefixes(tmp_path):
+    # The workers' two known-key arrays are read apart: the missing paragraph_counts empties only the repeats.
+    db = tmp_path / "basira.duckdb"
+    ingest.ingest_paths([_write(tmp_path, "a.jsonl", [("site.com", _article(0)), ("site.com", _article(1))])], db)
+    with store.writer(db) as con:
+        con.execute("DROP TABLE paragraph_counts")
+        expected = write.hash_prefixes(con)
+    prefixes, repeats = ingest._stored_keys(db)
+    assert (prefixes.tolist(), repeats.tolist(), len(expected)) == (expected.tolist(), [], 2)
 
 
 def test_a_page_scraped_again_counts_once(tmp_path):
