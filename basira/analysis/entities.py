@@ -450,6 +450,8 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
                    if e is not None and e.key not in full_names.get(bare, ()) and len(bare) > 2}
     for bare in media_names:
         triggers.add_name(bare, Trigger("media_name", bare))
+    # place heads after which a surname is still the person ("ولاية", "سجن"): left out of place_words
+    not_before_surname = frozenset(_norm_all(cfg.get("place_heads_not_before_surname", [])))
     for word in _norm_all(cfg["nationality_adjectives"]):
         if word.startswith(AL):
             for form in (word, word + "\u0647"):
@@ -511,8 +513,7 @@ def load_resources(data: Path = DATA, learned: list[LearnedRow] | None = None) -
         media_cues=_with_clitics(_norm_all(cfg.get("media_cues", []))),
         media_said=_with_clitics(_norm_all(cfg["speech_verbs"] + cfg.get("media_said_nouns", []))),
         place_words=_with_clitics(w for t in _norm_all(cfg["place_heads"] + cfg.get("place_plural_heads", []))
-                                  for w in t.split()[:1]
-                                  if w not in _norm_all(cfg.get("place_heads_not_before_surname", []))),
+                                  for w in t.split()[:1] if w not in not_before_surname),
     )
 
 
