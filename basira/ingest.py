@@ -186,27 +186,23 @@ def ingest_paths(
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
-    prefixes, repeats = _stored_keys(db_path)
-    _set_known_prefixes(prefixes)
-    _set_known_repeats(repeats)
-    # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
-    # scanning it (and stops touching the pages the workers share with this one).
-    gc.freeze()
-    try:
-        with _pool(workers) as pool:
-            ahead = AHEAD_CHUNKS * CHUNK // UNIT_LINES + workers
-            return _ingest(
-                lambda con: _items(_ordered(pool, _parse_unit, units, ahead)),
-                inputs,
-                db_path,
-                progress,
-                writer_threads(workers),
-                foresight=lambda: _ordered(pool, _key_unit, read(), ahead),
-            )
-    finally:
-        gc.unfreeze()
-        _set_known_prefixes(np.empty(0, dtype=np.uint64))
-        _set_known_repeats(np.empty(0, dtype=np.int64))
+    with _known_keys(*_stored_keys(db_path)):
+        # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
+        # scanning it (and stops touching the pages the workers share with this one).
+        gc.freeze()
+        try:
+            with _pool(workers) as pool:
+                ahead = AHEAD_CHUNKS * CHUNK // UNIT_LINES + workers
+                return _ingest(
+                    lambda con: _items(_ordered(pool, _parse_unit, units, ahead)),
+                    inputs,
+                    db_path,
+                    progress,
+                    writer_threads(workers),
+                    foresight=lambda: _ordered(pool, _key_unit, read(), ahead),
+                )
+        finally:
+            gc.unfreeze()
 
 
 class _SourceLabels:
@@ -525,12 +521,6 @@ def _key_unit(unit: reader.Unit, root: Path) -> KeyTables:
 # Workers get it by the fork. A prefix collision only means the writer prepares that article itself.
 _known_prefixes: np.ndarray = np.empty(0, dtype=np.uint64)
 
-
-def _set_known_prefixes(prefixes: np.ndarray) -> None:
-    global _known_prefixes
-    _known_prefixes = prefixes
-
-
 # Sorted fingerprints of the paragraphs the store counted on REPEAT_MIN_PAGES pages of their site before this batch.
 # Counts only grow while a batch is stored, so the writer would flag these paragraphs in every new article and
 # analyse it again (_flag_repeated): flagged before analysis, the article is analysed once. On a store that has
@@ -539,9 +529,15 @@ def _set_known_prefixes(prefixes: np.ndarray) -> None:
 _known_repeats: np.ndarray = np.empty(0, dtype=np.int64)
 
 
-def _set_known_repeats(fingerprints: np.ndarray) -> None:
-    global _known_repeats
-    _known_repeats = fingerprints
+@contextlib.contextmanager
+def _known_keys(prefixes: np.ndarray, repeats: np.ndarray) -> Iterator[None]:
+    """_known_prefixes and _known_repeats set for one ingest (the workers fork inside it), and emptied after."""
+    global _known_prefixes, _known_repeats
+    _known_prefixes, _known_repeats = prefixes, repeats
+    try:
+        yield
+    finally:
+        _known_prefixes, _known_repeats = np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
 
 
 def _without_known_repeats(article: list[Sentence], paragraph_keys: list[tuple[int, int]]) -> list[Sentence]:
@@ -651,13 +647,8 @@ def _ordered(
 
 def _serial(tasks: Iterable[tuple[Callable, object, Path | None]], con) -> Iterator[Item]:
     """The items of units prepared here, one at a time, skipping analysis of the articles already stored."""
-    _set_known_prefixes(write.hash_prefixes(con))
-    _set_known_repeats(paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES))
-    try:
+    with _known_keys(write.hash_prefixes(con), paragraphs.repeated_fingerprints(con, boilerplate.REPEAT_MIN_PAGES)):
         yield from _items(task(piece, root) for task, piece, root in tasks)
-    finally:
-        _set_known_prefixes(np.empty(0, dtype=np.uint64))
-        _set_known_repeats(np.empty(0, dtype=np.int64))
 
 
 def writer_threads(workers: int) -> int:
