@@ -4,8 +4,9 @@
         [--replace baly2018:V-235/4 --replace saudinewsnet_syria:1009 ...]
 
 The eighth round's seven pools (eval/RESULTS.md, "Eighth round: a sealed holdout9", and the fourth and fifth rounds'
-word lists) and the twenty-first round's two long-page pools (defection pages past 8,000 characters that the wide
-reading leaves out, coup pages past 6,000), on the normalised (`normalize_text`) title and body of every corpus
+word lists), the twenty-first round's two long-page pools (defection pages past 8,000 characters that the wide
+reading leaves out, coup pages past 6,000) and the twenty-second round's named-defector pool (pages naming a man who
+defected, outside the three defection pools), on the normalised (`normalize_text`) title and body of every corpus
 article outside the devset (every line of eval/devset.jsonl, every split) and outside the articles eval/sentences.jsonl
 was labelled from; lengths are of the raw body. Baly is deduplicated by text, each text named by its first
 claim–article pair; SaudiNewsNet by line.
@@ -37,8 +38,12 @@ from basira.normalize import normalize_text
 from eval.corpora import _rows, available, load_article
 
 ROOT = Path(__file__).resolve().parent
-# The twenty-first round's two long-page pools come last, so a plan without them draws as before.
-POOLS = ("defection", "defection_wide", "flight", "prison", "coup", "random", "negative", "defection_long", "coup_long")
+# The twenty-first round's two long-page pools, then the twenty-second round's named-defector pool, come last, so a
+# plan without them draws as before.
+POOLS = (
+    "defection", "defection_wide", "flight", "prison", "coup", "random", "negative", "defection_long", "coup_long",
+    "defector_named",
+)
 SHINGLE = 5
 OVERLAP = 0.30
 HEAD = 300
@@ -80,6 +85,13 @@ WIDE = re.compile(
     r"|(?:فار|فارين|فارون|فرار|هروب|هاربين|هرب|فر|فروا)\w{0,2}\s+من\s+(?:الخدمه|الجيش|جبهات|صفوف|ثكنات|قطعته|وحدته)"
     r"|(?:ال)?(?:انفصال|انفصل|انسلاخ|انسلخ)\w*\s+عن\s+(?:الجيش|جبهه|تنظيم|هيئه|فصيل|حركه\s+احرار|داعش|النظام)"
     ")" + _E
+)
+# Men the corpora and the devset's notes name as having defected from Syria's army or state (and Yemen's Ali Mohsen
+# al-Ahmar), normalised: pages that name one without a defection word the other pools read (the resigning HNC head, a
+# quoted FSA brigadier, the SDF spokesman before he left), where a defection may be told in other words or not at all.
+DEFECTOR = re.compile(
+    "رياض حجاب|طلال سلو|مناف طلاس|رياض الاسعد|اسعد الزعبي|العميد احمد بري|سليم ادريس|عبد الحليم خدام|احمد رحال"
+    "|عبد الجبار العكيدي|حسين هرموش|نواف الفارس|علي محسن الاحمر"
 )
 # Reintegration ("تسويه اوضاع") is a defection word only beside a defection or desertion word.
 SETTLEMENT = re.compile(_B + _CLITIC + r"تسويه\s+(?:اوضاع|وضع)\w*")
@@ -161,6 +173,9 @@ def pool_tests() -> dict[str, Callable[[Article], bool]]:
             return True
         return bool(SETTLEMENT.search(a.norm)) and bool(SETTLEMENT_CONTEXT.search(a.norm))
 
+    def defection_long(a: Article) -> bool:
+        return a.length > 8000 and not wide(a) and bool(DEFECTION.search(a.norm)) and bool(SECURITY.search(a.norm))
+
     return {
         "defection": defection,
         "defection_wide": wide,
@@ -175,9 +190,11 @@ def pool_tests() -> dict[str, Callable[[Article], bool]]:
         # Pages past the strict pool's 8,000 characters whose only defection word the wide reading leaves out (the
         # root with the article, "المنشقين"), and coup pages past the coup pool's 6,000: what the word lists left
         # after holdout15 used up the wide defection and coup pools.
-        "defection_long": lambda a: a.length > 8000 and not wide(a) and bool(DEFECTION.search(a.norm))
-        and bool(SECURITY.search(a.norm)),
+        "defection_long": defection_long,
         "coup_long": lambda a: a.length > 6000 and bool(COUP.search(a.norm)),
+        # Once the three defection pools were used up (holdout16): a named defector on a page none of them takes.
+        "defector_named": lambda a: a.length >= 200 and not defection(a) and not wide(a) and not defection_long(a)
+        and bool(DEFECTOR.search(a.norm)),
     }
 
 

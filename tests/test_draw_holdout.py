@@ -41,6 +41,16 @@ def article(text: str, length: int = 300, ref: dict = SYRIA) -> Article:
         ("قال الكاتب المنشق", 9000, SYRIA, set()),
         ("محاولة الانقلاب الفاشلة", 6001, SYRIA, {"coup_long"}),
         ("محاولة الانقلاب الفاشلة", 6000, SYRIA, {"coup"}),
+        # a man who defected, named on a page none of the three defection pools takes
+        ("قال العميد أحمد رحال", 300, SYRIA, {"defector_named"}),
+        ("استقالة رياض حجاب وحكومة الانقلاب", 7000, SYRIA, {"coup_long", "defector_named"}),
+        ("الضابط المنشق طلال سلو", 300, SYRIA, {"defection"}),
+        ("طلال سلو انشق", 9000, SYRIA, {"defection_wide"}),
+        ("قال الضابط المنشق طلال سلو", 9000, SYRIA, {"defection_long"}),
+        ("قال العميد أحمد رحال", 150, SYRIA, set()),
+        # his full name is enough for Ahmad Rahhal; Ahmad Berri, a common name, only with his rank
+        ("قال أحمد رحال", 300, SYRIA, {"defector_named"}),
+        ("قال أحمد بري", 300, SYRIA, set()),
     ],
 )
 def test_pools(text, length, ref, pools):
@@ -105,7 +115,7 @@ def test_draw(seed, taken, prison, coup):
     assert [(pool, a.ref["line"]) for pool, a in drawn] == taken
     rows = {row["pool"]: (row["skipped"], row["replaced"], row["earlier"], row["taken"]) for row in table}
     assert (rows["prison"], rows["coup"]) == (prison, coup)
-    assert [row["articles"] for row in table] == [0, 0, 0, 9, 1, 0, 0, 0, 0]
+    assert [row["articles"] for row in table] == [0, 0, 0, 9, 1, 0, 0, 0, 0, 0]
 
 
 def test_plan():
