@@ -30,7 +30,7 @@ __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonom
 # Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
 # (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
 # version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
-RULES_VERSION = "13"
+RULES_VERSION = "14"
 _RULE_FILES = ("titles.json", "months.json")
 
 
@@ -75,7 +75,10 @@ def _speech_words(cfg: dict) -> SpeechWords:
         subject_nouns=plain(cfg["speaker_nouns"] + cfg["role_heads"]),
         not_subjects=plain(cfg["speaker_not_subjects"]), phrase_stops=plain(cfg["speaker_phrase_stops"]),
         phrase_media=plain(cfg["speaker_phrase_media"]),
-        role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
+        role_stops=plain(cfg["speaker_role_stops"]), not_speaker_after=plain(cfg["speaker_not_after"]),
+        office_prepositions=plain(cfg["speaker_office_prepositions"]),
+        source_before_about=forms(cfg["speaker_source_before_about"]), source_after=plain(cfg["speaker_source_after"]),
+        object_verbs=forms(cfg["speech_verbs_with_object"]),
         nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
         not_verbs_after=plain(cfg["speech_verbs_not_after"]),
         office_heads=frozenset(w.split()[0].removeprefix("\u0627\u0644")
