@@ -10,7 +10,8 @@ length), the sentence's seq, what analysis extracted and the judgement: for a qu
 `gold_speaker_roles`: the words that name the speaker, normalised, any of which is right for a quotation stored
 with no entity) and whether its bounds are right (`gold_quote_sha1`: the hash of the right quote when they are not,
 so a quote whose bounds a rule change corrects is found again and scored right); for a count whether it is one (`is_count`), its right low/high, whether its unit is right and its
-right kind. `error` names the kind of each mistake.
+right kind (and `gold_surface`, the right count's words when the count was read from the wrong ones: "9 آلاف و 800
+شخص" read as "800 شخص"). `error` names the kind of each mistake.
 
 The script rebuilds each article from the corpora as ingest does, re-runs analysis with the current code and finds
 the labelled item again in its sentence (same quote text, same count surface). An item found again is scored against
@@ -120,7 +121,9 @@ def score_quotation(label: dict, analysis: ArticleAnalysis) -> dict[str, bool | 
 
 
 def score_quantity(label: dict, analysis: ArticleAnalysis) -> dict[str, bool | None] | None:
-    found = [q for q in analysis.quantities if q.seq == label["seq"] and q.surface == label["surface"]]
+    # a count whose reading a rule change corrects is found again by its right surface (`gold_surface`)
+    surfaces = {label["surface"], label.get("gold_surface")}
+    found = [q for q in analysis.quantities if q.seq == label["seq"] and q.surface in surfaces]
     if not found:
         return None
     q = found[0]

@@ -42,3 +42,20 @@ def test_fully_right_counts_items_with_no_wrong_field(monkeypatch, gold_kinds, p
                                            extraction_check.score_quantity, show=False)
     assert (tally.fully_right, tally.total, tally.dropped) == (fully, 2, dropped)
     assert errors == (Counter({"new_error": 1}) if fully + dropped < 2 else Counter())
+
+
+@pytest.mark.parametrize(("stored_surface", "found"), [
+    ("800 شخص", True),  # the words labelled: found, and scored wrong
+    ("9 الاف و 800 شخص", True),  # the whole count, named by gold_surface: found, and scored right
+    ("و 800 شخص", False),
+])
+def test_a_count_is_found_again_by_its_right_surface(stored_surface: str, found: bool) -> None:
+    label = {**_count_label(0, "800 شخص", "other", "fresh22"), "gold_low": 9800, "gold_high": 9800,
+             "gold_surface": "9 الاف و 800 شخص"}
+    value = 800 if stored_surface == "800 شخص" else 9800
+    analysis = ArticleAnalysis(quantities=(Quantity(value, value, "جندي", "other", stored_surface, 0),))
+    scores = extraction_check.score_quantity(label, analysis)
+    if not found:
+        assert scores is None
+    else:
+        assert scores == {"count": True, "range": value == 9800, "unit": True, "kind": True}
