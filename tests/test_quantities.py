@@ -236,3 +236,28 @@ def test_one_that_counts_no_one(text, expected):
 def test_a_digit_before_hundreds_is_no_count_of_hundreds():
     # a date's day before a headline (baly2018:771): "مئات القتلى" alone, as before round 21
     assert counts("2017 - 11 - 13 مئات القتلى بزلزال قوي") == [(200, 999, normalize_text("قتلى"), "killed")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the verb after the unit's own definite words tells what happened
+    ("وقالت مصادر إن 13 من عناصر الجيش المصري قتلوا في هجوم", [(13, 13, "عناصر", "killed")]),
+    ("عشرات الجنود السوريين قتلوا في المعارك", [(20, 99, "جنود", "killed")]),
+    ("خمسة من عناصر الشرطة اختطفوا أمس", [(5, 5, "عناصر", "arrested")]),
+    # guards: punctuation ends the search; an event before the count still decides
+    ("وصل 20 جنديا الأسبوع الماضي , قتلوا لاحقا", [(20, 20, "جندي", "other")]),
+    ("أصيب 7 أشخاص الليلة الماضية", [(7, 7, "اشخاص", "injured")]),
+])
+def test_a_verb_after_the_units_words(text, expected):
+    assert counts(text) == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("وصل أكثر من 9 آلاف و 800 شخص إلى إيطاليا", [(9800, 9800, "شخص", "other")]),
+    ("قتل 3 آلاف و500 مدني", [(3500, 3500, "مدني", "killed")]),
+    ("أفرج عن 2 ألف و 150 معتقلا", [(2150, 2150, "معتقل", "released")]),
+    # guards: a range of thousands; a remainder no smaller than its thousands joins nothing
+    ("نزح ما بين 3 آلاف و5 آلاف شخص", [(3000, 5000, "شخص", "displaced")]),
+    ("بين 20 ألف و 30 ألف لاجئ", [(20000, 30000, "لاجي", "displaced")]),
+])
+def test_a_number_after_a_digits_thousands_joins_it(text, expected):
+    assert counts(text) == [(lo, hi, normalize_text(u), k) for lo, hi, u, k in expected]

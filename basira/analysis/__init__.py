@@ -75,7 +75,10 @@ def _speech_words(cfg: dict) -> SpeechWords:
         subject_nouns=plain(cfg["speaker_nouns"] + cfg["role_heads"]),
         not_subjects=plain(cfg["speaker_not_subjects"]), phrase_stops=plain(cfg["speaker_phrase_stops"]),
         phrase_media=plain(cfg["speaker_phrase_media"]),
-        role_stops=plain(cfg["speaker_role_stops"]), object_verbs=forms(cfg["speech_verbs_with_object"]),
+        role_stops=plain(cfg["speaker_role_stops"]), not_speaker_after=plain(cfg["speaker_not_after"]),
+        office_prepositions=plain(cfg["speaker_office_prepositions"]),
+        source_before_about=forms(cfg["speaker_source_before_about"]), source_after=plain(cfg["speaker_source_after"]),
+        object_verbs=forms(cfg["speech_verbs_with_object"]),
         nested_intros=plain(cfg["nested_quote_intros"] + cfg["org_name_heads"]),
         not_verbs_after=plain(cfg["speech_verbs_not_after"]),
         office_heads=frozenset(w.split()[0].removeprefix("\u0627\u0644")

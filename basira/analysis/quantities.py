@@ -97,7 +97,9 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     digit_mult_alt = "|".join(sorted((re.escape(m) for m, v in multipliers.items() if v >= 1000), key=len,
                                      reverse=True))
     # Number words joined by "و" add up: "خمسة وعشرين" 25, "مئة وخمسين" 150 (see _word_value).
-    count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{digit_mult_alt}))?"
+    # "9 آلاف و 800 شخص" is 9,800: a number after a digit's thousands joins it (not "3 آلاف و5 آلاف": a range)
+    count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{digit_mult_alt})"
+             rf"(?:\s+و\s*(?P<@r>{_NUMBER})(?!\s+(?:{mult_alt})(?![\w])))?)?"
              rf"|(?P<@w>{word_alt})(?P<@s>(?:\s+و\s*(?:{word_alt}))*)(?:\s+(?P<@x>{mult_alt}))?)")
     pattern = re.compile(
         # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
@@ -126,7 +128,9 @@ def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | 
     if m.group(g + "n"):
         base = int(re.sub(r"[.,]", "", m.group(g + "n")))
         mult = lex.multipliers.get(m.group(g + "m") or "", 1)
-        return base * mult, base * mult
+        rest = int(re.sub(r"[.,]", "", m.group(g + "r") or "0"))
+        value = base * mult + (rest if rest < mult else 0)
+        return value, value
     if m.group(g + "w"):
         low, high = _word_value(m.group(g + "w"), m.group(g + "s"), lex)
         mult = lex.multipliers.get(m.group(g + "x") or "", 1)
@@ -212,6 +216,19 @@ def _after_subset_word(doc: Doc, first_tok: int) -> bool:
     return j >= 0 and doc.toks[j] in _SUBSET
 
 
+MAX_UNIT_TAIL = 3  # definite words that may follow a count's unit before its verb
+
+
+def _kind_after(doc: Doc, after: int, lex: QuantityLexicon) -> str | None:
+    """The kind a verb after the count gives (`after`: the token after it), across up to MAX_UNIT_TAIL definite
+    words that complete the unit ("13 من عناصر الجيش المصري قتلوا", "عشرات الجنود السوريين قتلوا"); punctuation
+    ends the search."""
+    toks, j = doc.toks, after
+    while j < doc.n and j - after < MAX_UNIT_TAIL and toks[j].startswith("\u0627\u0644") and toks[j] not in lex.after_kinds:
+        j += 1
+    return lex.after_kinds.get(toks[j]) if j < doc.n else None
+
+
 def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
     """Counts in a Doc already scanned with a Scanner the lexicon registered with.
 
@@ -267,7 +284,7 @@ def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
             if kind == "other" and out and out[-1].seq == doc.seqs[line] and _after_subset_word(doc, p):
                 kind = out[-1].kind  # "قضى ( 6 ) أشخاص منهم ( 3 ) أطفال": the children died too
         after = bisect_left(doc.ts, base + m.end())  # the token after the count
-        after_kind = lex.after_kinds.get(toks[after]) if after < doc.n else None
+        after_kind = _kind_after(doc, after, lex)
         if after_kind and (kind == "other" or (after_kind in _OVERRIDING and event == "")):
             # no event before the count: a verb right after it tells what happened ("500 شخص توفوا"), and
             # kills or frees a unit that names its own kind ("أربعة لاجئين قضوا")

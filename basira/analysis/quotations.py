@@ -69,6 +69,14 @@ class SpeechWords:
     office_qualifiers: frozenset[str] = frozenset()
     office_titles: frozenset[str] = frozenset()
     office_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A name right after one of these prepositions is what is spoken about, to or through, never who speaks ("قال عن
+    # كوسا", "في تغريدة على «تويتر» يقول", "نقلا من قناة العربية ... وتقول"); "كل من" lists speakers, so "من" after
+    # "كل" does not count.
+    not_speaker_after: frozenset[str] = frozenset()
+    office_prepositions: frozenset[str] = frozenset()
+    # ... but "عن" names the source after "نقل" ("نقلا عن عثمان بن صالح") or before "قوله" ("عن أردوغان قوله").
+    source_before_about: frozenset[str] = frozenset()
+    source_after: frozenset[str] = frozenset()
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(VERBS, self.verbs)
@@ -413,10 +421,65 @@ def role_holder(doc: Doc, line: int, verb_at: int, role: list[str], mentions: li
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+_EVERY = "\u0643\u0644"  # "كل"
+_FROM = "\u0645\u0646"  # "من"
+_ABOUT = "\u0639\u0646"  # "عن"
+_GLUED_PREPOSITIONS = "\u0628\u0644\u0643"  # ب ل ك
+
+
+def _glued_preposition(word: str, m: EntityMention) -> bool:
+    """Is `word` (the mention's first word, or the word before a mention that starts inside its name) a preposition
+    glued to the first word of the mention's name: "بوزاره المعارف", "للجيش الحر", "لوزاره" before "الدفاع الروسيه"?
+    Only a listed name's spelling tells: a name the rules found was cut from the same letters, right or wrong
+    ("كيارا مونتالدو" was read as "ك + يارا")."""
+    if m.method.startswith(("rule", "learned")):
+        return False
+    word = word.removeprefix("\u0648") if len(word) > 3 else word
+    name = normalize_text(m.canonical).split(" ", 1)[0]
+    if word[:1] not in _GLUED_PREPOSITIONS or word == name:
+        return False
+    return word[1:] == name or (word.startswith("\u0644\u0644") and "\u0627" + word[1:] == name)
+
+
+def _reports_from(doc: Doc, about: int, m: EntityMention, line: int, words: SpeechWords) -> bool:
+    """Does "عن" at token `about` name the source of what is reported: after "نقل" or before "قوله"?"""
+    before = doc.prev_word(about)
+    if before >= 0 and doc.toks[before] in words.source_before_about:
+        return True
+    after = bisect_left(doc.ts, doc.line_char[line] + m.end)
+    while after < doc.n and doc.toks[after] == "":
+        after += 1
+    return after < doc.n and doc.toks[after] in words.source_after
+
+
+def governed_by_preposition(doc: Doc, line: int, m: EntityMention, verb_at: int, words: SpeechWords) -> bool:
+    """Is the mention the object of a preposition (the word before it, across punctuation and quote marks, or
+    one glued to it; a medium's noun may stand between: "من قناة العربية"), and so no speaker? After the speech
+    verb "في/من/لدى" do not count: they tie a speaker's office to its body ("وقال مسؤول في حزب الله"), and the
+    body is the nearest to a speaker the sentence names."""
+    i = bisect_left(doc.ts, doc.line_char[line] + m.start) - 1
+    first = doc.line_first_tok(line)
+    if _glued_preposition(m.surface.split(" ", 1)[0], m) or (i >= first and _glued_preposition(doc.toks[i], m)):
+        return True
+    while i >= first and doc.toks[i] == "":
+        i -= 1
+    if i > first and doc.toks[i] in words.phrase_media:  # "من قناة العربية", "على موقع تويتر"
+        i -= 1
+        while i >= first and doc.toks[i] == "":
+            i -= 1
+    if i < first or doc.toks[i] not in words.not_speaker_after:
+        return False
+    if m.start > verb_at and doc.toks[i] in words.office_prepositions:
+        return False
+    if doc.toks[i] == _ABOUT and (_reports_from(doc, i, m, line, words)):
+        return False
+    return not (doc.toks[i] == _FROM and i > first and doc.toks[i - 1] == _EVERY)
+
+
 def _speaker_near(mentions: list[EntityMention], verb_at: int, subject_end: int, subject_after: bool) -> EntityMention | None:
     """The subject of the speech verb: a PER/ORG mention between the verb and where its subject ends (VSO; not the
     outlet spoken to, nor a name in what the subject said) or, unless another subject follows the verb
-    (`subject_after`), just before the verb."""
+    (`subject_after`), just before the verb. `mentions` hold no name a preposition governs."""
     after = [m for m in mentions if verb_at <= m.start < subject_end and m.entity_type in ("PER", "ORG")]
     if after:
         people = [m for m in after if m.entity_type == "PER"]
@@ -459,7 +522,8 @@ def extract_quotations(doc: Doc, mentions: list[EntityMention], words: SpeechWor
                 if starts is None:
                     starts = (frozenset(m.start for m in said), frozenset(m.start for m in said if m.entity_type == "PER"))
                 end = subject_end(doc, line, verb_at, qs, words, *starts)
-                speaker = _speaker_near(said, verb_at, end, subject_after)
+                free = [m for m in said if not governed_by_preposition(doc, line, m, verb_at, words)]
+                speaker = _speaker_near(free, verb_at, end, subject_after)
                 if speaker is None and subject_after:
                     # someone the store cannot name speaks: stored by the words that name them, with no entity,
                     # unless the article names who holds that office

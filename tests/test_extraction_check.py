@@ -1,0 +1,61 @@
+"""The extraction checker scores each labelled set on its own (tuned vs the fresh sample judged before tuning)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from basira.model import ArticleAnalysis, Quantity
+from eval import extraction_check
+
+
+def _count_label(line: int, surface: str, kind: str, set_name: str | None) -> dict:
+    label = {"corpus": "c", "line": line, "seq": 0, "low": 5, "high": 5, "unit": "جندي", "kind": "killed",
+             "surface": surface, "is_count": True, "gold_low": 5, "gold_high": 5, "unit_ok": True,
+             "gold_kind": kind, "error": None, "note": ""}
+    if set_name is not None:
+        label["set"] = set_name
+    return label
+
+
+def test_labels_group_by_set_in_file_order() -> None:
+    labels = [_count_label(1, "a", "killed", None), _count_label(2, "b", "killed", "fresh22"),
+              _count_label(3, "c", "killed", None)]
+    groups = extraction_check.by_set(labels)
+    assert list(groups) == ["tuned", "fresh22"]
+    assert [lab["line"] for lab in groups["tuned"]] == [1, 3]
+    assert [lab["line"] for lab in groups["fresh22"]] == [2]
+
+
+@pytest.mark.parametrize(("gold_kinds", "present", "fully", "dropped"), [
+    (("killed", "killed"), (True, True), 2, 0),
+    (("killed", "injured"), (True, True), 1, 0),
+    (("killed", "killed"), (True, False), 1, 1),
+])
+def test_fully_right_counts_items_with_no_wrong_field(monkeypatch, gold_kinds, present, fully, dropped) -> None:
+    stored = {line: ArticleAnalysis(quantities=(Quantity(5, 5, "جندي", "killed", "5 جنود", 0),) if here else ())
+              for line, here in enumerate(present)}
+    monkeypatch.setattr(extraction_check, "analysis_of", lambda corpus, line: stored[line])
+    labels = [_count_label(line, "5 جنود", kind, "fresh22") for line, kind in enumerate(gold_kinds)]
+    tally, errors = extraction_check.check(labels, ("count", "range", "unit", "kind"),
+                                           extraction_check.score_quantity, show=False)
+    assert (tally.fully_right, tally.total, tally.dropped) == (fully, 2, dropped)
+    assert errors == (Counter({"new_error": 1}) if fully + dropped < 2 else Counter())
+
+
+@pytest.mark.parametrize(("stored_surface", "found"), [
+    ("800 شخص", True),  # the words labelled: found, and scored wrong
+    ("9 الاف و 800 شخص", True),  # the whole count, named by gold_surface: found, and scored right
+    ("و 800 شخص", False),
+])
+def test_a_count_is_found_again_by_its_right_surface(stored_surface: str, found: bool) -> None:
+    label = {**_count_label(0, "800 شخص", "other", "fresh22"), "gold_low": 9800, "gold_high": 9800,
+             "gold_surface": "9 الاف و 800 شخص"}
+    value = 800 if stored_surface == "800 شخص" else 9800
+    analysis = ArticleAnalysis(quantities=(Quantity(value, value, "جندي", "other", stored_surface, 0),))
+    scores = extraction_check.score_quantity(label, analysis)
+    if not found:
+        assert scores is None
+    else:
+        assert scores == {"count": True, "range": value == 9800, "unit": True, "kind": True}
