@@ -919,7 +919,8 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
     tell anyone where the data is kept. The reader, its header and a search result name the file."""
     db, folder = server_path_db
     monkeypatch.setenv("BASIRA_DB", str(db))
-    assert _query(db, "articles_extract", Filters())["source_path"].tolist() == [str(folder / "wire_2016.txt")]
+    with store.read_cursor(db) as cur:  # the store keeps the path it was given
+        assert cur.execute("SELECT source_path FROM articles").fetchall() == [(str(folder / "wire_2016.txt"),)]
     reader = _ok(_app("pages/3_Articles.py", article="1"))
     assert [t.value for t in reader.text if t.value.startswith("From ")] == ["From wire_2016.txt"]
     assert re.search(r'<div class="meta">2016-03-02 · [^<]*<bdi[^>]*>wire_2016\.txt</bdi>', _html(reader))
@@ -933,3 +934,19 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
     for at in (reader, search, listed):
         shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
         assert [s for s in shown if str(folder) in s] == []
+
+
+def test_the_ingest_page_and_the_cli_name_files_not_the_servers_folders(server_path_db, monkeypatch, capsys):
+    """The batch list showed "/srv/…/feeds" and `stats` its sources by the stored path; the article extract carried
+    it to the analyst's spreadsheet."""
+    from basira.__main__ import main
+
+    db, folder = server_path_db
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    at = _ok(_app("pages/5_Ingest.py"))
+    assert at.dataframe[0].value["inputs"].tolist() == ["feeds"]
+    extract = _query(db, "articles_extract", Filters())
+    assert extract[["source", "source_file"]].values.tolist() == [["wire_2016.txt", "wire_2016.txt"]]
+    assert [c for c in extract.columns if extract[c].astype(str).str.contains(str(folder), regex=False).any()] == []
+    assert main(["--db", str(db), "stats"]) == 0
+    assert "  sources    wire_2016.txt 1\n" in capsys.readouterr().out
