@@ -570,6 +570,14 @@ def match_caption(shown: int, more: bool, total: tuple[int, bool] | None, how: s
     return f"{matches}, best first ({how})."
 
 
+def no_match_note(unfiltered: bool) -> str:
+    """What the Search page says when nothing matches: "clear some filters" only when some narrow the search (with
+    none, the advice sent analysts looking for filters that were not there)."""
+    if unfiltered:
+        return "No article holds every word. Try fewer words or another spelling."
+    return "Nothing matches every word within these filters. Try fewer words or clear some filters."
+
+
 def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
     """What the Search page read a Latin query as: per typed stretch, the Arabic names (canonical, Latin) it matched,
     or that it matched none. The sentence is English (left to right); each Arabic name is its own RTL island."""
