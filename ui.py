@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from basira import export, render, store
-from basira.charts import entity_label, narrowed
+from basira.charts import entity_label, entity_option, narrowed
 from basira.filters import EARLIEST, LATEST, Filters, undated_choice
 from basira.queries import read
 
@@ -288,7 +288,7 @@ def sidebar(text_note: bool = True) -> Filters:
         options = query("entity_options", None, 500)
         selected_entities = [k for k in st.session_state["f_entities"] if k]
         entity_keys = list(dict.fromkeys([*options["entity_key"], *selected_entities]))
-        names = {r["entity_key"]: _entity_option(r) for r in options.to_dict("records")}
+        names = {r["entity_key"]: entity_option(r) for r in options.to_dict("records")}
         names.update({k: v for k, v in entity_names(selected_entities).items() if k not in names})
         # One under the other: side by side, each field was 78 px wide for a date that needs 102, so the day was cut
         # off ("2016-01-0") in the default sidebar at any window width.
@@ -370,10 +370,6 @@ def _store_notes() -> None:
     if "retag pending" in str(query("taxonomy_version")):
         st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
                    "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
-
-
-def _entity_option(row: dict) -> str:
-    return f"{entity_label(row)} ({row['entity_type']}, {row['articles']})"
 
 
 def article_link(article_id: int, filters: Filters, title: object = None, label: str | None = None) -> None:

@@ -297,6 +297,18 @@ def entity_label(row: Mapping[str, object]) -> str:
     return f"{canonical} · {latin}" if canonical and latin and canonical != latin else str(canonical or latin or row["entity_key"])
 
 
+# One entity's type in a list of choices ("person, 23 articles"): the sidebar said "(PER, 23)", the store's codes.
+ENTITY_TYPE_ONE = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+
+
+def entity_option(row: Mapping[str, object]) -> str:
+    """An entity as a choice in a list: its label, type and how many articles name it ("سوريا · Syria (place, 1,549
+    articles)")."""
+    kind = ENTITY_TYPE_ONE.get(str(row["entity_type"]), str(row["entity_type"]))
+    articles = int(row["articles"])
+    return f"{entity_label(row)} ({kind}, {articles:,} article{'' if articles == 1 else 's'})"
+
+
 # Entity bar labels: at 900 px one-line "Arabic · Latin" labels and a legend beside the plot left the bars 155 of 440
 # px on the real store; Arabic over Latin, each wrapped at this many characters, with the legend above, leave 317.
 ENTITY_LINE_CHARS = 24
@@ -443,7 +455,7 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
             x=[pos[n][0] for n in members],
             y=[pos[n][1] for n in members],
             mode="markers+text",
-            name=etype or "other",
+            name=ENTITY_TYPE_NAMES.get(etype, etype or "other"),
             text=[where[n][0] if n in where else "" for n in members],
             hovertext=[names.get(n, n) for n in members],
             textposition=[where[n][1] if n in where else "top center" for n in members],

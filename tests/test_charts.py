@@ -145,9 +145,9 @@ def test_network_edges_are_clickable_through_their_midpoints():
     assert [list(c) for c in pairs.customdata] == [["loc:adra", "org:moi"], ["loc:adra", "per:khattab"], ["org:moi", "per:khattab"]]
     # Labels put the Arabic name over the Latin one; the hover has both on one line.
     nodes = {t.name: (list(t.text), list(t.hovertext)) for t in fig.data if t.mode == "markers+text"}
-    assert nodes == {"LOC": (["عدرا<br>Adra"], ["عدرا · Adra"]),
-                     "ORG": (["وزارة الداخلية<br>Interior Ministry"], ["وزارة الداخلية · Interior Ministry"]),
-                     "PER": (["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"])}
+    assert nodes == {"Places": (["عدرا<br>Adra"], ["عدرا · Adra"]),
+                     "Organisations": (["وزارة الداخلية<br>Interior Ministry"], ["وزارة الداخلية · Interior Ministry"]),
+                     "People": (["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"])}
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == 3
     first = lines[0]

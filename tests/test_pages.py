@@ -989,6 +989,16 @@ def test_one_search_checks_the_index_and_reads_the_query_once(dashboard_env, mon
     assert answer.names == [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in readings]
 
 
+def test_the_network_legend_and_the_entity_choices_name_types_in_words(dashboard_env):
+    """The network's legend said LOC, ORG, PER and the sidebar's choices "(ORG, 947)": the store's codes, and a
+    number that did not say what it counted."""
+    at = _ok(_app("pages/2_Entities.py"))
+    network = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert sorted(t["name"] for t in network["data"] if t.get("showlegend", True)) == ["Organisations", "People", "Places"]
+    options = next(m for m in at.sidebar.multiselect if m.label == "Entities (all of)").options
+    assert options and all(re.search(r" \((person|organisation|place), [\d,]+ articles?\)$", o) for o in options), options
+
+
 def test_the_ingest_page_and_the_cli_name_files_not_the_servers_folders(server_path_db, monkeypatch, capsys):
     """The batch list showed "/srv/…/feeds" and `stats` its sources by the stored path; the article extract carried
     it to the analyst's spreadsheet."""
