@@ -999,6 +999,21 @@ def test_the_network_legend_and_the_entity_choices_name_types_in_words(dashboard
     assert options and all(re.search(r" \((person|organisation|place), [\d,]+ articles?\)$", o) for o in options), options
 
 
+def test_a_topic_filter_stacks_only_its_topics_on_the_overview_timeline(dashboard_env, dashboard_db):
+    """Filtered to prisons, the timeline stacked every topic the prisons articles also carry: a day of 42 prisons
+    articles drew a bar of 156 "articles" on the real store. The stacks now sum to the articles in view."""
+    at = _ok(_app("app.py", topic="prisons"))
+    bars = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t["type"] == "bar"]
+    assert [t["name"].replace("<br>", " ") for t in bars] == ["Prisons and detention"]
+    timeline = _exported(at, "timeline")  # the rows drawn
+    figures = _query(dashboard_db, "key_figures", Filters(topics=("prisons",)))
+    assert set(timeline["topic"]) == {"prisons"}
+    assert timeline["articles"].sum() == figures["articles"] - figures["undated"] > 0
+    assert [c.value.split("axis. ")[-1] for c in at.caption if "Click a bar" in c.value] == [
+        "Click a bar to narrow to that period. Only the filtered topics are stacked (an article with two of them counts "
+        "in both); the other topics these articles carry are on the Topics page."]
+
+
 def test_the_ingest_page_and_the_cli_name_files_not_the_servers_folders(server_path_db, monkeypatch, capsys):
     """The batch list showed "/srv/…/feeds" and `stats` its sources by the stored path; the article extract carried
     it to the analyst's spreadsheet."""
