@@ -549,7 +549,8 @@ def url_page(where: DeltaGenerator, pages: int) -> int:
     current = min(max(current, 1), pages)
     if pages <= 1:
         return 1
-    picked = int(where.number_input("Page", min_value=1, max_value=pages, value=current, step=1))
+    # The count in the label: "Page 1" alone left the analyst to divide the caption's article count by 50.
+    picked = int(where.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=current, step=1))
     if picked != current:
         st.query_params[LIST_PAGE] = str(picked)
     return picked

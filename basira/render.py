@@ -570,6 +570,21 @@ def match_caption(shown: int, more: bool, total: tuple[int, bool] | None, how: s
     return f"{matches}, best first ({how})."
 
 
+# Where an article's date was read (reader.date_article's date_source), in words: the reader said "Dated from the
+# field" and "from the header", the parser's names.
+DATE_SOURCES = {
+    "header": "the date line at the top of its file",
+    "field": "the date field of its record",
+    "url": "a date in its URL",
+    "text": "a date in its title or opening lines",
+}
+
+
+def dated_from(date_source: object) -> str:
+    """The reader's line saying where a dated article's date came from."""
+    return f"Dated from {DATE_SOURCES.get(str(date_source), 'its input') if date_source else 'its input'}"
+
+
 def no_match_note(unfiltered: bool) -> str:
     """What the Search page says when nothing matches: "clear some filters" only when some narrow the search (with
     none, the advice sent analysts looking for filters that were not there)."""

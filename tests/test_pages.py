@@ -1028,3 +1028,18 @@ def test_the_ingest_page_and_the_cli_name_files_not_the_servers_folders(server_p
     assert [c for c in extract.columns if extract[c].astype(str).str.contains(str(folder), regex=False).any()] == []
     assert main(["--db", str(db), "stats"]) == 0
     assert "  sources    wire_2016.txt 1\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("title_start", "line"), [
+    ("الإفراج عن 120 معتقلاً", "Dated from the date line at the top of its file"),  # a seed's "date" first line
+    ("<script>alert(1)</script>", "Dated from the date field of its record"),  # a JSON record's "date"
+])
+def test_the_reader_says_in_words_where_the_date_came_from(title_start, line, dashboard_env):
+    """The reader said "Dated from the field" / "from the header": the parser's names for them."""
+    at = _ok(_app("pages/3_Articles.py", article=str(_article_id(dashboard_env, title_start))))
+    assert [c.value for c in at.caption if c.value.startswith("Dated from")] == [line]
+
+
+def test_the_list_page_says_how_many_pages_there_are(long_list_db, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(long_list_db))
+    assert [n.label for n in _ok(_app("pages/3_Articles.py")).number_input] == ["Page (of 3)"]
