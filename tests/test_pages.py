@@ -1043,3 +1043,12 @@ def test_the_reader_says_in_words_where_the_date_came_from(title_start, line, da
 def test_the_list_page_says_how_many_pages_there_are(long_list_db, monkeypatch):
     monkeypatch.setenv("BASIRA_DB", str(long_list_db))
     assert [n.label for n in _ok(_app("pages/3_Articles.py")).number_input] == ["Page (of 3)"]
+
+
+def test_the_articles_extract_names_each_articles_topics_by_their_labels_too(dashboard_env):
+    """The extract gave only the keys ("drugs_smuggling, defected_officers"), which the pages never show."""
+    extract = _exported(_ok(_app("pages/3_Articles.py")), "articles")
+    labels = _query(dashboard_env, "topic_list").set_index("topic")["label"]
+    expected = [None if pd.isna(keys) else "; ".join(labels[k] for k in keys.split(", ")) for keys in extract["topics"]]
+    assert any(isinstance(e, str) and "Prisons and detention" in e for e in expected)
+    assert [None if pd.isna(v) else v for v in extract["topic_labels"]] == expected

@@ -744,7 +744,9 @@ def article_count(cur: duckdb.DuckDBPyConnection, filters: Filters) -> int:
 def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
     """The filtered articles as an extract: one row per article with its topics and where it came from, by the file's
     name (`source_file`) as the reader shows it: the stored path is the server's, which an analyst's spreadsheet has no
-    use for and should not carry to whoever it is sent to.
+    use for and should not carry to whoever it is sent to. `topics` are the keys a link's topic= takes, strongest
+    first; `topic_labels` the same as the pages name them ("Prisons and detention; Armed clashes"): a spreadsheet of
+    "drugs_smuggling, defected_officers" read as the store's internals.
 
     An untitled article carries the `opening` the lists show in its place (its first real sentence), so a row of
     the spreadsheet can be read: most of a scraped corpus has no title (the real store: all 55 rows of a filtered
@@ -758,6 +760,8 @@ def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: in
             " a.url, a.byline, a.story_id, a.char_count, a.date_source, a.undated_reason,"
             " (SELECT string_agg(topic, ', ' ORDER BY score DESC, topic) FROM article_topics t"
             "  WHERE t.article_id = a.article_id) AS topics,"
+            " (SELECT string_agg(coalesce(tp.label, t.topic), '; ' ORDER BY t.score DESC, t.topic)"
+            "  FROM article_topics t LEFT JOIN topics tp USING (topic) WHERE t.article_id = a.article_id) AS topic_labels,"
             f" {file_name('a.source_path')} AS source_file, a.locator"
             " FROM selected s JOIN articles a USING (article_id)" + join +
             " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT ?",
