@@ -30,14 +30,13 @@ with st.container(horizontal=True, wrap=True, gap="medium"):
     grain = ui.choice("Per", {"day": "Day", "week": "Week", "month": "Month"}, "grain",
                       charts.default_grain(figures["first"], figures["last"]))
     measure = ui.choice("Count", {"articles": "Articles", "stories": "Independent stories"}, "count", "articles")
-timeline = ui.query("timeline", filters, grain)
+timeline = charts.of_topics(ui.query("timeline", filters, grain), filters.topics)
 topics = ui.query("topic_list")
 labels = dict(zip(topics["topic"], topics["label"], strict=True))
 colours = charts.topic_colours(list(topics["topic"]))
 event = ui.chart(charts.timeline_figure(timeline, measure, labels, colours, figures["undated"], grain), "timeline")
 ui.apply(charts.narrowed(filters, charts.selected_points(event), "timeline", grain))
-notes = ["Click a bar to narrow to that period and topic.",
-         "An article tagged with several topics counts once in each topic's stack; \"untagged\" are the rest."]
+notes = charts.timeline_notes(bool(filters.topics))
 if figures["undated"]:
     notes.insert(0, f"**{figures['undated']:,} undated articles** are in every count and list but not on this axis.")
 st.caption(" ".join(notes))

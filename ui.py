@@ -21,7 +21,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from basira import export, render, store
-from basira.charts import entity_label, narrowed
+from basira.charts import entity_label, entity_option, narrowed
 from basira.filters import EARLIEST, LATEST, Filters, undated_choice
 from basira.queries import read
 
@@ -119,65 +119,58 @@ def _index_built(cur: duckdb.DuckDBPyConnection) -> bool:
         return False  # a store built before the search index existed
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def _cached_search(generation_id: str, db: str, text: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, bool]:
-    engine = _search_engine()
-    if engine is not None:
-        with store.read_cursor(Path(db)) as cur:
-            built = _index_built(cur)
-        if built:
-            with store.read_cursor(Path(db)) as cur:
-                return engine.search(cur, text, filters, limit), True
+@st.cache_data(show_spinner=False, max_entries=16)
+def _indexed(generation_id: str, db: str) -> bool:
+    """Whether basira.search can answer for this store generation (importable, its index built): asked once per
+    generation by every step that reads the index (the search, its count, the names a text reads as)."""
+    if _search_engine() is None:
+        return False
     with store.read_cursor(Path(db)) as cur:
-        return read.search_fallback(cur, filters, text, limit), False
+        return _index_built(cur)
 
 
-def search(text: str, filters: Filters, limit: int = 50) -> tuple[pd.DataFrame, bool]:
-    """(ranked articles for `text` within the other filters, whether the BM25 index answered)."""
+class SearchAnswer(NamedTuple):
+    """What the Search page shows for a query: the ranked `results`, whether the BM25 index `ranked` them (else the
+    sentence scan found them), `total` (articles matching in all, whether exactly that many: search.match_count;
+    None without the index) and `names` (per Latin stretch as typed, the [(Arabic name, Latin)] it was read as)."""
+
+    results: pd.DataFrame
+    ranked: bool
+    total: tuple[int, bool] | None
+    names: list[tuple[str, list[tuple[str, str]]]]
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_search(generation_id: str, db: str, text: str, filters: Filters, limit: int) -> SearchAnswer:
+    # One step for the results, their count and the names read: each had checked the index and read the query's
+    # names on its own (search.search_counted reads them once).
+    with store.read_cursor(Path(db)) as cur:
+        if not _indexed(generation_id, db):
+            return SearchAnswer(read.search_fallback(cur, filters, text, limit), False, None, [])
+        results, named, count = _search_engine().search_counted(cur, text, filters, limit)
+    names = [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in named]
+    return SearchAnswer(results, True, (count.articles, count.exact), names)
+
+
+def search(text: str, filters: Filters, limit: int = 50) -> SearchAnswer:
+    """The Search page's answer for `text` within the other filters (SearchAnswer), cached per store generation."""
     db = db_path()
     return _cached_search(store.generation_id(db), str(db), text, filters.with_(text=""), limit)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _cached_match_count(generation_id: str, db: str, text: str, filters: Filters) -> tuple[int, bool] | None:
-    engine = _search_engine()
-    if engine is None:
-        return None
-    with store.read_cursor(Path(db)) as cur:
-        if not _index_built(cur):
-            return None
-        count = engine.match_count(cur, text, filters)
-    return count.articles, count.exact
-
-
-def match_count(text: str, filters: Filters) -> tuple[int, bool] | None:
-    """(articles matching `text` within the other filters, whether exactly that many: see search.match_count), counted
-    from the index; None without it."""
-    db = db_path()
-    return _cached_match_count(store.generation_id(db), str(db), text, filters.with_(text=""))
-
-
-@st.cache_data(show_spinner=False, max_entries=128)
 def _cached_reading(generation_id: str, db: str, name: str, text: str) -> list:
     # Keyed on the typed text and the generation: the names a text reads as change only when the store does.
-    engine = _search_engine()
-    if engine is None:
+    if not _indexed(generation_id, db):
         return []
     with store.read_cursor(Path(db)) as cur:
-        if not _index_built(cur):
-            return []
-        return getattr(engine, name)(cur, text)
+        return getattr(_search_engine(), name)(cur, text)
 
 
 def _reading(name: str, text: str) -> list:
-    """`search.<name>(cur, text)` (read_names, read_text), cached per store generation; [] without the index."""
+    """`search.<name>(cur, text)` (read_text), cached per store generation; [] without the index."""
     db = db_path()
     return _cached_reading(store.generation_id(db), str(db), name, text)
-
-
-def names_read(text: str) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The Latin words of a search read as the store's names: (words as typed, [(Arabic name, Latin)]) per stretch."""
-    return [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in _reading("read_names", text)]
 
 
 def text_read(filters: Filters) -> tuple[Filters, list[tuple[str, str, tuple[str, ...]]]]:
@@ -295,7 +288,7 @@ def sidebar(text_note: bool = True) -> Filters:
         options = query("entity_options", None, 500)
         selected_entities = [k for k in st.session_state["f_entities"] if k]
         entity_keys = list(dict.fromkeys([*options["entity_key"], *selected_entities]))
-        names = {r["entity_key"]: _entity_option(r) for r in options.to_dict("records")}
+        names = {r["entity_key"]: entity_option(r) for r in options.to_dict("records")}
         names.update({k: v for k, v in entity_names(selected_entities).items() if k not in names})
         # One under the other: side by side, each field was 78 px wide for a date that needs 102, so the day was cut
         # off ("2016-01-0") in the default sidebar at any window width.
@@ -377,10 +370,6 @@ def _store_notes() -> None:
     if "retag pending" in str(query("taxonomy_version")):
         st.warning("Articles stored before the last ingest carry an older taxonomy, so topic counts mix two "
                    "versions until `python -m basira retag` is run.", icon=":material/sync_problem:")
-
-
-def _entity_option(row: dict) -> str:
-    return f"{entity_label(row)} ({row['entity_type']}, {row['articles']})"
 
 
 def article_link(article_id: int, filters: Filters, title: object = None, label: str | None = None) -> None:
@@ -560,7 +549,8 @@ def url_page(where: DeltaGenerator, pages: int) -> int:
     current = min(max(current, 1), pages)
     if pages <= 1:
         return 1
-    picked = int(where.number_input("Page", min_value=1, max_value=pages, value=current, step=1))
+    # The count in the label: "Page 1" alone left the analyst to divide the caption's article count by 50.
+    picked = int(where.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=current, step=1))
     if picked != current:
         st.query_params[LIST_PAGE] = str(picked)
     return picked

@@ -159,9 +159,41 @@ BAR_FILL = 0.85
 _DAY_MS = 86_400_000
 
 
+# A bar's hover names its period by its first day: "week of 2015-07-20" (its middle, where the bar is drawn, is no date
+# an analyst would look for).
+PERIOD_HOVER = {"day": "", "week": "week of ", "month": "month of ", "year": "year of "}
+
+
 def bar_widths(periods: pd.Series, grain: str) -> list[float]:
     """The width in milliseconds (a date axis' unit) of each period's bar: BAR_FILL of the days it spans."""
     return [period_days(period.date(), grain) * _DAY_MS * BAR_FILL for period in pd.to_datetime(periods)]
+
+
+def bar_positions(periods: pd.Series, grain: str) -> list[pd.Timestamp]:
+    """Where each period's bar is centred on a date axis: the day itself for a day, else the middle of the period.
+    Centred on its first day, a month's bar spanned the half month before it: the real store's articles naming Syria
+    from 21 July on drew a July bar from mid-June."""
+    starts = pd.to_datetime(periods)
+    if grain == "day":
+        return list(starts)
+    return [start + pd.Timedelta(days=period_days(start.date(), grain) / 2) for start in starts]
+
+
+def of_topics(timeline: pd.DataFrame, topics: Sequence[str]) -> pd.DataFrame:
+    """`read.timeline` rows of the filter's `topics` only (all rows without a topic filter). The articles a topic
+    filter keeps carry other topics too, and stacked with theirs a day of 42 prisons articles drew a 156 bar on the
+    real store: an "articles" axis counting the other topics' tags of the same articles."""
+    return timeline[timeline["topic"].isin(topics)] if topics else timeline
+
+
+def timeline_notes(topic_filtered: bool) -> list[str]:
+    """The Overview's notes under its timeline, with or without a topic filter (of_topics)."""
+    if topic_filtered:
+        return ["Click a bar to narrow to that period.",
+                "Only the filtered topics are stacked (an article with two of them counts in both); the other topics "
+                "these articles carry are on the Topics page."]
+    return ["Click a bar to narrow to that period and topic.",
+            "An article tagged with several topics counts once in each topic's stack; \"untagged\" are the rest."]
 
 
 def timeline_figure(
@@ -171,14 +203,14 @@ def timeline_figure(
     fig = go.Figure()
     for topic, rows in frame.groupby("topic", sort=True):
         fig.add_bar(
-            x=pd.to_datetime(rows["period"]),
+            x=bar_positions(rows["period"], grain),
             y=rows[measure],
             name=topic_label(topic, labels),
             marker_color=colours.get(topic, UNTAGGED),
             width=bar_widths(rows["period"], grain),
             customdata=np.column_stack([[topic] * len(rows), [str(p)[:10] for p in rows["period"]]]),
             meta=topic_label(topic, labels),
-            hovertemplate="%{x|%Y-%m-%d}<br>%{meta}: %{y}<extra></extra>",
+            hovertemplate=f"{PERIOD_HOVER[grain]}%{{customdata[1]}}<br>%{{meta}}: %{{y}}<extra></extra>",
         )
     noun = "independent stories" if measure == "stories" else "articles"
     title = f"{noun.capitalize()} per {grain}, by topic"
@@ -297,6 +329,18 @@ def entity_label(row: Mapping[str, object]) -> str:
     return f"{canonical} · {latin}" if canonical and latin and canonical != latin else str(canonical or latin or row["entity_key"])
 
 
+# One entity's type in a list of choices ("person, 23 articles"): the sidebar said "(PER, 23)", the store's codes.
+ENTITY_TYPE_ONE = {"PER": "person", "ORG": "organisation", "LOC": "place"}
+
+
+def entity_option(row: Mapping[str, object]) -> str:
+    """An entity as a choice in a list: its label, type and how many articles name it ("سوريا · Syria (place, 1,549
+    articles)")."""
+    kind = ENTITY_TYPE_ONE.get(str(row["entity_type"]), str(row["entity_type"]))
+    articles = int(row["articles"])
+    return f"{entity_label(row)} ({kind}, {articles:,} article{'' if articles == 1 else 's'})"
+
+
 # Entity bar labels: at 900 px one-line "Arabic · Latin" labels and a legend beside the plot left the bars 155 of 440
 # px on the real store; Arabic over Latin, each wrapped at this many characters, with the legend above, leave 317.
 ENTITY_LINE_CHARS = 24
@@ -348,12 +392,12 @@ def entity_timeline_figure(frame: pd.DataFrame, name: str, grain: str) -> go.Fig
     dated = frame[frame["period"].notna()]
     fig = go.Figure(
         go.Bar(
-            x=pd.to_datetime(dated["period"]),
+            x=bar_positions(dated["period"], grain),
             y=dated["articles"],
             width=bar_widths(dated["period"], grain) if len(dated) else None,
             customdata=np.column_stack([[str(p)[:10] for p in dated["period"]]]) if len(dated) else None,
             marker_color="#1f77b4",
-            hovertemplate="%{x|%Y-%m-%d}: %{y} articles<extra></extra>",
+            hovertemplate=f"{PERIOD_HOVER[grain]}%{{customdata[0]}}: %{{y}} articles<extra></extra>",
         )
     )
     undated = int(frame.loc[frame["period"].isna(), "articles"].sum()) if len(frame) else 0
@@ -443,7 +487,7 @@ def network_figure(edges: pd.DataFrame, names: Mapping[str, str], types: Mapping
             x=[pos[n][0] for n in members],
             y=[pos[n][1] for n in members],
             mode="markers+text",
-            name=etype or "other",
+            name=ENTITY_TYPE_NAMES.get(etype, etype or "other"),
             text=[where[n][0] if n in where else "" for n in members],
             hovertext=[names.get(n, n) for n in members],
             textposition=[where[n][1] if n in where else "top center" for n in members],

@@ -570,6 +570,29 @@ def match_caption(shown: int, more: bool, total: tuple[int, bool] | None, how: s
     return f"{matches}, best first ({how})."
 
 
+# Where an article's date was read (reader.date_article's date_source), in words: the reader said "Dated from the
+# field" and "from the header", the parser's names.
+DATE_SOURCES = {
+    "header": "the date line at the top of its file",
+    "field": "the date field of its record",
+    "url": "a date in its URL",
+    "text": "a date in its title or opening lines",
+}
+
+
+def dated_from(date_source: object) -> str:
+    """The reader's line saying where a dated article's date came from."""
+    return f"Dated from {DATE_SOURCES.get(str(date_source), 'its input') if date_source else 'its input'}"
+
+
+def no_match_note(unfiltered: bool) -> str:
+    """What the Search page says when nothing matches: "clear some filters" only when some narrow the search (with
+    none, the advice sent analysts looking for filters that were not there)."""
+    if unfiltered:
+        return "No article holds every word. Try fewer words or another spelling."
+    return "Nothing matches every word within these filters. Try fewer words or clear some filters."
+
+
 def names_read_html(readings: Sequence[tuple[str, Sequence[tuple[str, str]]]]) -> str:
     """What the Search page read a Latin query as: per typed stretch, the Arabic names (canonical, Latin) it matched,
     or that it matched none. The sentence is English (left to right); each Arabic name is its own RTL island."""

@@ -510,6 +510,7 @@ def search(
     limit: int = 50,
     mode: Literal["all", "any"] = "all",
     context: bool = True,
+    named: list[latin.Reading] | None = None,
 ) -> pd.DataFrame:
     """Articles matching a query, best first by BM25 (k1=1.2, b=0.75) over light stems.
 
@@ -518,10 +519,10 @@ def search(
     narrows to the dashboard's filtered view; its own `text` is ignored (the query is the text).
     Columns: article_id, score, matched_terms (stems, for `highlight_spans`) and, with `context` (else None):
     seq, the sentence with the most query terms (-1: only the title has them), published, title, source and
-    that sentence raw and normalised.
+    that sentence raw and normalised. `named`: the query's read_names when the caller has them already.
     """
     if latin.latin_runs(query):
-        named = read_names(cur, query)
+        named = read_names(cur, query) if named is None else named
         if any(reading.names for reading in named):
             return _search_names(cur, query, named, filters, limit, context)
     parsed = parse_query(query)
@@ -556,11 +557,13 @@ class MatchCount:
     exact: bool
 
 
-def match_count(cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | None = None) -> MatchCount:
+def match_count(
+    cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | None = None, named: list[latin.Reading] | None = None
+) -> MatchCount:
     """How many articles match `query` (mode "all") within `filters`, counted from the index: the join search()
     ranks, without scoring, sorting or fetching a row. A quoted phrase is verified in every candidate when there
-    are at most PHRASE_CANDIDATES of them, the candidates search() itself reads."""
-    parsed, groups = _match_groups(cur, query)
+    are at most PHRASE_CANDIDATES of them, the candidates search() itself reads. `named` as for search()."""
+    parsed, groups = _match_groups(cur, query, read_names(cur, query) if named is None else named)
     if not groups:
         return MatchCount(0, True)
     cte, params = _narrowing(filters)
@@ -573,10 +576,18 @@ def match_count(cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | N
     return MatchCount(len(holding(sql.ids_all(cur, groups, cte, params))), True)
 
 
-def _match_groups(cur: duckdb.DuckDBPyConnection, query: str) -> tuple[Query, list[list[int]]]:
+def search_counted(
+    cur: duckdb.DuckDBPyConnection, query: str, filters: Filters | None = None, limit: int = 50
+) -> tuple[pd.DataFrame, list[latin.Reading], MatchCount]:
+    """search() and match_count() of one query, with the names its Latin words were read as (read_names): what the
+    Search page shows, the names read once for all three."""
+    named = read_names(cur, query)
+    return search(cur, query, filters, limit, named=named), named, match_count(cur, query, filters, named=named)
+
+
+def _match_groups(cur: duckdb.DuckDBPyConnection, query: str, named: list[latin.Reading]) -> tuple[Query, list[list[int]]]:
     """The query parsed as search() reads it, and the term ids an article must hold, one group per word or Latin
-    name (any id of a group will do: the entities a name was read as, and the word itself)."""
-    named = read_names(cur, query) if latin.latin_runs(query) else []
+    name read as `named` (any id of a group will do: the entities a name was read as, and the word itself)."""
     if not any(reading.names for reading in named):
         parsed = parse_query(query)
         return parsed, [[term_id(t)] for t in parsed.terms]

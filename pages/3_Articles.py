@@ -71,7 +71,7 @@ with side:
     if article.get("published") is None or pd.isna(article.get("published")):
         st.text(f"Undated: {article.get('undated_reason') or 'no date found'}")  # quotes input: never Markdown
     else:
-        st.caption(f"Dated from the {article.get('date_source') or 'input'}")
+        st.caption(render.dated_from(article.get("date_source")))
     st.markdown("**Topics**")
     if detail["topics"].empty:
         st.caption("none")

@@ -40,26 +40,28 @@ if not filters.text:
     st.caption("Type words above. The search runs within the sidebar filters and is kept in the link.")
     st.stop()
 
-results, ranked = ui.search(filters.text, filters, SHOWN + 1)
-results, more = export.capped(results, SHOWN)
-names = ui.names_read(filters.text)
-if any(found for _, found in names) or (names and results.empty):
-    st.html(render.names_read_html(names))
-how = "BM25 over light stems" if ranked else "sentence scan (the search index is not built in this database)"
-st.caption(render.match_caption(len(results), more, ui.match_count(filters.text, filters) if ranked else None, how))
+answer = ui.search(filters.text, filters, SHOWN + 1)
+results, more = export.capped(answer.results, SHOWN)
+if any(found for _, found in answer.names) or (answer.names and results.empty):
+    st.html(render.names_read_html(answer.names))
+how = "BM25 over light stems" if answer.ranked else "sentence scan (the search index is not built in this database)"
+st.caption(render.match_caption(len(results), more, answer.total, how))
 if results.empty:
-    ui.empty("Nothing matches every word within these filters. Try fewer words or clear some filters.")
-    if names:
+    ui.empty(render.no_match_note(filters.with_(text="").is_default()))
+    if answer.names:
         st.caption(LATIN_HINT)
     st.stop()
 for rank, row in enumerate(results.itertuples(index=False), start=1):
     terms = [str(t) for t in row.matched_terms]
-    where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
-    caption = (f"#{rank} · score {row.score:.{export.SCORE_DECIMALS}f} · {render.date_text(row.published)} · {row.source} · "
-               f"matched {', '.join(terms)} (best in {where})")
     sentence = next((t for t in (row.sentence, row.title) if isinstance(t, str)), "")
     norm = row.sentence_norm if isinstance(row.sentence_norm, str) else ""
     marks = render.norm_marks(sentence, norm, ui.match_spans(norm, terms, filters.text), "match", "matched") if norm else []
+    # The words as the sentence writes them (the index's are folded stems: "سجن" for بالسجن); the stems when none is
+    # marked in it.
+    matched = render.terms_as_written(sentence, marks) or ", ".join(terms)
+    where = "the title" if row.seq == -1 else f"sentence {row.seq + 1}"
+    caption = (f"#{rank} · score {row.score:.{export.SCORE_DECIMALS}f} · {render.date_text(row.published)} · {row.source} · "
+               f"matched {matched} (best in {where})")
     st.html(render.sentence_html(sentence, marks, caption))
     ui.article_link(row.article_id, filters, row.title)
 ui.export_buttons(export.search_extract(results), "search_results", filters, limit=SHOWN, truncated=more)

@@ -145,9 +145,9 @@ def test_network_edges_are_clickable_through_their_midpoints():
     assert [list(c) for c in pairs.customdata] == [["loc:adra", "org:moi"], ["loc:adra", "per:khattab"], ["org:moi", "per:khattab"]]
     # Labels put the Arabic name over the Latin one; the hover has both on one line.
     nodes = {t.name: (list(t.text), list(t.hovertext)) for t in fig.data if t.mode == "markers+text"}
-    assert nodes == {"LOC": (["عدرا<br>Adra"], ["عدرا · Adra"]),
-                     "ORG": (["وزارة الداخلية<br>Interior Ministry"], ["وزارة الداخلية · Interior Ministry"]),
-                     "PER": (["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"])}
+    assert nodes == {"Places": (["عدرا<br>Adra"], ["عدرا · Adra"]),
+                     "Organisations": (["وزارة الداخلية<br>Interior Ministry"], ["وزارة الداخلية · Interior Ministry"]),
+                     "People": (["أنس خطاب<br>Anas Khattab"], ["أنس خطاب · Anas Khattab"])}
     lines = [t for t in fig.data if t.mode == "lines"]
     assert len(lines) == 3
     first = lines[0]
@@ -349,7 +349,7 @@ def test_time_charts_put_the_topic_legend_under_the_axis_in_columns():
     assert bars.layout.legend.traceorder == "reversed"
     # the hover names the topic on one line
     assert [(t.meta, t.hovertemplate) for t in bars.data][1] == (
-        "Crime (robbery, theft, criminal gangs)", "%{x|%Y-%m-%d}<br>%{meta}: %{y}<extra></extra>")
+        "Crime (robbery, theft, criminal gangs)", "month of %{customdata[1]}<br>%{meta}: %{y}<extra></extra>")
     # a row of the three-line name beside the two-line one, then "untagged" alone
     assert bars.layout.height == charts.TIME_PLOT_PX + charts.TIME_CHART_CHROME_PX + (3 * 16 + 6) + (16 + 6)
     assert [t.name for t in trend.data] == ["Crime (robbery,<br>theft, criminal<br>gangs)", "Prisons and<br>detention"]
@@ -395,3 +395,19 @@ def test_count_axes_tick_whole_numbers_only(draw, factor, dtick):
     assert fig.layout.yaxis.dtick == dtick
     assert fig.layout.yaxis.tickformat == ",d"
     assert fig.layout.yaxis.rangemode == "tozero"
+
+
+@pytest.mark.parametrize(("grain", "start", "middle"), [
+    ("day", D(2015, 7, 21), "2015-07-21 00:00"),
+    ("week", D(2015, 7, 20), "2015-07-23 12:00"),
+    ("month", D(2015, 7, 1), "2015-07-16 12:00"),
+    ("month", D(2016, 2, 1), "2016-02-15 12:00"),
+])
+def test_a_periods_bar_is_drawn_over_the_period_not_centred_on_its_first_day(grain, start, middle):
+    """A July bar centred on 1 July spanned 16 June to 14 July: the real store's articles from 21 July on showed up in
+    June. Its clicks and hover still name the period by its first day."""
+    frame = pd.DataFrame({"period": [start], "topic": ["prisons"], "articles": [3], "stories": [3]})
+    for fig in (charts.timeline_figure(frame, "articles", LABELS, {}, 0, grain),
+                charts.entity_timeline_figure(frame[["period", "articles"]], "سوريا", grain)):
+        bar = fig.data[0]
+        assert (f"{pd.Timestamp(bar.x[0]):%Y-%m-%d %H:%M}", str(bar.customdata[0][-1])) == (middle, f"{start:%Y-%m-%d}")

@@ -84,7 +84,8 @@ def test_every_node_and_every_pair_stays_clickable(pairs):
     assert marks.marker.symbol == "diamond"
     nodes = _nodes(fig)
     assert {k: v[5] for k, v in nodes.items()} == names
-    assert {t.name: t.marker.color for t in fig.data if t.mode == "markers+text"} == charts.ENTITY_COLOURS
+    assert {t.name: t.marker.color for t in fig.data if t.mode == "markers+text"} == {
+        charts.ENTITY_TYPE_NAMES[k]: colour for k, colour in charts.ENTITY_COLOURS.items()}
     assert {t.hovertemplate for t in fig.data if t.mode == "markers+text"} == {
         "%{hovertext}<extra>%{fullData.name} · click to filter</extra>"}
 

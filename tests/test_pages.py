@@ -321,11 +321,6 @@ def test_search_form_writes_the_query_to_the_url(dashboard_env):
     assert _params(at)["q"] == ["سجون"]
 
 
-def test_search_without_matches_says_so(dashboard_env):
-    at = _ok(_app("pages/4_Search.py", q="كلمةغيرموجودةاطلاقا"))
-    assert "Nothing matches" in at.info[0].value
-
-
 @pytest.mark.parametrize(("matching", "caption", "truncated"), [
     (51, "51 articles match; the best 50 are shown, best first (BM25 over light stems). Add words or filters to narrow "
      "them.", True),
@@ -338,14 +333,13 @@ def test_search_says_when_more_articles_match_than_it_shows(matching, caption, t
 
     real = ui.search
 
-    def many(text: str, filters: Filters, limit: int) -> tuple[pd.DataFrame, bool]:
+    def many(text: str, filters: Filters, limit: int) -> ui.SearchAnswer:
         # `matching` articles match, however many the page asks for: the fixture's results, repeated with new ids.
-        found, ranked = real(text, filters, limit)
-        rows = pd.concat([found] * matching, ignore_index=True).head(min(matching, limit))
-        return rows.assign(article_id=range(1000, 1000 + len(rows))), ranked
+        answer = real(text, filters, limit)
+        rows = pd.concat([answer.results] * matching, ignore_index=True).head(min(matching, limit))
+        return answer._replace(results=rows.assign(article_id=range(1000, 1000 + len(rows))), total=(matching, True))
 
     monkeypatch.setattr(ui, "search", many)
-    monkeypatch.setattr(ui, "match_count", lambda text, filters: (matching, True))
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
     assert [c.value for c in at.caption if "best first" in c.value] == [caption]
     manifest = at.session_state[ui.MANIFESTS_STATE]["search_results"]().to_dict()
@@ -489,8 +483,10 @@ def test_search_falls_back_to_a_scan_without_the_index(dashboard_env, monkeypatc
     import ui
 
     monkeypatch.setattr(ui, "_index_built", lambda cur: False)
+    ui._indexed.clear()
     ui._cached_search.clear()
     at = _ok(_app("pages/4_Search.py", q="صيدنايا"))
+    ui._indexed.clear()
     ui._cached_search.clear()
     assert any("sentence scan" in c.value for c in at.caption)
     results = _exported(at, "search_results")
@@ -830,8 +826,7 @@ def test_a_latin_query_is_read_as_the_arabic_name_and_finds_its_articles(dashboa
 
 def test_latin_words_naming_nothing_say_so_with_a_hint(dashboard_env):
     at = _ok(_app("pages/4_Search.py", q="Xyzzy"))
-    assert [i.value for i in at.info] == [
-        "Nothing matches every word within these filters. Try fewer words or clear some filters."]
+    assert [i.value for i in at.info] == ["No article holds every word. Try fewer words or another spelling."]
     assert any(c.value.startswith("Latin letters are matched against the transliterated names") for c in at.caption)
     assert '<div class="basira-read-as" dir="ltr">Latin read as names: “Xyzzy” → no name.</div>' in _html(at)
 
@@ -919,7 +914,8 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
     tell anyone where the data is kept. The reader, its header and a search result name the file."""
     db, folder = server_path_db
     monkeypatch.setenv("BASIRA_DB", str(db))
-    assert _query(db, "articles_extract", Filters())["source_path"].tolist() == [str(folder / "wire_2016.txt")]
+    with store.read_cursor(db) as cur:  # the store keeps the path it was given
+        assert cur.execute("SELECT source_path FROM articles").fetchall() == [(str(folder / "wire_2016.txt"),)]
     reader = _ok(_app("pages/3_Articles.py", article="1"))
     assert [t.value for t in reader.text if t.value.startswith("From ")] == ["From wire_2016.txt"]
     assert re.search(r'<div class="meta">2016-03-02 · [^<]*<bdi[^>]*>wire_2016\.txt</bdi>', _html(reader))
@@ -933,3 +929,126 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
     for at in (reader, search, listed):
         shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
         assert [s for s in shown if str(folder) in s] == []
+
+
+def _snippet_texts(at: AppTest) -> list[str]:
+    """Each highlighted sentence of a page as its reader sees it, caption first: the markup gone, entities decoded."""
+    import html as html_lib
+
+    return [html_lib.unescape(re.sub(r"<[^>]+>", "", str(h.proto.body))) for h in at.get("html")
+            if 'class="basira-snippet' in str(h.proto.body)]
+
+
+@pytest.mark.parametrize(("q", "folded"), [("المعتقلين", "معتقل"), ("السجون", "سجن"), ('"سجن صيدنايا"', "سجن")])
+def test_search_captions_name_the_matched_words_as_the_sentence_writes_them(q, folded, dashboard_env):
+    """The captions listed the index's folded stems ("matched سجن" over a sentence saying بالسجن); they list the words
+    the result marks, as written, each of them in the sentence shown."""
+    snippets = _snippet_texts(_ok(_app("pages/4_Search.py", q=q)))
+    assert snippets
+    written = []
+    for snippet in snippets:
+        caption, sentence = re.fullmatch(r"(#\d+ · .*? \(best in [^)]+\))(.*)", snippet, re.S).groups()
+        words = caption.split(" · matched ", 1)[1].rsplit(" (best in ", 1)[0].split("، ")
+        assert all(word in sentence for word in words), (words, sentence)
+        written += words
+    assert any(word != folded for word in written)
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"q": "كلمةغيرموجودةاطلاقا"}, "No article holds every word. Try fewer words or another spelling."),
+    ({"q": "كلمةغيرموجودةاطلاقا", "topic": "prisons"},
+     "Nothing matches every word within these filters. Try fewer words or clear some filters."),
+])
+def test_a_search_without_matches_suggests_clearing_filters_only_when_there_are_some(params, message, dashboard_env):
+    """With no filter at all the page said "Try fewer words or clear some filters", sending the analyst looking for
+    filters that were not there."""
+    assert [i.value for i in _ok(_app("pages/4_Search.py", **params)).info] == [message]
+
+
+def test_one_search_checks_the_index_and_reads_the_query_once(dashboard_env, monkeypatch):
+    """ui._cached_match_count checked the index and read the query's Latin names again after _cached_search had, and
+    the names shown above the results a third time: one cached step answers all three."""
+    import ui
+    from basira import search
+
+    calls: list[str] = []
+    built, names = ui._index_built, search.read_names
+    monkeypatch.setattr(ui, "_index_built", lambda cur: calls.append("index") or built(cur))
+    monkeypatch.setattr(search, "read_names", lambda cur, text: calls.append("names") or names(cur, text))
+    for cached in (ui._indexed, ui._cached_search):
+        cached.clear()
+    answer = ui.search("Sednaya", Filters(), 51)
+    for cached in (ui._indexed, ui._cached_search):
+        cached.clear()
+    assert calls == ["index", "names"]
+    with store.read_cursor(dashboard_env) as cur:
+        found = search.search(cur, "Sednaya", Filters(), limit=1000)
+        readings = search.read_names(cur, "Sednaya")
+    assert answer.ranked and answer.total == (len(found), True) and len(found) >= 1
+    assert list(answer.results["article_id"]) == list(found["article_id"])
+    assert answer.names == [(r.text, [(n.canonical, n.latin) for n in r.names]) for r in readings]
+
+
+def test_the_network_legend_and_the_entity_choices_name_types_in_words(dashboard_env):
+    """The network's legend said LOC, ORG, PER and the sidebar's choices "(ORG, 947)": the store's codes, and a
+    number that did not say what it counted."""
+    at = _ok(_app("pages/2_Entities.py"))
+    network = json.loads(at.get("plotly_chart")[-1].proto.spec)
+    assert sorted(t["name"] for t in network["data"] if t.get("showlegend", True)) == ["Organisations", "People", "Places"]
+    options = next(m for m in at.sidebar.multiselect if m.label == "Entities (all of)").options
+    assert options and all(re.search(r" \((person|organisation|place), [\d,]+ articles?\)$", o) for o in options), options
+
+
+def test_a_topic_filter_stacks_only_its_topics_on_the_overview_timeline(dashboard_env, dashboard_db):
+    """Filtered to prisons, the timeline stacked every topic the prisons articles also carry: a day of 42 prisons
+    articles drew a bar of 156 "articles" on the real store. The stacks now sum to the articles in view."""
+    at = _ok(_app("app.py", topic="prisons"))
+    bars = [t for t in json.loads(at.get("plotly_chart")[0].proto.spec)["data"] if t["type"] == "bar"]
+    assert [t["name"].replace("<br>", " ") for t in bars] == ["Prisons and detention"]
+    timeline = _exported(at, "timeline")  # the rows drawn
+    figures = _query(dashboard_db, "key_figures", Filters(topics=("prisons",)))
+    assert set(timeline["topic"]) == {"prisons"}
+    assert timeline["articles"].sum() == figures["articles"] - figures["undated"] > 0
+    assert [c.value.split("axis. ")[-1] for c in at.caption if "Click a bar" in c.value] == [
+        "Click a bar to narrow to that period. Only the filtered topics are stacked (an article with two of them counts "
+        "in both); the other topics these articles carry are on the Topics page."]
+
+
+def test_the_ingest_page_and_the_cli_name_files_not_the_servers_folders(server_path_db, monkeypatch, capsys):
+    """The batch list showed "/srv/…/feeds" and `stats` its sources by the stored path; the article extract carried
+    it to the analyst's spreadsheet."""
+    from basira.__main__ import main
+
+    db, folder = server_path_db
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    at = _ok(_app("pages/5_Ingest.py"))
+    assert at.dataframe[0].value["inputs"].tolist() == ["feeds"]
+    extract = _query(db, "articles_extract", Filters())
+    assert extract[["source", "source_file"]].values.tolist() == [["wire_2016.txt", "wire_2016.txt"]]
+    assert [c for c in extract.columns if extract[c].astype(str).str.contains(str(folder), regex=False).any()] == []
+    assert main(["--db", str(db), "stats"]) == 0
+    assert "  sources    wire_2016.txt 1\n" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("title_start", "line"), [
+    ("الإفراج عن 120 معتقلاً", "Dated from the date line at the top of its file"),  # a seed's "date" first line
+    ("<script>alert(1)</script>", "Dated from the date field of its record"),  # a JSON record's "date"
+])
+def test_the_reader_says_in_words_where_the_date_came_from(title_start, line, dashboard_env):
+    """The reader said "Dated from the field" / "from the header": the parser's names for them."""
+    at = _ok(_app("pages/3_Articles.py", article=str(_article_id(dashboard_env, title_start))))
+    assert [c.value for c in at.caption if c.value.startswith("Dated from")] == [line]
+
+
+def test_the_list_page_says_how_many_pages_there_are(long_list_db, monkeypatch):
+    monkeypatch.setenv("BASIRA_DB", str(long_list_db))
+    assert [n.label for n in _ok(_app("pages/3_Articles.py")).number_input] == ["Page (of 3)"]
+
+
+def test_the_articles_extract_names_each_articles_topics_by_their_labels_too(dashboard_env):
+    """The extract gave only the keys ("drugs_smuggling, defected_officers"), which the pages never show."""
+    extract = _exported(_ok(_app("pages/3_Articles.py")), "articles")
+    labels = _query(dashboard_env, "topic_list").set_index("topic")["label"]
+    expected = [None if pd.isna(keys) else "; ".join(labels[k] for k in keys.split(", ")) for keys in extract["topics"]]
+    assert any(isinstance(e, str) and "Prisons and detention" in e for e in expected)
+    assert [None if pd.isna(v) else v for v in extract["topic_labels"]] == expected

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -1440,3 +1441,21 @@ def test_match_count_on_the_seeds_is_the_number_search_finds(seed_store, query, 
         count = search.match_count(cur, query, filters)
         found = search.search(cur, query, filters, limit=1000)
     assert count == search.MatchCount(len(found), True)
+
+
+@pytest.mark.parametrize(("query", "filters"), [
+    ("سجن", Filters()), ('"سجن صيدنايا"', Filters()), ("سجن Sednaya", Filters()), ("Assad, Saydnaya", Filters()),
+    ("Sednaya", Filters(date_from=dt.date(2020, 1, 1))), ("nothingnamed", Filters()),
+])
+def test_search_counted_is_search_its_names_and_match_count_with_the_names_read_once(seed_store, query, filters,
+                                                                                      monkeypatch):
+    with store.read_cursor(seed_store) as cur:
+        expected = (search.search(cur, query, filters, 7), search.read_names(cur, query),
+                    search.match_count(cur, query, filters))
+        calls = []
+        read_names = search.read_names
+        monkeypatch.setattr(search, "read_names", lambda cur, text: calls.append(text) or read_names(cur, text))
+        found, named, count = search.search_counted(cur, query, filters, 7)
+    assert calls == [query]
+    pd.testing.assert_frame_equal(found, expected[0])
+    assert (named, count) == expected[1:]

@@ -617,7 +617,8 @@ def _cooccurrence(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int, 
 
 
 def store_stats(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Whole-store figures for `python -m basira stats`."""
+    """Whole-store figures for `python -m basira stats`; its sources named as the pages name them (shown_source: a file's
+    name, not the path on the server it was ingested from)."""
     one = lambda sql: cur.execute(sql).fetchone()  # noqa: E731
     articles, stories, undated, first, last = one(
         "SELECT count(*), count(DISTINCT story_id), count(*) FILTER (WHERE published IS NULL),"
@@ -639,7 +640,7 @@ def store_stats(cur: duckdb.DuckDBPyConnection) -> dict[str, object]:
         ).fetchall(),
         "entities": one("SELECT count(*) FROM entities")[0],
         "top_sources": cur.execute(
-            "SELECT coalesce(source_name, source_path), count(*) FROM articles GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 5"
+            f"SELECT {shown_source()}, count(*) FROM articles GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT 5"
         ).fetchall(),
         "taxonomy_version": (cur.execute("SELECT value FROM meta WHERE key = 'taxonomy_version'").fetchone() or [None])[0],
     }
@@ -741,7 +742,11 @@ def article_count(cur: duckdb.DuckDBPyConnection, filters: Filters) -> int:
 
 
 def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 100_000) -> pd.DataFrame:
-    """The filtered articles as an extract: one row per article with its topics and where it came from.
+    """The filtered articles as an extract: one row per article with its topics and where it came from, by the file's
+    name (`source_file`) as the reader shows it: the stored path is the server's, which an analyst's spreadsheet has no
+    use for and should not carry to whoever it is sent to. `topics` are the keys a link's topic= takes, strongest
+    first; `topic_labels` the same as the pages name them ("Prisons and detention; Armed clashes"): a spreadsheet of
+    "drugs_smuggling, defected_officers" read as the store's internals.
 
     An untitled article carries the `opening` the lists show in its place (its first real sentence), so a row of
     the spreadsheet can be read: most of a scraped corpus has no title (the real store: all 55 rows of a filtered
@@ -751,11 +756,13 @@ def articles_extract(cur: duckdb.DuckDBPyConnection, filters: Filters, limit: in
     def extract(opening: str, join: str) -> pd.DataFrame:
         return cur.execute(
             cte + " SELECT a.article_id, a.published, a.title_raw AS title, " + opening + " AS opening,"
-            " coalesce(a.source_name, a.source_path) AS source,"
+            f" {shown_source('a.')} AS source,"
             " a.url, a.byline, a.story_id, a.char_count, a.date_source, a.undated_reason,"
             " (SELECT string_agg(topic, ', ' ORDER BY score DESC, topic) FROM article_topics t"
             "  WHERE t.article_id = a.article_id) AS topics,"
-            " a.source_path, a.locator"
+            " (SELECT string_agg(coalesce(tp.label, t.topic), '; ' ORDER BY t.score DESC, t.topic)"
+            "  FROM article_topics t LEFT JOIN topics tp USING (topic) WHERE t.article_id = a.article_id) AS topic_labels,"
+            f" {file_name('a.source_path')} AS source_file, a.locator"
             " FROM selected s JOIN articles a USING (article_id)" + join +
             " ORDER BY a.published DESC NULLS LAST, a.article_id DESC LIMIT ?",
             [*params, limit],
@@ -1210,17 +1217,21 @@ def search_fallback(cur: duckdb.DuckDBPyConnection, filters: Filters, query: str
 
 
 def batch_list(cur: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every ingest batch, newest first: what was read, what landed, what was refused."""
+    """Every ingest batch, newest first: what was read (the names of its files and folders, not where the server
+    keeps them), what landed, what was refused."""
     return cur.execute(
-        "SELECT batch_id, started_at, finished_at, inputs, articles_added, duplicates, rejected"
+        "SELECT batch_id, started_at, finished_at,"
+        f" array_to_string(list_transform(string_split(inputs, ', '), lambda p: {file_name('p')}), ', ') AS inputs,"
+        " articles_added, duplicates, rejected"
         " FROM batches ORDER BY batch_id DESC"
     ).df()
 
 
 def rejected_inputs(cur: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
-    """Inputs that could not become articles, newest batch first, with the reason."""
+    """Inputs that could not become articles, newest batch first, with the reason and the name of the file (the
+    stored path is the server's)."""
     return cur.execute(
-        "SELECT batch_id, source_path, locator, reason, detail, excerpt FROM rejected"
+        f"SELECT batch_id, {file_name('source_path')} AS file, locator, reason, detail, excerpt FROM rejected"
         " ORDER BY batch_id DESC, source_path, locator LIMIT ?",
         [limit],
     ).df()
