@@ -46,8 +46,8 @@ Whether an unknown token can be (part of) a name is decided by the frequent-word
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
 behind clitics or before a pronoun suffix, is not a name; anything else may be.
 
-Optionally (``use_tagger=True``, off by default: it costs ~0.8-1.1 ms more CPU per article, over the
-budget) a sequence model trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows,
+Optionally (``use_tagger=True``, off by default: it costs ~1.3-1.6 ms more CPU per article, over the
+budget, for +0.010 PER F1 cross-validated over the round-22 rules) a sequence model trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows,
 the lists' and rules' candidates and word clusters from unlabelled news as features) proposes person/organisation names over the rules (under the lists and the title
 rule) and drops the rule-found persons it does not confirm.
 
@@ -585,8 +585,9 @@ RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-v
 _RUN = 0  # a run of adjacent rare words: the weakest cue
 _TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
 _MODEL = 1.5  # the sequence model over the rules, under the lists and the title rule
-# See Tagger.gate: cross-validated on train with the word-cluster features (-16, -20, -24, -32: PER F1 0.738,
-# 0.736, 0.735, 0.729); a lower gate opens more windows, so it costs more (eval/RESULTS.md).
+# See Tagger.gate: cross-validated on train with the word-cluster features, retrained over the round-22 rules
+# (-8, -16, -24, -32: PER F1 0.769, 0.769, 0.771, 0.768; rules alone 0.759); a lower gate opens more windows,
+# so it costs more (eval/RESULTS.md).
 TAGGER_GATE = -16.0
 # How the model's names combine with the candidates: "low" below every list and rule (the round-2 proposer),
 # "over" above the rules (under the lists and the title rule), "veto" as "over" and a rule candidate of a
@@ -714,8 +715,9 @@ class GazetteerRecognizer:
         self.lone_given_names = lone_given_names
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
-        # on ANERcorp it adds +0.046 PER F1 cross-validated and +0.074 on the test split, but costs ~0.8-1.1 ms
-        # of CPU per article (analysis ~1.6-1.8x slower), over the speed budget; see eval/RESULTS.md.
+        # retrained over the round-22 rules it adds +0.010 PER F1 cross-validated (0.759 -> 0.769; round 4, over
+        # weaker rules, +0.046), but costs ~1.3-1.6 ms of CPU per article (the recogniser ~1.6x slower), over the
+        # speed budget; see eval/RESULTS.md.
         if tagger is None and use_tagger:
             tagger = Tagger(read_weights(WEIGHTS_FILE), tagger_lexicon(self.res), gate=TAGGER_GATE)
         self.tagger = tagger if use_tagger and tagger else None  # an empty model (no weights file) is no tagger
