@@ -613,6 +613,8 @@ _COMMAS = frozenset(("\u060c", ","))
 _LAM_LEADS = frozenset("\u0644\u0648\u0641")  # a name token opening with ل، ول، فل may carry the preposition
 _THAT = frozenset(("\u0627\u0646", "\u0628\u0627\u0646", "\u0627\u0646\u0647", "\u0627\u0646\u0647\u0627"))  # ان، بان، انه، انها as normalised
 _LISTED = (-_GAZ, -_LEARNED)
+# What was said opens with a colon or an opening quotation mark right after its speaker ("قال عباس « ...").
+_SAID_OPENERS = frozenset((":", "\u00ab", "\"", "\u201c"))
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
@@ -1432,7 +1434,11 @@ class GazetteerRecognizer:
                 # "وقال رمضان إن", "وأكد غريب أن": a given name that is also a word, as the whole subject of the
                 # verb before what was said; alone it is a lone given name (not stored) unless the article names him
                 return (_RULE, i, i, "PER", "rule:speech")
-            if tok in res.first_names or tok in res.particles or not self.name_like(tok):
+            if tok in res.first_names or tok in res.particles:
+                return None
+            if not self.name_like(tok):
+                if self._said_by_one_word(doc, i):
+                    return (_RULE, i, i, "PER", "rule:speech")  # "وقال بوين إنه": not ب + "وين" (where)
                 return None
             if tok.startswith(AL) and tok not in res.person_words:
                 return None
@@ -1471,12 +1477,25 @@ class GazetteerRecognizer:
         return bare not in res.common or (k >= 0 and (toks[k] == "\u0644" or toks[k] in res.media_said
                                                        or toks[k] in res.media_cues))
 
+    def _said_by_one_word(self, doc: Doc, i: int) -> bool:
+        """Is toks[i], right after a speech verb and right before what was said ("وقال بوين إنه", "وقال بادان :"), the
+        whole subject although `name_like` reads it as a clitic on an ordinary word? Only a word that is no ordinary
+        word itself, spelled like a name (the learned letter n-grams), not a verb shape, and not opening with
+        the conjunction or with ل ("وقال لرويترز إن": told Reuters), nor ف/ب on an imperfect verb ("فيدعي :")."""
+        tok, res = doc.toks[i], self.res
+        if len(tok) > 4 and tok[0] in "\u0641\u0628" and tok[1] in _IMPERFECT and tok[2:] in res.common:
+            return False
+        return (len(tok) > 2 and tok.isalpha() and not tok.isascii() and tok[0] not in "\u0648\u0644"
+                and tok not in res.common and not tok.startswith(AL) and not self._is_blocker(tok)
+                and not self._verb_shape(tok) and bool(res.char_weights) and not self._spelled_unlike_name(tok)
+                and self._complement_after(doc, i))
+
     def _complement_after(self, doc: Doc, i: int) -> bool:
-        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب) or a colon?"""
+        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب), a colon or an opening quote?"""
         k = i + 1
         if k < doc.n and doc.toks[k] in _THAT:
             return True
-        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] == ":"
+        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] in _SAID_OPENERS
 
     def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
         """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
