@@ -850,3 +850,28 @@ def test_twenty_first_round_ali_written_for_ala(recognizer, text, expected):
 )
 def test_twenty_first_round_lone_words_after_a_cue(recognizer, text, expected):
     assert methods(recognizer.recognize(sents(text))) == expected
+
+
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        # one word right after a speech verb and right before what was said is the speaker, even when it reads as a
+        # clitic on an ordinary word ("بوين" as ب + "وين", "فالبينر" as ف + "البينر"; main found none of these)
+        (("وقال بوين إنه لا يعرف",), {("per:buyn", "بوين", "rule:speech")}),
+        (("ويرى فيون أنه من أجل حماية المسيحيين",), {("per:fiwn", "فيون", "rule:speech")}),
+        (('وقال بادان : " ليسوا الأرقى "',), {("per:badan", "بادان", "rule:speech")}),
+        (('قال فالبينر " في بعض الأحيان "',), {("per:falbinr", "فالبينر", "rule:speech")}),
+        # ... an opening quotation mark opens what was said, also after a given name that is a word ("مسلم")
+        (("وقال صالح مسلم إن الحزب لن ينسحب", "وأضاف مسلم « الشوفينيون يحاولون السيطرة »"),
+         {("per:salih_muslim", "صالح مسلم", "gazetteer"), ("per:salih_muslim", "مسلم", "alias:surname")}),
+        # guards: no complement after it; ف on an imperfect verb; ل (told Reuters); a pronoun on an ordinary word
+        (("وقال بوين في خطاب",), set()),
+        (("وقال صالح مسلم إن الحزب لن ينسحب", "وأضاف مسلم في المؤتمر"),
+         {("per:salih_muslim", "صالح مسلم", "gazetteer")}),
+        (("ما شاء أن يضيف فيدعي : أن الشريف",), set()),
+        (("وقال لرويترز إن الهجوم",), {("org:reuters", "لرويترز", "gazetteer")}),
+        (("وقالت مصادره إن الهجوم",), set()),
+    ],
+)
+def test_round_22_one_word_speaker_before_what_was_said(recognizer, texts, expected):
+    assert methods(recognizer.recognize(sents(*texts))) == expected

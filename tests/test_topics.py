@@ -182,8 +182,9 @@ def test_taxonomy_version_has_declared_version_and_hash():
     # surname after a place head is the place, speech verbs take no ب/ك ("كيري"), the NER round's person rules (kunya +
     # "عبد X", appositive surnames, "علي" as the preposition, the n-gram gate on lone words after a title or speech verb);
     # entities-14 (round 22, every branch bumped 13 -> 14): taxonomy 2026.12.16's rules against false core tags, a name a
-    # preposition governs is no speaker ("قال عن كوسا", "على «تويتر»"), a verb after
-    # the unit's definite words gives a count its kind, "9 آلاف و 800" is 9,800
+    # preposition governs is no speaker ("قال عن كوسا", "على «تويتر»"), a verb after the unit's definite words gives a
+    # count its kind, "9 آلاف و 800" is 9,800, one word between a speech verb and what was said is the speaker
+    # ("وقال بوين إنه")
     assert re.fullmatch(r"topics-2026\.12\.16\+[0-9a-f]{8} entities-14\+[0-9a-f]{8}", taxonomy_version())
 
 

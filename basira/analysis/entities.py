@@ -46,8 +46,8 @@ Whether an unknown token can be (part of) a name is decided by the frequent-word
 (common_words.tsv, built by eval/build_common_words.py): an ordinary word, or an ordinary word
 behind clitics or before a pronoun suffix, is not a name; anything else may be.
 
-Optionally (``use_tagger=True``, off by default: it costs ~0.8-1.1 ms more CPU per article, over the
-budget) a sequence model trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows,
+Optionally (``use_tagger=True``, off by default: it costs ~1.3-1.6 ms more CPU per article, over the
+budget, for +0.010 PER F1 cross-validated over the round-22 rules) a sequence model trained on ANERcorp train (tagger.py: structured perceptron, Viterbi over windows,
 the lists' and rules' candidates and word clusters from unlabelled news as features) proposes person/organisation names over the rules (under the lists and the title
 rule) and drops the rule-found persons it does not confirm.
 
@@ -585,8 +585,9 @@ RUN_SCORE = 0.1  # mean n-gram log-odds a rare word needs to join a run (cross-v
 _RUN = 0  # a run of adjacent rare words: the weakest cue
 _TAG = -1  # a name proposed by the learned tagger: only where no list or rule found anything
 _MODEL = 1.5  # the sequence model over the rules, under the lists and the title rule
-# See Tagger.gate: cross-validated on train with the word-cluster features (-16, -20, -24, -32: PER F1 0.738,
-# 0.736, 0.735, 0.729); a lower gate opens more windows, so it costs more (eval/RESULTS.md).
+# See Tagger.gate: cross-validated on train with the word-cluster features, retrained over the round-22 rules
+# (-8, -16, -24, -32: PER F1 0.769, 0.769, 0.771, 0.768; rules alone 0.759); a lower gate opens more windows,
+# so it costs more (eval/RESULTS.md).
 TAGGER_GATE = -16.0
 # How the model's names combine with the candidates: "low" below every list and rule (the round-2 proposer),
 # "over" above the rules (under the lists and the title rule), "veto" as "over" and a rule candidate of a
@@ -612,6 +613,8 @@ _COMMAS = frozenset(("\u060c", ","))
 _LAM_LEADS = frozenset("\u0644\u0648\u0641")  # a name token opening with ل، ول، فل may carry the preposition
 _THAT = frozenset(("\u0627\u0646", "\u0628\u0627\u0646", "\u0627\u0646\u0647", "\u0627\u0646\u0647\u0627"))  # ان، بان، انه، انها as normalised
 _LISTED = (-_GAZ, -_LEARNED)
+# What was said opens with a colon or an opening quotation mark right after its speaker ("قال عباس « ...").
+_SAID_OPENERS = frozenset((":", "\u00ab", "\"", "\u201c"))
 _STRONG_RULES = frozenset(("rule:title", "rule:given_name"))
 _START = itemgetter(2)
 _CAND_FEATURES = itemgetter(4, 5, 6, 7)  # (first, last, type, method): what the model reads of a candidate
@@ -714,8 +717,9 @@ class GazetteerRecognizer:
         self.lone_given_names = lone_given_names
         # The sequence model (tagger.py, _model_candidates); `tagger` replaces the shipped model (cross-validation),
         # the other tagger_* arguments are the settings cross-validated in eval/train_tagger.py. Off by default:
-        # on ANERcorp it adds +0.046 PER F1 cross-validated and +0.074 on the test split, but costs ~0.8-1.1 ms
-        # of CPU per article (analysis ~1.6-1.8x slower), over the speed budget; see eval/RESULTS.md.
+        # retrained over the round-22 rules it adds +0.010 PER F1 cross-validated (0.759 -> 0.769; round 4, over
+        # weaker rules, +0.046), but costs ~1.3-1.6 ms of CPU per article (the recogniser ~1.6x slower), over the
+        # speed budget; see eval/RESULTS.md.
         if tagger is None and use_tagger:
             tagger = Tagger(read_weights(WEIGHTS_FILE), tagger_lexicon(self.res), gate=TAGGER_GATE)
         self.tagger = tagger if use_tagger and tagger else None  # an empty model (no weights file) is no tagger
@@ -1430,7 +1434,11 @@ class GazetteerRecognizer:
                 # "وقال رمضان إن", "وأكد غريب أن": a given name that is also a word, as the whole subject of the
                 # verb before what was said; alone it is a lone given name (not stored) unless the article names him
                 return (_RULE, i, i, "PER", "rule:speech")
-            if tok in res.first_names or tok in res.particles or not self.name_like(tok):
+            if tok in res.first_names or tok in res.particles:
+                return None
+            if not self.name_like(tok):
+                if self._said_by_one_word(doc, i):
+                    return (_RULE, i, i, "PER", "rule:speech")  # "وقال بوين إنه": not ب + "وين" (where)
                 return None
             if tok.startswith(AL) and tok not in res.person_words:
                 return None
@@ -1469,12 +1477,25 @@ class GazetteerRecognizer:
         return bare not in res.common or (k >= 0 and (toks[k] == "\u0644" or toks[k] in res.media_said
                                                        or toks[k] in res.media_cues))
 
+    def _said_by_one_word(self, doc: Doc, i: int) -> bool:
+        """Is toks[i], right after a speech verb and right before what was said ("وقال بوين إنه", "وقال بادان :"), the
+        whole subject although `name_like` reads it as a clitic on an ordinary word? Only a word that is no ordinary
+        word itself, spelled like a name (the learned letter n-grams), not a verb shape, and not opening with
+        the conjunction or with ل ("وقال لرويترز إن": told Reuters), nor ف/ب on an imperfect verb ("فيدعي :")."""
+        tok, res = doc.toks[i], self.res
+        if len(tok) > 4 and tok[0] in "\u0641\u0628" and tok[1] in _IMPERFECT and tok[2:] in res.common:
+            return False
+        return (len(tok) > 2 and tok.isalpha() and not tok.isascii() and tok[0] not in "\u0648\u0644"
+                and tok not in res.common and not tok.startswith(AL) and not self._is_blocker(tok)
+                and not self._verb_shape(tok) and bool(res.char_weights) and not self._spelled_unlike_name(tok)
+                and self._complement_after(doc, i))
+
     def _complement_after(self, doc: Doc, i: int) -> bool:
-        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب) or a colon?"""
+        """Does what was said open right after token i: "إن"/"أن" (with a pronoun or ب), a colon or an opening quote?"""
         k = i + 1
         if k < doc.n and doc.toks[k] in _THAT:
             return True
-        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] == ":"
+        return doc.full[doc.end(i) : doc.end(i) + 2].lstrip()[:1] in _SAID_OPENERS
 
     def _owned_body(self, doc: Doc, head: int, i: int) -> bool:
         """Is the verbal-noun form of a head at toks[head] ("لقيادة") still a body's name: after a word that owns it
