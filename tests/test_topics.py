@@ -168,8 +168,7 @@ def test_evidence_offsets_point_at_the_term():
 
 
 def test_taxonomy_version_has_declared_version_and_hash():
-    # topics-2026.12.16: the devset's false core tags read as kinds (RESULTS.md, "round 22"); entities-14 (round 22,
-    # every branch of the round bumped 13 -> 14);
+    # topics-2026.12.16: the devset's false core tags read as kinds (RESULTS.md, "round 22");
     # topics-2026.12.15: holdout15's errors and the devset's missed defections (RESULTS.md, "round 21");
     # topics-2026.12.14: holdout14's errors (RESULTS.md, "Seventeenth round"); entities-10: outlets named without their
     # head with a media cue ("مراسل الجزيرة") and the twelfth round's person rules change stored mentions (RESULTS.md,
