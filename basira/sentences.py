@@ -85,12 +85,19 @@ def _split(text_raw: str) -> tuple[list[tuple[int, int, list[tuple[int, int]]]],
     return paragraphs, raws, _normalize_many(raws) if raws else []
 
 
-def sentence_norms(text_raw: str) -> tuple[list[int], list[str]]:
-    """The paragraph and the text_norm of each sentence split_sentences finds, in order, without the line rules
-    or the Sentence objects: all that an article's content hash and paragraph fingerprints read (the ingest's
-    read-ahead computes only those)."""
-    paragraphs, _, norms = _split(text_raw)
-    return [p for p, (_, _, spans) in enumerate(paragraphs) for _ in spans], norms
+def paragraph_norms(text_raw: str) -> list[str]:
+    """The normalised text of each paragraph split_sentences finds (its non-blank lines), in order, with runs of
+    white space one space: the paragraph's sentences rejoined (normalize.rejoined_norms) without splitting them.
+    All that an article's content hash and paragraph fingerprints read (the ingest's read-ahead computes only
+    those)."""
+    lines = [line for line in text_raw.split("\n") if line and not line.isspace()]
+    if not lines:
+        return []
+    norms = normalize_text("\n".join(lines)).split("\n")
+    if len(norms) == len(lines):
+        return norms
+    # A stray \r made a line two (see _normalize_many): each line is one line of the rejoined form all the same.
+    return [" ".join(normalize_text(line).split()) for line in lines]
 
 
 def split_sentences(

@@ -32,6 +32,8 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
 
 # meta key of the normalize.VERSION the store's matching forms were made with.
 NORMALIZATION = "normalization"
+# meta key of the fingerprint.HASH_VERSION the store's content hashes were made with.
+HASH_VERSION = "content_hash_version"
 
 # Tables derived from articles by analysis; retag empties and refills them.
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities",
@@ -338,12 +340,47 @@ def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
     set_meta(con, NORMALIZATION, version)
 
 
+def outdated_hashes(con: duckdb.DuckDBPyConnection, current: str) -> bool:
+    """Were the stored content hashes made by a definition older than `current` (a store without the meta key
+    holding articles was written before the version was recorded)? False for an empty store."""
+    stored = get_meta(con, HASH_VERSION)
+    if stored is None:
+        return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+    return stored != current
+
+
+def set_hash_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    set_meta(con, HASH_VERSION, version)
+
+
+def stored_bodies(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, title_norm, content_hash, url, [(start_char, end_char, text_norm)] in sentence order) of the
+    articles in (after_id, last_id], in id order: what rehashing reads."""
+    return con.execute(
+        "SELECT a.article_id, a.title_norm, a.content_hash, a.url,"
+        " coalesce(list((s.start_char, s.end_char, s.text_norm) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
+        "  AND s.article_id > ? AND s.article_id <= ?"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id, after_id, last_id],
+    ).fetchall()
+
+
+def stage_new_hashes(con: duckdb.DuckDBPyConnection, hashes: pa.Table) -> None:
+    """Keep (article_id, old_hash, new_hash) rows for apply_new_hashes."""
+    con.execute(_NEW_HASHES)
+    if hashes.num_rows:
+        with _scanned(con, "incoming_hashes", hashes):
+            con.execute("INSERT INTO new_hashes SELECT article_id, old_hash, new_hash FROM incoming_hashes")
+
+
 def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
-    """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate)]) of the
-    articles in (after_id, last_id], in id order, sentences in order: what renormalising reads."""
+    """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate, start_char,
+    end_char)]) of the articles in (after_id, last_id], in id order, sentences in order: what renormalising and
+    rehashing read."""
     return con.execute(
         "SELECT a.article_id, a.title_raw, a.title_norm, a.content_hash,"
-        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate) ORDER BY s.seq)"
+        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate, s.start_char, s.end_char) ORDER BY s.seq)"
         "  FILTER (WHERE s.seq IS NOT NULL), [])"
         " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
         "  AND s.article_id > ? AND s.article_id <= ?"
