@@ -18,6 +18,16 @@ _CLOSERS = "\"'\u201d\u2019\u00bb)\\]"
 # A run of final marks (pre-tokenised text writes ". . ." with spaces), then closing quotes, then space or line end.
 # Requiring the space keeps decimals (3.5), URLs and dotted initials inside a sentence.
 _TERMINATOR = re.compile(_MARK + r"(?:\s?" + _MARK + ")*[" + _CLOSERS + r"]*(?=\s|$)")
+# Some sites glue the next sentence to the full stop ("عن سببه.وقال المرصد", "مستمرة».وأضاف": 438 in the corpora,
+# almadina, aljazirah, alriyadh...): a mark between an Arabic word (or a closing quote) and an Arabic letter ends a
+# sentence too, unless a side is one or two letters, a dotted abbreviation ("سي.بي.إس", "أ.ف.ب", "د.محمد", "محمد.أ").
+_GLUED_END = re.compile(r"(?<=[\u0621-\u064a\u00bb\u201d\"])[.!?\u061f](?=[\u0621-\u064a])")
+_ARABIC_WORD_BEFORE = re.compile(r"[\u0621-\u064a\u064b-\u0652\u0640]*$")
+_ARABIC_WORD_AFTER = re.compile(r"[\u0621-\u064a\u064b-\u0652\u0640]*")
+# A listing page strings items on one line, each opening with its time ("... لن يلتقي المسؤولين 2018 - 01 - 20 06 :
+# 52 : 41 طالب الأمين العام ...": panet.co.il, 315 in the corpora): the time stamp starts a sentence.
+_STAMP = re.compile(r"(?<=\S )(?:19|20)\d\d - \d\d - \d\d \d\d : \d\d : \d\d(?= )")
+_OPENS = {"\u00ab": "\u00bb", "\u201c": "\u201d"}
 
 
 def _is_abbreviation(text: str, sentence_start: int, mark_start: int) -> bool:
@@ -33,17 +43,46 @@ def _is_abbreviation(text: str, sentence_start: int, mark_start: int) -> bool:
     return not (mark_start - 3 >= sentence_start and text[mark_start - 3].isdigit())
 
 
+def _in_quote(text: str, start: int, at: int) -> bool:
+    """Is offset `at` inside a quotation opened since `start` and not closed («...», “...”, "...")?"""
+    part = text[start:at]
+    return part.count('"') % 2 == 1 or any(part.count(o) > part.count(c) for o, c in _OPENS.items())
+
+
+def _glued_cuts(text: str, start: int, end: int) -> list[int]:
+    """Where a sentence glued to the mark before it (_GLUED_END) or a listing's time stamp (_STAMP) begins, outside
+    quotations: these cut a line only where they are found, so a line without them splits as before."""
+    cuts = []
+    for m in _GLUED_END.finditer(text, start, end):
+        at = m.start()
+        before = _ARABIC_WORD_BEFORE.search(text, start, at).group()
+        after = _ARABIC_WORD_AFTER.match(text, at + 1, end).group()
+        if (len(before) > 2 or text[at - 1] in _CLOSERS) and len(after) > 2 and not _in_quote(text, start, at):
+            cuts.append(at + 1)
+    cuts.extend(m.start() for m in _STAMP.finditer(text, start, end) if not _in_quote(text, start, m.start()))
+    return cuts
+
+
 def _line_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans within one line, trimmed of surrounding white space."""
     spans = []
     pos = start
+    cuts = []
     for m in _TERMINATOR.finditer(text, start, end):
         cut = m.end()
         mark_start = m.start()
         if cut - mark_start == 1 and text[mark_start] == "." and _is_abbreviation(text, pos, mark_start):
             continue
-        _add_span(spans, text, pos, cut)
+        cuts.append(cut)
         pos = cut
+    glued = _glued_cuts(text, start, end)
+    if glued:
+        cuts = sorted(set(cuts) | set(glued))
+    pos = start
+    for cut in cuts:
+        if cut > pos:
+            _add_span(spans, text, pos, cut)
+            pos = cut
     _add_span(spans, text, pos, end)
     return spans
 
