@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -312,6 +312,8 @@ UNIT_SCHEMAS: dict[str, pa.Schema] = {
     "paragraphs": pa.schema([("row", _I32), ("paragraph", _I32), ("fingerprint", pa.int64()), ("page", pa.int64())]),
     "texts": pa.schema([("row", _I32), ("body", pa.binary())]),
 }
+# The sentences table's columns (a Sentence's fields, after its article's id).
+SENTENCE_COLUMNS = ("article_id", *UNIT_SCHEMAS["sentences"].names[1:])
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
 # The analysis tables whose rows point to a sentence (article_topics scores come from topic_evidence).
 _ROWS_BY_SENTENCE = ANALYSIS_TABLES[1:]
@@ -683,6 +685,9 @@ def _ingest(
             raise StoreOutdated(outdated)
         write.set_normalization(con, normalize.VERSION)
         _upgrade_hashes(con)
+        if not write.outdated_sentence_rules(con, sentences.RULES):
+            # A store cut by older rules keeps saying so (retag cuts it again), whatever this batch adds.
+            write.set_sentence_rules(con, sentences.RULES)
         _check_known_repeats(con)
         report.batch_id = write.start_batch(con, inputs)
         report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
@@ -1207,6 +1212,8 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
         _upgrade_hashes(con, progress)
         if write.outdated_normalization(con):
             renormalize(con, progress)
+        if write.outdated_sentence_rules(con, sentences.RULES):
+            resplit(con, progress)
         _refresh_taxonomy(con)
         write.clear_analysis(con)
         write.clear_older_taxonomy(con)
@@ -1294,6 +1301,36 @@ def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
     paragraphs.move_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
     write.set_hash_version(con, fingerprint.HASH_VERSION)
     return rehashed - kept, kept
+
+
+def resplit(con, progress: Progress | None = None) -> int:
+    """Cut the stored articles into sentences again with this sentences.RULES, as ingest cuts them (line rules and
+    article end too), and store the new sentences and story signature of each article cut elsewhere. Their content
+    hash and paragraph fingerprints do not depend on the cuts; the caller, retag, flags the repeated paragraphs,
+    analyses every article and rebuilds the search index and openings from the stored sentences. Returns the
+    articles cut again."""
+    changed = 0
+    after, last = 0, write.next_article_id(con) - 1
+    while after < last:
+        upto = min(after + CHUNK, last)
+        sentence_rows, signature_rows = [], []
+        for article_id, text_raw, cuts in write.stored_cuts(con, after, upto):
+            found = reader.body_sentences(text_raw)
+            if [(s.start, s.end) for s in found] == [tuple(c) for c in cuts]:
+                continue
+            changed += 1
+            sentence_rows += [(article_id, *astuple(s)) for s in found]
+            tokens = tokenize("\n".join(s.text_norm for s in found if not s.is_boilerplate))
+            signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
+        if sentence_rows:
+            write.replace_sentences(
+                con, _table(SENTENCE_COLUMNS, sentence_rows), _table(("article_id", "signature"), signature_rows)
+            )
+        after = upto
+        if progress:
+            progress(after, "cut into sentences")
+    write.set_sentence_rules(con, sentences.RULES)
+    return changed
 
 
 def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:

@@ -13,6 +13,11 @@ BoilerplateRule = Callable[[str, str, LineContext], str | None]
 # Given every sentence's normalised text, the index of the first sentence after the article's end (None: no end seen).
 ArticleEndRule = Callable[[list[str]], int | None]
 
+# The version of where split_sentences cuts. A store records the one its sentences were cut by (meta
+# 'sentence_rules', absent: "1") and `retag` cuts an older store's articles again (ingest.resplit); so any change to
+# the cuts must bump it. The content hash and paragraph fingerprints do not depend on the cuts.
+RULES = "2"
+
 _MARK = "[.!?\u061f\u061b\u2026]"
 _CLOSERS = "\"'\u201d\u2019\u00bb)\\]"
 # A run of final marks (pre-tokenised text writes ". . ." with spaces), then closing quotes, then space or line end.

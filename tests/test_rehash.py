@@ -1,6 +1,7 @@
-"""A store whose content hashes are of the first definition (the list of sentences, until HASH_VERSION 2): the
-writer rehashes it before comparing it with new articles, so re-ingesting the files it was built from stores
-nothing, and it ends up as the current code builds it."""
+"""Stores written by older code: content hashes of the first definition (the list of sentences, until HASH_VERSION
+2), which the writer rehashes before comparing the store with new articles, so that re-ingesting the files it was
+built from stores nothing; and sentences cut by older rules, which retag cuts again. Either way the store ends up as
+the current code builds it."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from basira import fingerprint, ingest, store
+from basira import fingerprint, ingest, sentences, store
 from basira.model import ParsedArticle
-from basira.queries import broken_invariants
+from basira.queries import broken_invariants, write
 from bench import compare_stores
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,3 +133,65 @@ def test_rehash_keeps_the_earliest_of_two_articles_the_new_definition_calls_the_
     report = ingest.ingest_paths([path], db)
     assert (report.added, report.duplicates) == (0, 2)
     assert _rows(db, "SELECT count(*) FROM articles") == [(2,)]
+
+
+# Sentences the cuts of sentences.RULES 2 split where those of 1 did not: a mark glued to the next word, a listing's
+# time stamp.
+GLUED = (
+    "قال مدير المرصد السوري إن القصف استهدف الحي الشرقي ولم يعرف عن سببه.وقال المرصد إن الحصيلة ارتفعت إلى عشرة قتلى.",
+    "لن يلتقي المسؤولين في دمشق هذا الأسبوع 2018 - 01 - 20 06 : 52 : 41 طالب الأمين العام بوقف القتال فورا.",
+)
+
+
+@pytest.fixture
+def glued(tmp_path) -> Path:
+    path = tmp_path / "in" / "glued.jsonl"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(
+        "\n".join(json.dumps({"title": f"خبر {i}", "text": t, "source": "b.com"}, ensure_ascii=False)
+                  for i, t in enumerate(GLUED)) + "\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _cut_by_rules_1(monkeypatch, paths: list[Path], db: Path) -> None:
+    """Ingest as the code of sentences.RULES 1 did: no glued or time-stamp cuts, no sentence_rules in meta."""
+    with monkeypatch.context() as patched:
+        patched.setattr(sentences, "_glued_cuts", lambda text, start, end: [])
+        patched.setattr(write, "set_sentence_rules", lambda con, version: None)
+        ingest.ingest_paths(paths, db)
+
+
+SENTENCES = "SELECT * FROM sentences ORDER BY article_id, seq"
+
+
+def test_retag_cuts_a_store_cut_by_older_rules_again(tmp_path, monkeypatch, inputs, glued):
+    old, fresh = tmp_path / "old" / "basira.duckdb", tmp_path / "fresh" / "basira.duckdb"
+    _cut_by_rules_1(monkeypatch, [*inputs, glued], old)
+    ingest.ingest_paths([*inputs, glued], fresh)
+    hashes = _rows(old, "SELECT article_id, content_hash FROM articles ORDER BY 1")
+    assert hashes == _rows(fresh, "SELECT article_id, content_hash FROM articles ORDER BY 1")
+    assert _rows(old, SENTENCES) != _rows(fresh, SENTENCES)
+    report = ingest.ingest_paths([*inputs, glued], old)
+    assert (report.added, report.duplicates) == (0, 17)
+    with store.writer(old) as con:
+        assert write.outdated_sentence_rules(con, sentences.RULES)
+    ingest.ingest_paths([*inputs, glued], fresh)
+    ingest.retag(old)
+    ingest.retag(fresh)
+    assert _rows(old, "SELECT article_id, content_hash FROM articles ORDER BY 1") == hashes
+    diffs = compare_stores.compare_stores(old, fresh, compare_stores.ALWAYS_IGNORED)
+    assert [d.table for d in diffs if not d.identical] == []
+    assert [(t, n) for t, n in _rows(old, "SELECT title_raw, count(*) FROM articles JOIN sentences USING (article_id)"
+                                          " WHERE source_name = 'b.com' GROUP BY ALL ORDER BY ALL")] == [
+        ("خبر 0", 2), ("خبر 1", 2)]
+
+
+def test_resplit_cuts_only_the_articles_cut_elsewhere(tmp_path, monkeypatch, inputs, glued):
+    db = tmp_path / "basira.duckdb"
+    _cut_by_rules_1(monkeypatch, [*inputs, glued], db)
+    with store.writer(db) as con:
+        assert ingest.resplit(con) == len(GLUED)
+        assert not write.outdated_sentence_rules(con, sentences.RULES)
+        assert ingest.resplit(con) == 0

@@ -30,7 +30,7 @@ __all__ = ["Recognizer", "analyze_article", "reload", "set_recognizer", "taxonom
 # Bump when a change to the entity, quotation or count rules' code changes what analysis stores; their data files
 # (the gazetteer, titles.json, months.json) are hashed into the version as well. Ingest and retag compare the
 # version with the store's, so a store analysed by older rules says so until `retag`, as after a taxonomy edit.
-RULES_VERSION = "13"
+RULES_VERSION = "14"
 _RULE_FILES = ("titles.json", "months.json")
 
 

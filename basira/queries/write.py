@@ -34,6 +34,8 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
 NORMALIZATION = "normalization"
 # meta key of the fingerprint.HASH_VERSION the store's content hashes were made with.
 HASH_VERSION = "content_hash_version"
+# meta key of the sentences.RULES the store's sentences were cut by.
+SENTENCE_RULES = "sentence_rules"
 
 # Tables derived from articles by analysis; retag empties and refills them.
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities",
@@ -372,6 +374,45 @@ def stage_new_hashes(con: duckdb.DuckDBPyConnection, hashes: pa.Table) -> None:
     if hashes.num_rows:
         with _scanned(con, "incoming_hashes", hashes):
             con.execute("INSERT INTO new_hashes SELECT article_id, old_hash, new_hash FROM incoming_hashes")
+
+
+def outdated_sentence_rules(con: duckdb.DuckDBPyConnection, current: str) -> bool:
+    """Were the stored sentences cut by rules older than `current` ("1" for a store holding articles written before
+    the version was recorded)? False for an empty store."""
+    stored = get_meta(con, SENTENCE_RULES)
+    if stored is None:
+        return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+    return stored != current
+
+
+def set_sentence_rules(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    set_meta(con, SENTENCE_RULES, version)
+
+
+def stored_cuts(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, text_raw, [(start_char, end_char)] in sentence order) of the articles in (after_id, last_id], in
+    id order: what cutting them again compares."""
+    return con.execute(
+        "SELECT a.article_id, a.text_raw,"
+        " coalesce(list((s.start_char, s.end_char) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
+        "  AND s.article_id > ? AND s.article_id <= ?"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id, after_id, last_id],
+    ).fetchall()
+
+
+def replace_sentences(con: duckdb.DuckDBPyConnection, sentences: pa.Table, signatures: pa.Table) -> None:
+    """Put `sentences` (the sentences table's columns) in place of the stored sentences of their articles, and
+    `signatures` (article_id, signature) in place of their story signatures."""
+    with _scanned(con, "incoming_sentences", sentences):
+        con.execute("DELETE FROM sentences WHERE article_id IN (SELECT DISTINCT article_id FROM incoming_sentences)")
+        con.execute("INSERT INTO sentences SELECT * FROM incoming_sentences")
+    with _scanned(con, "incoming_signatures", signatures):
+        con.execute(
+            "UPDATE story_signatures g SET signature = i.signature FROM incoming_signatures i"
+            " WHERE g.article_id = i.article_id"
+        )
 
 
 def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
