@@ -101,9 +101,11 @@ def broken_invariants_of(db: Path) -> dict:
         return broken_invariants(cur)
 
 
-def test_retag_rehashes_an_old_store(old_store, tmp_path, inputs):
+@pytest.mark.parametrize("rewrite_chunk", [10_000, 2])
+def test_retag_rehashes_an_old_store(old_store, tmp_path, inputs, monkeypatch, rewrite_chunk):
     fresh = tmp_path / "fresh" / "basira.duckdb"
     ingest.ingest_paths(inputs, fresh)
+    monkeypatch.setattr(write, "_REWRITE_CHUNK", rewrite_chunk)  # the articles table is copied a range at a time
     ingest.retag(old_store)
     for sql in (
         "SELECT article_id, content_hash FROM articles ORDER BY ALL",

@@ -465,6 +465,10 @@ def replace_forms(
         )
 
 
+# Articles copied per statement when apply_new_hashes writes the articles table again.
+_REWRITE_CHUNK = 10_000
+
+
 def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
     """Give each article the content hash replace_forms found for it, and the sightings that name the old one the
     new one. Returns how many keep their old hash because another article holds the new one: the fold made them
@@ -483,10 +487,16 @@ def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
         # written again in id order costs a copy, and keeps the order that ranges over article_id rely on.
         definition = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'articles'").fetchone()[0]
         con.execute(definition.replace("CREATE TABLE articles(", "CREATE TABLE articles_rehashed(", 1))
-        con.execute(
-            "INSERT INTO articles_rehashed SELECT a.* REPLACE (coalesce(r.new_hash, a.content_hash) AS content_hash)"
-            " FROM articles a LEFT JOIN rehashed r USING (article_id) ORDER BY a.article_id"
-        )
+        (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
+        # A range at a time: sorting the whole table with its text at once ran out of the writer's memory on a
+        # store of 97k articles (bench/RESULTS.md, round 22).
+        for after in range(0, last, _REWRITE_CHUNK):
+            con.execute(
+                "INSERT INTO articles_rehashed SELECT a.* REPLACE (coalesce(r.new_hash, a.content_hash) AS content_hash)"
+                " FROM articles a LEFT JOIN rehashed r USING (article_id)"
+                " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.article_id",
+                [after, after + _REWRITE_CHUNK],
+            )
         con.execute("DROP TABLE articles")
         con.execute("ALTER TABLE articles_rehashed RENAME TO articles")
         con.execute("UPDATE sightings s SET content_hash = r.new_hash FROM rehashed r WHERE s.content_hash = r.old_hash")
