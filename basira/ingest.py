@@ -1346,7 +1346,7 @@ def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
         upto = min(after + CHUNK, last)
         sentence_rows, title_rows, signature_rows = [], [], []
         for article_id, title_raw, title_norm, content_hash, stored in write.stored_forms(con, after, upto):
-            # One call over the joined sentences, as ingest does (sentences.sentence_norms).
+            # One call over the joined sentences, as ingest does (sentences._normalize_many).
             norms = normalize_text("\n".join(raw for _, raw, *_ in stored)).split("\n") if stored else []
             title = normalize_text(title_raw) if title_raw else None  # stored as NULL for an untitled article
             edited = [(article_id, seq, new) for (seq, _, old, *_), new in zip(stored, norms, strict=True) if new != old]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basira import reader
+from basira import reader, sentences
 from basira.boilerplate import LineContext, article_end, classify_line
 from basira.model import ParsedArticle
 from basira.normalize import clean_raw, normalize_text
@@ -550,3 +551,19 @@ def test_broken_json_says_where_in_one_sentence(name, data, reason, detail):
     """The Ingest page shows this detail: json's "starting at" message must not read "starting at at column"."""
     [rejection] = [i for i in read_bytes(name, data) if isinstance(i, reader.Rejection)]
     assert (rejection.reason, rejection.detail) == (reason, detail)
+
+
+# Lines that rules 2 cut where rules 1 did not (a mark glued to the next word, a listing's time stamp).
+_CUT_BY_RULES_2 = [
+    "ولم يعرف عن سببه.وقال المرصد إن الحصيلة ارتفعت.",
+    "لن يلتقي المسؤولين في دمشق 2018 - 01 - 20 06 : 52 : 41 طالب الأمين العام بوقف القتال.",
+]
+
+
+def test_the_cuts_of_the_seeds_are_those_of_sentences_rules():
+    """A store records the sentences.RULES its sentences were cut by and retag cuts an older one again: a change to
+    where these texts are cut must come with a new RULES (and this digest)."""
+    texts = [a.text_raw for p in sorted((ROOT / "seeds").glob("*.txt")) for a in read_path(p)] + _CUT_BY_RULES_2
+    cuts = json.dumps([[(s.start, s.end) for s in split_sentences(t, classify_line, article_end)] for t in texts])
+    digest = hashlib.blake2b(cuts.encode(), digest_size=8).hexdigest()
+    assert (sentences.RULES, digest) == ("2", "46992d329f5a0ec6")
