@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from basira.model import Sentence
-from basira.normalize import normalize_text
+from basira.normalize import normalize_text, rejoined_norms
 
 _DATA = Path(__file__).parent / "data" / "boilerplate.json"
 
@@ -272,23 +272,31 @@ def paragraph_fingerprints(sentences: Iterable[Sentence], site: str | None) -> l
     """(paragraph, fingerprint) of each paragraph of at least REPEAT_MIN_WORDS words, over all sentences
     (flagged ones too: whether a line recurs does not depend on what the line rules said about it). A paragraph
     repeated inside one article is listed at each place; it still counts as one article."""
-    return fingerprints_of_paragraphs(((s.paragraph, s.text_norm) for s in sentences), site)
+    return fingerprints_of_sentences(((s.paragraph, s.start, s.end, s.text_norm) for s in sentences), site)
 
 
-def fingerprints_of_paragraphs(parts: Iterable[tuple[int, str]], site: str | None) -> list[tuple[int, int]]:
-    """paragraph_fingerprints over (paragraph, sentence text_norm) pairs in sentence order."""
+def fingerprints_of_sentences(parts: Iterable[tuple[int, int, int, str]], site: str | None) -> list[tuple[int, int]]:
+    """paragraph_fingerprints over (paragraph, start, end, text_norm) of each sentence in sentence order. A
+    paragraph's text is its sentences rejoined (normalize.rejoined_norms): where the splitter cuts a line does
+    not change its fingerprint."""
     if site is None:
         return []
-    paragraphs: dict[int, list[str]] = {}
-    for paragraph, norm in parts:
-        if norm:
-            paragraphs.setdefault(paragraph, []).append(norm)
-    found = []
-    for paragraph, norms in sorted(paragraphs.items()):
-        text = " ".join(norms)
-        if word_count(text) >= REPEAT_MIN_WORDS:
-            found.append((paragraph, paragraph_fingerprint(site, text)))
-    return found
+    paragraphs: dict[int, list[tuple[int, int, str]]] = {}
+    for paragraph, start, end, norm in parts:
+        paragraphs.setdefault(paragraph, []).append((start, end, norm))
+    return fingerprints_of_paragraphs(((p, rejoined_norms(pieces)) for p, pieces in paragraphs.items()), site)
+
+
+def fingerprints_of_paragraphs(texts: Iterable[tuple[int, str]], site: str | None) -> list[tuple[int, int]]:
+    """paragraph_fingerprints over (paragraph, normalised paragraph text) pairs in paragraph order (the read-ahead
+    has them without sentences: sentences.paragraph_norms)."""
+    if site is None:
+        return []
+    return [
+        (paragraph, paragraph_fingerprint(site, text))
+        for paragraph, text in texts
+        if text and word_count(text) >= REPEAT_MIN_WORDS
+    ]
 
 
 def flag_paragraphs(sentences: Iterable[Sentence], paragraphs: set[int]) -> list[Sentence]:

@@ -9,7 +9,7 @@ from itertools import chain
 import numpy as np
 
 from basira.model import ParsedArticle
-from basira.normalize import normalize_text, tokenize
+from basira.normalize import normalize_text, rejoined_norms, tokenize
 
 PERMUTATIONS = 64
 # 32 bands of 2 rows: a pair at 0.3 Jaccard shares a band with probability ~0.95, so LSH finds the
@@ -28,21 +28,36 @@ _B = _rng.integers(0, np.iinfo(np.uint64).max, size=PERMUTATIONS, dtype=np.uint6
 _EMPTY = np.full(PERMUTATIONS, 0xFFFFFFFF, dtype=np.uint64)
 
 
+# The version of content_hash's definition; a store records the one its hashes were made with (meta
+# 'content_hash_version', absent: "1", the hash of the list of sentences) and the writer rehashes an older store
+# (ingest.rehash) before comparing it with new articles.
+HASH_VERSION = "2"
+
+
 def content_hash(article: ParsedArticle, title: str | None = None) -> str:
     """Stable identity of an article's content: its normalised title and body, whatever the source.
-    `title` is the article's title_norm when the caller already has it."""
-    return hash_of(title_norm(article) if title is None else title, [s.text_norm for s in article.sentences])
+    `title` is the article's title_norm when the caller already has it.
+
+    The same content is the same normalised title and the same normalised body words in the same order: line
+    breaks, paragraph breaks and runs of white space are one space, and where the sentence splitter cuts the
+    body plays no part (normalize.rejoined_norms). A change to the splitter or its line rules rehashes nothing,
+    and the ingest's read-ahead hashes the body without splitting it (body_norm)."""
+    body = rejoined_norms((s.start, s.end, s.text_norm) for s in article.sentences)
+    return hash_of(title_norm(article) if title is None else title, body)
 
 
-def hash_of(title: str, sentence_norms: list[str]) -> str:
-    """content_hash from an article's normalised title and its sentences' text_norm, in order: what the
-    ingest's read-ahead computes without building the article (see reader.key_fields)."""
+def hash_of(title: str, body: str) -> str:
+    """content_hash from an article's normalised title and body as one line (see content_hash)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(title.encode())
-    # One update over the joined text hashes the same bytes as one update per sentence, with fewer calls.
-    if sentence_norms:
-        digest.update(("\n" + "\n".join(sentence_norms)).encode())
+    if body:
+        digest.update(("\n" + body).encode())
     return digest.hexdigest()
+
+
+def body_norm(paragraph_norms: list[str]) -> str:
+    """The body content_hash reads, from the normalised text of each of its lines (sentences.paragraph_norms)."""
+    return " ".join(filter(None, paragraph_norms))
 
 
 def title_norm(article: ParsedArticle) -> str:

@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -28,10 +28,12 @@ import pyarrow.compute as pc
 
 from basira import analysis, boilerplate, fingerprint, normalize, reader, search, sentences, store
 from basira.model import ArticleAnalysis, ParsedArticle, Rejection, Sentence
-from basira.normalize import clean_raw, normalize_text, tokenize
+from basira.normalize import clean_raw, normalize_text, rejoined_norms, tokenize
 from basira.queries import paragraphs, set_meta, write
 
 CHUNK = 1000
+# Articles rehashed per read of the stored sentences (rehash): hashing is light, so reads are larger than CHUNK.
+REHASH_CHUNK = 10_000
 WORKERS_ENV = "BASIRA_WORKERS"
 MAX_DEFAULT_WORKERS = 4
 # Below this many records a pool costs more than it saves (forking, and the first units' latency).
@@ -186,6 +188,7 @@ def ingest_paths(
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
+    upgrade_store(db_path)
     with _known_keys(*_stored_keys(db_path)):
         # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
         # scanning it (and stops touching the pages the workers share with this one).
@@ -309,6 +312,8 @@ UNIT_SCHEMAS: dict[str, pa.Schema] = {
     "paragraphs": pa.schema([("row", _I32), ("paragraph", _I32), ("fingerprint", pa.int64()), ("page", pa.int64())]),
     "texts": pa.schema([("row", _I32), ("body", pa.binary())]),
 }
+# The sentences table's columns (a Sentence's fields, after its article's id).
+SENTENCE_COLUMNS = ("article_id", *UNIT_SCHEMAS["sentences"].names[1:])
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities")
 # The analysis tables whose rows point to a sentence (article_topics scores come from topic_evidence).
 _ROWS_BY_SENTENCE = ANALYSIS_TABLES[1:]
@@ -504,11 +509,13 @@ def _key_unit(unit: reader.Unit, root: Path) -> KeyTables:
     for field in fields:
         if field is None:
             continue
-        paragraph_of, norms = sentences.sentence_norms(field.text_raw)
-        content_hash = fingerprint.hash_of(normalize_text(field.title_raw) if field.title_raw else "", norms)
+        # Neither key depends on where sentences end, so the body is not split (bench/RESULTS.md, round 22).
+        lines = sentences.paragraph_norms(field.text_raw)
+        title = normalize_text(field.title_raw) if field.title_raw else ""
+        content_hash = fingerprint.hash_of(title, fingerprint.body_norm(lines))
         page = boilerplate.page_key(field.url, content_hash)
         site = boilerplate.site_key(field.source_name)
-        for _, key in boilerplate.fingerprints_of_paragraphs(zip(paragraph_of, norms), site):
+        for _, key in boilerplate.fingerprints_of_paragraphs(enumerate(lines), site):
             rows.append(len(hashes))
             keys.append(key)
             pages.append(page)
@@ -677,6 +684,10 @@ def _ingest(
         if outdated := write.outdated_normalization(con):
             raise StoreOutdated(outdated)
         write.set_normalization(con, normalize.VERSION)
+        _upgrade_hashes(con)
+        if not write.outdated_sentence_rules(con, sentences.RULES):
+            # A store cut by older rules keeps saying so (retag cuts it again), whatever this batch adds.
+            write.set_sentence_rules(con, sentences.RULES)
         _check_known_repeats(con)
         report.batch_id = write.start_batch(con, inputs)
         report.older_taxonomy = write.mark_older_taxonomy(con, analysis.taxonomy_version())
@@ -1111,7 +1122,7 @@ def record_paragraphs(con, last_id: int) -> None:
         rows = [
             (article_id, p, fp, boilerplate.page_key(url, content_hash))
             for article_id, source_name, url, content_hash, parts in paragraphs.sites_and_sentences(con, after, upto)
-            for p, fp in boilerplate.fingerprints_of_paragraphs(parts, boilerplate.site_key(source_name))
+            for p, fp in boilerplate.fingerprints_of_sentences(parts, boilerplate.site_key(source_name))
         ]
         paragraphs.add_paragraphs(con, _table(("article_id", "paragraph", "fingerprint", "page"), rows), upto)
         after = upto
@@ -1198,8 +1209,11 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     done = 0
     analysis.reload()  # the point of a retag is to pick up edited data files
     with store.writer(db_path) as con:
+        _upgrade_hashes(con, progress)
         if write.outdated_normalization(con):
             renormalize(con, progress)
+        if write.outdated_sentence_rules(con, sentences.RULES):
+            resplit(con, progress)
         _refresh_taxonomy(con)
         write.clear_analysis(con)
         write.clear_older_taxonomy(con)
@@ -1228,6 +1242,97 @@ def retag(db_path: Path | None = None, progress: Progress | None = None) -> int:
     return done
 
 
+def _upgrade_hashes(con, progress: Progress | None = None) -> None:
+    """Rehash a store whose content hashes are of an older definition (rehash); record this one on any other."""
+    if write.outdated_hashes(con, fingerprint.HASH_VERSION):
+        rehash(con, progress)
+    else:
+        write.set_hash_version(con, fingerprint.HASH_VERSION)
+
+
+def upgrade_store(db_path: Path) -> None:
+    """Rehash the store at `db_path` in a generation of its own when its hashes are of an older definition, so
+    that the hash prefixes the workers are given before the ingest's writer opens are of this one (an article
+    whose prefix they miss is analysed again for nothing). The ingest's writer checks again: a store swapped in
+    meanwhile is rehashed there."""
+    if not db_path.exists():
+        return
+    try:
+        # Short-lived and closed before the workers fork, as in _stored_keys.
+        con = duckdb.connect(str(store.generation_file(db_path)), read_only=True)
+    except (duckdb.Error, OSError):
+        return
+    try:
+        outdated = write.outdated_hashes(con, fingerprint.HASH_VERSION)
+    except duckdb.Error:
+        outdated = False  # not a store this code can read; the writer says why
+    finally:
+        con.close()
+    if outdated:
+        with store.writer(db_path) as con:
+            _upgrade_hashes(con)
+
+
+def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
+    """Remake every stored content hash with this fingerprint.HASH_VERSION from the stored title_norm and
+    sentences (the hash is of their text, so the stored forms give exactly what hashing the source again gives),
+    with the sightings that name them and the pages of articles without URL (boilerplate.page_key). Run by the
+    writer before it compares a store of an older version with new articles: re-ingesting the files it was built
+    from then stores nothing. Returns (articles rehashed, articles that keep their old hash because another
+    article holds the new one: two texts the new definition calls the same, see apply_new_hashes)."""
+    after, last = 0, write.next_article_id(con) - 1
+    moved_pages = []
+    rehashed = 0
+    while after < last:
+        upto = min(after + REHASH_CHUNK, last)
+        hashes = []
+        for article_id, title, old, url, parts in write.stored_bodies(con, after, upto):
+            new = fingerprint.hash_of(title or "", rejoined_norms(parts))
+            if new != old:
+                hashes.append((article_id, old, new))
+                if not (url and url.strip()):
+                    moved_pages.append((article_id, new, boilerplate.page_key(url, new)))
+        write.stage_new_hashes(con, _table(("article_id", "old_hash", "new_hash"), hashes))
+        rehashed += len(hashes)
+        after = upto
+        if progress:
+            progress(after, "rehashed")
+    kept = write.apply_new_hashes(con)
+    paragraphs.move_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
+    write.set_hash_version(con, fingerprint.HASH_VERSION)
+    return rehashed - kept, kept
+
+
+def resplit(con, progress: Progress | None = None) -> int:
+    """Cut the stored articles into sentences again with this sentences.RULES, as ingest cuts them (line rules and
+    article end too), and store the new sentences and story signature of each article cut elsewhere. Their content
+    hash and paragraph fingerprints do not depend on the cuts; the caller, retag, flags the repeated paragraphs,
+    analyses every article and rebuilds the search index and openings from the stored sentences. Returns the
+    articles cut again."""
+    changed = 0
+    after, last = 0, write.next_article_id(con) - 1
+    while after < last:
+        upto = min(after + CHUNK, last)
+        sentence_rows, signature_rows = [], []
+        for article_id, text_raw, cuts in write.stored_cuts(con, after, upto):
+            found = reader.body_sentences(text_raw)
+            if [(s.start, s.end) for s in found] == [tuple(c) for c in cuts]:
+                continue
+            changed += 1
+            sentence_rows += [(article_id, *astuple(s)) for s in found]
+            tokens = tokenize("\n".join(s.text_norm for s in found if not s.is_boilerplate))
+            signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
+        if sentence_rows:
+            write.replace_sentences(
+                con, _table(SENTENCE_COLUMNS, sentence_rows), _table(("article_id", "signature"), signature_rows)
+            )
+        after = upto
+        if progress:
+            progress(after, "cut into sentences")
+    write.set_sentence_rules(con, sentences.RULES)
+    return changed
+
+
 def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
     """Remake a store's matching forms with this normalize.VERSION: every sentence's text_norm and title_norm from
     the raw text; for the articles whose forms changed, their content hash (and the sightings that name it) and
@@ -1241,16 +1346,17 @@ def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
         upto = min(after + CHUNK, last)
         sentence_rows, title_rows, signature_rows = [], [], []
         for article_id, title_raw, title_norm, content_hash, stored in write.stored_forms(con, after, upto):
-            # One call over the joined sentences, as ingest does (sentences.sentence_norms).
-            norms = normalize_text("\n".join(raw for _, raw, _, _ in stored)).split("\n") if stored else []
+            # One call over the joined sentences, as ingest does (sentences._normalize_many).
+            norms = normalize_text("\n".join(raw for _, raw, *_ in stored)).split("\n") if stored else []
             title = normalize_text(title_raw) if title_raw else None  # stored as NULL for an untitled article
-            edited = [(article_id, seq, new) for (seq, _, old, _), new in zip(stored, norms, strict=True) if new != old]
+            edited = [(article_id, seq, new) for (seq, _, old, *_), new in zip(stored, norms, strict=True) if new != old]
             if not edited and title == title_norm:
                 continue
             changed += 1
             sentence_rows += edited
-            title_rows.append((article_id, title, fingerprint.hash_of(title or "", norms)))
-            tokens = tokenize("\n".join(n for (_, _, _, boiler), n in zip(stored, norms, strict=True) if not boiler))
+            body = rejoined_norms((s[4], s[5], n) for s, n in zip(stored, norms, strict=True))
+            title_rows.append((article_id, title, fingerprint.hash_of(title or "", body)))
+            tokens = tokenize("\n".join(n for (_, _, _, boiler, *_), n in zip(stored, norms, strict=True) if not boiler))
             signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
         if title_rows:
             write.replace_forms(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 # The matching form's version. A store records the version its normalised text, content hashes, paragraph
 # fingerprints and search index were made with, and `retag` remakes them all when it differs; so any change to
@@ -180,6 +180,22 @@ def normalize_text(text: str) -> str:
     text = normalize_hamza_carriers(normalize_hamza_before_waw(normalize_alef_maqsura(normalize_teh_marbuta(text))))
     text = normalize_punctuation(normalize_digits(text))
     return collapse_spaces(text.lower())
+
+
+def rejoined_norms(pieces: Iterable[tuple[int, int, str]]) -> str:
+    """The normalised text of consecutive pieces of one raw text, given as (start, end, text_norm) in order (the
+    sentences of an article or a paragraph), as one line: a space where white space (a line break too) parted two
+    pieces in the raw text, nothing where a cut fell between two characters, runs of spaces collapsed. The folds
+    are per character, so this is the raw text's normalize_text with every white space run one space, wherever
+    the sentence splitter cut it: what content hashes and paragraph fingerprints read."""
+    parts: list[str] = []
+    end = None
+    for start, stop, norm in pieces:
+        if end is not None and start != end:
+            parts.append(" ")
+        parts.append(norm)
+        end = stop
+    return " ".join("".join(parts).split())
 
 
 _WORD_CHAR = re.compile(_WORD_CHARS)

@@ -185,7 +185,8 @@ def date_article(
     return None, None, reason
 
 
-def _sentences(body: str) -> list[Sentence]:
+def body_sentences(body: str) -> list[Sentence]:
+    """The sentences of an article's stored body, as ingest splits and flags them (line rules, article end)."""
     return split_sentences(body, classify_line, article_end)
 
 
@@ -207,7 +208,7 @@ def read_seed(name: str, text: str, encoding: str) -> Iterator[Item]:
         published=published,
         date_source=date_source,
         undated_reason=undated,
-        sentences=_sentences(body),
+        sentences=body_sentences(body),
         extra=_encoding_extra(encoding),
     )
 
@@ -328,7 +329,7 @@ def article_from_record(name: str, locator: str, record: dict, encoding: str = "
         published=published,
         date_source=date_source,
         undated_reason=undated,
-        sentences=_sentences(body),
+        sentences=body_sentences(body),
         extra=extra,
     )
 

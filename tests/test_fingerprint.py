@@ -10,6 +10,8 @@ import pytest
 
 from basira import fingerprint, reader
 from basira.model import ParsedArticle, Sentence
+from basira.normalize import normalize_text, rejoined_norms
+from basira.sentences import paragraph_norms, split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 # A vocabulary of made-up Arabic-looking words; deterministic so the test is exact.
@@ -109,15 +111,62 @@ def test_band_buckets_are_stable_and_one_per_band():
     assert len(fingerprint.band_buckets(sig)) == fingerprint.BANDS
 
 
-def _article(lines: list[str], title: str | None = None) -> ParsedArticle:
-    sentences = [Sentence(i, i, 0, len(t), t, t) for i, t in enumerate(lines)]
-    return ParsedArticle("x.txt", "", "\n".join(lines), title_raw=title, sentences=sentences)
+def _article(text: str, title: str | None = None) -> ParsedArticle:
+    return ParsedArticle("x.txt", "", text, title_raw=title, sentences=split_sentences(text))
+
+
+def _cut(text: str, at: list[int]) -> list[Sentence]:
+    """The sentences of one line cut at offsets `at` and trimmed of white space, as any splitter would cut it."""
+    bounds = [0, *at, len(text)]
+    spans = [(a + len(text[a:b]) - len(text[a:b].lstrip()), b - len(text[a:b]) + len(text[a:b].rstrip()))
+             for a, b in zip(bounds, bounds[1:])]
+    return [Sentence(i, 0, a, b, text[a:b], normalize_text(text[a:b])) for i, (a, b) in enumerate(spans)]
 
 
 def test_content_hash_depends_on_text_and_title_only():
-    a = _article(["سطر اول", "سطر ثان"], "عنوان")
-    b = _article(["سطر اول", "سطر ثان"], "عنوان")
+    a = _article("سطر اول\nسطر ثان", "عنوان")
+    b = _article("سطر اول\nسطر ثان", "عنوان")
     b.source_path, b.url = "elsewhere.jsonl", "https://example.org"
     assert fingerprint.content_hash(a) == fingerprint.content_hash(b)
-    assert fingerprint.content_hash(a) != fingerprint.content_hash(_article(["سطر اول", "سطر ثان"], "عنوان اخر"))
-    assert fingerprint.content_hash(a) != fingerprint.content_hash(_article(["سطر اول سطر ثان"], "عنوان"))
+
+
+# (text A, title A, text B, title B, the same content?): the normalised title and body words in order, white space
+# of any kind and length one separator.
+SAME_CONTENT = [
+    ("a line break is a space", "سطر اول\nسطر ثان", "ت", "سطر اول سطر ثان", "ت", True),
+    ("blank lines and spaces", "قال المصدر.\n\n  وأضاف إن  ", "ت", "قال المصدر. وأضاف إن", "ت", True),
+    ("the folds", "قالت الإدارة", "ت", "قالت الاداره", "ت", True),
+    ("a space is not nothing", "عن سببه.وقال المرصد", "ت", "عن سببه. وقال المرصد", "ت", False),
+    ("another title", "سطر اول", "عنوان", "سطر اول", "عنوان اخر", False),
+    ("no title", "سطر اول", None, "سطر اول", "", True),
+    ("another word", "سطر اول", "ت", "سطر ثان", "ت", False),
+]
+
+
+@pytest.mark.parametrize(("name", "text_a", "title_a", "text_b", "title_b", "same"), SAME_CONTENT,
+                         ids=[c[0] for c in SAME_CONTENT])
+def test_content_hash_is_of_the_title_and_the_body_words(name, text_a, title_a, text_b, title_b, same):
+    a, b = fingerprint.content_hash(_article(text_a, title_a)), fingerprint.content_hash(_article(text_b, title_b))
+    assert (a == b) is same
+
+
+@pytest.mark.parametrize("at", [[], [8], [8, 13], [3, 8]])
+def test_content_hash_does_not_depend_on_where_sentences_end(at):
+    text = "عن سببه.وقال المرصد"
+    article = ParsedArticle("x.txt", "", text, title_raw="ت", sentences=_cut(text, at))
+    assert fingerprint.content_hash(article) == fingerprint.content_hash(_article(text, "ت"))
+
+
+def test_read_ahead_body_is_the_sentences_rejoined():
+    text = "عن سببه.وقال المرصد  إن\n\n\u0640\u0640.\n  سطر   ثالث؟ نعم"
+    body = fingerprint.body_norm(paragraph_norms(text))
+    assert body == rejoined_norms((s.start, s.end, s.text_norm) for s in split_sentences(text))
+    assert body == "عن سببه.وقال المرصد ان . سطر ثالث? نعم"
+
+
+def test_seed_articles_keep_their_content_hashes():
+    """Stored hashes are compared with those of every later batch: a change to the definition must come with
+    HASH_VERSION and a rehash of older stores (ingest.rehash)."""
+    articles = [a for p in sorted((ROOT / "seeds").glob("*.txt")) for a in reader.read_path(p)]
+    digest = hashlib.blake2b("".join(map(fingerprint.content_hash, articles)).encode(), digest_size=8).hexdigest()
+    assert (len(articles), fingerprint.HASH_VERSION, digest) == (12, "2", "6b063ef2ce1c43f0")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from basira import reader
+from basira import reader, sentences
 from basira.boilerplate import LineContext, article_end, classify_line
 from basira.model import ParsedArticle
 from basira.normalize import clean_raw, normalize_text
@@ -358,6 +359,21 @@ SPLITS = [
     ("  سطر أول.  \n\n\n   سطر ثان  \n", ["سطر أول.", "سطر ثان"]),
     ("", []),
     ("\n \n", []),
+    # a sentence glued to the full stop before it ends there (round 21); a dotted abbreviation or a quote does not
+    ("وتضاربت الروايات عن سببه.وقال المرصد إن القتلى 5", ["وتضاربت الروايات عن سببه.", "وقال المرصد إن القتلى 5"]),
+    ("وقالت المصادر «الوضع مستقر».وأضافت أن الأمن جيد", ["وقالت المصادر «الوضع مستقر».", "وأضافت أن الأمن جيد"]),
+    ("هل انتهى؟وماذا بعد", ["هل انتهى؟", "وماذا بعد"]),
+    ("وقال لشبكة (إن.بي.سي) الأمريكية إن", ["وقال لشبكة (إن.بي.سي) الأمريكية إن"]),
+    ("جنيف - أ.ف.ب: عبرت المفوضية", ["جنيف - أ.ف.ب: عبرت المفوضية"]),
+    ("وقال ود.محمد المؤمن إن", ["وقال ود.محمد المؤمن إن"]),
+    ("والثالث هو محمد.أ، ويبلغ 31 عاما", ["والثالث هو محمد.أ، ويبلغ 31 عاما"]),
+    ("قال «الوضع مستقر.والأمن جيد» ثم غادر", ["قال «الوضع مستقر.والأمن جيد» ثم غادر"]),
+    ("زوروا sana.sy الآن", ["زوروا sana.sy الآن"]),
+    # a listing's items, each opening with its time stamp, on one line (panet.co.il)
+    ("2018 - 01 - 20 14 : 14 : 04 غادر بنس واشنطن , لكنه لن يلتقي المسؤولين 2018 - 01 - 20 06 : 52 : 41 طالب نصر الله",
+     ["2018 - 01 - 20 14 : 14 : 04 غادر بنس واشنطن , لكنه لن يلتقي المسؤولين",
+      "2018 - 01 - 20 06 : 52 : 41 طالب نصر الله"]),
+    ('وقال " نلتقي 2018 - 01 - 20 06 : 52 : 41 هنا " ثم غادر', ['وقال " نلتقي 2018 - 01 - 20 06 : 52 : 41 هنا " ثم غادر']),
 ]
 
 
@@ -535,3 +551,19 @@ def test_broken_json_says_where_in_one_sentence(name, data, reason, detail):
     """The Ingest page shows this detail: json's "starting at" message must not read "starting at at column"."""
     [rejection] = [i for i in read_bytes(name, data) if isinstance(i, reader.Rejection)]
     assert (rejection.reason, rejection.detail) == (reason, detail)
+
+
+# Lines that rules 2 cut where rules 1 did not (a mark glued to the next word, a listing's time stamp).
+_CUT_BY_RULES_2 = [
+    "ولم يعرف عن سببه.وقال المرصد إن الحصيلة ارتفعت.",
+    "لن يلتقي المسؤولين في دمشق 2018 - 01 - 20 06 : 52 : 41 طالب الأمين العام بوقف القتال.",
+]
+
+
+def test_the_cuts_of_the_seeds_are_those_of_sentences_rules():
+    """A store records the sentences.RULES its sentences were cut by and retag cuts an older one again: a change to
+    where these texts are cut must come with a new RULES (and this digest)."""
+    texts = [a.text_raw for p in sorted((ROOT / "seeds").glob("*.txt")) for a in read_path(p)] + _CUT_BY_RULES_2
+    cuts = json.dumps([[(s.start, s.end) for s in split_sentences(t, classify_line, article_end)] for t in texts])
+    digest = hashlib.blake2b(cuts.encode(), digest_size=8).hexdigest()
+    assert (sentences.RULES, digest) == ("2", "46992d329f5a0ec6")

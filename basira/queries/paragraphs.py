@@ -161,10 +161,11 @@ def sentences_of(con: duckdb.DuckDBPyConnection, article_ids: list[int]) -> list
 
 
 def sites_and_sentences(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
-    """(article_id, source_name, url, content_hash, [(paragraph, text_norm)] in sentence order) of the articles in
-    (after_id, last_id]: what recording an older store's paragraphs needs."""
+    """(article_id, source_name, url, content_hash, [(paragraph, start_char, end_char, text_norm)] in sentence
+    order) of the articles in (after_id, last_id]: what recording an older store's paragraphs needs."""
     return con.execute(
-        "SELECT a.article_id, a.source_name, a.url, a.content_hash, list((s.paragraph, s.text_norm) ORDER BY s.seq)"
+        "SELECT a.article_id, a.source_name, a.url, a.content_hash,"
+        " list((s.paragraph, s.start_char, s.end_char, s.text_norm) ORDER BY s.seq)"
         " FROM articles a JOIN sentences s USING (article_id)"
         " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
         [after_id, last_id],
@@ -225,3 +226,17 @@ def forget_paragraphs(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM article_paragraphs")
     con.execute("DELETE FROM paragraph_counts")
     set_meta(con, _THROUGH, "0")
+
+
+def move_pages(con: duckdb.DuckDBPyConnection, pages: pa.Table) -> None:
+    """Give the recorded paragraphs of each article in `pages` (article_id, content_hash, page) that holds that
+    content hash now the page: a page without URL is keyed by its article's content hash, which rehashing
+    changed. The counts stay: one page became another, for all its paragraphs at once."""
+    if pages.num_rows:
+        with _scanned(con, "incoming_pages", pages):
+            con.execute(
+                "UPDATE article_paragraphs p SET page = i.page"
+                " FROM (SELECT i.article_id, i.page FROM incoming_pages i"
+                "  JOIN articles a ON a.article_id = i.article_id AND a.content_hash = i.content_hash) i"
+                " WHERE p.article_id = i.article_id"
+            )

@@ -32,6 +32,10 @@ def _scanned(con: duckdb.DuckDBPyConnection, name: str, rows: pa.Table) -> Itera
 
 # meta key of the normalize.VERSION the store's matching forms were made with.
 NORMALIZATION = "normalization"
+# meta key of the fingerprint.HASH_VERSION the store's content hashes were made with.
+HASH_VERSION = "content_hash_version"
+# meta key of the sentences.RULES the store's sentences were cut by.
+SENTENCE_RULES = "sentence_rules"
 
 # Tables derived from articles by analysis; retag empties and refills them.
 ANALYSIS_TABLES = ("article_topics", "topic_evidence", "entity_mentions", "quotations", "quantities",
@@ -338,12 +342,86 @@ def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
     set_meta(con, NORMALIZATION, version)
 
 
+def outdated_hashes(con: duckdb.DuckDBPyConnection, current: str) -> bool:
+    """Were the stored content hashes made by a definition older than `current` (a store without the meta key
+    holding articles was written before the version was recorded)? False for an empty store."""
+    stored = get_meta(con, HASH_VERSION)
+    if stored is None:
+        return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+    return stored != current
+
+
+def set_hash_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    set_meta(con, HASH_VERSION, version)
+
+
+def stored_bodies(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, title_norm, content_hash, url, [(start_char, end_char, text_norm)] in sentence order) of the
+    articles in (after_id, last_id], in id order: what rehashing reads."""
+    return con.execute(
+        "SELECT a.article_id, a.title_norm, a.content_hash, a.url,"
+        " coalesce(list((s.start_char, s.end_char, s.text_norm) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
+        "  AND s.article_id > ? AND s.article_id <= ?"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id, after_id, last_id],
+    ).fetchall()
+
+
+def stage_new_hashes(con: duckdb.DuckDBPyConnection, hashes: pa.Table) -> None:
+    """Keep (article_id, old_hash, new_hash) rows for apply_new_hashes."""
+    con.execute(_NEW_HASHES)
+    if hashes.num_rows:
+        with _scanned(con, "incoming_hashes", hashes):
+            con.execute("INSERT INTO new_hashes SELECT article_id, old_hash, new_hash FROM incoming_hashes")
+
+
+def outdated_sentence_rules(con: duckdb.DuckDBPyConnection, current: str) -> bool:
+    """Were the stored sentences cut by rules older than `current` ("1" for a store holding articles written before
+    the version was recorded)? False for an empty store."""
+    stored = get_meta(con, SENTENCE_RULES)
+    if stored is None:
+        return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
+    return stored != current
+
+
+def set_sentence_rules(con: duckdb.DuckDBPyConnection, version: str) -> None:
+    set_meta(con, SENTENCE_RULES, version)
+
+
+def stored_cuts(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
+    """(article_id, text_raw, [(start_char, end_char)] in sentence order) of the articles in (after_id, last_id], in
+    id order: what cutting them again compares."""
+    return con.execute(
+        "SELECT a.article_id, a.text_raw,"
+        " coalesce(list((s.start_char, s.end_char) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
+        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
+        "  AND s.article_id > ? AND s.article_id <= ?"
+        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
+        [after_id, last_id, after_id, last_id],
+    ).fetchall()
+
+
+def replace_sentences(con: duckdb.DuckDBPyConnection, sentences: pa.Table, signatures: pa.Table) -> None:
+    """Put `sentences` (the sentences table's columns) in place of the stored sentences of their articles, and
+    `signatures` (article_id, signature) in place of their story signatures."""
+    with _scanned(con, "incoming_sentences", sentences):
+        con.execute("DELETE FROM sentences WHERE article_id IN (SELECT DISTINCT article_id FROM incoming_sentences)")
+        con.execute("INSERT INTO sentences SELECT * FROM incoming_sentences")
+    with _scanned(con, "incoming_signatures", signatures):
+        con.execute(
+            "UPDATE story_signatures g SET signature = i.signature FROM incoming_signatures i"
+            " WHERE g.article_id = i.article_id"
+        )
+
+
 def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
-    """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate)]) of the
-    articles in (after_id, last_id], in id order, sentences in order: what renormalising reads."""
+    """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate, start_char,
+    end_char)]) of the articles in (after_id, last_id], in id order, sentences in order: what renormalising and
+    rehashing read."""
     return con.execute(
         "SELECT a.article_id, a.title_raw, a.title_norm, a.content_hash,"
-        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate) ORDER BY s.seq)"
+        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate, s.start_char, s.end_char) ORDER BY s.seq)"
         "  FILTER (WHERE s.seq IS NOT NULL), [])"
         " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
         "  AND s.article_id > ? AND s.article_id <= ?"
@@ -387,6 +465,10 @@ def replace_forms(
         )
 
 
+# Articles copied per statement when apply_new_hashes writes the articles table again.
+_REWRITE_CHUNK = 10_000
+
+
 def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
     """Give each article the content hash replace_forms found for it, and the sightings that name the old one the
     new one. Returns how many keep their old hash because another article holds the new one: the fold made them
@@ -405,10 +487,16 @@ def apply_new_hashes(con: duckdb.DuckDBPyConnection) -> int:
         # written again in id order costs a copy, and keeps the order that ranges over article_id rely on.
         definition = con.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'articles'").fetchone()[0]
         con.execute(definition.replace("CREATE TABLE articles(", "CREATE TABLE articles_rehashed(", 1))
-        con.execute(
-            "INSERT INTO articles_rehashed SELECT a.* REPLACE (coalesce(r.new_hash, a.content_hash) AS content_hash)"
-            " FROM articles a LEFT JOIN rehashed r USING (article_id) ORDER BY a.article_id"
-        )
+        (last,) = con.execute("SELECT coalesce(max(article_id), 0) FROM articles").fetchone()
+        # A range at a time: sorting the whole table with its text at once ran out of the writer's memory on a
+        # store of 97k articles (bench/RESULTS.md, round 22).
+        for after in range(0, last, _REWRITE_CHUNK):
+            con.execute(
+                "INSERT INTO articles_rehashed SELECT a.* REPLACE (coalesce(r.new_hash, a.content_hash) AS content_hash)"
+                " FROM articles a LEFT JOIN rehashed r USING (article_id)"
+                " WHERE a.article_id > ? AND a.article_id <= ? ORDER BY a.article_id",
+                [after, after + _REWRITE_CHUNK],
+            )
         con.execute("DROP TABLE articles")
         con.execute("ALTER TABLE articles_rehashed RENAME TO articles")
         con.execute("UPDATE sightings s SET content_hash = r.new_hash FROM rehashed r WHERE s.content_hash = r.old_hash")
