@@ -1,7 +1,10 @@
 """The built analysers kept on disk (basira.analysis.built): read back only under the key of the same code and
 data, analysing exactly as a fresh build does, and never a reason for a load to fail."""
 
+import io
 import os
+import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -157,3 +160,31 @@ def test_the_cache_directory(monkeypatch, env, expected):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     assert built.cache_dir() == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "flags", "text"),
+    [
+        (r"(?P<n>[0-9]+)\s+(?P<unit>\w+)", 0, "قتل 12 شخصا"),
+        (r"(?<![^\W\u0648])(?:abc|ab)(?!\w)", re.IGNORECASE, "x ABC y"),
+        (r"[\u0621-\u064a]+", re.MULTILINE, "نص\nآخر"),
+    ],
+)
+def test_a_pattern_is_kept_compiled_and_reads_back_equal(source, flags, text):
+    pattern = re.compile(source, flags)
+    function, args = built._compiled(pattern)
+    assert function is not re._compile  # kept compiled, not as its source
+    out = io.BytesIO()
+    built._dump(pattern, out)
+    again = pickle.loads(out.getvalue())
+    assert again == pattern and again.groupindex == pattern.groupindex
+    assert [m.groupdict() or m.group() for m in again.finditer(text)] == [
+        m.groupdict() or m.group() for m in pattern.finditer(text)
+    ]
+
+
+def test_the_quantity_pattern_reads_back_equal():
+    pattern = analysis._load().quantities.pattern
+    out = io.BytesIO()
+    built._dump(pattern, out)
+    assert pickle.loads(out.getvalue()) == pattern

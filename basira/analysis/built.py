@@ -16,13 +16,16 @@ ever be a file this user wrote.
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 PACKAGE = Path(__file__).resolve().parent.parent
 _PREFIX = "analysers-"
@@ -58,6 +61,39 @@ def build_key(files: Iterable[Path], versions: Iterable[str]) -> str:
     return digest.hexdigest()
 
 
+def _compiled(pattern: re.Pattern[str]) -> tuple:
+    """A pickle reduction of a compiled pattern that keeps its compiled code: a pattern pickles as its source and
+    is parsed again when read, which for the lexicons' long alternations (50,000 characters) was a quarter of
+    reading the cache. This is what re.compile hands to _sre.compile (CPython internals; the key holds
+    sys.version, so a file is only read by the interpreter that wrote it). Any pattern the rebuilt one would not
+    equal (same source, flags and code) pickles the ordinary way."""
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        groupindex = parsed.state.groupdict
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, i in groupindex.items():
+            indexgroup[i] = name
+        code = [int(op) for op in _compiler._code(parsed, pattern.flags)]  # opcodes are named ints
+        args = (pattern.pattern, pattern.flags | parsed.state.flags, code,
+                parsed.state.groups - 1, groupindex, tuple(indexgroup))
+        if _compiler._sre.compile(*args) == pattern:
+            return _compiler._sre.compile, args
+    except Exception:  # noqa: BLE001 - another Python's internals: pickle the source
+        pass
+    return _ORDINARY(pattern)
+
+
+_ORDINARY = copyreg.dispatch_table[re.Pattern]
+
+
+def _dump(value: object, f: BinaryIO) -> None:
+    pickler = pickle.Pickler(f, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table | {re.Pattern: _compiled}
+    pickler.dump(value)
+
+
 def file_for(directory: Path, key: str) -> Path:
     return directory / f"{_PREFIX}{key}{_SUFFIX}"
 
@@ -84,7 +120,7 @@ def write(path: Path, key: str, value: object) -> bool:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(_FORMAT + key.encode() + b"\n")
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            _dump(value, f)
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - a full disk or an object that will not pickle: keep what was built
         Path(tmp).unlink(missing_ok=True)
