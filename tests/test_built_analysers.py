@@ -188,3 +188,12 @@ def test_the_quantity_pattern_reads_back_equal():
     out = io.BytesIO()
     built._dump(pattern, out)
     assert pickle.loads(out.getvalue()) == pattern
+
+
+@pytest.mark.parametrize("shared", ["file", "directory"])
+def test_a_file_others_could_have_written_is_not_read(tmp_path, shared):
+    path = built.file_for(tmp_path / "cache", "k")
+    assert built.write(path, "k", ("built",))
+    assert built.read(path, "k") == ("built",)
+    (path if shared == "file" else path.parent).chmod(0o666 if shared == "file" else 0o777)
+    assert built.read(path, "k") is None

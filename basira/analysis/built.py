@@ -102,11 +102,19 @@ def read(path: Path, key: str) -> object | None:
     """The object stored under this key, or None if the file is missing, foreign or unreadable."""
     try:
         with path.open("rb") as f:
+            if not _private(os.fstat(f.fileno())) or not _private(path.parent.stat()):
+                return None
             if f.readline() != _FORMAT or f.readline() != key.encode() + b"\n":
                 return None
             return pickle.load(f)
     except Exception:  # noqa: BLE001 - any broken file means: build instead
         return None
+
+
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else: unpickling runs code, so only a file this user could
+    have written is read."""
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def write(path: Path, key: str, value: object) -> bool:
