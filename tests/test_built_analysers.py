@@ -197,3 +197,29 @@ def test_a_file_others_could_have_written_is_not_read(tmp_path, shared):
     assert built.read(path, "k") == ("built",)
     (path if shared == "file" else path.parent).chmod(0o666 if shared == "file" else 0o777)
     assert built.read(path, "k") is None
+
+
+def test_a_process_whose_files_changed_on_disk_neither_reads_nor_writes(cache, builds, monkeypatch):
+    # Its modules are the old code: under the new files' key its lexicons would be served to the new code.
+    _load_afresh()
+    monkeypatch.setattr(built, "IMPORTED", "files as imported before an upgrade")
+    _load_afresh()
+    _load_afresh()
+    assert builds[0] == 3 and len(list(cache.iterdir())) == 1
+
+
+def test_lexicons_built_while_a_data_file_changed_are_not_kept(cache, monkeypatch, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(analysis.DATA, data)
+    monkeypatch.setattr(analysis, "DATA", data)
+    build = analysis._lexicons
+
+    def edited_meanwhile():
+        lex = build()
+        with (data / "titles.json").open("a", encoding="utf-8") as f:
+            f.write(" ")
+        return lex
+
+    monkeypatch.setattr(analysis, "_lexicons", edited_meanwhile)
+    _load_afresh()
+    assert not cache.exists()

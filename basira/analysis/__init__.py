@@ -125,27 +125,30 @@ def _build() -> _Analyzers:
     return _scanning(_lexicons())
 
 
-def _cache_key() -> str:
-    """The built analysers' cache key: every file of the package (code and data), the data directory read here
-    (tests point it elsewhere) and the versions a test or a patch may set without editing a file."""
-    files = built.package_files()
-    if not DATA.resolve().is_relative_to(built.PACKAGE):
-        files += built.package_files(DATA)
-    return built.build_key(files, (RULES_VERSION, topics.MATCHER_VERSION, str(DATA.resolve())))
+def _cache_key() -> str | None:
+    """The built lexicons' cache key: every file of the package (code and data), the data directory read here
+    (tests point it elsewhere) and the versions a test or a patch may set without editing a file. None when the
+    package's files are no longer those this process imported (see built.IMPORTED)."""
+    package = built.files_digest(built.package_files())
+    if package != built.IMPORTED:
+        return None
+    elsewhere = "" if DATA.resolve().is_relative_to(built.PACKAGE) else built.files_digest(built.package_files(DATA))
+    return built.build_key((package, elsewhere, str(DATA.resolve()), RULES_VERSION, topics.MATCHER_VERSION))
 
 
 def _build_or_read() -> _Analyzers:
     """The analysers from the lexicons the last process with the same code and data built, else built (and
-    kept for the next one)."""
+    kept for the next one, unless a file changed while they were built)."""
     directory = built.cache_dir() if _custom_recognizer is None else None
-    if directory is None:
+    key = _cache_key() if directory is not None else None
+    if directory is None or key is None:
         return _build()
-    key = _cache_key()
     path = built.file_for(directory, key)
     lex = built.read(path, key)
     if not isinstance(lex, _Lexicons):
         lex = _lexicons()
-        built.write(path, key, lex)
+        if _cache_key() == key:
+            built.write(path, key, lex)
     return _scanning(lex)
 
 

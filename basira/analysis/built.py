@@ -50,15 +50,28 @@ def package_files(root: Path = PACKAGE) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def build_key(files: Iterable[Path], versions: Iterable[str]) -> str:
-    """A hash of the given files' names and bytes, the given version strings and the interpreter."""
-    digest = hashlib.sha256(_FORMAT)
-    digest.update(f"{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0".encode())
-    for version in versions:
-        digest.update(version.encode("utf-8") + b"\0")
+def files_digest(files: Iterable[Path]) -> str:
+    """A hash of the given files' paths and bytes."""
+    digest = hashlib.sha256()
     for path in files:
         digest.update(str(path).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def build_key(parts: Iterable[str]) -> str:
+    """A hash of the given parts (digests, versions), this file's layout and the interpreter."""
+    digest = hashlib.sha256(_FORMAT)
+    digest.update(f"{sys.version}\0{pickle.HIGHEST_PROTOCOL}\0".encode())
+    for part in parts:
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+# The package's files as this process imported them. A process whose files change on disk while it runs (an
+# upgrade under a running dashboard, a checkout switched under a test run) builds with the code it has in memory:
+# keyed by the files now on disk, its lexicons would be served to the new code. So the cache is used only while
+# the files on disk are still these (analysis._cache_key).
+IMPORTED = files_digest(package_files())
 
 
 def _compiled(pattern: re.Pattern[str]) -> tuple:
