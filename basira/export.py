@@ -20,8 +20,6 @@ from urllib.parse import urlencode
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from basira import render
 from basira.filters import Filters
@@ -280,6 +278,11 @@ def _xlsx_cell(sheet, row: int, column: int, value: object) -> None:
 
 def xlsx_bytes(frame: pd.DataFrame, manifest: Manifest) -> bytes:
     """An Excel workbook: the data on a right-to-left sheet, the manifest on a second sheet."""
+    # Imported here: every ingest imports this module (through the read queries) and never writes a workbook;
+    # openpyxl cost each ingest process 0.1 s of CPU to import.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     data = book.active
     data.title = "data"

@@ -286,3 +286,13 @@ def test_search_extract_of_no_results_is_the_header():
         "\ufeffarticle_id,url,score,matched_terms,sentence_no,published,title,source,sentence\r\n")
 
 
+
+
+def test_an_ingest_does_not_import_the_workbook_writer():
+    # Every ingest process imports basira.export (through the read queries) and pays for what it imports.
+    import subprocess
+    import sys
+
+    code = "import sys, basira.ingest; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out == "False\n"

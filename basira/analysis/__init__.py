@@ -15,6 +15,7 @@ import json
 import threading
 from dataclasses import dataclass
 
+from basira.analysis import built, topics
 from basira.analysis.doc import Doc, Scanner, prepare_doc
 from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, curated_keys, listed
 from basira.analysis.morphology import CONJUNCTIONS
@@ -88,19 +89,70 @@ def _speech_words(cfg: dict) -> SpeechWords:
         office_synonyms={normalize_text(k): tuple(normalize_text(v).split()) for k, v in cfg["role_synonyms"].items()})
 
 
-def _build() -> _Analyzers:
+@dataclass(frozen=True)
+class _Lexicons:
+    """What the data files build (the slow part of a load, and what the cache keeps). The scanner is left out:
+    it is derived from these in a twentieth of a second, half what unpickling it would cost."""
+
+    taxonomy: Taxonomy
+    rules_version: str
+    recognizer: Recognizer
+    quantities: QuantityLexicon
+    speech: SpeechWords
+    curated: frozenset[str]
+
+
+def _lexicons() -> _Lexicons:
     cfg = json.loads((DATA / "titles.json").read_text(encoding="utf-8"))
     taxonomy, quantities, speech = load_taxonomy(), build_lexicon(cfg), _speech_words(cfg)
     recognizer = _custom_recognizer or GazetteerRecognizer()
+    return _Lexicons(taxonomy, _rules_version(), recognizer, quantities, speech, curated_keys())
+
+
+def _scanning(lex: _Lexicons) -> _Analyzers:
+    """The analysers with one scanner for all their keys. Registering prepares the recogniser's tagger too, so
+    this runs once on lexicons fresh from the build or the cache, never twice on the same ones."""
     scanner = Scanner()
-    taxonomy.register(scanner)
-    quantities.register(scanner)
-    speech.register(scanner)
-    register = getattr(recognizer, "register", None)
+    lex.taxonomy.register(scanner)
+    lex.quantities.register(scanner)
+    lex.speech.register(scanner)
+    register = getattr(lex.recognizer, "register", None)
     if register is not None:
         register(scanner)
     scanner.build()
-    return _Analyzers(taxonomy, _rules_version(), recognizer, quantities, speech, scanner, curated_keys())
+    return _Analyzers(lex.taxonomy, lex.rules_version, lex.recognizer, lex.quantities, lex.speech, scanner,
+                      lex.curated)
+
+
+def _build() -> _Analyzers:
+    return _scanning(_lexicons())
+
+
+def _cache_key() -> str | None:
+    """The built lexicons' cache key: every file of the package (code and data), the data directory read here
+    (tests point it elsewhere) and the versions a test or a patch may set without editing a file. None when the
+    package's files are no longer those this process imported (see built.IMPORTED)."""
+    package = built.files_digest(built.package_files())
+    if package != built.IMPORTED:
+        return None
+    elsewhere = "" if DATA.resolve().is_relative_to(built.PACKAGE) else built.files_digest(built.package_files(DATA))
+    return built.build_key((package, elsewhere, str(DATA.resolve()), RULES_VERSION, topics.MATCHER_VERSION))
+
+
+def _build_or_read() -> _Analyzers:
+    """The analysers from the lexicons the last process with the same code and data built, else built (and
+    kept for the next one, unless a file changed while they were built)."""
+    directory = built.cache_dir() if _custom_recognizer is None else None
+    key = _cache_key() if directory is not None else None
+    if directory is None or key is None:
+        return _build()
+    path = built.file_for(directory, key)
+    lex = built.read(path, key)
+    if not isinstance(lex, _Lexicons):
+        lex = _lexicons()
+        if _cache_key() == key:
+            built.write(path, key, lex)
+    return _scanning(lex)
 
 
 def _rules_version() -> str:
@@ -125,7 +177,7 @@ def _load() -> _Analyzers:
                 collecting = gc.isenabled()
                 gc.disable()
                 try:
-                    _state = _build()
+                    _state = _build_or_read()
                     gc.freeze()
                     gc.unfreeze()
                 finally:

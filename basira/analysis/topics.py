@@ -42,38 +42,38 @@ class TermRef:
 
 @dataclass(frozen=True)
 class Exclusion:
-    """A topic's `exclude_patterns`, searched as one alternation in their order, but only over the patterns that can
-    match the sentence. Every match of a pattern contains one of its needed strings (_needed_strings); a pattern none
-    of whose strings is in the sentence could not have matched anywhere in it, so leaving it out changes neither the
-    first pattern matching at any position nor its span.
+    """A topic's `exclude_patterns`, matched as one alternation in their order would be (at each position, the first
+    pattern matching there gives the span), but only over the patterns that can match the sentence. Every match of
+    a pattern contains one of its needed strings (_needed_strings); a pattern none of whose strings is in the
+    sentence could not have matched anywhere in it, so leaving it out changes neither the first pattern matching at
+    any position nor its span.
 
     The whole alternation cost ~150 µs per sentence with a prison hit: Python's engine tries each of its 28
     patterns at every character, and several start with a look-behind or an optional word, so no first-letter skip
-    applies; most sentences hold the words of a few of the patterns only."""
+    applies; most sentences hold the words of a few of the patterns only. Each pattern is searched on its own: an
+    alternation of the patterns left in had to be compiled for every set of them a process met (174 sets, 0.35 s
+    of CPU over the first 3,000 articles, again in every worker)."""
 
     patterns: tuple[str, ...]
     # (needed string, bit mask of the patterns it stands for); `always`: the patterns with no known string.
     needles: tuple[tuple[str, int], ...]
     always: int
-    # The alternations of the patterns left in, by their bit mask: few distinct sets occur.
-    compiled: dict[int, re.Pattern[str]] = field(default_factory=dict, compare=False, repr=False)
+    compiled: tuple[re.Pattern[str], ...] = field(default=(), compare=False, repr=False)  # each pattern alone
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def searched(self, text: str) -> list[int]:
+        """The indices of the patterns that can match this text, in order."""
         live = self.always
         for needle, mask in self.needles:
             if live & mask != mask and needle in text:  # each distinct string looked for once, none needlessly
                 live |= mask
-        if not live:
-            return []
-        pattern = self.compiled.get(live)
-        if pattern is None:
-            pattern = _compile_alternation([p for i, p in enumerate(self.patterns) if live >> i & 1])
-            if len(self.compiled) < _COMPILED_LIMIT:
-                self.compiled[live] = pattern
-        return _exclusion_spans(pattern, text)
+        return [i for i in range(len(self.patterns)) if live >> i & 1]
 
-
-_COMPILED_LIMIT = 4096  # alternations kept per topic; a pathological taxonomy recompiles rather than grows without end
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        first: dict[int, int] = {}  # start -> end of the first pattern, in order, matching at that start
+        for i in self.searched(text):
+            for start, end in _exclusion_spans(self.compiled[i], text):
+                first.setdefault(start, end)
+        return sorted(first.items())
 
 
 def _compile_alternation(patterns: list[str]) -> re.Pattern[str]:
@@ -90,7 +90,7 @@ def load_exclusion(patterns: list[str]) -> Exclusion:
             always |= 1 << i
         for needle in needed or ():
             masks[needle] = masks.get(needle, 0) | 1 << i
-    return Exclusion(tuple(patterns), tuple(masks.items()), always)
+    return Exclusion(tuple(patterns), tuple(masks.items()), always, tuple(re.compile(p) for p in patterns))
 
 
 @dataclass(frozen=True)
