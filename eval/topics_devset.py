@@ -36,12 +36,12 @@ and coup pools used up; sealed until taxonomy 2026.12.14 scored it once after th
 studied after that, for taxonomy 2026.12.15) and "holdout16" (40 articles judged for the three core topics only,
 drawn as holdout15 was by `python -m eval.draw_holdout` with seed 20261216, from no article already in the devset or
 eval/sentences.jsonl; 25 of them from the two long-page pools added once the wide defection and coup pools were used
-up; sealed until taxonomy 2026.12.15 scored it once after that round's merge).
+up; sealed until taxonomy 2026.12.15 scored it once after that round's merge) and "holdout17" (40 articles judged
+for the three core topics only, drawn as holdout16 was by `python -m eval.draw_holdout` with seed 20261217, from no
+article already in the devset or eval/sentences.jsonl; 6 of them from the named-defector pool added once the three
+defection pools were used up; sealed until taxonomy 2026.12.16 scored it once after that round's merge).
 
-"holdout17" (40 articles judged for the three core topics only, drawn as holdout16 was by `python -m
-eval.draw_holdout` with seed 20261217, from no article already in the devset or eval/sentences.jsonl; 6 of them from the
-named-defector pool added once the three defection pools were used up) is sealed (`SEALED`): it is scored only with
-`--score-sealed`, once, by the lead, and left out of "all".
+No split is sealed now (`SEALED` is empty): `--score-sealed` is accepted and changes nothing until a new split is.
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -77,10 +77,11 @@ DEVSET = Path(__file__).resolve().parent / "devset.jsonl"
 SPLITS = (
     "dev", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9",
     "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15", "holdout16",
+    "holdout17",
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement. Empty between a
 # sealed split's single scoring and the next one's drawing.
-SEALED: tuple[str, ...] = ("holdout17",)
+SEALED: tuple[str, ...] = ()
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:
