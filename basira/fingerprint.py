@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
+from collections.abc import Iterable
 from itertools import chain
 
 import numpy as np
@@ -65,8 +66,14 @@ def title_norm(article: ParsedArticle) -> str:
 
 
 def story_tokens(article: ParsedArticle) -> list[str]:
+    return story_tokens_of([s.text_norm for s in article.sentences if not s.is_boilerplate])
+
+
+def story_tokens_of(body_norms: Iterable[str]) -> list[str]:
+    """The story tokens of an article's non-boilerplate sentences (their text_norm, in order): one definition for
+    ingest and for the stores' re-split and re-normalise steps, whose signatures must equal a fresh ingest's."""
     # Tokens never span a line break, so tokenising the joined sentences gives the per-sentence tokens in order.
-    return tokenize("\n".join([s.text_norm for s in article.sentences if not s.is_boilerplate]))
+    return tokenize("\n".join(body_norms))
 
 
 def signature(tokens: list[str]) -> np.ndarray:

@@ -1320,7 +1320,7 @@ def resplit(con, progress: Progress | None = None) -> int:
                 continue
             changed += 1
             sentence_rows += [(article_id, *astuple(s)) for s in found]
-            tokens = tokenize("\n".join(s.text_norm for s in found if not s.is_boilerplate))
+            tokens = fingerprint.story_tokens_of(s.text_norm for s in found if not s.is_boilerplate)
             signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
         if sentence_rows:
             write.replace_sentences(
@@ -1356,7 +1356,9 @@ def renormalize(con, progress: Progress | None = None) -> tuple[int, int]:
             sentence_rows += edited
             body = rejoined_norms((s[4], s[5], n) for s, n in zip(stored, norms, strict=True))
             title_rows.append((article_id, title, fingerprint.hash_of(title or "", body)))
-            tokens = tokenize("\n".join(n for (_, _, _, boiler, *_), n in zip(stored, norms, strict=True) if not boiler))
+            tokens = fingerprint.story_tokens_of(
+                n for (_, _, _, boiler, *_), n in zip(stored, norms, strict=True) if not boiler
+            )
             signature_rows.append((article_id, fingerprint.to_blob(fingerprint.signature(tokens))))
         if title_rows:
             write.replace_forms(
