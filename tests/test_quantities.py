@@ -263,10 +263,10 @@ def test_a_verb_after_the_units_words(text, expected):
     # guards: a range of thousands; a remainder no smaller than its thousands joins nothing
     ("نزح ما بين 3 آلاف و5 آلاف شخص", [(3000, 5000, "شخص", "displaced")]),
     ("بين 20 ألف و 30 ألف لاجئ", [(20000, 30000, "لاجي", "displaced")]),
-    # ... and only whole tens or hundreds go on from thousands: "و 5 أطفال" is a count of its own
+    # ... and one digit goes on from no thousands: "و 5 أطفال" is a count of its own (two or three digits join)
     ("وقتل 3 آلاف و 5 أطفال", [(5, 5, "اطفال", "other")]),
-    ("وقتل 3 آلاف و 45 طفلا", [(45, 45, "طفل", "other")]),
-    ("وقتل 4 آلاف و 60 طفلا", [(4060, 4060, "طفل", "killed")]),
+    ("وقتل 3 آلاف و 45 طفلا", [(3045, 3045, "طفل", "killed")]),
+    ("أحصينا 215 ألفا و 518 قتيلا", [(215518, 215518, "قتيل", "killed")]),
 ])
 def test_a_number_after_a_digits_thousands_joins_it(text, expected):
     assert_counts(text, expected)

@@ -19,7 +19,9 @@ from basira.normalize import normalize_text
 
 _DIGIT = re.compile(r"[0-9]")
 _NUMBER = r"[0-9]+(?:[.,][0-9]{3})*"
-_TENS_OR_HUNDREDS = r"[1-9][0-9]?0(?![0-9.,])"  # 10-990 in whole tens: what a count of thousands goes on with
+# What a digit's thousands go on with: 10-999 ("215 ألفا و 518"; the corpora write 90 such, 80 of three digits and
+# none of one). One digit is a count of its own ("3 آلاف و 5 أطفال": five children, not 3,005).
+_REMAINDER = r"[1-9][0-9]{1,2}(?![0-9.,])"
 KIND_WINDOW = 5  # tokens looked at before the number for the event verb/noun
 COUNT_WINDOW = 10  # a count phrase ("ما بين 3 آلاف و5 آلاف من") starts at most this many tokens before its unit
 # Words that can open a count phrase (besides number words and digits): see the pattern in build_lexicon.
@@ -101,10 +103,10 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     digit_mult_alt = "|".join(sorted((re.escape(m) for m, v in multipliers.items() if v >= 1000), key=len,
                                      reverse=True))
     # Number words joined by "و" add up: "خمسة وعشرين" 25, "مئة وخمسين" 150 (see _word_value).
-    # "9 آلاف و 800 شخص" is 9,800: whole tens or hundreds after a digit's thousands join them (not "3 آلاف و5
-    # آلاف": a range; nor "3 آلاف و 5 أطفال": two counts, the first of a unit left out)
+    # "7 آلاف و 300 شخص" is 7,300: a number of two or three digits after a digit's thousands joins them (not "3
+    # آلاف و5 آلاف": a range; nor "3 آلاف و 5 أطفال": two counts, see _REMAINDER)
     count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{digit_mult_alt})"
-             rf"(?:\s+و\s*(?P<@r>{_TENS_OR_HUNDREDS})(?!\s+(?:{mult_alt})(?![\w])))?)?"
+             rf"(?:\s+و\s*(?P<@r>{_REMAINDER})(?!\s+(?:{mult_alt})(?![\w])))?)?"
              rf"|(?P<@w>{word_alt})(?P<@s>(?:\s+و\s*(?:{word_alt}))*)(?:\s+(?P<@x>{mult_alt}))?)")
     pattern = re.compile(
         # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
