@@ -246,11 +246,13 @@ def test_a_digit_before_hundreds_is_no_count_of_hundreds():
     # guards: punctuation ends the search; an event before the count still decides
     ("وصل 20 جنديا الأسبوع الماضي , قتلوا لاحقا", [(20, 20, "جندي", "other")]),
     ("أصيب 7 أشخاص الليلة الماضية", [(7, 7, "اشخاص", "injured")]),
-    # ... and so do a time, a relative pronoun and "إلى": the verb after them is not the count's
+    # ... and so do a time, a singular relative pronoun and "إلى": the verb after them is not the count's
     ("وصل 20 جنديا الأسبوع الماضي قتلوا لاحقا", [(20, 20, "جندي", "other")]),
     ("وصل 300 عنصر اليوم الجمعة اعتقلوا", [(300, 300, "عنصر", "other")]),
-    ("وصل 40 مقاتلا الذين قتلوا", [(40, 40, "مقاتل", "other")]),
     ("وصل 20 جنديا إلى الحدود قتلوا", [(20, 20, "جندي", "other")]),
+    ("وصل 30 عنصرا المعبر الذي اعتقلوا فيه المهربين", [(30, 30, "عنصر", "other")]),
+    # guard: a plural relative pronoun opens the counted people's own clause
+    ("آلاف الأشخاص الذين قتلوا في الحرب", [(2000, 9999, "اشخاص", "killed")]),
 ])
 def test_a_verb_after_the_units_words(text, expected):
     assert_counts(text, expected)
