@@ -10,8 +10,8 @@ length), the sentence's seq, what analysis extracted and the judgement: for a qu
 `gold_speaker_roles`: the words that name the speaker, normalised, any of which is right for a quotation stored
 with no entity) and whether its bounds are right (`gold_quote_sha1`: the hash of the right quote when they are not,
 so a quote whose bounds a rule change corrects is found again and scored right); for a count whether it is one (`is_count`), its right low/high, whether its unit is right and its
-right kind (and `gold_surface`, the right count's words when the count was read from the wrong ones: "9 آلاف و 800
-شخص" read as "800 شخص"). `error` names the kind of each mistake.
+right kind (and `gold_surface`, the right count's words when the count was read from the wrong ones: "7 آلاف و 300
+شخص" read as "300 شخص"). `error` names the kind of each mistake.
 
 The script rebuilds each article from the corpora as ingest does, re-runs analysis with the current code and finds
 the labelled item again in its sentence (same quote text, same count surface). An item found again is scored against

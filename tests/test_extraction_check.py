@@ -45,20 +45,20 @@ def test_fully_right_counts_items_with_no_wrong_field(monkeypatch, gold_kinds, p
 
 
 @pytest.mark.parametrize(("stored_surface", "found"), [
-    ("800 شخص", True),  # the words labelled: found, and scored wrong
-    ("9 الاف و 800 شخص", True),  # the whole count, named by gold_surface: found, and scored right
-    ("و 800 شخص", False),
+    ("300 شخص", True),  # the words labelled: found, and scored wrong
+    ("7 الاف و 300 شخص", True),  # the whole count, named by gold_surface: found, and scored right
+    ("و 300 شخص", False),
 ])
 def test_a_count_is_found_again_by_its_right_surface(stored_surface: str, found: bool) -> None:
-    label = {**_count_label(0, "800 شخص", "other", "fresh22"), "gold_low": 9800, "gold_high": 9800,
-             "gold_surface": "9 الاف و 800 شخص"}
-    value = 800 if stored_surface == "800 شخص" else 9800
+    label = {**_count_label(0, "300 شخص", "other", "fresh22"), "gold_low": 7300, "gold_high": 7300,
+             "gold_surface": "7 الاف و 300 شخص"}
+    value = 300 if stored_surface == "300 شخص" else 7300
     analysis = ArticleAnalysis(quantities=(Quantity(value, value, "جندي", "other", stored_surface, 0),))
     scores = extraction_check.score_quantity(label, analysis)
     if not found:
         assert scores is None
     else:
-        assert scores == {"count": True, "range": value == 9800, "unit": True, "kind": True}
+        assert scores == {"count": True, "range": value == 7300, "unit": True, "kind": True}
 
 
 _DEVSET_TEXT = "قال المتحدث إن القوات دخلت البلدة بعد معارك استمرت ثلاثة أيام مع عناصر التنظيم في الريف الشرقي"
