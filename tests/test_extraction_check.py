@@ -45,17 +45,49 @@ def test_fully_right_counts_items_with_no_wrong_field(monkeypatch, gold_kinds, p
 
 
 @pytest.mark.parametrize(("stored_surface", "found"), [
-    ("800 شخص", True),  # the words labelled: found, and scored wrong
-    ("9 الاف و 800 شخص", True),  # the whole count, named by gold_surface: found, and scored right
-    ("و 800 شخص", False),
+    ("300 شخص", True),  # the words labelled: found, and scored wrong
+    ("7 الاف و 300 شخص", True),  # the whole count, named by gold_surface: found, and scored right
+    ("و 300 شخص", False),
 ])
 def test_a_count_is_found_again_by_its_right_surface(stored_surface: str, found: bool) -> None:
-    label = {**_count_label(0, "800 شخص", "other", "fresh22"), "gold_low": 9800, "gold_high": 9800,
-             "gold_surface": "9 الاف و 800 شخص"}
-    value = 800 if stored_surface == "800 شخص" else 9800
+    label = {**_count_label(0, "300 شخص", "other", "fresh22"), "gold_low": 7300, "gold_high": 7300,
+             "gold_surface": "7 الاف و 300 شخص"}
+    value = 300 if stored_surface == "300 شخص" else 7300
     analysis = ArticleAnalysis(quantities=(Quantity(value, value, "جندي", "other", stored_surface, 0),))
     scores = extraction_check.score_quantity(label, analysis)
     if not found:
         assert scores is None
     else:
-        assert scores == {"count": True, "range": value == 9800, "unit": True, "kind": True}
+        assert scores == {"count": True, "range": value == 7300, "unit": True, "kind": True}
+
+
+_DEVSET_TEXT = "قال المتحدث إن القوات دخلت البلدة بعد معارك استمرت ثلاثة أيام مع عناصر التنظيم في الريف الشرقي"
+_OTHER_TEXT = "أعلنت الوزارة عن خطة جديدة لتنظيم حركة المرور في العاصمة خلال أيام العيد وما بعدها بأسبوع"
+
+
+@pytest.mark.parametrize(("label", "found"), [
+    # a fresh label on a devset article, by reference or by text (a copy under another line), is found
+    (_count_label(2, "a", "killed", "fresh22"), True),
+    (_count_label(7, "a", "killed", "fresh22"), True),
+    # guards: another article; the tuned set is not a fresh sample
+    (_count_label(9, "a", "killed", "fresh22"), False),
+    (_count_label(2, "a", "killed", None), False),
+])
+def test_a_fresh_label_on_a_devset_article_is_found(label, found) -> None:
+    texts = {2: _DEVSET_TEXT, 7: _DEVSET_TEXT, 9: _OTHER_TEXT}
+    devset_keys = {extraction_check.article_key({"corpus": "c", "line": 2})}
+    prints = [extraction_check.fingerprint(_DEVSET_TEXT)]
+    got = extraction_check.on_devset([label], devset_keys, prints, lambda lab: extraction_check.fingerprint(
+        texts[lab["line"]]))
+    assert got == ([label] if found else [])
+
+
+def test_the_checker_refuses_a_fresh_set_with_a_devset_article(monkeypatch, capsys) -> None:
+    labels = [_count_label(1, "a", "killed", None), _count_label(2, "b", "killed", "fresh22")]
+    monkeypatch.setattr(extraction_check, "available", lambda: True)
+    monkeypatch.setattr(extraction_check, "load_labels", lambda path: labels)
+    monkeypatch.setattr(extraction_check, "devset_articles", lambda: ({"c:2"}, []))
+    monkeypatch.setattr(extraction_check, "label_print", lambda label: ("", set()))
+    monkeypatch.setattr(extraction_check, "check", lambda *a: pytest.fail("a refused sample was scored"))
+    assert extraction_check.main([]) == 2
+    assert "devset article in set fresh22: c:2" in capsys.readouterr().err

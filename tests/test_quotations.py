@@ -287,18 +287,41 @@ SAID = "لن نسمح بممر إرهابي على حدودنا"
     # a preposition glued to the name, or to the head of a name the mention starts inside
     ((f'وفي حديث للجيش الحر قال : " {SAID} " .',), []),
     ((f'وفي حديث لوزارة الدفاع الروسية قال : " {SAID} " .',), []),
-    # guards: "كل من" lists speakers; after the verb "في" ties an office to its body, which stays the speaker;
-    # names that start with ب/ك/ل speak, a rule-found one too ("كيارا" is no "ك + يارا")
+    # ... but right after the verb a glued "ل" names whom the words were said to
+    ((f'وقال لحزب الله : " {SAID} " .',), []),
+    # ... and a person after a glued "ل" holds no office: the speaker stays the one before
+    ((f'وقال جون كيري إنه لا يرى دورا لبشار الأسد مضيفا " {SAID} " .',), [("per:john_kerry", SAID, 0)]),
+    # guards: "كل من" lists speakers; after the verb "في" ties an office to its body, which stays the speaker, and
+    # so does a glued "ل" after the office's words; names that start with ب/ك/ل speak
     ((f'وقال كل من سيرغي لافروف وجون كيري : " {SAID} " .',), [("per:sergey_lavrov", SAID, 0)]),
     ((f'وقال المسؤول الإعلامي في " قوات سوريا الديمقراطية " مصطفى بالي " {SAID} " .',), [("org:sdf", SAID, 0)]),
-    ((f'وقالت كيارا مونتالدو المنسقة في جمعية أطباء بلا حدود عن صقلية " {SAID} " .',),
-     [("per:yara_muntaldu", SAID, 0)]),
+    ((f'وقال الأمين العام لحزب الله : " {SAID} " .',), [("org:hezbollah", SAID, 0)]),
+    ((f'وقال الناطق الرسمي للجيش الحر : " {SAID} " .',), [("org:fsa", SAID, 0)]),
     # "عن" names the source after "نقل" or before "قوله"
     ((f'وذكرت قناة هابرتورك التركية عن رجب طيب أردوغان قوله : " {SAID} " .',),
      [("per:recep_tayyip_erdogan", SAID, 0)]),
     ((f'وذكرت الوكالة نقلا عن سيرغي لافروف " {SAID} " .',), [("per:sergey_lavrov", SAID, 0)]),
+    # ... and after "صادر عن" (a statement's issuer)
+    ((f'وفي بيان صادر عن الجيش الحر قال : " {SAID} " .',), [("org:fsa", SAID, 0)]),
+    ((f'وفي البيان الصادر عن الجيش الحر قال : " {SAID} " .',), [("org:fsa", SAID, 0)]),
     ((f'وقال بشار الأسد : " {SAID} " .',), [("per:bashar_al_assad", SAID, 0)]),
     ((f'وقال الجيش الحر : " {SAID} " .',), [("org:fsa", SAID, 0)]),
 ])
 def test_a_name_a_preposition_governs_is_not_the_speaker(texts, expected):
     assert _quotes(*texts) == expected
+
+
+def test_an_outlet_after_a_glued_preposition_is_spoken_to_not_the_speaker():
+    # the office exemption for a glued "ل" is not for an outlet ("لرويترز"; which words then name the speaker
+    # is not settled here)
+    got = _quotes(f'وقال المسؤول لرويترز : " {SAID} " .')
+    assert [(quote, seq) for _, quote, seq in got] == [(SAID, 0)]
+    assert got[0][0] != "org:reuters"
+
+
+def test_a_rule_found_name_that_starts_like_a_preposition_still_speaks():
+    # "كيارا" is no "ك + يارا": the rule-found name is kept as the speaker (which entity it is, the name rules
+    # still get wrong, so only that one was stored)
+    got = _quotes(f'وقالت كيارا مونتالدو المنسقة في جمعية أطباء بلا حدود عن صقلية " {SAID} " .')
+    assert [(quote, seq) for _, quote, seq in got] == [(SAID, 0)]
+    assert got[0][0].startswith("per:")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from basira.analysis import built, topics
 from basira.analysis.doc import Doc, Scanner, prepare_doc
-from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, curated_keys, listed
+from basira.analysis.entities import DATA, GazetteerRecognizer, Recognizer, curated_keys, listed, read_gazetteer
 from basira.analysis.morphology import CONJUNCTIONS
 from basira.analysis.quantities import QuantityLexicon, build_lexicon, extract_quantities
 from basira.analysis.quotations import SpeechWords, extract_quotations
@@ -49,6 +49,19 @@ class _Analyzers:
 _lock = threading.Lock()
 _state: _Analyzers | None = None
 _custom_recognizer: Recognizer | None = None
+
+
+def outlet_keys(cfg: dict) -> frozenset[str]:
+    """The gazetteer's outlets: organisations one of whose names starts with a media head ("وكالة رويترز"), unless
+    a name shows another trade ("وكالة الطاقة الدولية", "وكالة المخابرات المركزية": outlet_not_words)."""
+    heads = frozenset(normalize_text(w) for w in cfg["media_heads"])
+    not_media = frozenset(normalize_text(w) for w in cfg["outlet_not_words"])
+    out = set()
+    for entity, aliases, *_ in read_gazetteer(DATA / "gazetteer" / "organizations.tsv", "ORG"):
+        names = [normalize_text(n).split() for n in (entity.canonical, *aliases) if n]
+        if any(n[0] in heads for n in names) and not any(not_media.intersection(n) for n in names):
+            out.add(entity.key)
+    return frozenset(out)
 
 
 def _speech_words(cfg: dict) -> SpeechWords:
@@ -86,7 +99,8 @@ def _speech_words(cfg: dict) -> SpeechWords:
                                for w in plain(cfg["role_heads"] + cfg["roles"])),
         office_qualifiers=plain(cfg["nationality_adjectives"]),
         office_titles=plain(cfg["ranks"] + cfg["honorifics"]),
-        office_synonyms={normalize_text(k): tuple(normalize_text(v).split()) for k, v in cfg["role_synonyms"].items()})
+        office_synonyms={normalize_text(k): tuple(normalize_text(v).split()) for k, v in cfg["role_synonyms"].items()},
+        outlets=outlet_keys(cfg))
 
 
 @dataclass(frozen=True)

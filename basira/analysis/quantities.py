@@ -19,6 +19,9 @@ from basira.normalize import normalize_text
 
 _DIGIT = re.compile(r"[0-9]")
 _NUMBER = r"[0-9]+(?:[.,][0-9]{3})*"
+# What a digit's thousands go on with: 10-999 ("215 ألفا و 518"; the corpora write 90 such, 80 of three digits and
+# none of one). One digit is a count of its own ("3 آلاف و 5 أطفال": five children, not 3,005).
+_REMAINDER = r"[1-9][0-9]{1,2}(?![0-9.,])"
 KIND_WINDOW = 5  # tokens looked at before the number for the event verb/noun
 COUNT_WINDOW = 10  # a count phrase ("ما بين 3 آلاف و5 آلاف من") starts at most this many tokens before its unit
 # Words that can open a count phrase (besides number words and digits): see the pattern in build_lexicon.
@@ -55,6 +58,11 @@ class QuantityLexicon:
     word_re: re.Pattern[str] = re.compile(r"(?!)")  # one number word after "و" in a compound ("وعشرين")
     # "واحد/واحدة" after these counts no one: "كل واحد من المتهمين" (each), "أنها واحدة من الجنود" (she is one of)
     one_not_after: frozenset[str] = frozenset()
+    # Words after a unit that look definite but are not part of it: a time ("20 جنديا الأسبوع الماضي قتلوا"), a
+    # singular or dual relative pronoun (of another noun), "إلى/إلا"; the verb after them is not the count's
+    # (_kind_after). A plural one is the counted people's own clause: "آلاف الأشخاص الذين قتلوا" were killed (the
+    # corpora's 3 counts it changed were all right before).
+    tail_stops: frozenset[str] = frozenset()
 
     def register(self, scanner: Scanner) -> None:
         scanner.add(UNITS, self.unit_tokens)
@@ -97,9 +105,10 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     digit_mult_alt = "|".join(sorted((re.escape(m) for m, v in multipliers.items() if v >= 1000), key=len,
                                      reverse=True))
     # Number words joined by "و" add up: "خمسة وعشرين" 25, "مئة وخمسين" 150 (see _word_value).
-    # "9 آلاف و 800 شخص" is 9,800: a number after a digit's thousands joins it (not "3 آلاف و5 آلاف": a range)
+    # "7 آلاف و 300 شخص" is 7,300: a number of two or three digits after a digit's thousands joins them (not "3
+    # آلاف و5 آلاف": a range; nor "3 آلاف و 5 أطفال": two counts, see _REMAINDER)
     count = (rf"(?:(?P<@n>{_NUMBER})(?:\s+(?P<@m>{digit_mult_alt})"
-             rf"(?:\s+و\s*(?P<@r>{_NUMBER})(?!\s+(?:{mult_alt})(?![\w])))?)?"
+             rf"(?:\s+و\s*(?P<@r>{_REMAINDER})(?!\s+(?:{mult_alt})(?![\w])))?)?"
              rf"|(?P<@w>{word_alt})(?P<@s>(?:\s+و\s*(?:{word_alt}))*)(?:\s+(?P<@x>{mult_alt}))?)")
     pattern = re.compile(
         # a count starts at a word boundary, or right after a glued conjunction or preposition ("و10", "لـ450":
@@ -114,14 +123,16 @@ def build_lexicon(cfg: dict) -> QuantityLexicon:
     # A teen is two words ("احد عشر"): its first word opens a count too.
     openers = triggers | frozenset(w.split()[0] for w in number_words) | frozenset(_OPENERS)
     word_re = re.compile(rf"و?\s*({word_alt})")
-    after_kinds = {normalize_text(w): kind for kind, words in cfg.get("quantity_kinds_after", {}).items() for w in words}
+    after_kinds = {normalize_text(w): kind
+                   for kind, words in cfg.get("quantity_kinds_after", {}).items() for w in words}
     def verb_forms(key: str) -> dict[str, str]:
         return {f: kind for kind, words in cfg.get(key, {}).items() for w in words for f in prefixed(normalize_text(w))}
 
     one_not_after = frozenset(f for w in cfg.get("one_not_count_after", ()) for f in prefixed(normalize_text(w)))
+    tail_stops = frozenset(normalize_text(w) for w in cfg.get("quantity_unit_tail_stops", ()))
     return QuantityLexicon(pattern, number_words, multipliers, units, kinds, unit_kinds, triggers, unit_tokens, openers,
                            after_kinds, verb_forms("quantity_kinds_before"), verb_forms("quantity_kinds_before_weak"),
-                           word_re, one_not_after)
+                           word_re, one_not_after, tail_stops)
 
 
 def _value(m: re.Match[str], g: str, lex: QuantityLexicon) -> tuple[int, int] | None:
@@ -224,9 +235,15 @@ def _kind_after(doc: Doc, after: int, lex: QuantityLexicon) -> str | None:
     words that complete the unit ("13 من عناصر الجيش المصري قتلوا", "عشرات الجنود السوريين قتلوا"); punctuation
     ends the search."""
     toks, j = doc.toks, after
-    while j < doc.n and j - after < MAX_UNIT_TAIL and toks[j].startswith("\u0627\u0644") and toks[j] not in lex.after_kinds:
+    while j < doc.n and j - after < MAX_UNIT_TAIL and _unit_word(toks[j], lex):
         j += 1
     return lex.after_kinds.get(toks[j]) if j < doc.n else None
+
+
+def _unit_word(tok: str, lex: QuantityLexicon) -> bool:
+    """Can `tok` complete a count's unit: a definite word that is neither a verb that gives a kind, nor a time or a
+    relative pronoun (lex.tail_stops)?"""
+    return tok.startswith("\u0627\u0644") and tok not in lex.after_kinds and tok not in lex.tail_stops
 
 
 def extract_quantities(doc: Doc, lex: QuantityLexicon) -> tuple[Quantity, ...]:
