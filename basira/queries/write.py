@@ -342,13 +342,18 @@ def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
     set_meta(con, NORMALIZATION, version)
 
 
-def outdated_hashes(con: duckdb.DuckDBPyConnection, current: str) -> bool:
-    """Were the stored content hashes made by a definition older than `current` (a store without the meta key
-    holding articles was written before the version was recorded)? False for an empty store."""
-    stored = get_meta(con, HASH_VERSION)
+def _outdated(con: duckdb.DuckDBPyConnection, key: str, current: str) -> bool:
+    """Does the meta `key` name a version other than `current`? A store holding articles without the key was
+    written before the version was recorded, so it is outdated; an empty store never is."""
+    stored = get_meta(con, key)
     if stored is None:
         return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
     return stored != current
+
+
+def outdated_hashes(con: duckdb.DuckDBPyConnection, current: str) -> bool:
+    """Were the stored content hashes made by a definition older than `current`?"""
+    return _outdated(con, HASH_VERSION, current)
 
 
 def set_hash_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
@@ -377,12 +382,8 @@ def stage_new_hashes(con: duckdb.DuckDBPyConnection, hashes: pa.Table) -> None:
 
 
 def outdated_sentence_rules(con: duckdb.DuckDBPyConnection, current: str) -> bool:
-    """Were the stored sentences cut by rules older than `current` ("1" for a store holding articles written before
-    the version was recorded)? False for an empty store."""
-    stored = get_meta(con, SENTENCE_RULES)
-    if stored is None:
-        return bool(con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0])
-    return stored != current
+    """Were the stored sentences cut by rules older than `current`?"""
+    return _outdated(con, SENTENCE_RULES, current)
 
 
 def set_sentence_rules(con: duckdb.DuckDBPyConnection, version: str) -> None:
