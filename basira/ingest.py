@@ -1304,11 +1304,10 @@ def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
     from then stores nothing. Returns (articles rehashed, articles that keep their old hash because another
     article holds the new one: two texts the new definition calls the same, see apply_new_hashes)."""
     after, last = 0, write.next_article_id(con) - 1
-    moved_pages = []
     rehashed = 0
     while after < last:
         upto = min(after + REHASH_CHUNK, last)
-        hashes = []
+        hashes, moved_pages = [], []
         for article_id, title, old, url, parts in write.stored_bodies(con, after, upto):
             new = fingerprint.hash_of(title or "", rejoined_norms(parts))
             if new != old:
@@ -1316,12 +1315,13 @@ def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
                 if not (url and url.strip()):
                     moved_pages.append((article_id, new, boilerplate.page_key(url, new)))
         write.stage_new_hashes(con, _table(("article_id", "old_hash", "new_hash"), hashes))
+        paragraphs.stage_moved_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
         rehashed += len(hashes)
         after = upto
         if progress:
             progress(after, rehash_note(after, last))
     kept = write.apply_new_hashes(con)
-    paragraphs.move_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
+    paragraphs.move_pages(con)
     write.set_hash_version(con, fingerprint.HASH_VERSION)
     return rehashed - kept, kept
 

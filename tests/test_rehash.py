@@ -107,6 +107,7 @@ def test_retag_rehashes_an_old_store(old_store, tmp_path, inputs, monkeypatch, r
     fresh = tmp_path / "fresh" / "basira.duckdb"
     ingest.ingest_paths(inputs, fresh)
     monkeypatch.setattr(write, "_REWRITE_CHUNK", rewrite_chunk)  # the articles table is copied a range at a time
+    monkeypatch.setattr(ingest, "REHASH_CHUNK", rewrite_chunk)  # and the moved pages are staged a chunk at a time
     ingest.retag(old_store)
     for sql in (
         "SELECT article_id, content_hash FROM articles ORDER BY ALL",
