@@ -301,9 +301,7 @@ def sidebar(text_note: bool = True) -> Filters:
             help="Articles naming every selected person, organisation or place.",
         )
         source_keys = list(dict.fromkeys([*sources["source"].astype(str), *st.session_state["f_sources"]]))
-        source_labels = dict(zip(sources["source"].astype(str), sources["label"].astype(str), strict=True))
-        chosen_sources = st.multiselect("Sources", source_keys, key="f_sources",
-                                        format_func=lambda k: source_labels.get(k, k))
+        chosen_sources = st.multiselect("Sources", source_keys, key="f_sources")
         text = st.text_input("Text contains", key="f_text", max_chars=200, help=TEXT_FILTER_HELP)
         text_box = st.container()
         one_per_story = st.checkbox("One article per story (hide near-duplicates)", key="f_one_per_story")

@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _progress(done: int, note: str) -> None:
-    print(f"  {done} records: {note}", file=sys.stderr, flush=True)
+    print(f"  {ingest.progress_text(done, note)}", file=sys.stderr, flush=True)
 
 
 def format_stats(stats: dict, db: Path) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
@@ -21,6 +22,11 @@ MAX_VALUES = 50
 # The date widgets' range: no stored date is earlier (dates.plausible), and a link's date outside it would make the
 # widget raise, so from_query_params clamps to it.
 EARLIEST = dt.date(1990, 1, 1)
+# A source as links before round 22 carried it for a file that named no outlet: the stored path, absolute outside the
+# project ("/srv/feeds/x.jsonl", "C:\\feeds\\x.jsonl") or relative inside it ("seeds/x.txt"). Sources are now keyed
+# on the file's name; an outlet's name with a slash and no file extension ("BBC/Arabic") is not a path.
+_PATH_SOURCE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])|[/\\][^/\\]*\.\w{1,5}$")
+_LAST_PART = re.compile(r"[^/\\]*$")
 LATEST = dt.date(2100, 1, 1)
 
 
@@ -102,6 +108,7 @@ class Filters:
         values["text"] = (_first(params.get("q")) or "").strip()[:MAX_TEXT]
         for attr, key in _LISTS.items():
             values[attr] = tuple(dict.fromkeys(v for v in _all(params.get(key)) if v))[:MAX_VALUES]
+        values["sources"] = tuple(dict.fromkeys(filter(None, map(source_key, values["sources"]))))
         for attr, key in _FLAGS.items():
             values[attr] = _first(params.get(key)) not in _NO
         undated = _first(params.get(_UNDATED))
@@ -109,6 +116,12 @@ class Filters:
         if values["date_from"] and values["date_to"] and values["date_from"] > values["date_to"]:
             values["date_from"], values["date_to"] = values["date_to"], values["date_from"]
         return cls(**values)  # type: ignore[arg-type]
+
+
+def source_key(value: str) -> str:
+    """A link's source as the filter keys it: an old link's stored path becomes its file's name (the same articles,
+    as queries.shown_source names them), anything else is kept as it is."""
+    return _LAST_PART.search(value).group() if _PATH_SOURCE.search(value) else value
 
 
 def _first(value: str | Sequence[str] | None) -> str | None:

@@ -51,6 +51,9 @@ Progress = Callable[[int, str], None]
 READ_AHEAD_NOTE = "read ahead for paragraphs repeated on a site"
 # Share of a progress bar the read-ahead fills; the storing pass fills the rest, up to PROGRESS_CAP until done.
 READ_AHEAD_SHARE = 0.1
+# The note of the migration's progress calls (rehash), which count stored articles, not records: "re-hashing stored
+# articles 5,000/1,000,000" (rehash_note).
+REHASH_NOTE = "re-hashing stored articles"
 PROGRESS_CAP = 0.95
 
 
@@ -65,6 +68,8 @@ class ProgressBar:
         self.shown = 0.0
 
     def fraction(self, done: int, note: str) -> float:
+        if note.startswith(REHASH_NOTE):
+            return self.shown  # before any record is read; its count (of stored articles) says how far it is
         if note == READ_AHEAD_NOTE:
             self.total = max(self.total, done)
             share = READ_AHEAD_SHARE * done / (done + CHUNK)
@@ -74,6 +79,16 @@ class ProgressBar:
             share = PROGRESS_CAP * done / (done + CHUNK)
         self.shown = min(max(self.shown, share), PROGRESS_CAP)
         return self.shown
+
+
+def rehash_note(done: int, total: int) -> str:
+    return f"{REHASH_NOTE} {done:,}/{total:,}"
+
+
+def progress_text(done: int, note: str) -> str:
+    """A progress call as the CLI and the Ingest page show it: the migration says its own count of stored articles,
+    the passes over the inputs count records."""
+    return note if note.startswith(REHASH_NOTE) else f"{done:,} records: {note}"
 
 
 @dataclass
@@ -188,7 +203,7 @@ def ingest_paths(
     # The workers are forked before this process opens any DuckDB connection (a fork copies no DuckDB
     # threads), after the analysers are loaded (the workers share them instead of loading their own).
     analysis.taxonomy()
-    upgrade_store(db_path)
+    upgrade_store(db_path, progress)
     with _known_keys(*_stored_keys(db_path)):
         # Everything loaded so far lives as long as the process: frozen, the collector of every process stops
         # scanning it (and stops touching the pages the workers share with this one).
@@ -684,7 +699,7 @@ def _ingest(
         if outdated := write.outdated_normalization(con):
             raise StoreOutdated(outdated)
         write.set_normalization(con, normalize.VERSION)
-        _upgrade_hashes(con)
+        _upgrade_hashes(con, progress)
         if not write.outdated_sentence_rules(con, sentences.RULES):
             # A store cut by older rules keeps saying so (retag cuts it again), whatever this batch adds.
             write.set_sentence_rules(con, sentences.RULES)
@@ -1250,27 +1265,35 @@ def _upgrade_hashes(con, progress: Progress | None = None) -> None:
         write.set_hash_version(con, fingerprint.HASH_VERSION)
 
 
-def upgrade_store(db_path: Path) -> None:
+def upgrade_store(db_path: Path, progress: Progress | None = None) -> None:
     """Rehash the store at `db_path` in a generation of its own when its hashes are of an older definition, so
     that the hash prefixes the workers are given before the ingest's writer opens are of this one (an article
     whose prefix they miss is analysed again for nothing). The ingest's writer checks again: a store swapped in
     meanwhile is rehashed there."""
-    if not db_path.exists():
+    if not (db_path.exists() and _hashes_outdated(store.generation_file(db_path))):
         return
+    try:
+        # Checked again under the writer's lock: a store another process migrated meanwhile is not copied for nothing.
+        with store.writer(db_path, needed=_hashes_outdated) as con:
+            _upgrade_hashes(con, progress)
+    except store.NotNeeded:
+        pass
+
+
+def _hashes_outdated(generation: Path) -> bool:
+    """Whether the store file `generation` holds content hashes of an older definition (False for a file this code
+    cannot read: the writer says why)."""
     try:
         # Short-lived and closed before the workers fork, as in _stored_keys.
-        con = duckdb.connect(str(store.generation_file(db_path)), read_only=True)
+        con = duckdb.connect(str(generation), read_only=True)
     except (duckdb.Error, OSError):
-        return
+        return False
     try:
-        outdated = write.outdated_hashes(con, fingerprint.HASH_VERSION)
+        return write.outdated_hashes(con, fingerprint.HASH_VERSION)
     except duckdb.Error:
-        outdated = False  # not a store this code can read; the writer says why
+        return False
     finally:
         con.close()
-    if outdated:
-        with store.writer(db_path) as con:
-            _upgrade_hashes(con)
 
 
 def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
@@ -1281,11 +1304,10 @@ def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
     from then stores nothing. Returns (articles rehashed, articles that keep their old hash because another
     article holds the new one: two texts the new definition calls the same, see apply_new_hashes)."""
     after, last = 0, write.next_article_id(con) - 1
-    moved_pages = []
     rehashed = 0
     while after < last:
         upto = min(after + REHASH_CHUNK, last)
-        hashes = []
+        hashes, moved_pages = [], []
         for article_id, title, old, url, parts in write.stored_bodies(con, after, upto):
             new = fingerprint.hash_of(title or "", rejoined_norms(parts))
             if new != old:
@@ -1293,12 +1315,13 @@ def rehash(con, progress: Progress | None = None) -> tuple[int, int]:
                 if not (url and url.strip()):
                     moved_pages.append((article_id, new, boilerplate.page_key(url, new)))
         write.stage_new_hashes(con, _table(("article_id", "old_hash", "new_hash"), hashes))
+        paragraphs.stage_moved_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
         rehashed += len(hashes)
         after = upto
         if progress:
-            progress(after, "rehashed")
+            progress(after, rehash_note(after, last))
     kept = write.apply_new_hashes(con)
-    paragraphs.move_pages(con, _table(("article_id", "content_hash", "page"), moved_pages))
+    paragraphs.move_pages(con)
     write.set_hash_version(con, fingerprint.HASH_VERSION)
     return rehashed - kept, kept
 

@@ -22,7 +22,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -170,14 +170,24 @@ def _writer_lock(db_path: Path, timeout: float) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+class NotNeeded(Exception):
+    """Raised by `writer` when its `needed` check finds, under the lock, that the write has nothing to do."""
+
+
 @contextlib.contextmanager
-def writer(db_path: Path | None = None, lock_timeout: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection to a fresh copy of the store; it goes live only if the block succeeds."""
+def writer(
+    db_path: Path | None = None, lock_timeout: float = 600.0, needed: Callable[[Path], bool] | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to a fresh copy of the store; it goes live only if the block succeeds. `needed`, given
+    the live generation's file once the lock is held, can say the write is no longer needed (another process did it
+    while this one waited): then NotNeeded is raised before the store is copied, and no generation is written."""
     db_path = Path(db_path or default_db_path())
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(db_path, lock_timeout):
         _adopt_plain_file(db_path)
         _remove_partials(db_path)
+        if needed is not None and db_path.exists() and not needed(generation_file(db_path)):
+            raise NotNeeded
         final = _next_generation(db_path)
         partial = final.with_name(f".{final.name.removesuffix('.duckdb')}.partial.duckdb")
         if db_path.exists():

@@ -31,7 +31,7 @@ if st.button("Ingest", type="primary", icon=":material/upload:", disabled=not up
     shares = ingest.ProgressBar()
 
     def progress(done: int, note: str) -> None:
-        bar.progress(shares.fraction(done, note), text=f"{done:,} records: {note}")
+        bar.progress(shares.fraction(done, note), text=ingest.progress_text(done, note))
 
     try:
         report = ingest.ingest_uploads(files, ui.db_path(), progress)

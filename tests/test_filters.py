@@ -92,3 +92,22 @@ def test_link_dates_stay_in_the_widgets_range(params, expected):
 
 def test_the_earliest_filter_date_is_the_earliest_stored_date():
     assert dates.plausible(EARLIEST) and not dates.plausible(EARLIEST - dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("given", "sources"),
+    [
+        # Links from before round 22 keyed a file that named no outlet by its stored path; they select its file name.
+        (["/srv/feeds/wire_2016.txt"], ("wire_2016.txt",)),
+        (["C:\\feeds\\wire_2016.txt"], ("wire_2016.txt",)),
+        (["\\\\host\\share\\wire.jsonl"], ("wire.jsonl",)),
+        (["seeds/sednaya_2017.txt"], ("sednaya_2017.txt",)),
+        (["/srv/a/wire.txt", "/srv/b/wire.txt", "wire.txt"], ("wire.txt",)),
+        # Outlets stay as they are, a slash in a name with no file extension included.
+        (["a.net", "BBC/Arabic", "Enab Baladi / عنب بلدي"], ("a.net", "BBC/Arabic", "Enab Baladi / عنب بلدي")),
+    ],
+)
+def test_a_links_source_path_becomes_the_files_name(given, sources):
+    filters = Filters.from_query_params({"source": given})
+    assert filters.sources == sources
+    assert filters.to_query_params() == {"source": list(sources)}

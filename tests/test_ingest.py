@@ -363,6 +363,8 @@ def test_a_batch_of_the_same_taxonomy_mixes_nothing(db, tmp_path):
         # Storing starts where the read-ahead's share ends; a repeated count does not move the bar back.
         ([(9000, ingest.READ_AHEAD_NOTE), (10, "10 added"), (9000, "9000 added"), (10, "10 added")],
          [0.09, 0.1 + 0.85 * 10 / 9000, 0.95, 0.95]),
+        # The migration's counts are of stored articles, before any record: they leave the bar where it is.
+        ([(4, ingest.rehash_note(4, 15)), (15, ingest.rehash_note(15, 15)), (1000, "1000 added")], [0.0, 0.0, 0.475]),
     ],
 )
 def test_ingest_page_progress_never_goes_back(calls, expected):

@@ -924,11 +924,33 @@ def test_pages_name_an_articles_file_never_the_servers_path(server_path_db, monk
         "wire_2016.txt"]
     assert list(_exported(search, "search_results")["source"]) == ["wire_2016.txt"]
     assert [m.options for m in reader.sidebar.multiselect if m.label == "Sources"] == [["wire_2016.txt"]]
-    listed = _ok(_app("pages/3_Articles.py", source=str(folder / "wire_2016.txt")))  # the filter's key is unchanged
+    listed = _ok(_app("pages/3_Articles.py", source=str(folder / "wire_2016.txt")))  # a link from before round 22
     assert listed.dataframe[0].value["source"].tolist() == ["wire_2016.txt"]
     for at in (reader, search, listed):
         shown = [e.value for kind in ("text", "caption", "markdown") for e in at.get(kind)] + [_html(at)]
         assert [s for s in shown if str(folder) in s] == []
+
+
+def test_a_files_source_filter_puts_its_name_not_its_path_in_the_link_and_exports(server_path_db, monkeypatch):
+    """The Sources filter was keyed on the stored path for a file that named no outlet: choosing it put
+    "source=/srv/…/feeds/wire_2016.txt" into the shared link, every export manifest's query and the PNG footnote."""
+    import ui
+
+    db, folder = server_path_db
+    monkeypatch.setenv("BASIRA_DB", str(db))
+    at = _ok(_app("pages/1_Topics.py"))
+    at.multiselect(key="f_sources").set_value(["wire_2016.txt"])
+    at = _ok(at.run())
+    assert _params(at) == {"source": ["wire_2016.txt"]}
+    manifest = at.session_state[ui.MANIFESTS_STATE]["topic_counts"]().to_dict()
+    assert (manifest["query"], manifest["filters"]["sources"]) == ("source=wire_2016.txt", ["wire_2016.txt"])
+    assert export.filters_summary(Filters(sources=("wire_2016.txt",))) == "source=wire_2016.txt"
+    assert {link.proto.query_string for link in at.sidebar.page_link} == {"source=wire_2016.txt"}
+    listed = _ok(_app("pages/3_Articles.py", source="wire_2016.txt"))
+    assert listed.dataframe[0].value["source"].tolist() == ["wire_2016.txt"]
+    old_link = _ok(_app("pages/3_Articles.py", source=str(folder / "wire_2016.txt")))
+    assert old_link.dataframe[0].value["article_id"].tolist() == listed.dataframe[0].value["article_id"].tolist() == [1]
+    assert {link.proto.query_string for link in old_link.sidebar.page_link} == {"source=wire_2016.txt"}
 
 
 def _snippet_texts(at: AppTest) -> list[str]:

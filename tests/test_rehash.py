@@ -5,6 +5,7 @@ the current code builds it."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -106,6 +107,7 @@ def test_retag_rehashes_an_old_store(old_store, tmp_path, inputs, monkeypatch, r
     fresh = tmp_path / "fresh" / "basira.duckdb"
     ingest.ingest_paths(inputs, fresh)
     monkeypatch.setattr(write, "_REWRITE_CHUNK", rewrite_chunk)  # the articles table is copied a range at a time
+    monkeypatch.setattr(ingest, "REHASH_CHUNK", rewrite_chunk)  # and the moved pages are staged a chunk at a time
     ingest.retag(old_store)
     for sql in (
         "SELECT article_id, content_hash FROM articles ORDER BY ALL",
@@ -115,6 +117,45 @@ def test_retag_rehashes_an_old_store(old_store, tmp_path, inputs, monkeypatch, r
         "SELECT value FROM meta WHERE key = 'content_hash_version'",
     ):
         assert _rows(old_store, sql) == _rows(fresh, sql), sql
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_ingest_reports_the_migrations_progress(old_store, inputs, monkeypatch, workers):
+    """The migration ran with no progress calls: on a large store the CLI printed nothing for minutes and the Ingest
+    page sat at "Reading N files…". Two workers migrate in upgrade_store, one in the ingest's writer."""
+    monkeypatch.setattr(ingest, "PARALLEL_MIN_RECORDS", 1)
+    monkeypatch.setattr(ingest, "REHASH_CHUNK", 4)
+    calls = []
+    ingest.ingest_paths(inputs, old_store, progress=lambda done, note: calls.append((done, note)), workers=workers)
+    migration = [(done, note) for done, note in calls if note.startswith(ingest.REHASH_NOTE)]
+    assert migration == [(n, f"re-hashing stored articles {n}/15") for n in (4, 8, 12, 15)]
+    assert calls[: len(migration)] == migration  # before any record is stored
+    assert ingest.progress_text(15, migration[-1][1]) == "re-hashing stored articles 15/15"
+    assert ingest.progress_text(1000, "1000 added") == "1,000 records: 1000 added"
+
+
+def test_a_store_migrated_while_waiting_for_the_writer_gets_no_new_generation(old_store, monkeypatch):
+    """upgrade_store found the store outdated, then waited for the writer's lock while another process migrated it:
+    it copied the whole file only to write the meta key again."""
+    real_lock = store._writer_lock
+    migrated = []
+
+    @contextlib.contextmanager
+    def lock_after_another_migration(db_path, timeout):
+        if not migrated:
+            migrated.append(None)
+            ingest.upgrade_store(db_path)  # the other process, first in line
+            migrated[0] = store.generation_file(db_path)
+        with real_lock(db_path, timeout):
+            yield
+
+    before = store.generation_file(old_store)
+    monkeypatch.setattr(store, "_writer_lock", lock_after_another_migration)
+    ingest.upgrade_store(old_store)
+    assert migrated[0] != before
+    assert store.generation_file(old_store) == store._generations(old_store)[-1] == migrated[0]
+    assert _rows(old_store, "SELECT value FROM meta WHERE key = 'content_hash_version'") == [
+        (fingerprint.HASH_VERSION,)]
 
 
 def test_rehash_keeps_the_earliest_of_two_articles_the_new_definition_calls_the_same(tmp_path, monkeypatch):

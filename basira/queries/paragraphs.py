@@ -228,15 +228,28 @@ def forget_paragraphs(con: duckdb.DuckDBPyConnection) -> None:
     set_meta(con, _THROUGH, "0")
 
 
-def move_pages(con: duckdb.DuckDBPyConnection, pages: pa.Table) -> None:
-    """Give the recorded paragraphs of each article in `pages` (article_id, content_hash, page) that holds that
-    content hash now the page: a page without URL is keyed by its article's content hash, which rehashing
-    changed. The counts stay: one page became another, for all its paragraphs at once."""
+# Rows for move_pages, staged a chunk of rehash at a time: at a million articles the whole store's rows were
+# 150-200 MB of Python objects in the writer, held until the new hashes were applied.
+_MOVED_PAGES = "CREATE TEMP TABLE IF NOT EXISTS moved_pages (article_id BIGINT, content_hash VARCHAR, page BIGINT)"
+
+
+def stage_moved_pages(con: duckdb.DuckDBPyConnection, pages: pa.Table) -> None:
+    """Keep (article_id, content_hash, page) rows for move_pages."""
+    con.execute(_MOVED_PAGES)
     if pages.num_rows:
         with _scanned(con, "incoming_pages", pages):
-            con.execute(
-                "UPDATE article_paragraphs p SET page = i.page"
-                " FROM (SELECT i.article_id, i.page FROM incoming_pages i"
-                "  JOIN articles a ON a.article_id = i.article_id AND a.content_hash = i.content_hash) i"
-                " WHERE p.article_id = i.article_id"
-            )
+            con.execute("INSERT INTO moved_pages SELECT article_id, content_hash, page FROM incoming_pages")
+
+
+def move_pages(con: duckdb.DuckDBPyConnection) -> None:
+    """Give the recorded paragraphs of each staged article (stage_moved_pages) that holds the staged content hash now
+    its page: a page without URL is keyed by its article's content hash, which rehashing changed. The counts stay:
+    one page became another, for all its paragraphs at once."""
+    con.execute(_MOVED_PAGES)
+    con.execute(
+        "UPDATE article_paragraphs p SET page = i.page"
+        " FROM (SELECT i.article_id, i.page FROM moved_pages i"
+        "  JOIN articles a ON a.article_id = i.article_id AND a.content_hash = i.content_hash) i"
+        " WHERE p.article_id = i.article_id"
+    )
+    con.execute("DROP TABLE moved_pages")
