@@ -7,6 +7,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
+from basira.reader import SUPPORTED_EXTENSIONS
+
 # Query parameter names; lists repeat the key (?topic=prisons&topic=coups).
 _SCALARS = {"date_from": "from", "date_to": "to", "text": "q"}
 _LISTS = {"topics": "topic", "entities": "entity", "sources": "source"}
@@ -24,8 +26,15 @@ MAX_VALUES = 50
 EARLIEST = dt.date(1990, 1, 1)
 # A source as links before round 22 carried it for a file that named no outlet: the stored path, absolute outside the
 # project ("/srv/feeds/x.jsonl", "C:\\feeds\\x.jsonl") or relative inside it ("seeds/x.txt"). Sources are now keyed
-# on the file's name; an outlet's name with a slash and no file extension ("BBC/Arabic") is not a path.
-_PATH_SOURCE = re.compile(r"^(?:[/\\]|[A-Za-z]:[/\\])|[/\\][^/\\]*\.\w{1,5}$")
+# on the file's name. An outlet's name is free text and may hold a slash, a dot or an address ("BBC/Arabic",
+# "المرصد السوري/syriahr.com", "الجزيرة/الجزيرة.نت", "https://www.enabbaladi.net"): only an absolute path, or a
+# relative one ending in a file the ingest reads, is taken for a path, and nothing with "://".
+_PATH_SOURCE = re.compile(
+    r"^(?!.*://)(?:(?:[/\\]|[A-Za-z]:[/\\]).*|.*[/\\][^/\\]*(?:"
+    + "|".join(re.escape(e) for e in SUPPORTED_EXTENSIONS)
+    + r"))$",
+    re.IGNORECASE,
+)
 _LAST_PART = re.compile(r"[^/\\]*$")
 LATEST = dt.date(2100, 1, 1)
 

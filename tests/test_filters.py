@@ -105,6 +105,13 @@ def test_the_earliest_filter_date_is_the_earliest_stored_date():
         (["/srv/a/wire.txt", "/srv/b/wire.txt", "wire.txt"], ("wire.txt",)),
         # Outlets stay as they are, a slash in a name with no file extension included.
         (["a.net", "BBC/Arabic", "Enab Baladi / عنب بلدي"], ("a.net", "BBC/Arabic", "Enab Baladi / عنب بلدي")),
+        # ... and so do names with an address, a site or a version after a slash (a shared link must round-trip)
+        (["https://www.enabbaladi.net", "http://sana.sy", "http://x.org/feed.json"],
+         ("https://www.enabbaladi.net", "http://sana.sy", "http://x.org/feed.json")),
+        (["المرصد السوري/syriahr.com", "الجزيرة/الجزيرة.نت", "عنب بلدي / Enab Baladi 2.0"],
+         ("المرصد السوري/syriahr.com", "الجزيرة/الجزيرة.نت", "عنب بلدي / Enab Baladi 2.0")),
+        # an old relative path with any extension the ingest reads, in any case
+        (["feeds/wire.NDJSON", "feeds\\wire.tsv"], ("wire.NDJSON", "wire.tsv")),
     ],
 )
 def test_a_links_source_path_becomes_the_files_name(given, sources):

@@ -16,7 +16,7 @@ from basira import __main__ as cli
 from basira import boilerplate, ingest, store
 from basira.filters import Filters
 from basira.normalize import normalize_text
-from basira.queries import read, summary
+from basira.queries import read, shown_source, summary
 from bench import replicate
 
 COPIES = 3
@@ -122,8 +122,8 @@ def test_summaries_facts_and_hot_sets_are_those_a_rebuild_of_the_replica_derives
 VIEWS = {
     "topic": ("topics", "SELECT topic FROM article_topics GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
     "entity": ("entities", "SELECT entity_key FROM entity_mentions GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
-    "source": ("sources", "SELECT coalesce(source_name, source_path) FROM articles GROUP BY 1 ORDER BY count(*) DESC, 1"
-               " LIMIT 1"),
+    # a source as the Sources filter keys it: the outlet, else the file's name (queries.shown_source)
+    "source": ("sources", f"SELECT {shown_source()} FROM articles GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"),
 }
 
 

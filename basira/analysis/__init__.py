@@ -53,7 +53,9 @@ _custom_recognizer: Recognizer | None = None
 
 def outlet_keys(cfg: dict) -> frozenset[str]:
     """The gazetteer's outlets: organisations one of whose names starts with a media head ("وكالة رويترز"), unless
-    a name shows another trade ("وكالة الطاقة الدولية", "وكالة المخابرات المركزية": outlet_not_words)."""
+    a name shows another trade ("وكالة الطاقة الدولية", "وكالة المخابرات المركزية": outlet_not_words), and those
+    listed by key (`outlets`): outlets, monitors and platforms named without a media head ("عنب بلدي", "المرصد
+    السوري", "تويتر"), to whom a source speaks ("وقال مصدر عسكري للمرصد السوري")."""
     heads = frozenset(normalize_text(w) for w in cfg["media_heads"])
     not_media = frozenset(normalize_text(w) for w in cfg["outlet_not_words"])
     out = set()
@@ -61,7 +63,7 @@ def outlet_keys(cfg: dict) -> frozenset[str]:
         names = [normalize_text(n).split() for n in (entity.canonical, *aliases) if n]
         if any(n[0] in heads for n in names) and not any(not_media.intersection(n) for n in names):
             out.add(entity.key)
-    return frozenset(out)
+    return frozenset(out | set(cfg["outlets"]))
 
 
 def _speech_words(cfg: dict) -> SpeechWords:

@@ -71,7 +71,7 @@ def test_an_ingest_killed_mid_batch_leaves_the_store_consistent_and_a_rerun_comp
     uninterrupted.start()
     victim = _ingest_process(killed, batch)
     seen = []
-    while not (seen and seen[-1].strip().startswith(f"{ingest.CHUNK} records:")):
+    while not (seen and seen[-1].strip().startswith(f"{ingest.CHUNK:,} records:")):
         line = victim.stderr.readline()
         assert line, f"the ingest ended before its first progress line: {seen}"
         seen.append(line)
