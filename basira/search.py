@@ -591,13 +591,20 @@ def _match_groups(cur: duckdb.DuckDBPyConnection, query: str, named: list[latin.
     if not any(reading.names for reading in named):
         parsed = parse_query(query)
         return parsed, [[term_id(t)] for t in parsed.terms]
-    unread = " ".join(r.text for r in named if not r.names)
-    parsed = parse_query(latin.without_latin(query) + " " + unread)
+    parsed = _parsed_beside_names(query, named)
     groups = [[term_id(t)] for t in parsed.terms]
     for reading in (r for r in named if r.names):
         own = _own_term(reading)
         groups.append([entity_term_id(n.entity_key) for n in reading.names] + ([own] if own is not None else []))
     return parsed, groups
+
+
+def _parsed_beside_names(query: str, readings: list[latin.Reading]) -> Query:
+    """The words of a query whose Latin words were read as names (`readings`), other than those names: its Arabic
+    words and the Latin words that read as no name. One reading for search() and match_count(), whose counts must be
+    of search()'s matches."""
+    unread = " ".join(r.text for r in readings if not r.names)
+    return parse_query(latin.without_latin(query) + " " + unread)
 
 
 def _own_term(reading: latin.Reading) -> int | None:
@@ -688,8 +695,7 @@ def _search_names(
     article. A name is a group of alternatives, the entity postings of the entities it was read as (a one-word
     name also the word itself, as the index holds Latin words of the text: "SDF"), scored by the best of them;
     Latin words that read as no name stay ordinary words. Always "all"; an Arabic phrase is still verified."""
-    unread = " ".join(r.text for r in readings if not r.names)
-    parsed = parse_query(latin.without_latin(query) + " " + unread)
+    parsed = _parsed_beside_names(query, readings)
     named = [r for r in readings if r.names]
     own = [_own_term(r) for r in named]
     ids = [term_id(t) for t in parsed.terms] + [i for i in own if i is not None]
