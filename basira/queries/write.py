@@ -332,10 +332,10 @@ def article_sentences(con: duckdb.DuckDBPyConnection, after_id: int, limit: int)
 def outdated_normalization(con: duckdb.DuckDBPyConnection) -> str | None:
     """The older normalize.VERSION the store's matching forms were made with ("1" for a store written before the
     version was recorded); None when they are this version's, or the store is empty."""
+    if not _outdated(con, NORMALIZATION, normalize.VERSION):
+        return None
     stored = get_meta(con, NORMALIZATION)
-    if stored is None and con.execute("SELECT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
-        stored = "1"
-    return stored if stored not in (None, normalize.VERSION) else None
+    return "1" if stored is None else stored
 
 
 def set_normalization(con: duckdb.DuckDBPyConnection, version: str) -> None:
@@ -363,14 +363,8 @@ def set_hash_version(con: duckdb.DuckDBPyConnection, version: str) -> None:
 def stored_bodies(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
     """(article_id, title_norm, content_hash, url, [(start_char, end_char, text_norm)] in sentence order) of the
     articles in (after_id, last_id], in id order: what rehashing reads."""
-    return con.execute(
-        "SELECT a.article_id, a.title_norm, a.content_hash, a.url,"
-        " coalesce(list((s.start_char, s.end_char, s.text_norm) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
-        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
-        "  AND s.article_id > ? AND s.article_id <= ?"
-        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
-        [after_id, last_id, after_id, last_id],
-    ).fetchall()
+    return _with_sentences(con, "a.title_norm, a.content_hash, a.url", "s.start_char, s.end_char, s.text_norm",
+                           after_id, last_id)
 
 
 def stage_new_hashes(con: duckdb.DuckDBPyConnection, hashes: pa.Table) -> None:
@@ -393,14 +387,7 @@ def set_sentence_rules(con: duckdb.DuckDBPyConnection, version: str) -> None:
 def stored_cuts(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
     """(article_id, text_raw, [(start_char, end_char)] in sentence order) of the articles in (after_id, last_id], in
     id order: what cutting them again compares."""
-    return con.execute(
-        "SELECT a.article_id, a.text_raw,"
-        " coalesce(list((s.start_char, s.end_char) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
-        " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
-        "  AND s.article_id > ? AND s.article_id <= ?"
-        " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
-        [after_id, last_id, after_id, last_id],
-    ).fetchall()
+    return _with_sentences(con, "a.text_raw", "s.start_char, s.end_char", after_id, last_id)
 
 
 def replace_sentences(con: duckdb.DuckDBPyConnection, sentences: pa.Table, signatures: pa.Table) -> None:
@@ -418,12 +405,23 @@ def replace_sentences(con: duckdb.DuckDBPyConnection, sentences: pa.Table, signa
 
 def stored_forms(con: duckdb.DuckDBPyConnection, after_id: int, last_id: int) -> list[tuple]:
     """(article_id, title_raw, title_norm, content_hash, [(seq, text_raw, text_norm, is_boilerplate, start_char,
-    end_char)]) of the articles in (after_id, last_id], in id order, sentences in order: what renormalising and
-    rehashing read."""
+    end_char)]) of the articles in (after_id, last_id], in id order, sentences in order: what renormalising
+    reads."""
+    return _with_sentences(
+        con, "a.title_raw, a.title_norm, a.content_hash",
+        "s.seq, s.text_raw, s.text_norm, s.is_boilerplate, s.start_char, s.end_char", after_id, last_id,
+    )
+
+
+def _with_sentences(
+    con: duckdb.DuckDBPyConnection, article_columns: str, sentence_columns: str, after_id: int, last_id: int
+) -> list[tuple]:
+    """(article_id, *article_columns, [(*sentence_columns)] in sentence order, [] for none) of the articles in
+    (after_id, last_id], in id order: the chunked reads of the store's upgrade steps (stored_forms, stored_bodies,
+    stored_cuts). Both sides bounded by the range, so DuckDB reads only the chunk's row groups."""
     return con.execute(
-        "SELECT a.article_id, a.title_raw, a.title_norm, a.content_hash,"
-        " coalesce(list((s.seq, s.text_raw, s.text_norm, s.is_boilerplate, s.start_char, s.end_char) ORDER BY s.seq)"
-        "  FILTER (WHERE s.seq IS NOT NULL), [])"
+        f"SELECT a.article_id, {article_columns},"
+        f" coalesce(list(({sentence_columns}) ORDER BY s.seq) FILTER (WHERE s.seq IS NOT NULL), [])"
         " FROM articles a LEFT JOIN sentences s ON s.article_id = a.article_id"
         "  AND s.article_id > ? AND s.article_id <= ?"
         " WHERE a.article_id > ? AND a.article_id <= ? GROUP BY ALL ORDER BY a.article_id",
