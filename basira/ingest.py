@@ -16,7 +16,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import astuple, dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import TypeVar
@@ -409,7 +409,7 @@ class _Rows:
         self.story_tokens.append((row, tokens))
         shown = _without_known_repeats(record.sentences, found)
         if shown is not record.sentences:
-            tokens = fingerprint.story_tokens(replace(record, sentences=shown))
+            tokens = fingerprint.story_tokens_of(s.text_norm for s in shown if not s.is_boilerplate)
         self.sentences.extend(
             (row, s.seq, s.paragraph, s.start, s.end, s.text_raw, s.text_norm, s.is_boilerplate, s.boilerplate_reason)
             for s in shown
