@@ -342,13 +342,18 @@ def _office(phrase: list[str], words: SpeechWords) -> tuple[tuple[str, ...], fro
     for w in phrase[1:]:
         if w in words.office_titles:
             continue
-        # a qualifier agrees with a feminine office: "الجمهورية اللبنانية"
-        if w in words.office_qualifiers or (w.endswith("\u0647") and w[:-1] in words.office_qualifiers):
+        if _is_qualifier(w, words):
             qualifiers.add(w.removesuffix("\u0647"))
         else:
             office.append(w)
     key = words.office_synonyms.get(" ".join(office), tuple(office))
     return key, frozenset(qualifiers)
+
+
+def _is_qualifier(word: str, words: SpeechWords) -> bool:
+    """Is `word` an office qualifier ("السوري", "السابق"), also as it agrees with a feminine office ("الجمهورية
+    اللبنانية": the normalised "اللبنانيه")?"""
+    return word in words.office_qualifiers or word.removesuffix("\u0647") in words.office_qualifiers
 
 
 def _head(word: str, words: SpeechWords) -> str:
@@ -384,8 +389,7 @@ def _titles_before(doc: Doc, line: int, start: int, words: SpeechWords) -> list[
     phrase = out[heads[0]:]
     for k, w in enumerate(phrase[1:], 1):
         if not (w.startswith("\u0627\u0644") or w.startswith("\u0644\u0644") or w in words.office_titles
-                or w in words.office_qualifiers or w.removesuffix("\u0647") in words.office_qualifiers
-                or (k + 1 < len(phrase) and phrase[k + 1].startswith("\u0627\u0644"))):
+                or _is_qualifier(w, words) or (k + 1 < len(phrase) and phrase[k + 1].startswith("\u0627\u0644"))):
             return []
     return phrase
 
