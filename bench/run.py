@@ -25,7 +25,7 @@ import duckdb
 import numpy as np
 
 from bench import fts5, generate
-from basira import search, store
+from basira import reader, search, store
 from basira.filters import Filters
 from basira.normalize import normalize_text
 from basira.queries import read
@@ -124,12 +124,15 @@ def floor(folder: Path, limit: int = FLOOR_RECORDS) -> dict[str, float]:
     started = time.perf_counter()
     cpu = time.process_time()
     records = chars = size = 0
-    for path in sorted(folder.glob("part-*.jsonl")):
+    # bench.profile passes one corpus file; a generated corpus is a folder of parts.
+    paths = [folder] if folder.is_file() else sorted(folder.glob("part-*.jsonl"))
+    for path in paths:
         data = path.read_bytes()
         for line in data.decode("utf-8").split("\n"):
             if line and records < limit:
                 record = json.loads(line)
-                chars += len(normalize_text(record.get("title") or "")) + len(normalize_text(record["text"]))
+                text = next((record[k] for k in reader.FIELD_ALIASES["text"] if record.get(k)), "")
+                chars += len(normalize_text(record.get("title") or "")) + len(normalize_text(text))
                 size += len(line.encode("utf-8")) + 1
                 records += 1
         if records >= limit:
