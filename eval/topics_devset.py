@@ -41,7 +41,10 @@ for the three core topics only, drawn as holdout16 was by `python -m eval.draw_h
 article already in the devset or eval/sentences.jsonl; 6 of them from the named-defector pool added once the three
 defection pools were used up; sealed until taxonomy 2026.12.16 scored it once after that round's merge).
 
-No split is sealed now (`SEALED` is empty): `--score-sealed` is accepted and changes nothing until a new split is.
+"holdout18" (40 articles judged for the three core topics only, drawn as holdout17 was by `python -m
+eval.draw_holdout` with seed 20261218, from no article already in the devset or eval/sentences.jsonl; 6 of them from the
+last defection pages the pools hold (one defection_long, five defector_named), which gave no clear defection) is sealed
+(`SEALED`): it is scored only with `--score-sealed`, once, by the lead, and left out of "all".
 
 Articles are split into sentences as ingest does (basira.reader), with the boilerplate rules of basira.boilerplate
 (classify_line, article_end), so topic mentions in scraped menus, comments and sidebars do not count;
@@ -81,7 +84,7 @@ SPLITS = (
 )
 # Scored only on request (and left out of "all"): a split kept unseen until the final measurement. Empty between a
 # sealed split's single scoring and the next one's drawing.
-SEALED: tuple[str, ...] = ()
+SEALED: tuple[str, ...] = ("holdout18",)
 
 
 def load_devset(path: Path = DEVSET) -> list[dict]:

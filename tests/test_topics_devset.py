@@ -23,12 +23,12 @@ def _key(r: dict) -> tuple:
 
 
 def test_every_article_is_judged_for_every_topic():
-    # holdout7 to holdout17 were judged for the three core topics only (the topics they measure), and say so in
+    # holdout7 to holdout18 were judged for the three core topics only (the topics they measure), and say so in
     # `judged`.
     ids = list(taxonomy().topics)
     core_only = (
         "holdout7", "holdout8", "holdout9", "holdout10", "holdout11", "holdout12", "holdout13", "holdout14", "holdout15",
-        "holdout16", "holdout17",
+        "holdout16", "holdout17", "holdout18",
     )
     for r in rows():
         assert r["judged"] == (list(CORE) if split_of(r) in core_only else ids), _key(r)
@@ -38,12 +38,12 @@ def test_every_article_is_judged_for_every_topic():
 
 def test_articles_are_unique_and_splits_known():
     data = rows()
-    assert len({_key(r) for r in data}) == len(data) == 866
+    assert len({_key(r) for r in data}) == len(data) == 906
     assert Counter(split_of(r) for r in data) == {
         "dev": 103, "holdout": 26, "holdout2": 61, "holdout3": 30, "holdout4": 50, "holdout5": 40, "holdout6": 42,
         "holdout7": 52, "holdout8": 50, "holdout9": 60, "holdout10": 45, "holdout11": 58, "holdout12": 44,
         "holdout13": 45, "holdout14": 40, "holdout15": 40, "holdout16": 40,
-        "holdout17": 40}
+        "holdout17": 40, "holdout18": 40}
 
 
 def test_every_topic_has_positives_and_there_are_negatives():
@@ -121,9 +121,13 @@ def test_holdout3_was_added_after_tuning_with_core_positives():
         # pool added once the three defection pools were used up (it gave no defection), sealed until taxonomy
         # 2026.12.16 scored it once
         ("holdout17", 40, (12, 5, 2), 25, 17),
+        # judged for the core topics as holdout17 was drawn (eval/draw_holdout, seed 20261218), with the last
+        # defection_long page and five named-defector pages (one borderline defection, none clear), and sealed until
+        # the lead scores it once
+        ("holdout18", 40, (9, 4, 1), 30, 17),
     ],
 )
-def test_holdout4_to_holdout17(split, size, core, no_topic, hard):
+def test_holdout4_to_holdout18(split, size, core, no_topic, hard):
     data = [r for r in rows() if split_of(r) == split]
     counts = Counter(t for r in data for t in r["topics"])
     assert len(data) == size
@@ -134,20 +138,23 @@ def test_holdout4_to_holdout17(split, size, core, no_topic, hard):
     start = {
         "holdout4": 220, "holdout5": 270, "holdout6": 310, "holdout7": 352, "holdout8": 404, "holdout9": 454,
         "holdout10": 514, "holdout11": 559, "holdout12": 617, "holdout13": 661, "holdout14": 706, "holdout15": 746,
-        "holdout16": 786, "holdout17": 826,
+        "holdout16": 786, "holdout17": 826, "holdout18": 866,
     }[split]
     assert rows()[start : start + size] == data
 
 
-def test_no_split_is_sealed(capsys):
-    # holdout17 was scored once with taxonomy 2026.12.16, then became an ordinary split whose errors are studied; no
-    # new split is sealed, so --score-sealed changes nothing.
+def test_holdout18_is_sealed(capsys):
+    # holdout18 is scored only with --score-sealed, once, by the lead; holdout17 was scored once with taxonomy
+    # 2026.12.16 and stays an ordinary split.
     from eval.topics_devset import SEALED, SPLITS, main
 
-    assert SEALED == () and SPLITS[-2:] == ("holdout16", "holdout17")
+    assert SEALED == ("holdout18",) and "holdout18" not in SPLITS and SPLITS[-1] == "holdout17"
     with pytest.raises(SystemExit):
         main(["--help"])
-    assert "also score the sealed split(s): none at present" in " ".join(capsys.readouterr().out.split())
+    assert "also score the sealed split(s): holdout18" in " ".join(capsys.readouterr().out.split())
+    with pytest.raises(SystemExit):
+        main(["--show-errors", "--split", "holdout18"])
+    assert "holdout18 is sealed: add --score-sealed" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -155,9 +162,10 @@ def test_no_split_is_sealed(capsys):
     [
         ["--show-errors", "--split", "holdout17"],
         ["--score-sealed", "--split", "all"],
+        ["--score-sealed", "--split", "holdout18"],
     ],
 )
-def test_the_cli_runs_with_nothing_sealed(argv, monkeypatch, capsys):
+def test_the_cli_accepts_the_seal(argv, monkeypatch, capsys):
     import eval.topics_devset as script
 
     monkeypatch.setattr(script, "available", lambda: False)  # the arguments are checked before the corpora
@@ -165,10 +173,11 @@ def test_the_cli_runs_with_nothing_sealed(argv, monkeypatch, capsys):
     assert capsys.readouterr().out == "corpora not found in ../shared/corpora; skipping the devset evaluation.\n"
 
 
-@pytest.mark.parametrize("score_sealed", [False, True])
-def test_every_row_reaches_the_scorer_when_nothing_is_sealed(score_sealed, monkeypatch, capsys):
-    # Which rows each table is computed on, with the scorer replaced (nothing is tagged): holdout17's 40 rows are
-    # scored in its own table and inside "all", with or without --score-sealed.
+@pytest.mark.parametrize("score_sealed, scored", [(False, 0), (True, 80)])
+def test_sealed_rows_reach_the_scorer_only_with_score_sealed(score_sealed, scored, monkeypatch, capsys):
+    # Which rows each table is computed on, with the scorer replaced (nothing is tagged): without --score-sealed no
+    # holdout18 row is scored, not even inside "all"; with it, its own table and "all" each hold its 40 rows.
+    # holdout17's 40 rows, an ordinary split, are scored in its own table and in "all" either way.
     import eval.topics_devset as script
 
     seen: list[dict] = []
@@ -180,10 +189,12 @@ def test_every_row_reaches_the_scorer_when_nothing_is_sealed(score_sealed, monke
     monkeypatch.setattr(script, "available", lambda: True)
     monkeypatch.setattr(script, "evaluate", fake_evaluate)
     assert script.main(["--score-sealed"] if score_sealed else []) == 0
+    assert sum(split_of(r) == "holdout18" for r in seen) == scored
     assert sum(split_of(r) == "holdout17" for r in seen) == 80
     out = capsys.readouterr().out
+    assert ("holdout18: 40 articles" in out) is score_sealed
     assert "holdout17: 40 articles" in out
-    assert "all: 866 articles" in out
+    assert ("all: 906 articles" if score_sealed else "all: 866 articles") in out
 
 
 def test_prf_and_micro_average():
